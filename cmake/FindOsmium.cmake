@@ -1,0 +1,15 @@
+# libosmium is header only (Debian: libosmium2-dev); it needs protozero for PBF,
+# zlib and bzip2 for compressed input, expat for OSM XML and threads.
+find_path(Osmium_INCLUDE_DIR osmium/version.hpp)
+find_path(Protozero_INCLUDE_DIR protozero/version.hpp)
+find_package(ZLIB REQUIRED)
+find_package(BZip2 REQUIRED)
+find_package(EXPAT REQUIRED)
+find_package(Threads REQUIRED)
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(Osmium REQUIRED_VARS Osmium_INCLUDE_DIR Protozero_INCLUDE_DIR)
+if(Osmium_FOUND AND NOT TARGET Osmium::Osmium)
+  add_library(Osmium::Osmium INTERFACE IMPORTED)
+  target_include_directories(Osmium::Osmium SYSTEM INTERFACE ${Osmium_INCLUDE_DIR} ${Protozero_INCLUDE_DIR})
+  target_link_libraries(Osmium::Osmium INTERFACE ZLIB::ZLIB BZip2::BZip2 EXPAT::EXPAT Threads::Threads)
+endif()

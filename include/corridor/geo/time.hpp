@@ -1,0 +1,33 @@
+#pragma once
+// Instants as seconds since the Unix epoch (UTC), parsed from and printed as
+// RFC 3339. A scenario's times must carry an explicit UTC offset ("Z" or
+// "+02:00"): a bare local time is ambiguous, which is exactly how ceasefire
+// windows announced in one capital's time get observed in another's.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace corridor::geo {
+
+using UnixSeconds = std::int64_t;
+
+struct ParsedTime {
+  UnixSeconds utc = 0;         // the instant
+  int offset_minutes = 0;      // the offset it was written with
+};
+
+// Parses "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)". Returns nullopt when
+// the text is not RFC 3339 or lacks an offset; `why` then says what is wrong.
+std::optional<ParsedTime> parse_rfc3339(std::string_view text, std::string* why = nullptr);
+
+// "2022-03-05T08:00:00Z"
+std::string format_utc(UnixSeconds t);
+
+// The instant written with the given offset: "2022-03-05T10:00:00+02:00".
+std::string format_with_offset(UnixSeconds t, int offset_minutes);
+
+// True when an IANA time zone of that name exists on this system.
+bool known_time_zone(std::string_view name);
+
+}  // namespace corridor::geo

@@ -1,0 +1,28 @@
+#pragma once
+// The graph file (docs/graph-file.md): a versioned binary container.
+//
+//   header   magic "CORRGRPH", format version, section count, file size,
+//            CRC-32 of the header and section table
+//   table    per section: name, element size, element count, offset, CRC-32
+//   data     the raw arrays, each 8-byte aligned, little-endian
+//
+// The reader trusts nothing: every size and offset is checked against the
+// file before use, every section's checksum is verified, and the topology is
+// checked for consistency (so a forged file with good checksums cannot make
+// a search read out of bounds). Errors name the file and the section.
+#include <filesystem>
+
+#include "corridor/graph/road_graph.hpp"
+
+namespace corridor::graph {
+
+inline constexpr std::uint32_t k_graph_format_version = 1;
+
+// Throws IoError when the file cannot be written.
+void write_graph(const RoadGraph& g, const std::filesystem::path& path);
+
+// Throws IoError (missing/unreadable) or FormatError (not a graph file,
+// truncated, corrupted, another version), naming the file and section.
+RoadGraph read_graph(const std::filesystem::path& path);
+
+}  // namespace corridor::graph

@@ -1,0 +1,75 @@
+#pragma once
+// The road graph: a static directed graph in compressed sparse row form
+// (structure of arrays, dense 32-bit ids, no per-node objects).
+//
+// Invariants (checked by build() and by the file reader):
+// - node ids are 0..node_count()-1, arc ids 0..arc_count()-1;
+// - the arcs leaving node v are first_out[v] .. first_out[v+1]-1, sorted by
+//   head; first_out.size() == node_count()+1, first_out.back() == arc_count();
+// - in_first[v] .. in_first[v+1]-1 index in_arc, the ids of arcs entering v;
+// - there is at most one arc per (tail, head) pair: the fastest;
+// - nodes are stored in Hilbert-curve order, so that nearby nodes are near in
+//   memory (fewer cache misses in searches).
+// Every graph node is a node of the source network (an OSM node), so each
+// arc is one segment of one way and a path of nodes names every OSM node.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "corridor/geo/geo.hpp"
+
+namespace corridor::graph {
+
+using NodeId = std::uint32_t;
+using ArcId = std::uint32_t;
+inline constexpr std::uint32_t k_invalid = 0xFFFFFFFFu;
+
+struct RoadGraph {
+  // Topology.
+  std::vector<ArcId> first_out;  // node_count + 1
+  std::vector<NodeId> head;      // per arc
+  std::vector<NodeId> tail;      // per arc
+  std::vector<ArcId> in_first;   // node_count + 1
+  std::vector<ArcId> in_arc;     // arc_count: arcs sorted by head
+
+  // Per node.
+  std::vector<std::int64_t> node_id;  // OSM node id (or GeoJSON node id)
+  std::vector<std::int32_t> lat;      // 1e-7 degrees
+  std::vector<std::int32_t> lon;
+
+  // Per arc.
+  std::vector<std::uint32_t> time_ms;       // free-flow travel time
+  std::vector<float> length_m;
+  std::vector<std::uint32_t> capacity_vph;  // vehicles per hour
+  std::vector<std::uint8_t> road_class;     // index into class_names
+  std::vector<std::uint8_t> lanes;
+  std::vector<std::int64_t> way_id;         // source way (OSM way id)
+
+  // Optional intermediate shape points (GeoJSON networks): arc a's shape is
+  // shape_first[a] .. shape_first[a+1]-1; empty vectors when no arc has one.
+  std::vector<std::uint32_t> shape_first;
+  std::vector<std::int32_t> shape_lat;
+  std::vector<std::int32_t> shape_lon;
+
+  std::vector<std::string> class_names;
+  nlohmann::json meta;  // source file, source kind, profile, import time
+
+  [[nodiscard]] std::uint32_t node_count() const noexcept { return static_cast<std::uint32_t>(node_id.size()); }
+  [[nodiscard]] std::uint32_t arc_count() const noexcept { return static_cast<std::uint32_t>(head.size()); }
+  [[nodiscard]] geo::LonLat where(NodeId v) const noexcept {
+    return {geo::from_fixed(lon[v]), geo::from_fixed(lat[v])};
+  }
+  // The arc from u to v, or k_invalid.
+  [[nodiscard]] ArcId find_arc(NodeId u, NodeId v) const noexcept;
+  // The arc's geometry: tail, shape points, head.
+  [[nodiscard]] std::vector<geo::LonLat> arc_geometry(ArcId a) const;
+  // Total length of all arcs, counting a two-way road once per direction.
+  [[nodiscard]] double total_arc_length_m() const noexcept;
+  // Bytes of the arrays in memory.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+};
+
+}  // namespace corridor::graph

@@ -1,0 +1,66 @@
+#pragma once
+// A road network as read from a source (OSM or GeoJSON), before it becomes a
+// compact graph: nodes with their external ids and coordinates, and directed
+// arcs with the profile's attributes. graph::build() turns it into a RoadGraph.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "corridor/osm/profile.hpp"
+
+namespace corridor::osm {
+
+struct RawArc {
+  std::uint32_t tail = 0;          // index into RawNetwork nodes
+  std::uint32_t head = 0;
+  std::uint32_t time_ms = 0;       // free-flow travel time
+  float length_m = 0;              // along the geometry
+  std::uint32_t capacity_vph = 0;  // vehicles per hour
+  std::uint8_t road_class = 0;     // index into class_names
+  std::uint8_t lanes = 1;          // in this direction
+  std::int64_t way_id = 0;         // OSM way id (or the GeoJSON feature's id)
+  std::uint32_t shape_begin = 0;   // intermediate points, [begin, end) of shape_*
+  std::uint32_t shape_end = 0;
+};
+
+struct ImportStats {
+  std::uint64_t ways_read = 0;       // ways (features) looked at
+  std::uint64_t ways_routable = 0;   // kept by the profile
+  std::uint64_t missing_nodes = 0;   // node references without a location
+};
+
+struct RawNetwork {
+  std::string source_kind;  // "osm" or "geojson"
+  std::vector<std::int64_t> node_id;
+  std::vector<std::int32_t> node_lat;  // 1e-7 degrees
+  std::vector<std::int32_t> node_lon;
+  std::vector<RawArc> arcs;
+  std::vector<std::int32_t> shape_lat;  // intermediate points of arcs (GeoJSON)
+  std::vector<std::int32_t> shape_lon;
+  std::vector<std::string> class_names;
+  ImportStats stats;
+};
+
+// Called now and then with the fraction of the input read so far.
+using Progress = std::function<void(double fraction)>;
+
+// Reads an OSM file (.osm.pbf, .osm, .osm.bz2 ...) with libosmium.
+// Throws IoError when the file cannot be opened, FormatError when it is not
+// valid OSM data, InputError when it has no routable road.
+RawNetwork read_osm(const std::filesystem::path& path, const Profile& profile, const Progress& progress = {});
+
+// Reads a GeoJSON road network (docs/import.md): LineString features with
+// optional from/to node ids, oneway, and either travel_time_s + capacity_vph
+// or highway/maxspeed/lanes. Throws ValidationError naming every bad feature.
+RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile& profile);
+
+// Chooses the reader by file name: .geojson/.json -> GeoJSON, else OSM.
+RawNetwork read_network(const std::filesystem::path& path, const Profile& profile, const Progress& progress = {});
+
+// Travel time in ms for a length at a speed, at least 1 ms for a non-empty
+// segment so that every movement takes time.
+std::uint32_t travel_time_ms(double length_m, double speed_kmh);
+
+}  // namespace corridor::osm

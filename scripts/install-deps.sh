@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of corridor from Debian's packages.
+# Idempotent and non-interactive: it does nothing when everything is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ccache pkg-config
+  libosmium2-dev libprotozero-dev zlib1g-dev libexpat1-dev libbz2-dev
+  nlohmann-json3-dev libcli11-dev libboost-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  osmium-tool
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root (or install them with apt-get)" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,173 @@
+#include "corridor/graph/build.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace corridor::graph {
+namespace {
+
+// Position of (x, y) along a Hilbert curve filling a 2^16 x 2^16 grid
+// (the classic rotate-and-flip formulation).
+std::uint64_t hilbert_index(std::uint32_t x, std::uint32_t y) {
+  constexpr std::uint32_t n = 1u << 16;
+  std::uint64_t d = 0;
+  for (std::uint32_t s = n / 2; s > 0; s /= 2) {
+    const std::uint32_t rx = (x & s) ? 1 : 0;
+    const std::uint32_t ry = (y & s) ? 1 : 0;
+    d += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
+    if (ry == 0) {
+      if (rx == 1) {
+        x = n - 1 - x;
+        y = n - 1 - y;
+      }
+      std::swap(x, y);
+    }
+  }
+  return d;
+}
+
+// new_of_old[v]: the node's position in Hilbert order over the nodes' bbox.
+std::vector<NodeId> hilbert_order(const osm::RawNetwork& net) {
+  const auto n = net.node_id.size();
+  std::vector<NodeId> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  if (n == 0) return order;
+  const auto [min_lon, max_lon] = std::minmax_element(net.node_lon.begin(), net.node_lon.end());
+  const auto [min_lat, max_lat] = std::minmax_element(net.node_lat.begin(), net.node_lat.end());
+  const double span_lon = std::max<double>(1, static_cast<double>(*max_lon) - *min_lon);
+  const double span_lat = std::max<double>(1, static_cast<double>(*max_lat) - *min_lat);
+  std::vector<std::uint64_t> key(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto x = static_cast<std::uint32_t>((net.node_lon[v] - static_cast<double>(*min_lon)) / span_lon * 65535.0);
+    const auto y = static_cast<std::uint32_t>((net.node_lat[v] - static_cast<double>(*min_lat)) / span_lat * 65535.0);
+    key[v] = hilbert_index(x, y);
+  }
+  std::sort(order.begin(), order.end(), [&](NodeId a, NodeId b) { return key[a] < key[b] || (key[a] == key[b] && a < b); });
+  std::vector<NodeId> new_of_old(n);
+  for (std::size_t i = 0; i < n; ++i) new_of_old[order[i]] = static_cast<NodeId>(i);
+  return new_of_old;
+}
+
+template <typename T>
+std::vector<T> permute(const std::vector<T>& values, const std::vector<NodeId>& new_of_old) {
+  std::vector<T> out(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) out[new_of_old[i]] = values[i];
+  return out;
+}
+
+}  // namespace
+
+RoadGraph build(osm::RawNetwork&& net) {
+  RoadGraph g;
+  const auto new_of_old = hilbert_order(net);
+  g.node_id = permute(net.node_id, new_of_old);
+  g.lat = permute(net.node_lat, new_of_old);
+  g.lon = permute(net.node_lon, new_of_old);
+  net.node_id = {};
+  net.node_lat = {};
+  net.node_lon = {};
+  for (auto& a : net.arcs) {
+    a.tail = new_of_old[a.tail];
+    a.head = new_of_old[a.head];
+  }
+  // Sort once by (tail, head, time): the first of parallel arcs is the fastest.
+  std::sort(net.arcs.begin(), net.arcs.end(), [](const osm::RawArc& a, const osm::RawArc& b) {
+    if (a.tail != b.tail) return a.tail < b.tail;
+    if (a.head != b.head) return a.head < b.head;
+    if (a.time_ms != b.time_ms) return a.time_ms < b.time_ms;
+    return a.capacity_vph > b.capacity_vph;
+  });
+  net.arcs.erase(std::unique(net.arcs.begin(), net.arcs.end(),
+                             [](const osm::RawArc& a, const osm::RawArc& b) { return a.tail == b.tail && a.head == b.head; }),
+                 net.arcs.end());
+
+  const std::size_t n = g.node_id.size();
+  const std::size_t m = net.arcs.size();
+  const bool has_shapes = !net.shape_lat.empty();
+  g.first_out.assign(n + 1, 0);
+  g.head.resize(m);
+  g.tail.resize(m);
+  g.time_ms.resize(m);
+  g.length_m.resize(m);
+  g.capacity_vph.resize(m);
+  g.road_class.resize(m);
+  g.lanes.resize(m);
+  g.way_id.resize(m);
+  if (has_shapes) g.shape_first.assign(m + 1, 0);
+  for (std::size_t i = 0; i < m; ++i) {
+    const auto& a = net.arcs[i];
+    ++g.first_out[a.tail + 1];
+    g.tail[i] = a.tail;
+    g.head[i] = a.head;
+    g.time_ms[i] = a.time_ms;
+    g.length_m[i] = a.length_m;
+    g.capacity_vph[i] = a.capacity_vph;
+    g.road_class[i] = a.road_class;
+    g.lanes[i] = a.lanes;
+    g.way_id[i] = a.way_id;
+    if (has_shapes) {
+      for (auto k = a.shape_begin; k < a.shape_end; ++k) {
+        g.shape_lat.push_back(net.shape_lat[k]);
+        g.shape_lon.push_back(net.shape_lon[k]);
+      }
+      g.shape_first[i + 1] = static_cast<std::uint32_t>(g.shape_lat.size());
+    }
+  }
+  std::partial_sum(g.first_out.begin(), g.first_out.end(), g.first_out.begin());
+
+  // Incoming arcs: a counting sort of arc ids by head.
+  g.in_first.assign(n + 1, 0);
+  for (auto h : g.head) ++g.in_first[h + 1];
+  std::partial_sum(g.in_first.begin(), g.in_first.end(), g.in_first.begin());
+  g.in_arc.resize(m);
+  std::vector<ArcId> fill(g.in_first.begin(), g.in_first.end() - 1);
+  for (ArcId a = 0; a < m; ++a) g.in_arc[fill[g.head[a]]++] = a;
+
+  g.class_names = std::move(net.class_names);
+  g.meta = {{"source_kind", net.source_kind},
+            {"ways_read", net.stats.ways_read},
+            {"ways_routable", net.stats.ways_routable},
+            {"missing_nodes", net.stats.missing_nodes}};
+  return g;
+}
+
+std::string check_invariants(const RoadGraph& g) {
+  const std::size_t n = g.node_id.size();
+  const std::size_t m = g.head.size();
+  auto bad = [](const std::string& what) { return what; };
+  if (g.lat.size() != n || g.lon.size() != n) return bad("node arrays differ in length");
+  if (g.first_out.size() != n + 1 || g.in_first.size() != n + 1) return bad("first_out/in_first size is not node count + 1");
+  if (g.tail.size() != m || g.time_ms.size() != m || g.length_m.size() != m || g.capacity_vph.size() != m ||
+      g.road_class.size() != m || g.lanes.size() != m || g.way_id.size() != m || g.in_arc.size() != m) {
+    return bad("arc arrays differ in length");
+  }
+  if (g.first_out[0] != 0 || g.first_out[n] != m || g.in_first[0] != 0 || g.in_first[n] != m) {
+    return bad("first_out/in_first do not span the arcs");
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    if (g.first_out[v] > g.first_out[v + 1] || g.in_first[v] > g.in_first[v + 1]) return bad("first_out is not monotone");
+    for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
+      if (g.tail[a] != v) return bad("tail does not match first_out at arc " + std::to_string(a));
+      if (g.head[a] >= n) return bad("head out of range at arc " + std::to_string(a));
+      if (a > g.first_out[v] && g.head[a - 1] >= g.head[a]) return bad("arcs of node " + std::to_string(v) + " not sorted");
+    }
+    for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
+      if (g.in_arc[i] >= m || g.head[g.in_arc[i]] != v) return bad("in_arc does not match heads");
+    }
+  }
+  for (auto c : g.road_class) {
+    if (c >= g.class_names.size()) return bad("road class out of range");
+  }
+  if (!g.shape_first.empty()) {
+    if (g.shape_first.size() != m + 1 || g.shape_first[0] != 0 || g.shape_first[m] != g.shape_lat.size() ||
+        g.shape_lon.size() != g.shape_lat.size()) {
+      return bad("shape arrays inconsistent");
+    }
+    for (std::size_t a = 0; a < m; ++a) {
+      if (g.shape_first[a] > g.shape_first[a + 1]) return bad("shape_first is not monotone");
+    }
+  }
+  return "";
+}
+
+}  // namespace corridor::graph

@@ -1,0 +1,34 @@
+#pragma once
+// Shared pieces of the `corridor` command line. Each subcommand lives in its
+// own command_<name>.cpp and registers itself with add_<name>_command().
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "corridor/geo/geo.hpp"
+
+namespace corridor::cli {
+
+// Exit codes (docs/cli.md).
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failed_check = 1;  // a verification that failed
+inline constexpr int k_exit_bad_input = 2;     // bad input, missing file, I/O
+inline constexpr int k_exit_no_route = 3;      // a route query with no route
+
+// Subcommands set this to their exit code; main returns it.
+extern int g_exit_code;
+
+void add_import_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+void add_route_command(CLI::App& app);
+
+// "LON,LAT" -> point; throws InputError naming the option.
+geo::LonLat parse_lon_lat(const std::string& option, const std::string& text);
+
+// Peak resident memory of this process so far, in MiB.
+double peak_memory_mib();
+
+// True when stderr is a terminal (progress lines are drawn only then).
+bool stderr_is_terminal();
+
+}  // namespace corridor::cli

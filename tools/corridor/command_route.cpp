@@ -1,0 +1,126 @@
+// corridor route MAP --from LON,LAT --to LON,LAT [--scenario S] [--at T]
+#include <iostream>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "corridor/error.hpp"
+#include "corridor/graph/graph_file.hpp"
+#include "corridor/graph/spatial_index.hpp"
+#include "corridor/route/closures.hpp"
+#include "corridor/route/dijkstra.hpp"
+
+namespace corridor::cli {
+namespace {
+
+struct RouteOptions {
+  std::string map;
+  std::string from;
+  std::string to;
+  std::string scenario;
+  std::string at;
+  double max_snap_m = 1000;
+};
+
+graph::Snap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option,
+                 geo::LonLat p, double max_snap_m, bool outgoing) {
+  // A start needs a road leaving it, an end a road arriving at it.
+  auto usable = [&](graph::NodeId v) {
+    return outgoing ? g.first_out[v] < g.first_out[v + 1] : g.in_first[v] < g.in_first[v + 1];
+  };
+  if (auto s = index.nearest(p, max_snap_m, usable)) return *s;
+  std::string message = "no road within " + nlohmann::json(max_snap_m).dump() + " m (--max-snap-m)";
+  if (auto farther = index.nearest(p, 1e7, usable)) {
+    message += "; the nearest is " + std::to_string(static_cast<long>(farther->distance_m)) + " m away";
+  }
+  throw InputError(option, message);
+}
+
+nlohmann::json snap_json(const graph::RoadGraph& g, const graph::Snap& s) {
+  const auto p = g.where(s.node);
+  return {{"node", g.node_id[s.node]}, {"location", {p.lon, p.lat}}, {"distance_m", s.distance_m}};
+}
+
+void run_route(const RouteOptions& o) {
+  const auto from = parse_lon_lat("--from", o.from);
+  const auto to = parse_lon_lat("--to", o.to);
+  if (!(o.max_snap_m > 0)) throw InputError("--max-snap-m", "must be positive, got " + std::to_string(o.max_snap_m));
+  const auto g = graph::read_graph(o.map);
+  const graph::SpatialIndex index(g);
+  const auto s = snap(g, index, "--from", from, o.max_snap_m, true);
+  const auto t = snap(g, index, "--to", to, o.max_snap_m, false);
+
+  nlohmann::json out;
+  std::optional<route::Closures> closures;
+  if (!o.scenario.empty()) {
+    const auto sc = scenario::load_scenario(o.scenario);
+    geo::UnixSeconds at = sc.start;
+    if (!o.at.empty()) {
+      std::string why;
+      const auto parsed = geo::parse_rfc3339(o.at, &why);
+      if (!parsed) throw InputError("--at", why + ", got \"" + o.at + "\"");
+      at = parsed->utc;
+    }
+    closures = route::closures_at(g, index, sc, at, o.max_snap_m);
+    out["at"] = geo::format_utc(at);
+    nlohmann::json causes = nlohmann::json::array();
+    for (const auto& c : closures->causes) {
+      causes.push_back({{"kind", c.kind}, {"id", c.id}, {"reason", c.reason}, {"closed_arcs", c.arcs}});
+    }
+    out["closures"] = causes;
+  } else if (!o.at.empty()) {
+    throw InputError("--at", "needs --scenario: the time selects which of its closures apply");
+  }
+
+  route::BidirectionalDijkstra query(g);
+  const auto r = query.run(s.node, t.node, closures ? &closures->closed : nullptr);
+  out["snap"] = {{"from", snap_json(g, s)}, {"to", snap_json(g, t)}};
+  if (!r.found) {
+    out["code"] = "NoRoute";
+    out["message"] = closures ? "no route between the snapped points avoids the roads the scenario closes"
+                              : "no route between the snapped points";
+    std::cout << out.dump(2) << "\n";
+    g_exit_code = k_exit_no_route;
+    return;
+  }
+  nlohmann::json path = nlohmann::json::array();
+  nlohmann::json coords = nlohmann::json::array();
+  const auto nodes = route::route_nodes(g, r);
+  for (auto v : nodes) path.push_back(g.node_id[v]);
+  coords.push_back({g.where(r.source).lon, g.where(r.source).lat});
+  for (auto a : r.arcs) {
+    const auto geometry = g.arc_geometry(a);
+    for (std::size_t i = 1; i < geometry.size(); ++i) coords.push_back({geometry[i].lon, geometry[i].lat});
+  }
+  out["code"] = "Ok";
+  out["duration_s"] = static_cast<double>(r.time_ms) / 1000.0;
+  out["distance_m"] = r.length_m;
+  out["path"] = path;
+  out["geometry"] = {{"type", "LineString"}, {"coordinates", coords}};
+  out["attribution"] = "© OpenStreetMap contributors";
+  std::cout << out.dump(2) << "\n";
+}
+
+}  // namespace
+
+void add_route_command(CLI::App& app) {
+  auto o = std::make_shared<RouteOptions>();
+  auto* cmd = app.add_subcommand(
+      "route",
+      "The fastest route by free-flow travel time, as JSON on stdout.\n"
+      "With --scenario, the roads it closes at --at (default: its start) are avoided: active hazards,\n"
+      "ceasefire roads outside their windows, areas and checkpoints any party's rules forbid.\n"
+      "Exit code 3 with \"code\": \"NoRoute\" when no route exists.\n"
+      "Example: corridor route andorra.graph --from 1.5218,42.5063 --to 1.4599,42.4410 \\\n"
+      "           --scenario andorra-exercise.geojson --at 2022-03-05T12:00:00+01:00");
+  cmd->add_option("map", o->map, "graph file made by `corridor import`")->required();
+  cmd->add_option("--from", o->from, "start as LON,LAT")->required();
+  cmd->add_option("--to", o->to, "destination as LON,LAT")->required();
+  cmd->add_option("--scenario", o->scenario, "scenario GeoJSON whose closures to avoid");
+  cmd->add_option("--at", o->at, "instant (RFC 3339 with offset) at which the closures apply");
+  cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a point may be from the road it snaps to (default 1000)");
+  cmd->callback([o] { run_route(*o); });
+}
+
+}  // namespace corridor::cli

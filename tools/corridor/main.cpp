@@ -1,0 +1,75 @@
+// corridor: plan, agree and monitor humanitarian evacuation corridors on
+// OpenStreetMap road networks. See `corridor --help` and docs/cli.md.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <iostream>
+
+#include "cli.hpp"
+#include "corridor/error.hpp"
+
+namespace corridor::cli {
+
+int g_exit_code = k_exit_ok;
+
+geo::LonLat parse_lon_lat(const std::string& option, const std::string& text) {
+  const auto comma = text.find(',');
+  geo::LonLat p{};
+  auto number = [](std::string_view s, double& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && end == s.data() + s.size();
+  };
+  if (comma == std::string::npos || !number(std::string_view(text).substr(0, comma), p.lon) ||
+      !number(std::string_view(text).substr(comma + 1), p.lat)) {
+    throw InputError(option, "expected LON,LAT in degrees (e.g. 1.5218,42.5063), got \"" + text + "\"");
+  }
+  if (!geo::valid(p)) throw InputError(option, "longitude or latitude out of range, got \"" + text + "\"");
+  return p;
+}
+
+double peak_memory_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+
+}  // namespace corridor::cli
+
+int main(int argc, char** argv) {
+  using namespace corridor;
+  CLI::App app{
+      "corridor: plans, agrees and monitors humanitarian evacuation corridors on OpenStreetMap road networks.\n"
+      "Map data (c) OpenStreetMap contributors, ODbL.\n\n"
+      "Typical use:\n"
+      "  corridor import andorra.osm.pbf -o andorra.graph\n"
+      "  corridor info andorra.graph\n"
+      "  corridor route andorra.graph --from 1.5218,42.5063 --to 1.4599,42.4410 --scenario s.geojson\n",
+      "corridor"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("corridor ") + "0.1.0");
+  cli::add_import_command(app);
+  cli::add_info_command(app);
+  cli::add_route_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return cli::k_exit_bad_input;
+  } catch (const Error& e) {
+    std::cerr << "corridor: " << e.what() << "\n";
+    return cli::k_exit_bad_input;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "corridor: out of memory\n";
+    return cli::k_exit_bad_input;
+  }
+  return cli::g_exit_code;
+}
