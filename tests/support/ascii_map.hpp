@@ -1,0 +1,58 @@
+#pragma once
+// Builds tiny real .osm.pbf files from a drawn map, for tests of oneway,
+// access, hazards and snapping:
+//
+//   AsciiMap m(R"(
+//     a--b--c
+//     |     |
+//     d--e--f
+//   )");
+//   m.way("abc", {{"highway", "primary"}});
+//   m.way("cfed", {{"highway", "residential"}, {"oneway", "yes"}});
+//   auto pbf = m.write_pbf(dir / "t.osm.pbf");
+//
+// Letters are nodes (a-z, A-Z); every other character is decoration. A
+// character cell is `cell_m` metres square; the top-left cell lies at
+// `origin`. OSM node ids are 1000 + position of the letter in "a..zA..Z";
+// way ids count from 1 in declaration order.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "corridor/geo/geo.hpp"
+
+namespace corridor::testing {
+
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+class AsciiMap {
+ public:
+  explicit AsciiMap(const std::string& drawing, double cell_m = 10.0, geo::LonLat origin = {8.0, 49.0});
+
+  // Declares a way through the named nodes, in order.
+  AsciiMap& way(const std::string& nodes, Tags tags);
+
+  [[nodiscard]] geo::LonLat where(char node) const;
+  [[nodiscard]] static std::int64_t osm_id(char node);
+  // A point `east_m` east and `south_m` south of a node.
+  [[nodiscard]] geo::LonLat offset(char node, double east_m, double south_m) const;
+  // A closed rectangle around the listed nodes, padded by pad_m, as a
+  // GeoJSON Polygon's coordinates.
+  [[nodiscard]] std::string polygon_around(const std::string& nodes, double pad_m) const;
+
+  std::filesystem::path write_pbf(const std::filesystem::path& path) const;
+
+ private:
+  double cell_m_;
+  geo::LonLat origin_;
+  std::map<char, std::pair<int, int>> cells_;  // letter -> (column, row)
+  struct Way {
+    std::string nodes;
+    Tags tags;
+  };
+  std::vector<Way> ways_;
+};
+
+}  // namespace corridor::testing

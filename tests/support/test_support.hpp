@@ -1,0 +1,57 @@
+#pragma once
+// Shared test helpers: where the data lives, temporary folders, the seed of
+// randomised tests, an oracle Dijkstra and running the real binary.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "corridor/graph/road_graph.hpp"
+#include "corridor/route/arc_set.hpp"
+
+namespace corridor::testing {
+
+// ../shared/data/osm/<name>, ../shared/data/scenarios/<name>, tests/fixtures/<name>.
+std::filesystem::path osm_extract(const std::string& name);
+std::filesystem::path shipped_scenario(const std::string& name);
+std::filesystem::path fixture(const std::string& name);
+
+// The road extracts (every .osm.pbf in ../shared/data/osm).
+std::vector<std::string> road_extracts();
+
+// A fresh folder removed when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Seed for randomised tests: CORRIDOR_TEST_SEED if set, else a fixed one.
+// Printed by failing assertions through SCOPED_TRACE in the tests.
+std::uint64_t test_seed();
+
+// Imports an extract once per test process (cached in memory).
+const graph::RoadGraph& imported_extract(const std::string& name);
+
+// Plain Dijkstra from s: free-flow times in ms to every node (UINT64_MAX when
+// unreachable). Deliberately simple: the oracle for the fast searches.
+std::vector<std::uint64_t> reference_times(const graph::RoadGraph& g, graph::NodeId s,
+                                           const route::ArcSet* closed = nullptr);
+
+// Result of running the corridor binary.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs corridor with the arguments (no shell involved) and collects output.
+CommandResult run_corridor(const std::vector<std::string>& args);
+
+}  // namespace corridor::testing
