@@ -1,4 +1,7 @@
 // corridor route MAP --from LON,LAT --to LON,LAT [--scenario S] [--at T]
+#include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -21,7 +24,80 @@ struct RouteOptions {
   std::string scenario;
   std::string at;
   double max_snap_m = 1000;
+  std::string geojson;
+  bool summary = false;
 };
+
+// One line for people: "6.9 km in 7 min 3 s ...".
+void print_summary(const nlohmann::json& out) {
+  std::string line;
+  if (out["code"] == "Ok") {
+    const auto s = static_cast<long>(std::lround(out["duration_s"].get<double>()));
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "route: %.1f km in %ld min %02ld s through %zu OSM nodes",
+                  out["distance_m"].get<double>() / 1000.0, s / 60, s % 60, out["path"].size());
+    line = buffer;
+  } else {
+    line = "route: NoRoute";
+  }
+  if (out.contains("closures")) {
+    line += out["closures"].empty() ? "; nothing closed at " + out["at"].get<std::string>()
+                                    : "; avoiding at " + out["at"].get<std::string>() + ":";
+    for (const auto& c : out["closures"]) {
+      line += " " + c["kind"].get<std::string>() + " " + c["id"].get<std::string>() + " (" +
+              std::to_string(c["closed_arcs"].get<unsigned>()) + " road segments, " + c["reason"].get<std::string>() + ")";
+    }
+  }
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+// The route and the areas that closed roads, as a GeoJSON FeatureCollection
+// for QGIS, geojson.io or any web map.
+void write_geojson(const std::string& path, const nlohmann::json& route_out, const scenario::Scenario* sc,
+                   const route::Closures* closures) {
+  nlohmann::json features = nlohmann::json::array();
+  if (route_out.contains("geometry")) {
+    features.push_back({{"type", "Feature"},
+                        {"geometry", route_out["geometry"]},
+                        {"properties",
+                         {{"kind", "route"}, {"duration_s", route_out["duration_s"]}, {"distance_m", route_out["distance_m"]}}}});
+  }
+  auto polygon_json = [](const geo::MultiPolygon& area) {
+    nlohmann::json polys = nlohmann::json::array();
+    for (const auto& poly : area) {
+      nlohmann::json rings = nlohmann::json::array();
+      auto ring_json = [](const auto& ring) {
+        nlohmann::json r = nlohmann::json::array();
+        for (const auto& p : ring) r.push_back({p.x(), p.y()});
+        return r;
+      };
+      rings.push_back(ring_json(poly.outer()));
+      for (const auto& inner : poly.inners()) rings.push_back(ring_json(inner));
+      polys.push_back(rings);
+    }
+    return nlohmann::json{{"type", "MultiPolygon"}, {"coordinates", polys}};
+  };
+  if (sc && closures) {
+    auto add_area = [&](const std::string& kind, const std::string& id, const geo::MultiPolygon& area) {
+      for (const auto& c : closures->causes) {
+        if (c.kind == kind && c.id == id) {
+          features.push_back({{"type", "Feature"},
+                              {"geometry", polygon_json(area)},
+                              {"properties", {{"kind", kind}, {"id", id}, {"reason", c.reason}, {"closed_arcs", c.arcs}}}});
+        }
+      }
+    };
+    for (const auto& h : sc->hazards) add_area("hazard", h.id, h.area);
+    for (const auto& c : sc->ceasefires) add_area("ceasefire", c.id, c.area);
+    for (const auto& a : sc->areas) add_area("area", a.id, a.area);
+  }
+  const nlohmann::json doc = {{"type", "FeatureCollection"},
+                              {"attribution", "© OpenStreetMap contributors"},
+                              {"features", features}};
+  std::ofstream out(path);
+  out << doc.dump() << "\n";
+  if (!out) throw IoError(path + ": cannot write");
+}
 
 graph::Snap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option,
                  geo::LonLat p, double max_snap_m, bool outgoing) {
@@ -53,16 +129,17 @@ void run_route(const RouteOptions& o) {
 
   nlohmann::json out;
   std::optional<route::Closures> closures;
+  std::optional<scenario::Scenario> sc;
   if (!o.scenario.empty()) {
-    const auto sc = scenario::load_scenario(o.scenario);
-    geo::UnixSeconds at = sc.start;
+    sc = scenario::load_scenario(o.scenario);
+    geo::UnixSeconds at = sc->start;
     if (!o.at.empty()) {
       std::string why;
       const auto parsed = geo::parse_rfc3339(o.at, &why);
       if (!parsed) throw InputError("--at", why + ", got \"" + o.at + "\"");
       at = parsed->utc;
     }
-    closures = route::closures_at(g, index, sc, at, o.max_snap_m);
+    closures = route::closures_at(g, index, *sc, at, o.max_snap_m);
     out["at"] = geo::format_utc(at);
     nlohmann::json causes = nlohmann::json::array();
     for (const auto& c : closures->causes) {
@@ -80,6 +157,8 @@ void run_route(const RouteOptions& o) {
     out["code"] = "NoRoute";
     out["message"] = closures ? "no route between the snapped points avoids the roads the scenario closes"
                               : "no route between the snapped points";
+    if (!o.geojson.empty()) write_geojson(o.geojson, out, sc ? &*sc : nullptr, closures ? &*closures : nullptr);
+    if (o.summary) print_summary(out);
     std::cout << out.dump(2) << "\n";
     g_exit_code = k_exit_no_route;
     return;
@@ -99,6 +178,8 @@ void run_route(const RouteOptions& o) {
   out["path"] = path;
   out["geometry"] = {{"type", "LineString"}, {"coordinates", coords}};
   out["attribution"] = "© OpenStreetMap contributors";
+  if (!o.geojson.empty()) write_geojson(o.geojson, out, sc ? &*sc : nullptr, closures ? &*closures : nullptr);
+  if (o.summary) print_summary(out);
   std::cout << out.dump(2) << "\n";
 }
 
@@ -120,6 +201,8 @@ void add_route_command(CLI::App& app) {
   cmd->add_option("--scenario", o->scenario, "scenario GeoJSON whose closures to avoid");
   cmd->add_option("--at", o->at, "instant (RFC 3339 with offset) at which the closures apply");
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a point may be from the road it snaps to (default 1000)");
+  cmd->add_option("--geojson", o->geojson, "also write the route and the closed areas as a GeoJSON FeatureCollection");
+  cmd->add_flag("--summary", o->summary, "also print a one-line summary for people on stderr");
   cmd->callback([o] { run_route(*o); });
 }
 

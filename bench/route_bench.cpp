@@ -1,0 +1,103 @@
+// Route queries per second on the large extracts, with and without an active
+// hazard polygon. The pairs are random nodes of the largest strongly
+// connected component (fixed seed), as in the peers' runs (bench/peers/).
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <random>
+
+#include <boost/geometry/algorithms/correct.hpp>
+
+#include "corridor/graph/build.hpp"
+#include "corridor/graph/components.hpp"
+#include "corridor/osm/network.hpp"
+#include "corridor/route/closures.hpp"
+#include "corridor/route/dijkstra.hpp"
+
+namespace {
+
+using namespace corridor;
+
+struct Fixture {
+  graph::RoadGraph g;
+  std::vector<std::pair<graph::NodeId, graph::NodeId>> pairs;
+  route::ArcSet hazard;
+};
+
+struct Extract {
+  const char* file;
+  double hazard[4];  // lon0, lat0, lon1, lat1: a box in the city centre
+};
+
+const std::map<std::string, Extract> k_extracts = {
+    {"rhein-neckar", {"rhein-neckar-rnv-2016-12.osm.pbf", {8.45, 49.47, 8.49, 49.50}}},
+    {"milan", {"milan-small.osm.pbf", {9.17, 45.45, 9.21, 45.48}}},
+};
+
+const Fixture& fixture(const std::string& name) {
+  static std::map<std::string, Fixture> cache;
+  auto it = cache.find(name);
+  if (it != cache.end()) return it->second;
+  const auto& e = k_extracts.at(name);
+  Fixture f;
+  f.g = graph::build(osm::read_osm(std::string(CORRIDOR_SHARED_DATA) + "/osm/" + e.file, osm::Profile::defaults()));
+  const auto scc = graph::strong_components(f.g);
+  std::vector<std::uint32_t> size(scc.count, 0);
+  for (auto c : scc.of_node) ++size[c];
+  const auto big = static_cast<std::uint32_t>(std::max_element(size.begin(), size.end()) - size.begin());
+  std::vector<graph::NodeId> nodes;
+  for (graph::NodeId v = 0; v < f.g.node_count(); ++v) {
+    if (scc.of_node[v] == big) nodes.push_back(v);
+  }
+  std::mt19937_64 rng(42);
+  std::uniform_int_distribution<std::size_t> pick(0, nodes.size() - 1);
+  for (int i = 0; i < 1000; ++i) f.pairs.emplace_back(nodes[pick(rng)], nodes[pick(rng)]);
+  geo::MultiPolygon area;
+  area.resize(1);
+  const auto* b = e.hazard;
+  area[0].outer() = {{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}, {b[0], b[1]}};
+  boost::geometry::correct(area);
+  f.hazard = route::ArcSet(f.g.arc_count());
+  for (auto a : route::arcs_meeting(f.g, area, geo::bounding_box(area))) f.hazard.insert(a);
+  return cache.emplace(name, std::move(f)).first->second;
+}
+
+void route_queries(benchmark::State& state, const std::string& name, bool with_hazard) {
+  const auto& f = fixture(name);
+  route::BidirectionalDijkstra query(f.g);
+  std::size_t i = 0, found = 0;
+  std::uint64_t settled = 0;
+  for (auto _ : state) {
+    const auto& [s, t] = f.pairs[i++ % f.pairs.size()];
+    const auto r = query.run(s, t, with_hazard ? &f.hazard : nullptr);
+    found += r.found;
+    settled += r.settled;
+    benchmark::DoNotOptimize(r.time_ms);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["found_ratio"] = static_cast<double>(found) / static_cast<double>(state.iterations());
+  state.counters["settled_per_query"] = static_cast<double>(settled) / static_cast<double>(state.iterations());
+  state.counters["closed_arcs"] = with_hazard ? f.hazard.count() : 0;
+}
+
+void closure_from_polygon(benchmark::State& state, const std::string& name) {
+  const auto& f = fixture(name);
+  const auto* b = k_extracts.at(name).hazard;
+  geo::MultiPolygon area;
+  area.resize(1);
+  area[0].outer() = {{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}, {b[0], b[1]}};
+  boost::geometry::correct(area);
+  const auto box = geo::bounding_box(area);
+  for (auto _ : state) benchmark::DoNotOptimize(route::arcs_meeting(f.g, area, box).size());
+}
+
+BENCHMARK_CAPTURE(route_queries, rhein_neckar_plain, std::string("rhein-neckar"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(route_queries, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(route_queries, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(route_queries, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(closure_from_polygon, rhein_neckar, std::string("rhein-neckar"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(closure_from_polygon, milan, std::string("milan"))->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end benchmark runner: for every road extract, wall time and peak
+# memory of `corridor import` against `osmium cat` (decode only, from
+# Debian's osmium-tool), graph bytes per node; then the Google Benchmark
+# binaries. Figures go to bench/results/ and are copied by hand into
+# bench/README.md with the machine they were measured on.
+set -euo pipefail
+build=${1:-build}
+data=${2:-../shared/data}
+results=bench/results
+mkdir -p "$results"
+{ command -v /usr/bin/time && command -v bc; } >/dev/null || { echo "installing GNU time and bc" >&2; apt-get install -y -qq time bc >/dev/null; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+measure() {  # prints "seconds peak_kib" of the best of 3 runs
+  local best_s="" best_k=""
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>&1
+    read -r s k < "$tmp/t"
+    if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; best_k=$k; fi
+  done
+  echo "$best_s $best_k"
+}
+
+out="$results/import.md"
+{
+  echo "| extract | PBF MB | osmium cat s | corridor import s | ratio | import peak MiB | nodes | arcs | file bytes/node | memory bytes/node |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for pbf in "$data"/osm/*.osm.pbf; do
+    name=$(basename "$pbf" .osm.pbf)
+    read -r cat_s _ < <(measure osmium cat -f opl -o /dev/null -O "$pbf")
+    read -r imp_s imp_k < <(measure "$build/corridor" import "$pbf" -o "$tmp/$name.graph" --quiet)
+    info=$("$build/corridor" info "$tmp/$name.graph" --json)
+    field() { echo "$info" | grep -o "\"$1\": *[0-9.]*" | head -1 | sed 's/.*: *//'; }
+    printf "| %s | %.1f | %s | %s | %.2f | %.0f | %s | %s | %.0f | %.0f |\n" "$name" \
+      "$(echo "$(stat -c %s "$pbf") / 1000000" | bc -l)" "$cat_s" "$imp_s" \
+      "$(echo "$imp_s / $cat_s" | bc -l)" "$(echo "$imp_k / 1024" | bc -l)" \
+      "$(field nodes)" "$(field arcs)" "$(field bytes_per_node_file)" "$(field bytes_per_node_memory)"
+  done
+} | tee "$out"
+
+"$build/bench/route_bench" --benchmark_out="$results/route_bench.json" --benchmark_out_format=json
+"$build/bench/import_bench" --benchmark_out="$results/import_bench.json" --benchmark_out_format=json
+echo "results in $results/"
