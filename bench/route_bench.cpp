@@ -4,6 +4,8 @@
 #include <benchmark/benchmark.h>
 
 #include <map>
+#include <memory>
+#include <type_traits>
 #include <random>
 
 #include <boost/geometry/algorithms/correct.hpp>
@@ -13,6 +15,7 @@
 #include "corridor/osm/network.hpp"
 #include "corridor/route/closures.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/landmarks.hpp"
 
 namespace {
 
@@ -22,6 +25,7 @@ struct Fixture {
   graph::RoadGraph g;
   std::vector<std::pair<graph::NodeId, graph::NodeId>> pairs;
   route::ArcSet hazard;
+  std::unique_ptr<route::Landmarks> landmarks;
 };
 
 struct Extract {
@@ -59,12 +63,17 @@ const Fixture& fixture(const std::string& name) {
   boost::geometry::correct(area);
   f.hazard = route::ArcSet(f.g.arc_count());
   for (auto a : route::arcs_meeting(f.g, area, geo::bounding_box(area))) f.hazard.insert(a);
+  f.landmarks = std::make_unique<route::Landmarks>(f.g, 16);
   return cache.emplace(name, std::move(f)).first->second;
 }
 
+template <typename Query>
 void route_queries(benchmark::State& state, const std::string& name, bool with_hazard) {
   const auto& f = fixture(name);
-  route::BidirectionalDijkstra query(f.g);
+  Query query = [&] {
+    if constexpr (std::is_same_v<Query, route::BidirectionalAlt>) return Query(f.g, *f.landmarks);
+    else return Query(f.g);
+  }();
   std::size_t i = 0, found = 0;
   std::uint64_t settled = 0;
   for (auto _ : state) {
@@ -91,10 +100,31 @@ void closure_from_polygon(benchmark::State& state, const std::string& name) {
   for (auto _ : state) benchmark::DoNotOptimize(route::arcs_meeting(f.g, area, box).size());
 }
 
-BENCHMARK_CAPTURE(route_queries, rhein_neckar_plain, std::string("rhein-neckar"), false)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(route_queries, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(route_queries, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(route_queries, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
+void landmark_preprocessing(benchmark::State& state, const std::string& name) {
+  const auto& f = fixture(name);
+  for (auto _ : state) {
+    route::Landmarks l(f.g, 16);
+    benchmark::DoNotOptimize(l.count());
+  }
+  state.counters["bytes_per_node"] = static_cast<double>(f.landmarks->memory_bytes()) / f.g.node_count();
+}
+
+void dijkstra(benchmark::State& state, const std::string& name, bool with_hazard) {
+  route_queries<route::BidirectionalDijkstra>(state, name, with_hazard);
+}
+void alt(benchmark::State& state, const std::string& name, bool with_hazard) {
+  route_queries<route::BidirectionalAlt>(state, name, with_hazard);
+}
+BENCHMARK_CAPTURE(dijkstra, rhein_neckar_plain, std::string("rhein-neckar"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(dijkstra, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(dijkstra, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(dijkstra, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(alt, rhein_neckar_plain, std::string("rhein-neckar"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(alt, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(alt, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(alt, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(landmark_preprocessing, rhein_neckar, std::string("rhein-neckar"))->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(landmark_preprocessing, milan, std::string("milan"))->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(closure_from_polygon, rhein_neckar, std::string("rhein-neckar"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(closure_from_polygon, milan, std::string("milan"))->Unit(benchmark::kMillisecond);
 

@@ -135,7 +135,8 @@ void write_graph(const RoadGraph& g, const std::filesystem::path& path) {
 RoadGraph read_graph(const std::filesystem::path& path) {
   const std::string file = path.string();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw IoError(file + ": no such file");
+  if (!std::filesystem::exists(path, ec)) throw IoError(file + ": no such file");
+  if (!std::filesystem::is_regular_file(path, ec)) throw IoError(file + ": not a regular file");
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw IoError(file + ": cannot read: " + ec.message());
   std::ifstream in(path, std::ios::binary);

@@ -19,6 +19,10 @@ namespace {
 
 using nlohmann::json;
 
+constexpr double k_max_travel_time_s = 7 * 24 * 3600;  // fits the graph's 32-bit milliseconds
+constexpr double k_max_capacity_vph = 1'000'000;
+constexpr std::int64_t k_max_node_id = std::int64_t{1} << 62;
+
 struct Link {
   std::vector<geo::LonLat> points;
   std::optional<std::int64_t> from, to;
@@ -69,15 +73,28 @@ class Parser {
       }
       l.from = props["from"].get<std::int64_t>();
       l.to = props["to"].get<std::int64_t>();
+      for (const char* key : {"from", "to"}) {
+        const auto id = props[key].get<std::int64_t>();
+        if (id < 0 || id > k_max_node_id) {
+          return fail(pp + "." + key, "must be a node id from 0 to " + std::to_string(k_max_node_id) + ", got " +
+                                          props[key].dump());
+        }
+      }
       if (*l.from == *l.to) return fail(pp + ".to", "equals from (" + std::to_string(*l.to) + ")");
     }
+    // GeoJSON's oneway forms, also in OSM's spelling for the profile below.
+    std::string oneway_tag;
     if (props.contains("oneway")) {
       const json& o = props["oneway"];
       if (o == true || o == "yes" || o == 1 || o == "1" || o == "true") {
         l.backward = false;
+        oneway_tag = "yes";
       } else if (o == -1 || o == "-1") {
         l.forward = false;
-      } else if (!(o == false || o == "no" || o == 0 || o == "0" || o == "false")) {
+        oneway_tag = "-1";
+      } else if (o == false || o == "no" || o == 0 || o == "0" || o == "false") {
+        oneway_tag = "no";
+      } else {
         return fail(pp + ".oneway", "must be true, false or -1, got " + o.dump());
       }
     }
@@ -89,6 +106,14 @@ class Parser {
         }
       }
       l.time_s = props["travel_time_s"].get<double>();
+      if (l.time_s > k_max_travel_time_s) {
+        return fail(pp + ".travel_time_s", "must be at most " + std::to_string(k_max_travel_time_s) +
+                                               " (a week), got " + props["travel_time_s"].dump());
+      }
+      if (props["capacity_vph"].get<double>() > k_max_capacity_vph) {
+        return fail(pp + ".capacity_vph", "must be at most " + std::to_string(k_max_capacity_vph) + ", got " +
+                                              props["capacity_vph"].dump());
+      }
       l.capacity_vph = static_cast<std::uint32_t>(std::lround(props["capacity_vph"].get<double>()));
       l.road_class = custom_class;
       if (props.contains("highway") && props["highway"].is_string()) {
@@ -105,7 +130,7 @@ class Parser {
       if (v.is_string()) tags[k] = v.get<std::string>();
       else if (v.is_number()) tags[k] = v.dump();
     }
-    tags.erase("oneway");  // already applied above, in GeoJSON's own forms
+    if (!oneway_tag.empty()) tags["oneway"] = oneway_tag;
     auto attributes = evaluate(profile_, &tags, [](const void* t, const char* key) -> const char* {
       const auto& m = *static_cast<const std::map<std::string, std::string>*>(t);
       auto it = m.find(key);
@@ -118,7 +143,8 @@ class Parser {
     l.speed_kmh = attributes->speed_kmh;
     l.lanes = attributes->lanes;
     l.capacity_vph = attributes->capacity_vph;
-    if (profile_.classes[l.road_class].oneway && !props.contains("oneway")) l.backward = false;
+    l.forward = attributes->forward;  // oneway, roundabouts, one-way classes
+    l.backward = attributes->backward;
     return l;
   }
 

@@ -122,9 +122,8 @@ std::uint32_t travel_time_ms(double length_m, double speed_kmh) {
 
 RawNetwork read_osm(const std::filesystem::path& path, const Profile& profile, const Progress& progress) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw IoError(path.string() + ": no such file");
-  }
+  if (!std::filesystem::exists(path, ec)) throw IoError(path.string() + ": no such file");
+  if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path.string() + ": not a regular file");
   RawNetwork net;
   net.source_kind = "osm";
   net.class_names = profile.class_names();

@@ -12,6 +12,7 @@
 #include "corridor/graph/graph_file.hpp"
 #include "corridor/route/closures.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/landmarks.hpp"
 #include "test_support.hpp"
 
 namespace corridor {
@@ -71,6 +72,9 @@ TEST_P(Extract, RoutesEqualReferenceDijkstraOn200Pairs) {
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, candidates.size() - 1);
   route::BidirectionalDijkstra query(g);
+  const route::Landmarks landmarks(g, 8);
+  route::BidirectionalAlt alt(g, landmarks);
+  std::uint64_t settled_alt = 0, settled_plain = 0;
   // 40 sources x 5 targets: one reference search per source.
   for (int i = 0; i < 40; ++i) {
     const NodeId s = candidates[pick(rng)];
@@ -80,6 +84,11 @@ TEST_P(Extract, RoutesEqualReferenceDijkstraOn200Pairs) {
       const auto r = query.run(s, t);
       ASSERT_TRUE(r.found) << s << "->" << t;
       ASSERT_EQ(r.time_ms, reference[t]) << s << "->" << t;
+      const auto via_alt = alt.run(s, t);
+      ASSERT_TRUE(via_alt.found) << s << "->" << t;
+      ASSERT_EQ(via_alt.time_ms, reference[t]) << "ALT " << s << "->" << t;
+      settled_alt += via_alt.settled;
+      settled_plain += r.settled;
       NodeId at = s;
       std::uint64_t sum = 0;
       for (auto a : r.arcs) {
@@ -92,6 +101,8 @@ TEST_P(Extract, RoutesEqualReferenceDijkstraOn200Pairs) {
       ASSERT_EQ(sum, r.time_ms);
     }
   }
+  // Goal direction pays off on average (not on every single query).
+  EXPECT_LT(settled_alt, settled_plain);
 }
 
 TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
@@ -100,6 +111,8 @@ TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
   std::mt19937_64 rng(testing::test_seed() + 1);
   std::uniform_int_distribution<std::size_t> pick(0, candidates.size() - 1);
   route::BidirectionalDijkstra query(g);
+  const route::Landmarks landmarks(g, 8);
+  route::BidirectionalAlt alt(g, landmarks);
   int detours = 0;
   for (int i = 0; i < 20; ++i) {
     const NodeId s = candidates[pick(rng)], t = candidates[pick(rng)];
@@ -120,6 +133,11 @@ TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
     if (closed.contains(plain.arcs.front()) || closed.contains(plain.arcs.back())) continue;
     const auto r = query.run(s, t, &closed);
     const auto want = testing::reference_times(g, s, &closed)[t];
+    const auto via_alt = alt.run(s, t, &closed);
+    EXPECT_EQ(via_alt.found, r.found);
+    if (via_alt.found) {
+      EXPECT_EQ(via_alt.time_ms, want) << "ALT with a hazard";
+    }
     if (want == std::numeric_limits<std::uint64_t>::max()) {
       EXPECT_FALSE(r.found);
       continue;
@@ -137,8 +155,8 @@ TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealExtracts, Extract, ::testing::ValuesIn(testing::road_extracts()),
-                         [](const auto& info) {
-                           std::string name = info.param.substr(0, info.param.find('.'));
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.substr(0, param_info.param.find('.'));
                            for (auto& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }

@@ -135,7 +135,7 @@ TEST_P(RawOsmCheck, RoutesFollowRawWaysAndTimes) {
 INSTANTIATE_TEST_SUITE_P(RealExtracts, RawOsmCheck,
                          ::testing::Values("andorra-2021-10.osm.pbf", "monaco-2016-03.osm.pbf",
                                            "rhein-neckar-rnv-2016-12.osm.pbf"),
-                         [](const auto& info) { return info.param.substr(0, info.param.find('-')); });
+                         [](const auto& param_info) { return param_info.param.substr(0, param_info.param.find('-')); });
 
 }  // namespace
 }  // namespace corridor

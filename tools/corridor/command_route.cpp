@@ -172,6 +172,7 @@ void run_route(const RouteOptions& o) {
     const auto geometry = g.arc_geometry(a);
     for (std::size_t i = 1; i < geometry.size(); ++i) coords.push_back({geometry[i].lon, geometry[i].lat});
   }
+  if (coords.size() == 1) coords.push_back(coords.front());  // RFC 7946: a LineString has two positions
   out["code"] = "Ok";
   out["duration_s"] = static_cast<double>(r.time_ms) / 1000.0;
   out["distance_m"] = r.length_m;

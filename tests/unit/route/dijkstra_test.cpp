@@ -4,6 +4,7 @@
 
 #include "corridor/graph/build.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/landmarks.hpp"
 #include "network_builder.hpp"
 #include "test_support.hpp"
 
@@ -36,6 +37,8 @@ TEST(BidirectionalDijkstra, EqualsReferenceOnRandomGraphs) {
   for (int round = 0; round < 15; ++round) {
     const auto g = graph::build(testing::NetworkBuilder::random_grid(15, rng));
     BidirectionalDijkstra query(g);
+    const Landmarks landmarks(g, 4);
+    BidirectionalAlt alt(g, landmarks);
     std::uniform_int_distribution<NodeId> pick(0, g.node_count() - 1);
     // Random closures on half the rounds.
     ArcSet closed(g.arc_count());
@@ -50,10 +53,15 @@ TEST(BidirectionalDijkstra, EqualsReferenceOnRandomGraphs) {
       const NodeId s = pick(rng), t = pick(rng);
       const auto want = testing::reference_times(g, s, c)[t];
       const auto r = query.run(s, t, c);
+      const auto a = alt.run(s, t, c);
       if (want == std::numeric_limits<std::uint64_t>::max()) {
         EXPECT_FALSE(r.found) << s << "->" << t;
+        EXPECT_FALSE(a.found) << s << "->" << t;
         continue;
       }
+      ASSERT_TRUE(a.found) << "ALT " << s << "->" << t;
+      EXPECT_EQ(a.time_ms, want) << "ALT " << s << "->" << t;
+      expect_valid(g, a, s, t, c);
       ASSERT_TRUE(r.found) << s << "->" << t;
       EXPECT_EQ(r.time_ms, want) << s << "->" << t;
       expect_valid(g, r, s, t, c);
