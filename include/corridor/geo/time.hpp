@@ -24,7 +24,8 @@ std::optional<ParsedTime> parse_rfc3339(std::string_view text, std::string* why 
 // "2022-03-05T08:00:00Z"
 std::string format_utc(UnixSeconds t);
 
-// The instant written with the given offset: "2022-03-05T10:00:00+02:00".
+// The instant written with the given offset: "2022-03-05T10:00:00+02:00"
+// (offset 0 is written "Z", as format_utc does).
 std::string format_with_offset(UnixSeconds t, int offset_minutes);
 
 // True when an IANA time zone of that name exists on this system.

@@ -1,0 +1,200 @@
+// The "features" member: origins, destinations, hazards, ceasefires,
+// checkpoints and areas.
+#include <algorithm>
+
+#include "scenario/reader.hpp"
+
+namespace corridor::scenario::detail {
+namespace {
+
+const std::vector<std::string> k_kinds = {"origin", "destination", "hazard", "ceasefire", "checkpoint", "area"};
+
+// What one feature's readers share.
+struct Feature {
+  const Json& properties;
+  const Json* geometry;  // nullptr when missing or not an object (already reported)
+  std::string path;      // "features[3]"
+  FeatureRef ref;
+
+  [[nodiscard]] std::string properties_path() const { return path + ".properties"; }
+  [[nodiscard]] std::string geometry_path() const { return path + ".geometry"; }
+};
+
+std::optional<geo::LonLat> point_of(Reader& reader, const Feature& feature, std::string_view kind) {
+  if (feature.geometry == nullptr) return std::nullopt;
+  return read_point(reader, *feature.geometry, feature.geometry_path(), kind);
+}
+
+template <typename Shape>
+void read_area_of(Reader& reader, const Feature& feature, std::string_view kind, Shape& shape) {
+  if (feature.geometry == nullptr) return;
+  if (auto area = read_area(reader, *feature.geometry, feature.geometry_path(), kind)) {
+    shape.area = std::move(*area);
+    shape.box = geo::bounding_box(shape.area);
+  }
+}
+
+// Reports `until` not after `from`; the times are quoted as written.
+bool in_order(Reader& reader, const std::string& path, const Json& from_text, const geo::ParsedTime& from,
+              const Json& until_text, const geo::ParsedTime& until) {
+  if (until.utc > from.utc) return true;
+  reader.problem(path, "until " + until_text.get<std::string>() + " is not after from " + from_text.get<std::string>());
+  return false;
+}
+
+void read_origin(Reader& reader, const Feature& feature, Scenario& scenario) {
+  Origin origin;
+  static_cast<FeatureRef&>(origin) = feature.ref;
+  if (const auto where = point_of(reader, feature, "origin")) origin.where = *where;
+  const std::string path = feature.properties_path();
+  if (const auto people = reader.positive_integer(feature.properties, "people", path, Need::required)) {
+    origin.people = *people;
+  }
+  if (const auto per = reader.positive_integer(feature.properties, "persons_per_vehicle", path, Need::optional)) {
+    origin.persons_per_vehicle = *per;
+  }
+  if (const auto t = reader.time(feature.properties, "earliest_departure", path, Need::optional)) {
+    origin.earliest_departure = t->utc;
+  }
+  scenario.origins.push_back(std::move(origin));
+}
+
+void read_destination(Reader& reader, const Feature& feature, const Names& names, Scenario& scenario) {
+  Destination destination;
+  static_cast<FeatureRef&>(destination) = feature.ref;
+  if (const auto where = point_of(reader, feature, "destination")) destination.where = *where;
+  const std::string path = feature.properties_path();
+  if (const auto capacity = reader.positive_integer(feature.properties, "capacity", path, Need::required)) {
+    destination.capacity = *capacity;
+  }
+  if (auto party = party_reference(reader, feature.properties, "controlled_by", path, names)) {
+    destination.controlled_by = std::move(*party);
+  }
+  scenario.destinations.push_back(std::move(destination));
+}
+
+void read_checkpoint(Reader& reader, const Feature& feature, const Names& names, Scenario& scenario) {
+  Checkpoint checkpoint;
+  static_cast<FeatureRef&>(checkpoint) = feature.ref;
+  if (const auto where = point_of(reader, feature, "checkpoint")) checkpoint.where = *where;
+  const std::string path = feature.properties_path();
+  if (const auto rate = reader.positive_number(feature.properties, "vehicles_per_hour", path, Need::required)) {
+    checkpoint.vehicles_per_hour = *rate;
+  }
+  if (auto party = party_reference(reader, feature.properties, "operated_by", path, names)) {
+    checkpoint.operated_by = std::move(*party);
+  }
+  scenario.checkpoints.push_back(std::move(checkpoint));
+}
+
+void read_hazard(Reader& reader, const Feature& feature, Scenario& scenario) {
+  Hazard hazard;
+  static_cast<FeatureRef&>(hazard) = feature.ref;
+  read_area_of(reader, feature, "hazard", hazard);
+  const std::string path = feature.properties_path();
+  const auto from = reader.time(feature.properties, "from", path, Need::optional);
+  const auto until = reader.time(feature.properties, "until", path, Need::optional);
+  if (from) hazard.active.from = from->utc;
+  if (until) hazard.active.until = until->utc;
+  if (from && until) {
+    in_order(reader, path + ".until", feature.properties["from"], *from, feature.properties["until"], *until);
+  }
+  scenario.hazards.push_back(std::move(hazard));
+}
+
+void read_ceasefire(Reader& reader, const Feature& feature, Scenario& scenario) {
+  Ceasefire ceasefire;
+  static_cast<FeatureRef&>(ceasefire) = feature.ref;
+  read_area_of(reader, feature, "ceasefire", ceasefire);
+  const std::string path = feature.properties_path() + ".windows";
+  const Json* windows = reader.array(feature.properties, "windows", feature.properties_path(), Need::required);
+  if (windows != nullptr && windows->empty()) {
+    reader.problem(path, "must list at least one [from, until] window, got []");
+  }
+  for (std::size_t i = 0; windows != nullptr && i < windows->size(); ++i) {
+    const Json& window = (*windows)[i];
+    const std::string window_path = element_path(path, i);
+    if (!window.is_array() || window.size() != 2) {
+      reader.problem(window_path, "must be a [from, until] pair of times, got " + show(window));
+      continue;
+    }
+    const auto from = reader.time_value(window[0], element_path(window_path, 0));
+    const auto until = reader.time_value(window[1], element_path(window_path, 1));
+    if (from && until && in_order(reader, window_path, window[0], *from, window[1], *until)) {
+      ceasefire.windows.push_back(Interval{from->utc, until->utc});
+    }
+  }
+  scenario.ceasefires.push_back(std::move(ceasefire));
+}
+
+void read_named_area(Reader& reader, const Feature& feature, Scenario& scenario) {
+  Area area;
+  static_cast<FeatureRef&>(area) = feature.ref;
+  read_area_of(reader, feature, "area", area);
+  scenario.areas.push_back(std::move(area));
+}
+
+// Reads the id and kind of features[i]; nullopt kind when unusable.
+std::optional<std::string> identify(Reader& reader, const Json& properties, const std::string& path,
+                                    std::map<std::string, std::size_t>& first_index, std::size_t index, Names& names,
+                                    std::string& id_out) {
+  auto kind = reader.text(properties, "kind", path, Need::required);
+  if (kind && std::find(k_kinds.begin(), k_kinds.end(), *kind) == k_kinds.end()) {
+    reader.problem(path + ".kind", "must be one of " + join(k_kinds) + ", got " + show(Json(*kind)));
+    kind.reset();
+  }
+  const auto id = reader.text(properties, "id", path, Need::required);
+  if (!kind || !id) names.features_complete = false;
+  if (!id) return kind;
+  id_out = *id;
+  const auto [it, inserted] = first_index.emplace(*id, index);
+  if (!inserted) {
+    reader.problem(path + ".id",
+                   "duplicate id " + show(Json(*id)) + " (also " + element_path("features", it->second) + ")");
+  } else if (kind) {
+    names.feature_kinds.emplace(*id, *kind);
+  }
+  return kind;
+}
+
+}  // namespace
+
+void read_features(Reader& reader, const Json& features, Names& names, Scenario& scenario) {
+  std::map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    const std::string path = element_path("features", i);
+    const Json& entry = features[i];
+    if (!reader.is_object(entry, path)) {
+      names.features_complete = false;
+      continue;
+    }
+    if (const auto type = reader.text(entry, "type", path, Need::required); type && *type != "Feature") {
+      reader.problem(path + ".type", "must be \"Feature\", got " + show(Json(*type)));
+    }
+    const Json* properties = reader.object(entry, "properties", path, Need::required);
+    const Json* geometry = reader.object(entry, "geometry", path, Need::required);
+    if (properties == nullptr) {
+      names.features_complete = false;
+      continue;
+    }
+    std::string id;
+    const auto kind = identify(reader, *properties, path + ".properties", first_index, i, names, id);
+    if (!kind) continue;
+    const Feature feature{*properties, geometry, path, FeatureRef{id, i}};
+    if (*kind == "origin") {
+      read_origin(reader, feature, scenario);
+    } else if (*kind == "destination") {
+      read_destination(reader, feature, names, scenario);
+    } else if (*kind == "checkpoint") {
+      read_checkpoint(reader, feature, names, scenario);
+    } else if (*kind == "hazard") {
+      read_hazard(reader, feature, scenario);
+    } else if (*kind == "ceasefire") {
+      read_ceasefire(reader, feature, scenario);
+    } else {
+      read_named_area(reader, feature, scenario);
+    }
+  }
+}
+
+}  // namespace corridor::scenario::detail

@@ -1,0 +1,178 @@
+// Validation of features[*]: the Feature wrapper, ids, kinds and properties.
+#include "scenario_testing.hpp"
+
+namespace corridor::scenario::test {
+namespace {
+
+// Feature positions in valid.geojson.
+constexpr std::size_t k_origin = 0;
+constexpr std::size_t k_destination = 1;
+constexpr std::size_t k_hazard = 2;
+constexpr std::size_t k_ceasefire = 3;
+constexpr std::size_t k_checkpoint = 4;
+
+class Features : public ::testing::Test {
+ protected:
+  Json doc = valid_document();
+  Json& feature(std::size_t i) { return doc["features"][i]; }
+  Json& properties(std::size_t i) { return doc["features"][i]["properties"]; }
+};
+
+TEST_F(Features, EachFeatureIsAnObjectOfTypeFeature) {
+  feature(k_origin)["type"] = "feature";
+  EXPECT_TRUE(only_problem(doc, "features[0].type", "must be \"Feature\", got \"feature\""));
+  feature(k_origin).erase("type");
+  EXPECT_TRUE(only_problem(doc, "features[0].type", "is required"));
+  feature(k_origin) = 5;
+  EXPECT_TRUE(only_problem(doc, "features[0]", "must be an object, got 5"));
+}
+
+TEST_F(Features, PropertiesAndGeometryAreRequiredObjects) {
+  feature(k_origin)["properties"] = nullptr;
+  EXPECT_TRUE(only_problem(doc, "features[0].properties", "must be an object, got null"));
+  feature(k_origin).erase("properties");
+  EXPECT_TRUE(only_problem(doc, "features[0].properties", "is required"));
+  doc = valid_document();
+  feature(k_origin).erase("geometry");
+  EXPECT_TRUE(only_problem(doc, "features[0].geometry", "is required"));
+}
+
+TEST_F(Features, KindMustBeKnown) {
+  properties(k_origin)["kind"] = "shelter";
+  EXPECT_TRUE(only_problem(doc, "features[0].properties.kind",
+                           "must be one of origin, destination, hazard, ceasefire, checkpoint, area, got \"shelter\""));
+  properties(k_origin).erase("kind");
+  EXPECT_TRUE(only_problem(doc, "features[0].properties.kind", "is required"));
+}
+
+TEST_F(Features, IdIsARequiredNonEmptyString) {
+  properties(k_origin)["id"] = "";
+  EXPECT_TRUE(only_problem(doc, "features[0].properties.id", "must be a non-empty string, got \"\""));
+  properties(k_origin).erase("id");
+  EXPECT_TRUE(only_problem(doc, "features[0].properties.id", "is required"));
+}
+
+TEST_F(Features, IdsAreUniqueAcrossKinds) {
+  properties(k_checkpoint)["id"] = "old-town";
+  EXPECT_TRUE(only_problem(doc, "features[4].properties.id", "duplicate id \"old-town\" (also features[0])"));
+}
+
+TEST_F(Features, UnknownPropertiesAreAllowed) {
+  properties(k_hazard)["stroke"] = "#ff0000";
+  properties(k_hazard)["fill-opacity"] = 0.3;
+  properties(k_origin)["note"] = nullptr;
+  EXPECT_TRUE(no_problems(doc));
+}
+
+TEST_F(Features, OriginPeopleIsAPositiveInteger) {
+  const std::string path = "features[0].properties.people";
+  for (const Json& bad : {Json(-5), Json(0), Json(2.5), Json("12000"), Json(true)}) {
+    properties(k_origin)["people"] = bad;
+    EXPECT_TRUE(only_problem(doc, path, "must be a positive integer, got " + bad.dump()));
+  }
+  properties(k_origin)["people"] = 10'000'000'000'000;
+  EXPECT_TRUE(only_problem(doc, path, "must be at most 1000000000000, got 10000000000000"));
+  properties(k_origin)["people"] = 12000.0;
+  EXPECT_EQ(parse(doc).origins[0].people, 12000);
+  properties(k_origin).erase("people");
+  EXPECT_TRUE(only_problem(doc, path, "is required"));
+}
+
+TEST_F(Features, OriginPersonsPerVehicleIsAPositiveInteger) {
+  properties(k_origin)["persons_per_vehicle"] = 0;
+  EXPECT_TRUE(only_problem(doc, "features[0].properties.persons_per_vehicle", "must be a positive integer, got 0"));
+  properties(k_origin)["persons_per_vehicle"] = 3;
+  EXPECT_EQ(parse(doc).origins[0].vehicles(), 4000);
+}
+
+TEST_F(Features, OriginEarliestDeparture) {
+  properties(k_origin)["earliest_departure"] = "2022-03-05T09:00:00";
+  EXPECT_TRUE(only_problem(doc, "features[0].properties.earliest_departure",
+                           "must have a UTC offset (Z or ±HH:MM), got \"2022-03-05T09:00:00\""));
+  properties(k_origin)["earliest_departure"] = "2022-03-05T09:00:00Z";
+  EXPECT_EQ(parse(doc).origins[0].earliest_departure, 1646470800);
+}
+
+TEST_F(Features, DestinationCapacityAndController) {
+  properties(k_destination)["capacity"] = -1;
+  EXPECT_TRUE(only_problem(doc, "features[1].properties.capacity", "must be a positive integer, got -1"));
+  properties(k_destination).erase("capacity");
+  EXPECT_TRUE(only_problem(doc, "features[1].properties.capacity", "is required"));
+  properties(k_destination)["capacity"] = 100;
+  properties(k_destination)["controlled_by"] = "C";
+  EXPECT_TRUE(only_problem(doc, "features[1].properties.controlled_by", "unknown party \"C\"; parties: A, B, M"));
+  properties(k_destination).erase("controlled_by");
+  EXPECT_TRUE(only_problem(doc, "features[1].properties.controlled_by", "is required"));
+}
+
+TEST_F(Features, CheckpointRateAndOperator) {
+  for (const Json& bad : {Json(0), Json(-60), Json("60")}) {
+    properties(k_checkpoint)["vehicles_per_hour"] = bad;
+    EXPECT_TRUE(
+        only_problem(doc, "features[4].properties.vehicles_per_hour", "must be a positive number, got " + bad.dump()));
+  }
+  properties(k_checkpoint)["vehicles_per_hour"] = 7.5;
+  EXPECT_DOUBLE_EQ(parse(doc).checkpoints[0].vehicles_per_hour, 7.5);
+  properties(k_checkpoint)["operated_by"] = "Z";
+  EXPECT_TRUE(only_problem(doc, "features[4].properties.operated_by", "unknown party \"Z\"; parties: A, B, M"));
+}
+
+TEST_F(Features, HazardTimesNeedOffsets) {
+  properties(k_hazard)["from"] = "2022-03-05T11:00:00";
+  EXPECT_TRUE(only_problem(doc, "features[2].properties.from",
+                           "must have a UTC offset (Z or ±HH:MM), got \"2022-03-05T11:00:00\""));
+}
+
+TEST_F(Features, HazardUntilIsAfterFrom) {
+  properties(k_hazard)["until"] = "2022-03-05T10:00:00+02:00";
+  EXPECT_TRUE(only_problem(doc, "features[2].properties.until",
+                           "until 2022-03-05T10:00:00+02:00 is not after from 2022-03-05T11:00:00+02:00"));
+  properties(k_hazard)["until"] = "2022-03-05T09:00:00Z";  // the same instant as from
+  EXPECT_TRUE(only_problem(doc, "features[2].properties.until",
+                           "until 2022-03-05T09:00:00Z is not after from 2022-03-05T11:00:00+02:00"));
+}
+
+TEST_F(Features, HazardWithOnlyFromLastsForever) {
+  properties(k_hazard).erase("until");
+  const Scenario s = parse(doc);
+  EXPECT_EQ(s.hazards[0].active.from, 1646470800);
+  EXPECT_EQ(s.hazards[0].active.until, k_always_until);
+}
+
+TEST_F(Features, CeasefireWindowsAreARequiredNonEmptyArray) {
+  properties(k_ceasefire)["windows"] = Json::array();
+  EXPECT_TRUE(
+      only_problem(doc, "features[3].properties.windows", "must list at least one [from, until] window, got []"));
+  properties(k_ceasefire).erase("windows");
+  EXPECT_TRUE(only_problem(doc, "features[3].properties.windows", "is required"));
+}
+
+TEST_F(Features, CeasefireWindowsArePairsOfTimes) {
+  properties(k_ceasefire)["windows"] = Json::array({Json::array({"2022-03-05T09:00:00+02:00"})});
+  EXPECT_TRUE(only_problem(doc, "features[3].properties.windows[0]",
+                           "must be a [from, until] pair of times, got [\"2022-03-05T09:00:00+02:00\"]"));
+  properties(k_ceasefire)["windows"] = Json::array({Json::array({"2022-03-05T09:00:00+02:00", "2022-03-05T21:00:00"})});
+  EXPECT_TRUE(only_problem(doc, "features[3].properties.windows[0][1]",
+                           "must have a UTC offset (Z or ±HH:MM), got \"2022-03-05T21:00:00\""));
+}
+
+TEST_F(Features, CeasefireWindowUntilIsAfterFrom) {
+  properties(k_ceasefire)["windows"] = Json::array({Json::array({"2022-03-05T09:00:00Z", "2022-03-05T12:00:00Z"}),
+                                                    Json::array({"2022-03-05T21:00:00Z", "2022-03-05T20:00:00Z"})});
+  EXPECT_TRUE(only_problem(doc, "features[3].properties.windows[1]",
+                           "until 2022-03-05T20:00:00Z is not after from 2022-03-05T21:00:00Z"));
+}
+
+TEST_F(Features, CeasefireWithSeveralWindows) {
+  properties(k_ceasefire)["windows"] =
+      Json::array({Json::array({"2022-03-05T09:00:00Z", "2022-03-05T12:00:00Z"}),
+                   Json::array({"2022-03-05T14:00:00+01:00", "2022-03-05T20:00:00+01:00"})});
+  const Scenario s = parse(doc);
+  ASSERT_EQ(s.ceasefires[0].windows.size(), 2U);
+  EXPECT_EQ(s.ceasefires[0].windows[1].from, 1646485200);
+  EXPECT_TRUE(s.ceasefires[0].windows[1].contains(1646485200));
+  EXPECT_FALSE(s.ceasefires[0].windows[1].contains(1646485200 + 6 * 3600));
+}
+
+}  // namespace
+}  // namespace corridor::scenario::test
