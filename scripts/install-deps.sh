@@ -8,7 +8,7 @@ packages=(
   libosmium2-dev libprotozero-dev zlib1g-dev libexpat1-dev libbz2-dev
   nlohmann-json3-dev libcli11-dev libboost-dev liblemon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  osmium-tool
+  osmium-tool tzdata
 )
 
 missing=()

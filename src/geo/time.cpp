@@ -1,6 +1,9 @@
 #include "corridor/geo/time.hpp"
 
 #include <array>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -195,6 +198,28 @@ bool known_time_zone(std::string_view name) {
   std::ifstream in(file, std::ios::binary);
   std::array<char, 4> magic{};
   return in.read(magic.data(), magic.size()) && std::string_view(magic.data(), magic.size()) == "TZif";
+}
+
+}  // namespace corridor::geo
+
+namespace corridor::geo {
+
+std::string format_in_zone(UnixSeconds t, const std::string& zone) {
+  if (!known_time_zone(zone)) return format_utc(t);
+  // The C library resolves zones through TZ; guard the process-wide setting.
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  const char* previous = std::getenv("TZ");
+  const std::string saved = previous ? previous : "";
+  setenv("TZ", zone.c_str(), 1);
+  tzset();
+  const auto tt = static_cast<std::time_t>(t);
+  std::tm local{};
+  localtime_r(&tt, &local);
+  if (previous) setenv("TZ", saved.c_str(), 1);
+  else unsetenv("TZ");
+  tzset();
+  return format_with_offset(t, static_cast<int>(local.tm_gmtoff / 60));
 }
 
 }  // namespace corridor::geo

@@ -53,12 +53,18 @@ int main(int argc, char** argv) {
   cli::add_import_command(app);
   cli::add_info_command(app);
   cli::add_route_command(app);
+  cli::add_plan_command(app);
   // Name an unknown command instead of CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
-    for (const auto* sub : app.get_subcommands({})) known = known || sub->get_name() == argv[1];
+    std::string names;
+    for (const auto* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
     if (!known) {
-      std::cerr << "corridor: unknown command '" << argv[1] << "'; the commands are import, info, route (see corridor --help)\n";
+      std::cerr << "corridor: unknown command '" << argv[1] << "'; the commands are " << names
+                << " (see corridor --help)\n";
       return cli::k_exit_bad_input;
     }
   }

@@ -28,6 +28,11 @@ std::string format_utc(UnixSeconds t);
 // (offset 0 is written "Z", as format_utc does).
 std::string format_with_offset(UnixSeconds t, int offset_minutes);
 
+// The instant as local time in an IANA zone, with that zone's offset then
+// (daylight saving included): "2022-03-05T10:00:00+01:00". Uses the
+// system's tz database (Debian: tzdata); falls back to UTC for an unknown zone.
+std::string format_in_zone(UnixSeconds t, const std::string& zone);
+
 // True when an IANA time zone of that name exists on this system.
 bool known_time_zone(std::string_view name);
 

@@ -1,0 +1,124 @@
+#pragma once
+// A scenario snapped onto a road graph, in the planner's terms: integer
+// times in milliseconds after the scenario's start, capacities in vehicles
+// per time step, and for every road segment the intervals during which no
+// vehicle may be on it (hazards, ceasefire roads outside their windows).
+// Built once per plan; immutable and shared by the heuristic, the exact
+// method and the lower bound.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "corridor/graph/road_graph.hpp"
+#include "corridor/graph/spatial_index.hpp"
+#include "corridor/route/arc_set.hpp"
+#include "corridor/scenario/scenario.hpp"
+
+namespace corridor::plan {
+
+using graph::ArcId;
+using graph::NodeId;
+using Ms = std::int64_t;  // milliseconds after the scenario's start
+inline constexpr Ms k_never = std::numeric_limits<Ms>::max() / 4;
+
+// Where a scenario point landed on the graph.
+struct SnapReport {
+  std::string kind;  // origin, destination, checkpoint
+  std::string id;
+  std::size_t feature_index = 0;
+  NodeId node = graph::k_invalid;
+  std::int64_t osm_node = 0;
+  double distance_m = 0;
+};
+
+struct OriginSite {
+  std::size_t scenario_index = 0;  // into Scenario::origins
+  NodeId node = graph::k_invalid;
+  std::int64_t people = 0;
+  std::int64_t persons_per_vehicle = 40;
+  std::int64_t vehicles = 0;  // ceil(people / persons_per_vehicle)
+  Ms earliest = 0;            // earliest departure
+};
+
+struct DestinationSite {
+  std::size_t scenario_index = 0;
+  NodeId node = graph::k_invalid;
+  std::int64_t capacity_people = 0;
+  // Empty when every party accepts it; otherwise who refuses it and why:
+  // "party A forbids destinations controlled by B".
+  std::vector<std::string> refused_by;
+  [[nodiscard]] bool acceptable() const noexcept { return refused_by.empty(); }
+};
+
+struct CheckpointSite {
+  std::size_t scenario_index = 0;
+  NodeId node = graph::k_invalid;
+  std::uint32_t per_step = 0;  // ceil(vehicles_per_hour * step / 3600)
+  std::vector<std::string> refused_by;  // parties whose rules forbid passing it
+};
+
+// A half-open interval [from, until) of milliseconds.
+struct Span {
+  Ms from = 0;
+  Ms until = 0;
+};
+
+class Instance {
+ public:
+  // Snaps origins, destinations and checkpoints (each within max_snap_m,
+  // else InputError naming the feature) and derives closures and capacities.
+  Instance(const graph::RoadGraph& g, const graph::SpatialIndex& index, const scenario::Scenario& s,
+           double max_snap_m);
+
+  [[nodiscard]] const graph::RoadGraph& graph() const noexcept { return g_; }
+  [[nodiscard]] const scenario::Scenario& scenario() const noexcept { return s_; }
+  [[nodiscard]] Ms step() const noexcept { return step_; }
+  [[nodiscard]] Ms horizon() const noexcept { return horizon_; }
+
+  // Vehicles that may enter arc a within one time step.
+  [[nodiscard]] std::uint32_t arc_capacity(ArcId a) const noexcept { return arc_cap_[a]; }
+  // Arcs no movement may ever use: areas some party forbids, roads leaving
+  // checkpoints some party refuses.
+  [[nodiscard]] const route::ArcSet& always_closed() const noexcept { return always_closed_; }
+  // Intervals during which no vehicle may be on arc a (sorted, disjoint).
+  [[nodiscard]] std::vector<Span> closed_spans(ArcId a) const;
+  // True when a vehicle may be on arc a throughout [from, until).
+  [[nodiscard]] bool may_occupy(ArcId a, Ms from, Ms until) const noexcept;
+  // The earliest entry time >= t at which a vehicle can drive arc a taking
+  // `duration` ms without being on it while it is closed; k_never if none
+  // before the horizon.
+  [[nodiscard]] Ms earliest_entry(ArcId a, Ms t, Ms duration) const noexcept;
+
+  // Checkpoint at node v, or -1.
+  [[nodiscard]] int checkpoint_at(NodeId v) const noexcept;
+
+  std::vector<OriginSite> origins;
+  std::vector<DestinationSite> destinations;
+  std::vector<CheckpointSite> checkpoints;
+  std::vector<SnapReport> snaps;
+
+  // Why roads are closed, for explanations: arc -> hazard/ceasefire/area ids.
+  struct ClosureSource {
+    std::string kind;  // hazard, ceasefire, area, checkpoint
+    std::string id;
+    std::vector<ArcId> arcs;
+  };
+  std::vector<ClosureSource> closure_sources;
+
+ private:
+  const graph::RoadGraph& g_;
+  const scenario::Scenario& s_;
+  Ms step_ = 60'000;
+  Ms horizon_ = 0;
+  std::vector<std::uint32_t> arc_cap_;
+  route::ArcSet always_closed_;
+  std::vector<std::uint32_t> span_first_;  // arc -> spans, CSR; empty when no arc has spans
+  std::vector<Span> spans_;
+  std::vector<std::pair<NodeId, int>> checkpoint_nodes_;  // sorted by node
+};
+
+// Seconds (as printed in plans) from milliseconds.
+inline double seconds(Ms t) { return static_cast<double>(t) / 1000.0; }
+
+}  // namespace corridor::plan

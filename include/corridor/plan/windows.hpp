@@ -1,0 +1,30 @@
+#pragma once
+// Whether each ceasefire window is long enough for the people it must
+// carry, and if not, how long it would need to be.
+#include <string>
+#include <vector>
+
+#include "corridor/plan/plan.hpp"
+
+namespace corridor::plan {
+
+struct WindowUse {
+  std::string ceasefire;             // feature id
+  std::size_t window = 0;            // index in its windows
+  Ms from = 0, until = 0;            // the window, ms after start
+  std::int64_t vehicles = 0;         // vehicles on its roads during it
+  std::int64_t people = 0;
+  Ms last_exit = 0;                  // when the last of them leaves its roads
+  std::optional<Ms> needed_until;    // with unmet people: when the window would have to end
+};
+
+// For each window of each ceasefire: its use by the plan. When people are
+// unmet, the plan is made again with that ceasefire's last window open to
+// the horizon, to say how long the window would need to be (`graph_index`
+// is needed for that re-plan).
+std::vector<WindowUse> window_use(const Instance& in, const PlanResult& plan, const graph::SpatialIndex& graph_index);
+
+// One line per window for people, with UTC and local times.
+std::vector<std::string> window_report(const Instance& in, const std::vector<WindowUse>& uses);
+
+}  // namespace corridor::plan

@@ -1,0 +1,290 @@
+#include "corridor/plan/bounds.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <queue>
+
+#include <lemon/preflow.h>
+#include <lemon/smart_graph.h>
+
+namespace corridor::plan {
+namespace {
+
+// A cut element: a segment or a checkpoint every vehicle of some group must pass.
+struct Element {
+  std::int64_t cap = 0;  // vehicles per step
+  Ms earliest = 0;       // e(x)
+  Ms rest = 0;           // r(x)
+  // Entry times [from, until] at which the segment can be driven without
+  // meeting a closure; empty: any time.
+  std::vector<Span> open;
+};
+
+// When a vehicle can enter arc a and drive it through without being on it
+// while it is closed (hazards, ceasefire roads outside windows).
+std::vector<Span> entry_times(const Instance& in, ArcId a) {
+  const auto closed = in.closed_spans(a);
+  if (closed.empty()) return {};
+  const Ms tt = std::max<Ms>(1, in.graph().time_ms[a]);
+  std::vector<Span> open;
+  Ms from = -k_never;
+  for (const auto& c : closed) {
+    if (c.from - tt >= from) open.push_back({from, c.from - tt});
+    from = std::max(from, c.until);
+  }
+  if (from < k_never) open.push_back({from, k_never});
+  if (open.empty()) open.push_back({k_never, -k_never});  // never: an empty interval
+  return open;
+}
+
+Element arc_element(const Instance& in, ArcId a, Ms earliest, Ms rest) {
+  return {in.arc_capacity(a), earliest, rest, entry_times(in, a)};
+}
+
+// Multi-source free-flow times over the arcs not permanently closed;
+// forward from `sources` (node, start time) or backward into them.
+std::vector<Ms> free_flow(const Instance& in, const std::vector<std::pair<NodeId, Ms>>& sources, bool backward) {
+  const auto& g = in.graph();
+  std::vector<Ms> dist(g.node_count(), k_never);
+  using Item = std::pair<Ms, NodeId>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+  for (const auto& [v, t] : sources) {
+    if (t < dist[v]) {
+      dist[v] = t;
+      queue.push({t, v});
+    }
+  }
+  while (!queue.empty()) {
+    const auto [d, u] = queue.top();
+    queue.pop();
+    if (d != dist[u]) continue;
+    auto relax = [&](ArcId a, NodeId v) {
+      if (in.always_closed().contains(a)) return;
+      const Ms nd = d + g.time_ms[a];
+      if (nd < dist[v]) {
+        dist[v] = nd;
+        queue.push({nd, v});
+      }
+    };
+    if (backward) {
+      for (auto i = g.in_first[u]; i < g.in_first[u + 1]; ++i) relax(g.in_arc[i], g.tail[g.in_arc[i]]);
+    } else {
+      for (auto a = g.first_out[u]; a < g.first_out[u + 1]; ++a) relax(a, g.head[a]);
+    }
+  }
+  return dist;
+}
+
+// Slots with arrival <= t.
+std::int64_t slots_by(const std::vector<Element>& cut, Ms t, Ms step) {
+  std::int64_t count = 0;
+  for (const auto& x : cut) {
+    const Ms last_entry = t - x.rest;
+    if (last_entry < x.earliest) continue;
+    if (x.open.empty()) {
+      count += x.cap * (last_entry / step - x.earliest / step + 1);
+      continue;
+    }
+    // Steps in which some entry time is open, each counted once.
+    std::int64_t counted_up_to = std::numeric_limits<std::int64_t>::min();
+    for (const auto& w : x.open) {
+      const Ms lo = std::max(w.from, x.earliest), hi = std::min(w.until, last_entry);
+      if (lo > hi) continue;
+      const std::int64_t first = std::max(lo / step, counted_up_to + 1), last = hi / step;
+      if (last >= first) count += x.cap * (last - first + 1);
+      counted_up_to = std::max(counted_up_to, last);
+    }
+  }
+  return count;
+}
+
+// The smallest t <= limit with at least `vehicles` slots, or nullopt.
+std::optional<Ms> arrival_of(const std::vector<Element>& cut, std::int64_t vehicles, Ms step, Ms limit) {
+  if (vehicles <= 0) return Ms{0};
+  Ms lo = k_never;
+  for (const auto& x : cut) lo = std::min(lo, x.earliest + x.rest);
+  if (lo > limit || slots_by(cut, limit, step) < vehicles) return std::nullopt;
+  Ms hi = limit;
+  while (lo < hi) {  // invariant: slots_by(hi) >= vehicles
+    const Ms mid = lo + (hi - lo) / 2;
+    if (slots_by(cut, mid, step) >= vehicles) hi = mid;
+    else lo = mid + 1;
+  }
+  return hi;
+}
+
+// People in the `vehicles` fullest vehicles of the given origins.
+std::int64_t people_in_fullest(const Instance& in, const std::vector<std::size_t>& origins, std::int64_t vehicles) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> fleets;  // (ppv, people)
+  for (auto o : origins) fleets.push_back({in.origins[o].persons_per_vehicle, in.origins[o].people});
+  std::sort(fleets.rbegin(), fleets.rend());
+  std::int64_t people = 0;
+  for (const auto& [ppv, total] : fleets) {
+    if (vehicles <= 0) break;
+    const std::int64_t take = std::min(vehicles, (total + ppv - 1) / ppv);
+    people += std::min(total, take * ppv);
+    vehicles -= take;
+  }
+  return people;
+}
+
+// A minimum-capacity set of segments and checkpoints separating every origin
+// from every acceptable destination (LEMON's push-relabel Preflow).
+std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size_t>& group,
+                                 const std::vector<Ms>& from_origins, const std::vector<Ms>& to_dest) {
+  const auto& g = in.graph();
+  lemon::SmartDigraph net;
+  net.reserveNode(static_cast<int>(g.node_count() + in.checkpoints.size() + 2));
+  std::vector<lemon::SmartDigraph::Node> in_node(g.node_count()), out_node(g.node_count());
+  for (NodeId v = 0; v < g.node_count(); ++v) in_node[v] = out_node[v] = net.addNode();
+  lemon::SmartDigraph::ArcMap<std::int64_t> cap(net);
+  struct Origin {
+    enum Kind { arc, checkpoint } kind;
+    std::uint32_t id;
+  };
+  std::vector<Origin> what;
+  for (std::size_t c = 0; c < in.checkpoints.size(); ++c) {
+    const NodeId v = in.checkpoints[c].node;
+    if (out_node[v] != in_node[v]) continue;  // two checkpoints on one node: the first counts
+    out_node[v] = net.addNode();
+    const auto arc = net.addArc(in_node[v], out_node[v]);
+    cap[arc] = in.checkpoints[c].per_step;
+    what.push_back({Origin::checkpoint, static_cast<std::uint32_t>(c)});
+  }
+  constexpr std::int64_t k_infinite = std::int64_t{1} << 40;
+  for (ArcId a = 0; a < g.arc_count(); ++a) {
+    if (in.always_closed().contains(a) || from_origins[g.tail[a]] >= k_never || to_dest[g.head[a]] >= k_never) continue;
+    const auto arc = net.addArc(out_node[g.tail[a]], in_node[g.head[a]]);
+    cap[arc] = in.arc_capacity(a);
+    what.push_back({Origin::arc, a});
+  }
+  const auto source = net.addNode();
+  const auto sink = net.addNode();
+  for (auto o : group) cap[net.addArc(source, in_node[in.origins[o].node])] = k_infinite;
+  for (const auto& d : in.destinations) {
+    if (d.acceptable()) cap[net.addArc(in_node[d.node], sink)] = k_infinite;  // arriving passes no checkpoint
+  }
+  lemon::Preflow<lemon::SmartDigraph, lemon::SmartDigraph::ArcMap<std::int64_t>> preflow(net, cap, source, sink);
+  preflow.runMinCut();
+  std::vector<Element> cut;
+  for (std::size_t i = 0; i < what.size(); ++i) {
+    const auto arc = net.arcFromId(static_cast<int>(i));
+    if (!preflow.minCut(net.source(arc)) || preflow.minCut(net.target(arc))) continue;
+    if (what[i].kind == Origin::arc) {
+      const ArcId a = what[i].id;
+      cut.push_back(arc_element(in, a, from_origins[g.tail[a]], g.time_ms[a] + to_dest[g.head[a]]));
+    } else {
+      const NodeId v = in.checkpoints[what[i].id].node;
+      cut.push_back({in.checkpoints[what[i].id].per_step, from_origins[v], to_dest[v], {}});
+    }
+  }
+  return cut;
+}
+
+}  // namespace
+
+Bounds cut_bounds(const Instance& in) {
+  const auto& g = in.graph();
+  const Ms step = in.step();
+  std::vector<std::pair<NodeId, Ms>> ends;
+  for (const auto& d : in.destinations) {
+    if (d.acceptable()) ends.push_back({d.node, 0});
+  }
+  auto from_group = [&](const std::vector<std::size_t>& group) {
+    std::vector<std::pair<NodeId, Ms>> starts;
+    for (auto o : group) starts.push_back({in.origins[o].node, in.origins[o].earliest});
+    return free_flow(in, starts, false);
+  };
+  const auto to_dest = free_flow(in, ends, true);
+
+  std::int64_t people = 0;
+  std::vector<std::size_t> all;
+  for (std::size_t o = 0; o < in.origins.size(); ++o) {
+    people += in.origins[o].people;
+    all.push_back(o);
+  }
+  const auto from_origins = from_group(all);
+  Bounds b;
+  b.lower_bound_egress = Ms{0};
+  b.upper_bound_people = people;
+
+  // Destinations: people only fit where there is room, if reachable at all.
+  std::int64_t room = 0;
+  for (const auto& d : in.destinations) {
+    if (d.acceptable() && from_origins[d.node] < k_never) room += d.capacity_people;
+  }
+  b.upper_bound_people = std::min(b.upper_bound_people, room);
+
+  auto apply = [&](const std::vector<Element>& cut, const std::vector<std::size_t>& group) {
+    std::int64_t group_vehicles = 0, group_people = 0;
+    for (auto o : group) {
+      group_vehicles += in.origins[o].vehicles;
+      group_people += in.origins[o].people;
+    }
+    const auto arrival = arrival_of(cut, group_vehicles, step, in.horizon());
+    if (!arrival) b.lower_bound_egress = std::nullopt;  // this group cannot all be out by the horizon
+    else if (b.lower_bound_egress) b.lower_bound_egress = std::max(*b.lower_bound_egress, *arrival);
+    const auto by_horizon = slots_by(cut, in.horizon(), step);
+    return group_people - people_in_fullest(in, group, by_horizon);  // people who cannot be out
+  };
+
+  // Per origin node: the segments leaving it.
+  std::map<NodeId, std::vector<std::size_t>> by_node;
+  for (std::size_t o = 0; o < in.origins.size(); ++o) by_node[in.origins[o].node].push_back(o);
+  std::int64_t stuck = 0;
+  for (const auto& [node, group] : by_node) {
+    Ms earliest = k_never;
+    for (auto o : group) earliest = std::min(earliest, in.origins[o].earliest);
+    std::vector<Element> cut;
+    for (auto a = g.first_out[node]; a < g.first_out[node + 1]; ++a) {
+      if (in.always_closed().contains(a) || to_dest[g.head[a]] >= k_never) continue;
+      cut.push_back(arc_element(in, a, earliest, g.time_ms[a] + to_dest[g.head[a]]));
+    }
+    std::int64_t group_stuck = apply(cut, group);
+    if (const int cp = in.checkpoint_at(node); cp >= 0 && !cut.empty()) {
+      // Every vehicle leaving passes the origin's own checkpoint too.
+      const std::vector<Element> checkpoint{{in.checkpoints[static_cast<std::size_t>(cp)].per_step, earliest, to_dest[node], {}}};
+      group_stuck = std::max(group_stuck, apply(checkpoint, group));
+    }
+    // A minimum cut between this group and the destinations.
+    group_stuck = std::max(group_stuck, apply(minimum_cut(in, group, from_group(group), to_dest), group));
+    stuck += group_stuck;
+  }
+  b.upper_bound_people = std::min(b.upper_bound_people, people - stuck);
+
+  // All vehicles: the segments into acceptable destinations, and a minimum cut.
+  std::vector<Element> into;
+  for (const auto& d : in.destinations) {
+    if (!d.acceptable()) continue;
+    for (auto i = g.in_first[d.node]; i < g.in_first[d.node + 1]; ++i) {
+      const ArcId a = g.in_arc[i];
+      if (in.always_closed().contains(a) || from_origins[g.tail[a]] >= k_never) continue;
+      into.push_back(arc_element(in, a, from_origins[g.tail[a]], g.time_ms[a]));
+    }
+  }
+  b.upper_bound_people = std::min(b.upper_bound_people, people - apply(into, all));
+  b.upper_bound_people = std::min(b.upper_bound_people, people - apply(minimum_cut(in, all, from_origins, to_dest), all));
+  b.upper_bound_people = std::max<std::int64_t>(0, b.upper_bound_people);
+
+  if (b.upper_bound_people < people) {
+    b.lower_bound_egress = std::nullopt;  // no plan gets everyone out within the horizon
+  }
+  b.lower_bound_method = "cut";
+  return b;
+}
+
+Bounds strongest(const Bounds& a, const Bounds& b) {
+  Bounds r;
+  r.upper_bound_people = std::min(a.upper_bound_people, b.upper_bound_people);
+  if (a.lower_bound_egress && b.lower_bound_egress) {
+    r.lower_bound_egress = std::max(*a.lower_bound_egress, *b.lower_bound_egress);
+    r.lower_bound_method = *a.lower_bound_egress >= *b.lower_bound_egress ? a.lower_bound_method : b.lower_bound_method;
+  } else {
+    r.lower_bound_egress = std::nullopt;  // either argument proves no plan gets everyone out
+    r.lower_bound_method = a.lower_bound_egress ? b.lower_bound_method : a.lower_bound_method;
+  }
+  return r;
+}
+
+}  // namespace corridor::plan

@@ -1,0 +1,281 @@
+#include "corridor/plan/ccrp.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <queue>
+
+#include "capacity.hpp"
+#include "corridor/route/dijkstra.hpp"
+#include "explain.hpp"
+
+namespace corridor::plan {
+namespace {
+
+struct Path {
+  std::size_t origin = 0;
+  std::size_t destination = 0;
+  std::vector<ArcId> arcs;
+  std::vector<Ms> enter;  // entry time of each arc
+  Ms arrival = k_never;
+};
+
+class Planner {
+ public:
+  Planner(const Instance& in, const CcrpOptions& options)
+      : in_(in), g_(in.graph()), options_(options), ledger_(in), heap_(in.graph().node_count()) {
+    const auto n = g_.node_count();
+    time_.assign(n, k_never);
+    parent_.assign(n, graph::k_invalid);
+    enter_.assign(n, 0);
+    root_.assign(n, 0);
+    stamp_.assign(n, 0);
+    is_destination_.assign(n, false);
+    for (const auto& d : in.destinations) is_destination_[d.node] = true;
+    for (const auto& o : in.origins) {
+      vehicles_left_.push_back(o.vehicles);
+      people_left_.push_back(o.people);
+      total_vehicles_ += o.vehicles;
+    }
+    for (const auto& d : in.destinations) room_.push_back(d.acceptable() ? d.capacity_people : 0);
+    slack_ = options.reuse_slack >= 0 ? options.reuse_slack : in.step();
+    checkpoint_.assign(n, -1);
+    for (NodeId v = 0; v < n; ++v) checkpoint_[v] = in.checkpoint_at(v);
+    compute_potentials();
+  }
+
+  [[nodiscard]] std::uint64_t searches() const noexcept { return searches_; }
+  [[nodiscard]] std::uint64_t settled() const noexcept { return settled_; }
+
+  PlanResult run() {
+    PlanResult result;
+    result.method = "ccrp";
+    while (true) {
+      auto path = search();
+      if (!path) break;
+      const Ms searched_arrival = path->arrival;
+      // Send on this path, then keep re-sending on it while it stays nearly
+      // as good as a fresh search would be.
+      while (path && send(*path, result)) {
+        if (vehicles_left_[path->origin] == 0 || !accepts(path->destination, path->origin)) break;
+        path = reschedule(*path);
+        if (path && path->arrival > searched_arrival + slack_) break;
+      }
+    }
+    for (std::size_t o = 0; o < in_.origins.size(); ++o) {
+      if (people_left_[o] > 0) result.unmet.push_back({o, people_left_[o], explain_unmet(in_, o, room_)});
+    }
+    return result;
+  }
+
+ private:
+  // Goal direction (A*): the free-flow time from each node to the nearest
+  // destination that still has room. Real trips never beat free flow, so
+  // the potential is a consistent lower bound and the first destination
+  // settled is still the earliest reachable one.
+  void compute_potentials() {
+    using Item = std::pair<Ms, NodeId>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+    potential_.assign(g_.node_count(), k_never);
+    for (std::size_t d = 0; d < in_.destinations.size(); ++d) {
+      const NodeId v = in_.destinations[d].node;
+      if (room_[d] > 0 && potential_[v] != 0) {
+        potential_[v] = 0;
+        queue.push({0, v});
+      }
+    }
+    while (!queue.empty()) {
+      const auto [t, u] = queue.top();
+      queue.pop();
+      if (t != potential_[u]) continue;
+      for (auto i = g_.in_first[u]; i < g_.in_first[u + 1]; ++i) {
+        const ArcId a = g_.in_arc[i];
+        if (in_.always_closed().contains(a)) continue;
+        const Ms nt = t + g_.time_ms[a];
+        if (nt < potential_[g_.tail[a]]) {
+          potential_[g_.tail[a]] = nt;
+          queue.push({nt, g_.tail[a]});
+        }
+      }
+    }
+    rooms_with_space_ = destinations_with_room();
+  }
+
+  [[nodiscard]] std::size_t destinations_with_room() const {
+    return static_cast<std::size_t>(std::count_if(room_.begin(), room_.end(), [](std::int64_t r) { return r > 0; }));
+  }
+
+  // Whether destination d can take at least one vehicle of origin o.
+  [[nodiscard]] bool accepts(std::size_t d, std::size_t o) const {
+    const auto ppv = in_.origins[o].persons_per_vehicle;
+    return room_[d] > 0 && room_[d] >= std::min(ppv, people_left_[o]);
+  }
+
+  // The earliest time >= ready at which a vehicle standing at the tail of a
+  // (having arrived by `parent`) can enter a: the arc open for the whole
+  // trip, a free slot on it and at the checkpoint in that step, and the
+  // parent arc open while it waits.
+  [[nodiscard]] Ms entry(ArcId a, Ms ready, ArcId parent) const {
+    const Ms step = in_.step();
+    const Ms tt = g_.time_ms[a];
+    const int checkpoint = checkpoint_[g_.tail[a]];
+    Ms tau = std::max(ready, ledger_.first_open_step(a) * step);
+    while (true) {
+      tau = in_.earliest_entry(a, tau, tt);
+      if (tau == k_never) return k_never;
+      const Ms k = tau / step;
+      if (ledger_.arc_left(a, k) == 0 || (checkpoint >= 0 && ledger_.checkpoint_left(checkpoint, k) == 0)) {
+        tau = (k + 1) * step;
+        continue;
+      }
+      if (parent != graph::k_invalid && tau > ready && !in_.may_occupy(parent, ready, tau)) return k_never;
+      return tau;
+    }
+  }
+
+  // Earliest-arrival search from every origin with vehicles left to the
+  // first destination with room for the people of the origin that reaches it.
+  std::optional<Path> search() {
+    if (destinations_with_room() != rooms_with_space_) compute_potentials();  // a destination filled up
+    ++searches_;
+    if (++current_ == 0) {
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      current_ = 1;
+    }
+    heap_.clear(current_);
+    auto label = [&](NodeId v) { return stamp_[v] == current_ ? time_[v] : k_never; };
+    auto set = [&](NodeId v, Ms t, ArcId via, Ms entered, std::size_t root) {
+      stamp_[v] = current_;
+      time_[v] = t;
+      parent_[v] = via;
+      enter_[v] = entered;
+      root_[v] = root;
+      heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential_[v]));
+    };
+    for (std::size_t o = 0; o < in_.origins.size(); ++o) {
+      const auto& site = in_.origins[o];
+      if (vehicles_left_[o] > 0 && site.earliest < label(site.node)) set(site.node, site.earliest, graph::k_invalid, 0, o);
+    }
+    while (!heap_.empty()) {
+      const NodeId u = heap_.pop();
+      const Ms t = time_[u];
+      ++settled_;
+      if (is_destination_[u]) {
+        for (std::size_t d = 0; d < in_.destinations.size(); ++d) {
+          if (in_.destinations[d].node == u && accepts(d, root_[u])) return trace(u, d);
+        }
+      }
+      for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
+        const NodeId w = g_.head[a];
+        if (potential_[w] >= k_never) continue;                 // leads to no destination with room
+        if (stamp_[w] == current_ && time_[w] <= t) continue;  // cannot improve
+        const Ms tau = entry(a, t, parent_[u]);
+        if (tau == k_never) continue;
+        const Ms arrive = tau + g_.time_ms[a];
+        if (arrive < label(w)) set(w, arrive, a, tau, root_[u]);
+      }
+    }
+    return std::nullopt;
+  }
+
+  Path trace(NodeId target, std::size_t destination) const {
+    Path p;
+    p.origin = root_[target];
+    p.destination = destination;
+    p.arrival = time_[target];
+    for (NodeId v = target; parent_[v] != graph::k_invalid; v = g_.tail[parent_[v]]) {
+      p.arcs.push_back(parent_[v]);
+      p.enter.push_back(enter_[v]);
+    }
+    std::reverse(p.arcs.begin(), p.arcs.end());
+    std::reverse(p.enter.begin(), p.enter.end());
+    return p;
+  }
+
+  // The same arcs, scheduled greedily on the capacity left now.
+  std::optional<Path> reschedule(const Path& old) const {
+    Path p = old;
+    Ms t = in_.origins[p.origin].earliest;
+    ArcId parent = graph::k_invalid;
+    for (std::size_t i = 0; i < p.arcs.size(); ++i) {
+      const Ms tau = entry(p.arcs[i], t, parent);
+      if (tau == k_never) return std::nullopt;
+      p.enter[i] = tau;
+      t = tau + g_.time_ms[p.arcs[i]];
+      parent = p.arcs[i];
+    }
+    p.arrival = t;
+    return p;
+  }
+
+  // Sends as many vehicles along p as its bottleneck allows; false if none.
+  bool send(const Path& p, PlanResult& result) {
+    const Ms step = in_.step();
+    const auto& site = in_.origins[p.origin];
+    std::int64_t f = vehicles_left_[p.origin];
+    for (std::size_t i = 0; i < p.arcs.size(); ++i) {
+      f = std::min<std::int64_t>(f, ledger_.arc_left(p.arcs[i], p.enter[i] / step));
+      if (const int cp = checkpoint_[g_.tail[p.arcs[i]]]; cp >= 0) {
+        f = std::min<std::int64_t>(f, ledger_.checkpoint_left(cp, p.enter[i] / step));
+      }
+    }
+    if (people_left_[p.origin] > room_[p.destination]) f = std::min(f, room_[p.destination] / site.persons_per_vehicle);
+    if (f <= 0) return false;
+    const std::int64_t people = std::min(f * site.persons_per_vehicle, people_left_[p.origin]);
+
+    Movement m;
+    m.origin = p.origin;
+    m.destination = p.destination;
+    m.vehicles = f;
+    m.people = people;
+    m.nodes.push_back(site.node);
+    for (std::size_t i = 0; i < p.arcs.size(); ++i) {
+      const auto k = p.enter[i] / step;
+      ledger_.take_arc(p.arcs[i], k, static_cast<std::uint32_t>(f));
+      if (const int cp = checkpoint_[g_.tail[p.arcs[i]]]; cp >= 0) ledger_.take_checkpoint(cp, k, static_cast<std::uint32_t>(f));
+      m.nodes.push_back(g_.head[p.arcs[i]]);
+      m.times.push_back(p.enter[i]);
+    }
+    m.times.push_back(p.arrival);
+    vehicles_left_[p.origin] -= f;
+    people_left_[p.origin] -= people;
+    room_[p.destination] -= people;
+    planned_ += f;
+    result.movements.push_back(std::move(m));
+    if (options_.progress) options_.progress(planned_, total_vehicles_);
+    return true;
+  }
+
+  const Instance& in_;
+  const graph::RoadGraph& g_;
+  CcrpOptions options_;
+  CapacityLedger ledger_;
+  route::NodeHeap heap_;
+  std::vector<Ms> time_;
+  std::vector<ArcId> parent_;
+  std::vector<Ms> enter_;
+  std::vector<std::size_t> root_;
+  std::vector<std::uint32_t> stamp_;
+  std::vector<bool> is_destination_;
+  std::vector<int> checkpoint_;  // per node: checkpoint index or -1
+  std::vector<Ms> potential_;    // per node: free-flow time to a destination with room
+  std::size_t rooms_with_space_ = 0;
+  std::uint64_t searches_ = 0, settled_ = 0;
+  std::uint32_t current_ = 0;
+  std::vector<std::int64_t> vehicles_left_, people_left_, room_;
+  std::int64_t total_vehicles_ = 0, planned_ = 0;
+  Ms slack_ = 0;
+};
+
+}  // namespace
+
+PlanResult plan_ccrp(const Instance& in, const CcrpOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  Planner planner(in, options);
+  auto result = planner.run();
+  result.searches = planner.searches();
+  result.settled = planner.settled();
+  result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace corridor::plan

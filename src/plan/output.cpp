@@ -1,0 +1,156 @@
+#include <cmath>
+#include <sstream>
+
+#include "corridor/plan/plan.hpp"
+
+namespace corridor::plan {
+namespace {
+
+// Seconds with millisecond precision, as plans print times.
+nlohmann::json seconds_json(Ms t) { return static_cast<double>(t) / 1000.0; }
+
+geo::UnixSeconds absolute(const Instance& in, Ms t) { return in.scenario().start + t / 1000; }
+
+// In the scenario's IANA time zone when it names one, else in the offset
+// its start was written with.
+std::string local_time(const Instance& in, Ms t) {
+  if (!in.scenario().timezone.empty()) return geo::format_in_zone(absolute(in, t), in.scenario().timezone);
+  return geo::format_with_offset(absolute(in, t), in.scenario().start_offset_minutes);
+}
+
+}  // namespace
+
+std::int64_t PlanResult::people_evacuated() const {
+  std::int64_t total = 0;
+  for (const auto& m : movements) total += m.people;
+  return total;
+}
+
+std::int64_t PlanResult::vehicles_used() const {
+  std::int64_t total = 0;
+  for (const auto& m : movements) total += m.vehicles;
+  return total;
+}
+
+Ms PlanResult::egress() const {
+  Ms last = 0;
+  for (const auto& m : movements) last = std::max(last, m.arrival());
+  return last;
+}
+
+nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
+  const auto& s = in.scenario();
+  const auto& g = in.graph();
+  std::int64_t people = 0;
+  for (const auto& o : in.origins) people += o.people;
+  const auto evacuated = plan.people_evacuated();
+  const Ms egress = plan.egress();
+
+  nlohmann::json summary = {{"people", people},
+                            {"people_evacuated", evacuated},
+                            {"vehicles", plan.vehicles_used()},
+                            {"egress_s", seconds_json(egress)},
+                            {"lower_bound_s", nullptr},
+                            {"lower_bound_method", plan.bounds.lower_bound_method},
+                            {"upper_bound_people", plan.bounds.upper_bound_people},
+                            {"compute_ms", std::round(plan.compute_ms * 10) / 10},
+                            {"egress_gap", nullptr},
+                            {"people_gap", nullptr}};
+  if (plan.bounds.lower_bound_egress) {
+    summary["lower_bound_s"] = seconds_json(*plan.bounds.lower_bound_egress);
+    if (*plan.bounds.lower_bound_egress > 0 && evacuated == people) {
+      summary["egress_gap"] = std::round(static_cast<double>(egress) / static_cast<double>(*plan.bounds.lower_bound_egress) * 10000) / 10000;
+    }
+  }
+  if (evacuated > 0) {
+    summary["people_gap"] = std::round(static_cast<double>(plan.bounds.upper_bound_people) / static_cast<double>(evacuated) * 10000) / 10000;
+  }
+
+  nlohmann::json snaps = nlohmann::json::array();
+  for (const auto& sn : in.snaps) {
+    snaps.push_back({{"kind", sn.kind}, {"id", sn.id}, {"node", sn.osm_node}, {"distance_m", std::round(sn.distance_m * 10) / 10}});
+  }
+  nlohmann::json movements = nlohmann::json::array();
+  for (const auto& m : plan.movements) {
+    nlohmann::json path = nlohmann::json::array();
+    nlohmann::json times = nlohmann::json::array();
+    for (auto v : m.nodes) path.push_back(g.node_id[v]);
+    for (auto t : m.times) times.push_back(seconds_json(t));
+    movements.push_back({{"origin", s.origins[in.origins[m.origin].scenario_index].id},
+                         {"destination", s.destinations[in.destinations[m.destination].scenario_index].id},
+                         {"vehicles", m.vehicles},
+                         {"people", m.people},
+                         {"path", path},
+                         {"times_s", times},
+                         {"departure", geo::format_utc(absolute(in, m.departure()))},
+                         {"arrival", geo::format_utc(absolute(in, m.arrival()))}});
+  }
+  nlohmann::json unmet = nlohmann::json::array();
+  for (const auto& u : plan.unmet) {
+    unmet.push_back({{"origin", s.origins[in.origins[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
+  }
+  return {{"scenario", s.name},
+          {"start", geo::format_with_offset(s.start, s.start_offset_minutes)},
+          {"timezone", s.timezone},
+          {"time_step_s", s.time_step_s},
+          {"horizon_hours", s.horizon_hours},
+          {"method", plan.method},
+          {"attribution", "© OpenStreetMap contributors"},
+          {"summary", summary},
+          {"snaps", snaps},
+          {"movements", movements},
+          {"unmet", unmet}};
+}
+
+nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
+  const auto& s = in.scenario();
+  const auto& g = in.graph();
+  nlohmann::json features = nlohmann::json::array();
+  for (std::size_t i = 0; i < plan.movements.size(); ++i) {
+    const auto& m = plan.movements[i];
+    nlohmann::json coords = nlohmann::json::array();
+    coords.push_back({g.where(m.nodes.front()).lon, g.where(m.nodes.front()).lat});
+    for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) {
+      const auto geometry = g.arc_geometry(g.find_arc(m.nodes[k], m.nodes[k + 1]));
+      for (std::size_t p = 1; p < geometry.size(); ++p) coords.push_back({geometry[p].lon, geometry[p].lat});
+    }
+    if (coords.size() == 1) coords.push_back(coords.front());
+    features.push_back({{"type", "Feature"},
+                        {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
+                        {"properties",
+                         {{"movement", i},
+                          {"origin", s.origins[in.origins[m.origin].scenario_index].id},
+                          {"destination", s.destinations[in.destinations[m.destination].scenario_index].id},
+                          {"vehicles", m.vehicles},
+                          {"people", m.people},
+                          {"departure", geo::format_utc(absolute(in, m.departure()))},
+                          {"arrival", geo::format_utc(absolute(in, m.arrival()))},
+                          {"departure_s", seconds_json(m.departure())},
+                          {"arrival_s", seconds_json(m.arrival())}}}});
+  }
+  return {{"type", "FeatureCollection"}, {"attribution", "© OpenStreetMap contributors"}, {"features", features}};
+}
+
+std::string to_csv(const Instance& in, const PlanResult& plan) {
+  const auto& s = in.scenario();
+  std::ostringstream out;
+  out << "movement,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
+         "travel_min\n";
+  auto quoted = [](const std::string& text) {
+    std::string q = "\"";
+    for (char c : text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  for (std::size_t i = 0; i < plan.movements.size(); ++i) {
+    const auto& m = plan.movements[i];
+    out << i << "," << quoted(s.origins[in.origins[m.origin].scenario_index].id) << ","
+        << quoted(s.destinations[in.destinations[m.destination].scenario_index].id) << "," << m.vehicles << ","
+        << m.people << "," << geo::format_utc(absolute(in, m.departure())) << ","
+        << geo::format_utc(absolute(in, m.arrival())) << "," << local_time(in, m.departure()) << ","
+        << local_time(in, m.arrival()) << "," << std::round(static_cast<double>(m.arrival() - m.departure()) / 600.0) / 100.0
+        << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace corridor::plan

@@ -1,0 +1,110 @@
+#include "corridor/plan/windows.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "corridor/plan/ccrp.hpp"
+
+namespace corridor::plan {
+namespace {
+
+Ms relative(const scenario::Scenario& s, geo::UnixSeconds t, Ms unbounded) {
+  if (t == scenario::k_always_from || t == scenario::k_always_until) return unbounded;
+  return (t - s.start) * 1000;
+}
+
+// Vehicles, people and last exit of the movements on `arcs` during [from, until).
+void measure(const Instance& in, const PlanResult& plan, const std::set<ArcId>& arcs, WindowUse& use) {
+  const auto& g = in.graph();
+  for (const auto& m : plan.movements) {
+    bool inside = false;
+    for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) {
+      if (!arcs.count(g.find_arc(m.nodes[i], m.nodes[i + 1]))) continue;
+      if (m.times[i] < use.until && use.from < m.times[i + 1]) {
+        inside = true;
+        use.last_exit = std::max(use.last_exit, m.times[i + 1]);
+      }
+    }
+    if (inside) {
+      use.vehicles += m.vehicles;
+      use.people += m.people;
+    }
+  }
+}
+
+std::string clock(const Instance& in, Ms t) {
+  const auto& s = in.scenario();
+  const auto abs = s.start + t / 1000;
+  const std::string local =
+      s.timezone.empty() ? geo::format_with_offset(abs, s.start_offset_minutes) : geo::format_in_zone(abs, s.timezone);
+  return geo::format_utc(abs) + " (" + local + (s.timezone.empty() ? "" : " " + s.timezone) + ")";
+}
+
+std::string duration(Ms t) {
+  const long m = static_cast<long>(t / 60000);
+  return std::to_string(m / 60) + "h" + (m % 60 < 10 ? "0" : "") + std::to_string(m % 60) + "m";
+}
+
+}  // namespace
+
+std::vector<WindowUse> window_use(const Instance& in, const PlanResult& plan, const graph::SpatialIndex& graph_index) {
+  const auto& s = in.scenario();
+  std::vector<WindowUse> uses;
+  std::int64_t unmet = 0;
+  for (const auto& u : plan.unmet) unmet += u.people;
+  for (const auto& cf : s.ceasefires) {
+    std::set<ArcId> arcs;
+    for (const auto& src : in.closure_sources) {
+      if (src.kind == "ceasefire" && src.id == cf.id) arcs.insert(src.arcs.begin(), src.arcs.end());
+    }
+    for (std::size_t w = 0; w < cf.windows.size(); ++w) {
+      WindowUse use;
+      use.ceasefire = cf.id;
+      use.window = w;
+      use.from = relative(s, cf.windows[w].from, 0);
+      use.until = relative(s, cf.windows[w].until, in.horizon());
+      measure(in, plan, arcs, use);
+      uses.push_back(use);
+    }
+    if (unmet == 0 || cf.windows.empty() || arcs.empty()) continue;
+    // Re-plan with the last window open to the horizon: when do its roads
+    // empty then?
+    scenario::Scenario longer = s;
+    for (auto& c : longer.ceasefires) {
+      if (c.id == cf.id) c.windows.back().until = s.end();
+    }
+    const Instance relaxed(in.graph(), graph_index, longer, 1e7);
+    const auto replanned = plan_ccrp(relaxed);
+    std::int64_t unmet_after = 0;
+    for (const auto& u : replanned.unmet) unmet_after += u.people;
+    if (unmet_after >= unmet) continue;  // the window is not what holds people back
+    WindowUse extended = uses.back();
+    extended.last_exit = 0;
+    extended.until = in.horizon();
+    measure(relaxed, replanned, arcs, extended);
+    uses.back().needed_until = extended.last_exit;
+  }
+  return uses;
+}
+
+std::vector<std::string> window_report(const Instance& in, const std::vector<WindowUse>& uses) {
+  std::vector<std::string> lines;
+  for (const auto& u : uses) {
+    std::string line = "ceasefire " + u.ceasefire + " window " + std::to_string(u.window + 1) + " (" +
+                       clock(in, u.from) + " to " + clock(in, u.until) + "): ";
+    if (u.needed_until) {
+      line += "too short: it would need to last until " + clock(in, *u.needed_until) + ", " +
+              duration(*u.needed_until - u.from) + " instead of " + duration(u.until - u.from);
+    } else if (u.vehicles == 0) {
+      line += "no movement uses its roads";
+    } else {
+      line += "long enough: " + std::to_string(u.vehicles) + " vehicles carrying " + std::to_string(u.people) +
+              " people are off its roads by " + clock(in, u.last_exit) + ", " + duration(u.until - u.last_exit) +
+              " before it closes";
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace corridor::plan

@@ -1,0 +1,120 @@
+// corridor plan MAP SCENARIO -o plan.json [--geojson F] [--csv F] [--method ccrp|optimal]
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "corridor/error.hpp"
+#include "corridor/graph/graph_file.hpp"
+#include "corridor/plan/bounds.hpp"
+#include "corridor/plan/ccrp.hpp"
+#include "corridor/plan/windows.hpp"
+
+namespace corridor::cli {
+namespace {
+
+struct PlanOptions {
+  std::string map;
+  std::string scenario;
+  std::string output;
+  std::string geojson;
+  std::string csv;
+  std::string method = "ccrp";
+  double max_snap_m = 1000;
+  bool quiet = false;
+};
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) throw IoError(path + ": cannot write");
+}
+
+std::string hms(plan::Ms t) {
+  const long s = static_cast<long>(t / 1000);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
+  return buffer;
+}
+
+void run_plan(const PlanOptions& o) {
+  if (o.method != "ccrp" && o.method != "optimal") {
+    throw InputError("--method", "must be ccrp or optimal, got \"" + o.method + "\"");
+  }
+  const auto g = graph::read_graph(o.map);
+  const auto sc = scenario::load_scenario(o.scenario);
+  const graph::SpatialIndex index(g);
+  const plan::Instance in(g, index, sc, o.max_snap_m);
+
+  const bool draw = !o.quiet && stderr_is_terminal();
+  plan::CcrpOptions options;
+  options.progress = [&](std::int64_t done, std::int64_t total) {
+    if (draw && (done == total || done % 200 < 40)) std::fprintf(stderr, "\rcorridor plan: %lld / %lld vehicles", static_cast<long long>(done), static_cast<long long>(total));
+  };
+  auto result = plan::plan_ccrp(in, options);
+  if (draw) std::fprintf(stderr, "\n");
+  const auto bounds_started = std::chrono::steady_clock::now();
+  result.bounds = plan::cut_bounds(in);
+  result.compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - bounds_started).count();
+
+  const auto doc = plan::to_json(in, result);
+  write_text(o.output, doc.dump(1) + "\n");
+  if (!o.geojson.empty()) write_text(o.geojson, plan::to_geojson(in, result).dump() + "\n");
+  if (!o.csv.empty()) write_text(o.csv, plan::to_csv(in, result));
+  if (o.quiet) return;
+
+  const auto& s = doc["summary"];
+  std::fprintf(stderr, "corridor plan: %s\n", sc.name.c_str());
+  std::fprintf(stderr, "  people out      %lld of %lld (upper bound %lld)\n", s["people_evacuated"].get<long long>(),
+               s["people"].get<long long>(), s["upper_bound_people"].get<long long>());
+  std::fprintf(stderr, "  vehicles        %lld in %zu movements\n", s["vehicles"].get<long long>(), result.movements.size());
+  std::fprintf(stderr, "  egress          %s after start", hms(result.egress()).c_str());
+  if (result.bounds.lower_bound_egress) {
+    std::fprintf(stderr, "; lower bound %s; gap %.1f%%\n", hms(*result.bounds.lower_bound_egress).c_str(),
+                 *result.bounds.lower_bound_egress > 0
+                     ? (static_cast<double>(result.egress()) / static_cast<double>(*result.bounds.lower_bound_egress) - 1) * 100
+                     : 0.0);
+  } else {
+    std::fprintf(stderr, "; no plan can get everyone out within the horizon\n");
+  }
+  for (const auto& u : doc["unmet"]) {
+    std::fprintf(stderr, "  unmet           %s: %lld people: %s\n", u["origin"].get<std::string>().c_str(),
+                 u["people"].get<long long>(), u["reason"].get<std::string>().c_str());
+  }
+  for (const auto& line : plan::window_report(in, plan::window_use(in, result, index))) {
+    std::fprintf(stderr, "  %s\n", line.c_str());
+  }
+  std::fprintf(stderr, "  compute         %.0f ms (%llu searches, %llu nodes settled)\n", result.compute_ms,
+               static_cast<unsigned long long>(result.searches), static_cast<unsigned long long>(result.settled));
+  std::fprintf(stderr, "  written         %s", o.output.c_str());
+  if (!o.geojson.empty()) std::fprintf(stderr, ", %s", o.geojson.c_str());
+  if (!o.csv.empty()) std::fprintf(stderr, ", %s", o.csv.c_str());
+  std::fprintf(stderr, "\n");
+}
+
+}  // namespace
+
+void add_plan_command(CLI::App& app) {
+  auto o = std::make_shared<PlanOptions>();
+  auto* cmd = app.add_subcommand(
+      "plan",
+      "Plan the evacuation of a scenario: which vehicles leave when, by which roads, to which destinations.\n"
+      "Writes the plan JSON (docs/plan.md) and prints people out, egress time, its proven lower bound and gap,\n"
+      "what cannot be done and why, and whether each ceasefire window is long enough.\n"
+      "Example: corridor plan andorra.graph andorra-exercise.geojson -o plan.json --geojson plan.geojson --csv plan.csv");
+  cmd->add_option("map", o->map, "graph file made by `corridor import`")->required();
+  cmd->add_option("scenario", o->scenario, "scenario GeoJSON (docs/scenario.md)")->required();
+  cmd->add_option("-o,--output", o->output, "plan JSON to write")->required();
+  cmd->add_option("--geojson", o->geojson, "also write the movements as GeoJSON LineStrings");
+  cmd->add_option("--csv", o->csv, "also write the convoy timetable as CSV (UTC and local times)");
+  cmd->add_option("--method", o->method, "ccrp (capacity-aware heuristic, default) or optimal (small instances)");
+  cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a scenario point may be from a road (default 1000)");
+  cmd->add_flag("-q,--quiet", o->quiet, "print nothing on stderr");
+  cmd->callback([o] { run_plan(*o); });
+}
+
+}  // namespace corridor::cli
