@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   cli::add_import_command(app);
   cli::add_info_command(app);
   cli::add_route_command(app);
+  cli::add_check_command(app);
   cli::add_plan_command(app);
   // Name an unknown command instead of CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

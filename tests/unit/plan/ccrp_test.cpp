@@ -1,0 +1,210 @@
+// The heuristic planner on small drawn maps whose best egress time can be
+// worked out by hand. Every plan goes through the independent checker, and
+// the proven bounds must hold around it.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "ascii_map.hpp"
+#include "corridor/check/check.hpp"
+#include "corridor/graph/build.hpp"
+#include "corridor/osm/network.hpp"
+#include "corridor/plan/bounds.hpp"
+#include "corridor/plan/ccrp.hpp"
+#include "test_support.hpp"
+
+namespace corridor::plan {
+namespace {
+
+using testing::AsciiMap;
+
+std::string point(geo::LonLat p) {
+  std::ostringstream out;
+  out.precision(10);
+  out << "[" << p.lon << "," << p.lat << "]";
+  return out.str();
+}
+
+std::string feature(const std::string& geometry, const std::string& properties) {
+  return R"({"type": "Feature", "geometry": )" + geometry + R"(, "properties": )" + properties + "}";
+}
+
+std::string point_feature(geo::LonLat p, const std::string& properties) {
+  return feature(R"({"type": "Point", "coordinates": )" + point(p) + "}", properties);
+}
+
+std::string polygon_feature(const std::string& rings, const std::string& properties) {
+  return feature(R"({"type": "Polygon", "coordinates": )" + rings + "}", properties);
+}
+
+std::string scenario_text(const std::vector<std::string>& features, const std::string& rules = "[]",
+                          double horizon_hours = 6) {
+  std::string text = R"({"type": "FeatureCollection", "corridor": {"name": "drawn", "start": "2022-03-05T09:00:00+01:00",
+    "horizon_hours": )" + std::to_string(horizon_hours) +
+                     R"(, "time_step_s": 60, "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+    "rules": )" + rules + R"(}, "features": [)";
+  for (std::size_t i = 0; i < features.size(); ++i) text += (i ? "," : "") + features[i];
+  return text + "]}";
+}
+
+// A drawn map, its scenario, the plan and everything proven about it.
+struct Planned {
+  graph::RoadGraph g;
+  scenario::Scenario s;
+  std::unique_ptr<graph::SpatialIndex> index;
+  std::unique_ptr<Instance> in;
+  PlanResult plan;
+  nlohmann::json doc;
+  check::CheckReport report;
+};
+
+std::unique_ptr<Planned> plan_for(const AsciiMap& m, const std::string& scenario) {
+  auto p = std::make_unique<Planned>();
+  testing::TempDir dir;
+  p->g = graph::build(osm::read_osm(m.write_pbf(dir / "m.osm.pbf"), osm::Profile::defaults()));
+  p->s = scenario::parse_scenario(scenario, "drawn.geojson");
+  p->index = std::make_unique<graph::SpatialIndex>(p->g);
+  p->in = std::make_unique<Instance>(p->g, *p->index, p->s, 1000);
+  p->plan = plan_ccrp(*p->in);
+  p->plan.bounds = cut_bounds(*p->in);
+  p->doc = to_json(*p->in, p->plan);
+  p->report = check::check_plan(p->g, p->s, p->doc);
+  return p;
+}
+
+std::string violations(const check::CheckReport& r) {
+  std::string text;
+  for (const auto& v : r.violations) text += "\n  " + check::to_line(v);
+  return text;
+}
+
+// Cells of 100 m at 36 km/h (10 m/s): 10 s per cell.
+const testing::Tags k_road = {{"highway", "residential"}, {"maxspeed", "36"}};  // 600 veh/h: 10 per minute
+
+TEST(Ccrp, BottleneckRoadSendsTenVehiclesAMinute) {
+  AsciiMap m("a-----b", 100);  // 600 m: 60 s
+  m.way("ab", k_road);
+  const auto p = plan_for(m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 1})"),
+                                            point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  // 100 vehicles, 10 per step: the last group leaves in step 9 (540 s) and
+  // arrives 60 s later.
+  EXPECT_EQ(p->plan.people_evacuated(), 100);
+  EXPECT_NEAR(seconds(p->plan.egress()), 600.0, 0.5);
+  ASSERT_TRUE(p->plan.bounds.lower_bound_egress);
+  EXPECT_NEAR(seconds(*p->plan.bounds.lower_bound_egress), 600.0, 0.5);  // the bound is tight here
+  EXPECT_EQ(p->plan.bounds.upper_bound_people, 100);
+}
+
+TEST(Ccrp, CheckpointLimitsThePassage) {
+  AsciiMap m("a--c--b", 100);
+  m.way("acb", k_road);
+  const auto p = plan_for(
+      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 20, "persons_per_vehicle": 1})"),
+                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+                        point_feature(m.where('c'), R"({"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 120, "operated_by": "B"})")}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  // 2 vehicles a minute pass c: the 20th passes in step 9 (540 s), then 30 s to b.
+  EXPECT_NEAR(seconds(p->plan.egress()), 570.0, 0.5);
+  EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
+  EXPECT_NEAR(seconds(*p->plan.bounds.lower_bound_egress), 570.0, 0.5);
+}
+
+TEST(Ccrp, HazardSendsVehiclesRoundOrMakesThemWait) {
+  // Short way a-b-c (1.2 km, 120 s), long way a-d-e-f-c (0.2 + 0.6 + 0.6 +
+  // 0.2 km: 160 s); rows are 100 m apart too.
+  const char* drawing = R"(
+    a-----b-----c
+    |           |
+    d-----e-----f
+  )";
+  AsciiMap m(drawing, 100);
+  m.way("abc", k_road);
+  m.way("adefc", k_road);
+  const auto hazard = polygon_feature(m.polygon_around("b", 30),
+                                      R"({"kind": "hazard", "id": "shelling", "from": "2022-03-05T09:00:00+01:00", "until": "2022-03-05T09:30:00+01:00"})");
+  const auto p = plan_for(m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 30, "persons_per_vehicle": 1})"),
+                                            point_feature(m.where('c'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+                                            hazard}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  EXPECT_EQ(p->plan.people_evacuated(), 30);
+  for (const auto& mv : p->plan.movements) {
+    for (auto v : mv.nodes) EXPECT_NE(p->g.node_id[v], AsciiMap::osm_id('b')) << "a movement went through the shelling";
+  }
+  // 10 a minute on the long way: the third group leaves at 120 s, arrives at 280 s.
+  EXPECT_NEAR(seconds(p->plan.egress()), 280.0, 0.5);
+  EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
+}
+
+TEST(Ccrp, WindowTooShortLeavesPeopleWithAReason) {
+  AsciiMap m("a-----b", 100);
+  m.way("ab", k_road);
+  const auto cease = polygon_feature(m.polygon_around("ab", 50),
+                                     R"({"kind": "ceasefire", "id": "cf", "windows": [["2022-03-05T09:00:00+01:00", "2022-03-05T09:05:00+01:00"]]})");
+  const auto p = plan_for(m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 1})"),
+                                            point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+                                            cease}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  // Five minutes, 60 s on the road: groups entering at 0..240 s are off by 300 s.
+  EXPECT_EQ(p->plan.people_evacuated(), 50);
+  ASSERT_EQ(p->plan.unmet.size(), 1u);
+  EXPECT_EQ(p->plan.unmet[0].people, 50);
+  EXPECT_NE(p->plan.unmet[0].reason.find("not enough time"), std::string::npos) << p->plan.unmet[0].reason;
+  EXPECT_NE(p->plan.unmet[0].reason.find("ceasefire cf"), std::string::npos) << p->plan.unmet[0].reason;
+  EXPECT_GE(p->plan.bounds.upper_bound_people, 50);
+  EXPECT_EQ(p->plan.bounds.upper_bound_people, 50);  // the window is the bottleneck the bound sees
+  EXPECT_FALSE(p->plan.bounds.lower_bound_egress);   // nobody can get everyone out
+}
+
+TEST(Ccrp, RuleLeavesOnlyOneDestination) {
+  const char* drawing = R"(
+    x-----a-----y
+  )";
+  AsciiMap m(drawing, 100);
+  m.way("xay", k_road);
+  const auto p = plan_for(
+      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 40, "persons_per_vehicle": 2})"),
+                        point_feature(m.where('x'), R"({"kind": "destination", "id": "west", "capacity": 1000, "controlled_by": "B"})"),
+                        point_feature(m.where('y'), R"({"kind": "destination", "id": "east", "capacity": 1000, "controlled_by": "A"})")},
+                       R"([{"party": "A", "forbid": {"destinations_controlled_by": ["B"]}}])"));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  for (const auto& mv : p->doc["movements"]) EXPECT_EQ(mv["destination"], "east");
+  // 20 vehicles, 10 a minute, 60 s: 120 s.
+  EXPECT_NEAR(seconds(p->plan.egress()), 120.0, 0.5);
+  EXPECT_NEAR(seconds(*p->plan.bounds.lower_bound_egress), 120.0, 0.5);
+}
+
+TEST(Ccrp, NoAcceptableDestinationIsExplained) {
+  AsciiMap m("a-----b", 100);
+  m.way("ab", k_road);
+  const auto p = plan_for(
+      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 10})"),
+                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "B"})")},
+                       R"([{"party": "A", "forbid": {"destinations_controlled_by": ["B"]}}])"));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  ASSERT_EQ(p->plan.unmet.size(), 1u);
+  EXPECT_EQ(p->plan.unmet[0].reason, "no destination is acceptable to every party: d (party A forbids destinations controlled by B)");
+  EXPECT_EQ(p->plan.bounds.upper_bound_people, 0);
+}
+
+TEST(Ccrp, DestinationCapacitySplitsTheFlow) {
+  const char* drawing = R"(
+    x-----a-----y
+  )";
+  AsciiMap m(drawing, 100);
+  m.way("xay", k_road);
+  const auto p = plan_for(
+      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 4})"),
+                        point_feature(m.where('x'), R"({"kind": "destination", "id": "west", "capacity": 40, "controlled_by": "A"})"),
+                        point_feature(m.where('y'), R"({"kind": "destination", "id": "east", "capacity": 1000, "controlled_by": "A"})")}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  std::int64_t west = 0;
+  for (const auto& mv : p->doc["movements"]) {
+    if (mv["destination"] == "west") west += mv["people"].get<std::int64_t>();
+  }
+  EXPECT_LE(west, 40);
+  EXPECT_EQ(p->plan.people_evacuated(), 100);
+}
+
+}  // namespace
+}  // namespace corridor::plan
