@@ -42,4 +42,23 @@ out="$results/import.md"
 
 "$build/bench/route_bench" --benchmark_out="$results/route_bench.json" --benchmark_out_format=json
 "$build/bench/import_bench" --benchmark_out="$results/import_bench.json" --benchmark_out_format=json
+
+# The planner on the shipped scenarios: wall time and peak memory of the
+# whole command (load, snap, plan, bounds, window report), and the plan's
+# own figures from its summary.
+plan_out="$results/plan.md"
+{
+  echo "| scenario | wall s | peak MiB | people out / total | upper bound | egress | lower bound | gap | plan compute ms |"
+  echo "|---|---:|---:|---|---:|---:|---:|---:|---:|"
+  for pair in "andorra-exercise andorra-2021-10" "mannheim-exercise rhein-neckar-rnv-2016-12"; do
+    set -- $pair
+    "$build/corridor" import "$data/osm/$2.osm.pbf" -o "$tmp/$2.graph" --quiet
+    read -r s k < <(measure "$build/corridor" plan "$tmp/$2.graph" "$data/scenarios/$1.geojson" -o "$tmp/$1.plan.json" --quiet)
+    summary=$(tr -d '\n ' < "$tmp/$1.plan.json" | grep -o '"summary":{[^}]*}')
+    val() { echo "$summary" | grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2; }
+    printf "| %s | %s | %.0f | %s / %s | %s | %s s | %s s | %s | %s |\n" "$1" "$s" "$(echo "$k / 1024" | bc -l)" \
+      "$(val people_evacuated)" "$(val people)" "$(val upper_bound_people)" "$(val egress_s)" "$(val lower_bound_s)" \
+      "$(val egress_gap)" "$(val compute_ms)"
+  done
+} | tee "$plan_out"
 echo "results in $results/"
