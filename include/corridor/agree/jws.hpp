@@ -1,0 +1,40 @@
+#pragma once
+// Signed documents in JWS JSON general serialization (RFC 7515 section
+// 7.2.1) with "alg": "EdDSA" (RFC 8037), over the JCS canonical form of the
+// payload, so that any standard JOSE library can verify them:
+//
+//   {"payload": base64url(canonical_json(document)),
+//    "signatures": [{"protected": base64url({"alg":"EdDSA","kid":KID,"party":ID}),
+//                    "signature": base64url(Ed25519(protected "." payload))}],
+//    "document": <the payload, decoded, for people to read; ignored by JOSE>}
+//
+// Agreements and incident reports are both signed this way.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "corridor/agree/keys.hpp"
+
+namespace corridor::agree {
+
+// A new signed document with no signature yet.
+nlohmann::json make_signed(const nlohmann::json& document);
+// Adds (or replaces) `key`'s signature; throws InputError when the
+// document's payload and "document" member disagree.
+void add_signature(nlohmann::json& signed_doc, const SecretKey& key);
+// The payload decoded; throws InputError when it is not a signed document.
+nlohmann::json payload_of(const nlohmann::json& signed_doc);
+
+struct SignatureCheck {
+  std::string party;   // from the protected header
+  std::string kid;
+  bool known_key = false;    // the registry has this kid for this party
+  bool valid = false;        // the signature verifies over this payload
+  std::string problem;       // why not, in words
+};
+
+// Checks every signature against the registry's keys.
+std::vector<SignatureCheck> verify_signatures(const nlohmann::json& signed_doc, const Registry& registry);
+
+}  // namespace corridor::agree

@@ -1,0 +1,58 @@
+#pragma once
+// Ed25519 keys (libsodium) and the party registry.
+//
+// Key files are JSON: NAME.key {"party", "kid", "alg": "EdDSA", "crv": "Ed25519",
+// "secret_key": base64url(64-byte libsodium secret key)} written with mode
+// 0600, and NAME.pub {"party", "kid", "alg", "crv", "public_key":
+// base64url(32 bytes)}. kid = first 16 hex digits of SHA-256(public key).
+// The registry (parties.json) the mediator maintains:
+// {"parties": [{"id", "name", "role", "keys": [{"kid", "public_key"}]}]}.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace corridor::agree {
+
+struct PublicKey {
+  std::string party;
+  std::string kid;
+  std::array<std::uint8_t, 32> bytes{};
+};
+
+struct SecretKey {
+  std::string party;
+  std::string kid;
+  std::array<std::uint8_t, 64> bytes{};  // libsodium's seed + public key form
+  [[nodiscard]] PublicKey public_key() const;
+};
+
+SecretKey generate_key(const std::string& party);
+// Writes path (0600) and path with extension .pub; throws IoError.
+void write_key_pair(const SecretKey& key, const std::filesystem::path& secret_path);
+// Throw IoError / InputError naming the file and field.
+SecretKey read_secret_key(const std::filesystem::path& path);
+PublicKey read_public_key(const std::filesystem::path& path);
+
+struct RegisteredParty {
+  std::string id;
+  std::string name;
+  std::string role;
+  std::vector<PublicKey> keys;
+};
+
+struct Registry {
+  std::vector<RegisteredParty> parties;
+  [[nodiscard]] const PublicKey* find_key(const std::string& kid) const;
+  [[nodiscard]] const RegisteredParty* find_party(const std::string& id) const;
+};
+
+Registry read_registry(const std::filesystem::path& path);
+void write_registry(const Registry& registry, const std::filesystem::path& path);
+
+std::string base64url(const std::uint8_t* data, std::size_t size);
+std::optional<std::vector<std::uint8_t>> from_base64url(const std::string& text);
+
+}  // namespace corridor::agree
