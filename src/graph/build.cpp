@@ -93,6 +93,7 @@ RoadGraph build(osm::RawNetwork&& net) {
   g.road_class.resize(m);
   g.lanes.resize(m);
   g.way_id.resize(m);
+  g.name.resize(m);
   if (has_shapes) g.shape_first.assign(m + 1, 0);
   for (std::size_t i = 0; i < m; ++i) {
     const auto& a = net.arcs[i];
@@ -105,6 +106,7 @@ RoadGraph build(osm::RawNetwork&& net) {
     g.road_class[i] = a.road_class;
     g.lanes[i] = a.lanes;
     g.way_id[i] = a.way_id;
+    g.name[i] = a.name;
     if (has_shapes) {
       for (auto k = a.shape_begin; k < a.shape_end; ++k) {
         g.shape_lat.push_back(net.shape_lat[k]);
@@ -124,6 +126,7 @@ RoadGraph build(osm::RawNetwork&& net) {
   for (ArcId a = 0; a < m; ++a) g.in_arc[fill[g.head[a]]++] = a;
 
   g.class_names = std::move(net.class_names);
+  g.names = std::move(net.names);
   g.meta = {{"source_kind", net.source_kind},
             {"ways_read", net.stats.ways_read},
             {"ways_routable", net.stats.ways_routable},
@@ -138,7 +141,8 @@ std::string check_invariants(const RoadGraph& g) {
   if (g.lat.size() != n || g.lon.size() != n) return bad("node arrays differ in length");
   if (g.first_out.size() != n + 1 || g.in_first.size() != n + 1) return bad("first_out/in_first size is not node count + 1");
   if (g.tail.size() != m || g.time_ms.size() != m || g.length_m.size() != m || g.capacity_vph.size() != m ||
-      g.road_class.size() != m || g.lanes.size() != m || g.way_id.size() != m || g.in_arc.size() != m) {
+      g.road_class.size() != m || g.lanes.size() != m || g.way_id.size() != m || g.in_arc.size() != m ||
+      g.name.size() != m) {
     return bad("arc arrays differ in length");
   }
   if (g.first_out[0] != 0 || g.first_out[n] != m || g.in_first[0] != 0 || g.in_first[n] != m) {
@@ -157,6 +161,10 @@ std::string check_invariants(const RoadGraph& g) {
   }
   for (auto c : g.road_class) {
     if (c >= g.class_names.size()) return bad("road class out of range");
+  }
+  if (g.names.empty()) return bad("name table is empty");
+  for (auto n : g.name) {
+    if (n >= g.names.size()) return bad("road name out of range");
   }
   if (!g.shape_first.empty()) {
     if (g.shape_first.size() != m + 1 || g.shape_first[0] != 0 || g.shape_first[m] != g.shape_lat.size() ||

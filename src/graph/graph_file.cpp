@@ -65,6 +65,7 @@ void for_each_array(Graph& g, Visit&& visit) {
   visit("road_class", g.road_class, true);
   visit("lanes", g.lanes, true);
   visit("way_id", g.way_id, true);
+  visit("name", g.name, true);
   visit("shape_first", g.shape_first, false);
   visit("shape_lat", g.shape_lat, false);
   visit("shape_lon", g.shape_lon, false);
@@ -83,12 +84,14 @@ void write_graph(const RoadGraph& g, const std::filesystem::path& path) {
   };
   const std::string classes = nlohmann::json(g.class_names).dump();
   const std::string meta = g.meta.dump();
+  const std::string names = nlohmann::json(g.names).dump();
   std::vector<Blob> blobs;
   for_each_array(g, [&](const char* name, const auto& v, bool) {
     blobs.push_back({name, v.data(), static_cast<std::uint32_t>(sizeof(v[0])), v.size()});
   });
   blobs.push_back({"class_names", classes.data(), 1, classes.size()});
   blobs.push_back({"meta", meta.data(), 1, meta.size()});
+  blobs.push_back({"names", names.data(), 1, names.size()});
 
   FileHeader header{};
   std::memcpy(header.magic, k_magic, sizeof k_magic);
@@ -199,12 +202,13 @@ RoadGraph read_graph(const std::filesystem::path& path) {
       std::memcpy(v.data(), bytes.data() + e->offset, e->count * sizeof(T));
     }
   });
-  for (const char* name : {"class_names", "meta"}) {
+  for (const char* name : {"class_names", "meta", "names"}) {
     const auto* e = section(name, 1, true);
     try {
       auto j = nlohmann::json::parse(bytes.begin() + static_cast<std::ptrdiff_t>(e->offset),
                                      bytes.begin() + static_cast<std::ptrdiff_t>(e->offset + e->count));
       if (std::string(name) == "meta") g.meta = std::move(j);
+      else if (std::string(name) == "names") g.names = j.get<std::vector<std::string>>();
       else g.class_names = j.get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception& ex) {
       throw fail(std::string("section '") + name + "' is not valid: " + ex.what());

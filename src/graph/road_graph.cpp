@@ -23,6 +23,15 @@ std::vector<geo::LonLat> RoadGraph::arc_geometry(ArcId a) const {
   return points;
 }
 
+std::vector<std::string> RoadGraph::road_names(const std::vector<ArcId>& arcs) const {
+  std::vector<std::string> out;
+  for (auto a : arcs) {
+    const auto& n = name_of(a);
+    if (!n.empty() && (out.empty() || out.back() != n)) out.push_back(n);
+  }
+  return out;
+}
+
 double RoadGraph::total_arc_length_m() const noexcept {
   double total = 0;
   for (float l : length_m) total += l;
@@ -33,7 +42,7 @@ std::size_t RoadGraph::memory_bytes() const noexcept {
   auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
   return bytes(first_out) + bytes(head) + bytes(tail) + bytes(in_first) + bytes(in_arc) + bytes(node_id) +
          bytes(lat) + bytes(lon) + bytes(time_ms) + bytes(length_m) + bytes(capacity_vph) + bytes(road_class) +
-         bytes(lanes) + bytes(way_id) + bytes(shape_first) + bytes(shape_lat) + bytes(shape_lon);
+         bytes(lanes) + bytes(way_id) + bytes(name) + bytes(shape_first) + bytes(shape_lat) + bytes(shape_lon);
 }
 
 }  // namespace corridor::graph

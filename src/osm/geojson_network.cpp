@@ -27,6 +27,7 @@ struct Link {
   std::vector<geo::LonLat> points;
   std::optional<std::int64_t> from, to;
   std::int64_t id = 0;
+  std::string label;  // ref, else name: what people call the road
   bool forward = true, backward = true;
   std::uint8_t road_class = 0;
   double time_s = 0;  // whole link; 0: from speed
@@ -66,6 +67,9 @@ class Parser {
     if (!props.is_object()) return fail(pp, "must be an object");
     l.id = static_cast<std::int64_t>(index) + 1;
     if (props.contains("id") && props["id"].is_number_integer()) l.id = props["id"].get<std::int64_t>();
+    for (const char* key : {"ref", "name"}) {  // the number when there is one, else the name
+      if (l.label.empty() && props.contains(key) && props[key].is_string()) l.label = props[key].get<std::string>();
+    }
     if (props.contains("from") != props.contains("to")) return fail(pp, "give both from and to, or neither");
     if (props.contains("from")) {
       for (const char* key : {"from", "to"}) {
@@ -248,6 +252,7 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
   }
   if (!problems.empty()) throw ValidationError(path.string(), std::move(problems));
 
+  std::unordered_map<std::string, std::uint32_t> name_index;
   for (const auto& l : links) {
     const auto key_of = [](geo::LonLat p) { return CoordKey{geo::to_fixed(p.lon), geo::to_fixed(p.lat)}; };
     const std::uint32_t u = l.from ? by_id.at(*l.from) : by_coord.at(key_of(l.points.front()));
@@ -263,6 +268,11 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
     arc.road_class = l.road_class;
     arc.lanes = static_cast<std::uint8_t>(l.lanes);
     arc.way_id = l.id;
+    if (!l.label.empty()) {
+      auto [it, fresh] = name_index.try_emplace(l.label, static_cast<std::uint32_t>(net.names.size()));
+      if (fresh) net.names.push_back(l.label);
+      arc.name = it->second;
+    }
     ++net.stats.ways_routable;
     auto add = [&](std::uint32_t tail, std::uint32_t head, bool reversed) {
       arc.tail = tail;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <system_error>
+#include <unordered_map>
 
 #include <osmium/handler.hpp>
 #include <osmium/handler/node_locations_for_ways.hpp>
@@ -33,8 +34,22 @@ struct WayCollector : osmium::handler::Handler {
     std::int64_t id;
     WayAttributes attributes;
     std::size_t begin, end;
+    std::uint32_t name;
   };
   std::vector<KeptWay> ways;
+  std::unordered_map<std::string, std::uint32_t> name_index;
+
+  // The road's number ("CG-1", "B 37") when it has one, else its name: how
+  // convoy drivers and liaison officers refer to it.
+  std::uint32_t intern_name(const osmium::Way& w) {
+    const char* ref = w.tags().get_value_by_key("ref");
+    const char* name = w.tags().get_value_by_key("name");
+    const std::string label = ref ? ref : (name ? name : "");
+    if (label.empty()) return 0;
+    auto [it, fresh] = name_index.try_emplace(label, static_cast<std::uint32_t>(net.names.size()));
+    if (fresh) net.names.push_back(label);
+    return it->second;
+  }
 
   WayCollector(const Profile& p, RawNetwork& n) : profile(p), net(n) {}
 
@@ -55,7 +70,7 @@ struct WayCollector : osmium::handler::Handler {
         ref_lon.push_back(INT32_MIN);
       }
     }
-    ways.push_back({w.id(), *attributes, begin, refs.size()});
+    ways.push_back({w.id(), *attributes, begin, refs.size(), intern_name(w)});
   }
 };
 
@@ -98,6 +113,7 @@ void build_arcs(WayCollector& c, RawNetwork& net) {
       arc.road_class = a.road_class;
       arc.lanes = static_cast<std::uint8_t>(a.lanes);
       arc.way_id = w.id;
+      arc.name = w.name;
       if (a.forward) {
         arc.tail = u;
         arc.head = v;

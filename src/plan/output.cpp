@@ -18,6 +18,13 @@ std::string local_time(const Instance& in, Ms t) {
   return geo::format_with_offset(absolute(in, t), in.scenario().start_offset_minutes);
 }
 
+// The named roads a movement follows.
+std::vector<std::string> via(const Instance& in, const Movement& m) {
+  std::vector<ArcId> arcs;
+  for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) arcs.push_back(in.graph().find_arc(m.nodes[i], m.nodes[i + 1]));
+  return in.graph().road_names(arcs);
+}
+
 }  // namespace
 
 std::int64_t PlanResult::people_evacuated() const {
@@ -83,7 +90,8 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
                          {"path", path},
                          {"times_s", times},
                          {"departure", geo::format_utc(absolute(in, m.departure()))},
-                         {"arrival", geo::format_utc(absolute(in, m.arrival()))}});
+                         {"arrival", geo::format_utc(absolute(in, m.arrival()))},
+                         {"via", via(in, m)}});
   }
   nlohmann::json unmet = nlohmann::json::array();
   for (const auto& u : plan.unmet) {
@@ -135,7 +143,7 @@ std::string to_csv(const Instance& in, const PlanResult& plan) {
   const auto& s = in.scenario();
   std::ostringstream out;
   out << "movement,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
-         "travel_min\n";
+         "travel_min,via\n";
   auto quoted = [](const std::string& text) {
     std::string q = "\"";
     for (char c : text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -148,7 +156,10 @@ std::string to_csv(const Instance& in, const PlanResult& plan) {
         << m.people << "," << geo::format_utc(absolute(in, m.departure())) << ","
         << geo::format_utc(absolute(in, m.arrival())) << "," << local_time(in, m.departure()) << ","
         << local_time(in, m.arrival()) << "," << std::round(static_cast<double>(m.arrival() - m.departure()) / 600.0) / 100.0
-        << "\n";
+        << ",";
+    std::string roads;
+    for (const auto& name : via(in, m)) roads += (roads.empty() ? "" : "; ") + name;
+    out << quoted(roads) << "\n";
   }
   return out.str();
 }

@@ -177,6 +177,7 @@ void run_route(const RouteOptions& o) {
   out["duration_s"] = static_cast<double>(r.time_ms) / 1000.0;
   out["distance_m"] = r.length_m;
   out["path"] = path;
+  out["roads"] = g.road_names(r.arcs);
   out["geometry"] = {{"type", "LineString"}, {"coordinates", coords}};
   out["attribution"] = "© OpenStreetMap contributors";
   if (!o.geojson.empty()) write_geojson(o.geojson, out, sc ? &*sc : nullptr, closures ? &*closures : nullptr);

@@ -16,7 +16,7 @@
 
 namespace corridor::graph {
 
-inline constexpr std::uint32_t k_graph_format_version = 1;
+inline constexpr std::uint32_t k_graph_format_version = 2;
 
 // Throws IoError when the file cannot be written.
 void write_graph(const RoadGraph& g, const std::filesystem::path& path);

@@ -47,6 +47,7 @@ struct RoadGraph {
   std::vector<std::uint8_t> road_class;     // index into class_names
   std::vector<std::uint8_t> lanes;
   std::vector<std::int64_t> way_id;         // source way (OSM way id)
+  std::vector<std::uint32_t> name;          // index into names; 0: unnamed
 
   // Optional intermediate shape points (GeoJSON networks): arc a's shape is
   // shape_first[a] .. shape_first[a+1]-1; empty vectors when no arc has one.
@@ -55,6 +56,7 @@ struct RoadGraph {
   std::vector<std::int32_t> shape_lon;
 
   std::vector<std::string> class_names;
+  std::vector<std::string> names{""};  // road numbers (ref) or else names, [0] = ""
   nlohmann::json meta;  // source file, source kind, profile, import time
 
   [[nodiscard]] std::uint32_t node_count() const noexcept { return static_cast<std::uint32_t>(node_id.size()); }
@@ -66,6 +68,11 @@ struct RoadGraph {
   [[nodiscard]] ArcId find_arc(NodeId u, NodeId v) const noexcept;
   // The arc's geometry: tail, shape points, head.
   [[nodiscard]] std::vector<geo::LonLat> arc_geometry(ArcId a) const;
+  // The road's number or name ("CG-2"), "" when unnamed.
+  [[nodiscard]] const std::string& name_of(ArcId a) const noexcept { return names[name[a]]; }
+  // The names of the roads a chain of arcs follows, in order, each once per
+  // stretch ("Carrer Doctor Vilanova", "CG-1", "N-145"): the "via" of a route.
+  [[nodiscard]] std::vector<std::string> road_names(const std::vector<ArcId>& arcs) const;
   // Total length of all arcs, counting a two-way road once per direction.
   [[nodiscard]] double total_arc_length_m() const noexcept;
   // Bytes of the arrays in memory.

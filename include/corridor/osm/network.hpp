@@ -21,6 +21,7 @@ struct RawArc {
   std::uint8_t road_class = 0;     // index into class_names
   std::uint8_t lanes = 1;          // in this direction
   std::int64_t way_id = 0;         // OSM way id (or the GeoJSON feature's id)
+  std::uint32_t name = 0;          // index into RawNetwork::names (0: unnamed)
   std::uint32_t shape_begin = 0;   // intermediate points, [begin, end) of shape_*
   std::uint32_t shape_end = 0;
 };
@@ -40,6 +41,7 @@ struct RawNetwork {
   std::vector<std::int32_t> shape_lat;  // intermediate points of arcs (GeoJSON)
   std::vector<std::int32_t> shape_lon;
   std::vector<std::string> class_names;
+  std::vector<std::string> names{""};  // road numbers or names ("CG-1"), [0] = unnamed
   ImportStats stats;
 };
 

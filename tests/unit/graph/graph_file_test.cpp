@@ -59,6 +59,8 @@ TEST(GraphFile, RoundTripKeepsEveryArray) {
   EXPECT_EQ(h.road_class, g.road_class);
   EXPECT_EQ(h.lanes, g.lanes);
   EXPECT_EQ(h.way_id, g.way_id);
+  EXPECT_EQ(h.name, g.name);
+  EXPECT_EQ(h.names, g.names);
   EXPECT_EQ(h.class_names, g.class_names);
   EXPECT_EQ(h.meta, g.meta);
   EXPECT_FALSE(std::filesystem::exists(dir / "g.graph.tmp"));
