@@ -1,0 +1,40 @@
+#pragma once
+// The exact method and the lower bound, both on a time-expanded network
+// (flows over time: Ford & Fulkerson 1958; quickest transshipment: Hoppe &
+// Tardos 2000). docs/lower-bound.md states the models and proves the bound.
+#include <cstddef>
+#include <optional>
+
+#include "corridor/plan/instance.hpp"
+#include "corridor/plan/plan.hpp"
+
+namespace corridor::plan {
+
+struct ExactLimits {
+  // Largest time-expanded network (node copies after pruning) either method
+  // builds.
+  std::size_t max_nodes = 3'000'000;
+  // Time copies per time step in the exact method (vehicles enter road
+  // sections at multiples of step / substeps). 0: the finest of 6, 3, 2
+  // and 1 that divides the step and fits max_nodes.
+  int substeps = 0;
+};
+
+// The optimal plan among plans whose vehicles enter every road section
+// (the road between two junctions) at a multiple of step / substeps and
+// drive it without stopping, each step's capacity split evenly over its
+// substeps: as many people out within the horizon as possible, then the
+// earliest last arrival (in ticks). Exact for that objective when
+// destination capacities do not bind (see docs/lower-bound.md for the
+// conservative rounding when they do). bounds: time_expanded_bounds(), or
+// cut_bounds() when the relaxed network is too large. Throws InputError("--method optimal", ...) when
+// the expanded network exceeds limits.max_nodes.
+PlanResult solve_optimal(const Instance& in, const ExactLimits& limits = {});
+
+// Proven bounds from a relaxed time-expanded network that admits every
+// feasible plan: lower_bound_egress (nullopt when no plan can get everyone
+// out) and upper_bound_people by the horizon. nullopt when the relaxed
+// network exceeds limits.max_nodes.
+std::optional<Bounds> time_expanded_bounds(const Instance& in, const ExactLimits& limits = {});
+
+}  // namespace corridor::plan
