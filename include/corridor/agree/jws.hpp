@@ -4,11 +4,15 @@
 // payload, so that any standard JOSE library can verify them:
 //
 //   {"payload": base64url(canonical_json(document)),
-//    "signatures": [{"protected": base64url({"alg":"EdDSA","kid":KID,"party":ID}),
+//    "signatures": [{"protected": base64url({"alg":"EdDSA","kid":KID,"party":ID[,"version":N]}),
 //                    "signature": base64url(Ed25519(protected "." payload))}],
 //    "document": <the payload, decoded, for people to read; ignored by JOSE>}
 //
+// The protected header is itself written in JCS form; "version" is there
+// when the document has an integer "version" member, so that a signature
+// moved onto another version is reported as such.
 // Agreements and incident reports are both signed this way.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -23,8 +27,11 @@ nlohmann::json make_signed(const nlohmann::json& document);
 // Adds (or replaces) `key`'s signature; throws InputError when the
 // document's payload and "document" member disagree.
 void add_signature(nlohmann::json& signed_doc, const SecretKey& key);
-// The payload decoded; throws InputError when it is not a signed document.
+// The payload decoded; throws InputError when it is not a signed document
+// or its payload is not in canonical form.
 nlohmann::json payload_of(const nlohmann::json& signed_doc);
+// True when the "document" member (if any) is the payload.
+bool document_matches_payload(const nlohmann::json& signed_doc);
 
 struct SignatureCheck {
   std::string party;   // from the protected header
@@ -36,5 +43,10 @@ struct SignatureCheck {
 
 // Checks every signature against the registry's keys.
 std::vector<SignatureCheck> verify_signatures(const nlohmann::json& signed_doc, const Registry& registry);
+
+// A signed document file: read_signed throws IoError or InputError naming
+// the file; write_signed replaces the file atomically.
+nlohmann::json read_signed(const std::filesystem::path& path);
+void write_signed(const nlohmann::json& signed_doc, const std::filesystem::path& path);
 
 }  // namespace corridor::agree

@@ -7,6 +7,7 @@
 // base64url(32 bytes)}. kid = first 16 hex digits of SHA-256(public key).
 // The registry (parties.json) the mediator maintains:
 // {"parties": [{"id", "name", "role", "keys": [{"kid", "public_key"}]}]}.
+// Base64url is RFC 4648 section 5 without padding, as in JWS.
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -48,6 +49,13 @@ struct Registry {
   [[nodiscard]] const PublicKey* find_key(const std::string& kid) const;
   [[nodiscard]] const RegisteredParty* find_party(const std::string& id) const;
 };
+
+// Adds the key to its party (creating the party, which then needs a name)
+// or leaves it when already there; updates the name and role when given.
+// Throws InputError when the kid belongs to another party. Returns true
+// when the key was not registered before.
+bool register_key(Registry& registry, const PublicKey& key, const std::string& name,
+                  const std::optional<std::string>& role);
 
 Registry read_registry(const std::filesystem::path& path);
 void write_registry(const Registry& registry, const std::filesystem::path& path);

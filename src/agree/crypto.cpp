@@ -1,0 +1,96 @@
+#include "agree/crypto.hpp"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+#include "corridor/error.hpp"
+
+namespace corridor::agree::detail {
+
+void ensure_sodium() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+  });
+}
+
+std::array<std::uint8_t, 32> sha256(std::string_view bytes) {
+  ensure_sodium();
+  std::array<std::uint8_t, 32> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return digest;
+}
+
+std::string hex(const std::uint8_t* data, std::size_t size) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += digits[data[i] >> 4];
+    out += digits[data[i] & 0x0F];
+  }
+  return out;
+}
+
+std::string read_file(const std::filesystem::path& path, const std::string& what) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw IoError("cannot read " + what + " " + path.string() + ": it is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot read " + what + " " + path.string() + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw IoError("cannot read " + what + " " + path.string() + ": read failed");
+  return text.str();
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& what) {
+  const auto text = read_file(path, what);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path.string(), what + " is not valid JSON: " + e.what());
+  }
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  const auto temporary = path.string() + ".tmp-" + std::to_string(getpid());
+  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError("cannot write " + path.string() + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const auto n = write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = std::strerror(errno);
+      close(fd);
+      unlink(temporary.c_str());
+      throw IoError("cannot write " + path.string() + ": " + why);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  const bool synced = fsync(fd) == 0;
+  const std::string sync_error = synced ? "" : std::strerror(errno);
+  const bool closed = close(fd) == 0;
+  if (!synced || !closed) {
+    const std::string why = synced ? std::strerror(errno) : sync_error;
+    unlink(temporary.c_str());
+    throw IoError("cannot write " + path.string() + ": " + why);
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    unlink(temporary.c_str());
+    throw IoError("cannot write " + path.string() + ": " + why);
+  }
+}
+
+}  // namespace corridor::agree::detail

@@ -1,0 +1,174 @@
+// Base64url, Ed25519 key files and the party registry.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "corridor/agree/keys.hpp"
+#include "corridor/error.hpp"
+#include "test_support.hpp"
+
+namespace corridor::agree {
+namespace {
+
+using Json = nlohmann::json;
+using testing::TempDir;
+
+std::string encode(const std::string& s) { return base64url(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// RFC 4648 section 10, in the URL-safe alphabet without padding.
+TEST(Base64url, Rfc4648Vectors) {
+  EXPECT_EQ(encode(""), "");
+  EXPECT_EQ(encode("f"), "Zg");
+  EXPECT_EQ(encode("fo"), "Zm8");
+  EXPECT_EQ(encode("foo"), "Zm9v");
+  EXPECT_EQ(encode("foob"), "Zm9vYg");
+  EXPECT_EQ(encode("fooba"), "Zm9vYmE");
+  EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(encode("\xfb\xff\xbf"), "-_-_");  // '+' and '/' in the standard alphabet
+}
+
+TEST(Base64url, RoundTripsEveryLength) {
+  std::vector<std::uint8_t> bytes;
+  for (int n = 0; n < 200; ++n) {
+    const auto text = base64url(bytes.data(), bytes.size());
+    EXPECT_EQ(text.find_first_of("+/="), std::string::npos) << text;
+    const auto back = from_base64url(text);
+    ASSERT_TRUE(back.has_value()) << text;
+    EXPECT_EQ(*back, bytes);
+    bytes.push_back(static_cast<std::uint8_t>(n * 37 + 11));
+  }
+}
+
+TEST(Base64url, RejectsOtherAlphabetsPaddingAndJunk) {
+  EXPECT_FALSE(from_base64url("Zm9vYg==").has_value());  // padding
+  EXPECT_FALSE(from_base64url("+/+/").has_value());      // standard alphabet
+  EXPECT_FALSE(from_base64url("Zm9v Yg").has_value());
+  EXPECT_FALSE(from_base64url("Z").has_value());         // not a whole byte
+  EXPECT_FALSE(from_base64url("Zh").has_value());        // non-zero trailing bits
+}
+
+TEST(Keys, KidIsTheStartOfTheSha256OfThePublicKey) {
+  const auto key = generate_key("A");
+  EXPECT_EQ(key.party, "A");
+  ASSERT_EQ(key.kid.size(), 16u);
+  EXPECT_EQ(key.kid.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(generate_key("A").kid, key.kid);
+  EXPECT_EQ(key.public_key().kid, key.kid);
+  EXPECT_TRUE(std::equal(key.bytes.begin() + 32, key.bytes.end(), key.public_key().bytes.begin()));
+}
+
+TEST(Keys, FilesRoundTripAndTheSecretIsPrivate) {
+  TempDir dir;
+  const auto key = generate_key("B");
+  write_key_pair(key, dir / "b.key");
+  struct stat st {};
+  ASSERT_EQ(stat((dir / "b.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const auto secret = read_secret_key(dir / "b.key");
+  EXPECT_EQ(secret.party, "B");
+  EXPECT_EQ(secret.kid, key.kid);
+  EXPECT_EQ(secret.bytes, key.bytes);
+  const auto pub = read_public_key(dir / "b.pub");
+  EXPECT_EQ(pub.kid, key.kid);
+  EXPECT_EQ(pub.bytes, key.public_key().bytes);
+  const auto text = Json::parse(std::ifstream(dir / "b.pub"));
+  EXPECT_EQ(text["alg"], "EdDSA");
+  EXPECT_EQ(text["crv"], "Ed25519");
+  EXPECT_FALSE(text.contains("secret_key"));
+}
+
+TEST(Keys, RewritingNarrowsAWideSecretFile) {
+  TempDir dir;
+  std::ofstream(dir / "a.key") << "old";
+  chmod((dir / "a.key").c_str(), 0644);
+  write_key_pair(generate_key("A"), dir / "a.key");
+  struct stat st {};
+  ASSERT_EQ(stat((dir / "a.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Keys, DamagedFilesNameTheFileAndField) {
+  TempDir dir;
+  const auto key = generate_key("A");
+  write_key_pair(key, dir / "a.key");
+  auto secret = Json::parse(std::ifstream(dir / "a.key"));
+  auto damaged = secret;
+  damaged["secret_key"] = "AAAA";
+  std::ofstream(dir / "short.key") << damaged.dump();
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "short.key"); }).find("short.key: secret_key: must be 64 bytes"),
+            std::string::npos);
+  damaged = secret;
+  damaged["kid"] = "0000000000000000";
+  std::ofstream(dir / "kid.key") << damaged.dump();
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "kid.key"); }).find("kid.key: kid:"), std::string::npos);
+  damaged = secret;
+  damaged.erase("party");
+  std::ofstream(dir / "party.key") << damaged.dump();
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "party.key"); }).find("party.key: party: missing"), std::string::npos);
+  damaged = secret;
+  damaged["alg"] = "RS256";
+  std::ofstream(dir / "alg.key") << damaged.dump();
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "alg.key"); }).find("alg.key: alg: must be \"EdDSA\""), std::string::npos);
+  std::ofstream(dir / "junk.pub") << "{not json";
+  EXPECT_THROW(read_public_key(dir / "junk.pub"), InputError);
+  EXPECT_THROW(read_public_key(dir / "missing.pub"), IoError);
+}
+
+TEST(Registry, RegisterWriteReadAndLookUp) {
+  TempDir dir;
+  const auto a = generate_key("A");
+  const auto a2 = generate_key("A");
+  const auto m = generate_key("M");
+  Registry registry;
+  EXPECT_TRUE(register_key(registry, a.public_key(), "Party A", std::nullopt));
+  EXPECT_FALSE(register_key(registry, a.public_key(), "", std::nullopt));
+  EXPECT_TRUE(register_key(registry, a2.public_key(), "Party A (new name)", std::nullopt));
+  EXPECT_TRUE(register_key(registry, m.public_key(), "Mediator", std::string("mediator")));
+  EXPECT_THROW(register_key(registry, generate_key("B").public_key(), "", std::nullopt), InputError);  // needs a name
+  auto stolen = a.public_key();
+  stolen.party = "B";
+  EXPECT_THROW(register_key(registry, stolen, "Party B", std::nullopt), InputError);
+
+  write_registry(registry, dir / "parties.json");
+  const auto back = read_registry(dir / "parties.json");
+  ASSERT_EQ(back.parties.size(), 2u);
+  EXPECT_EQ(back.find_party("A")->name, "Party A (new name)");
+  EXPECT_EQ(back.find_party("A")->keys.size(), 2u);
+  EXPECT_EQ(back.find_party("M")->role, "mediator");
+  ASSERT_NE(back.find_key(a2.kid), nullptr);
+  EXPECT_EQ(back.find_key(a2.kid)->party, "A");
+  EXPECT_EQ(back.find_key(m.kid)->bytes, m.public_key().bytes);
+  EXPECT_EQ(back.find_key("ffffffffffffffff"), nullptr);
+  EXPECT_EQ(back.find_party("Z"), nullptr);
+}
+
+TEST(Registry, ErrorsNameTheFileAndField) {
+  TempDir dir;
+  const auto a = generate_key("A");
+  Json file = {{"parties", {{{"id", "A"}, {"name", "Party A"},
+                             {"keys", {{{"kid", a.kid}, {"public_key", "not-a-key"}}}}}}}};
+  std::ofstream(dir / "parties.json") << file.dump();
+  EXPECT_NE(error_of([&] { read_registry(dir / "parties.json"); }).find("parties.json: parties[0].keys[0].public_key"),
+            std::string::npos);
+  file["parties"][0]["keys"] = Json::array();
+  file["parties"].push_back({{"name", "nameless"}});
+  std::ofstream(dir / "parties.json") << file.dump();
+  EXPECT_NE(error_of([&] { read_registry(dir / "parties.json"); }).find("parties[1].id: missing"), std::string::npos);
+  std::ofstream(dir / "parties.json") << "[]";
+  EXPECT_THROW(read_registry(dir / "parties.json"), InputError);
+}
+
+}  // namespace
+}  // namespace corridor::agree
