@@ -1,0 +1,39 @@
+#pragma once
+// The stored Merkle tree: a NodeSource over the entries table (leaf hashes,
+// level 0) and the nodes table (complete subtrees, levels >= 1), so that
+// any RFC 6962 node costs O(log n) indexed lookups. Internal to the ledger
+// library and its tests.
+#include <cstdint>
+
+#include "corridor/ledger/ledger.hpp"
+#include "corridor/ledger/merkle.hpp"
+#include "corridor/ledger/sqlite.hpp"
+
+namespace corridor::ledger {
+
+class StoredTree final : public NodeSource {
+ public:
+  // The tree of the first `size` entries; the statements live as long as it.
+  StoredTree(const sql::Database& db, std::uint64_t size);
+  [[nodiscard]] std::uint64_t size() const override { return size_; }
+  // Throws DamagedLedger when the row is missing or not a 32-byte hash.
+  [[nodiscard]] Hash complete_subtree(unsigned level, std::uint64_t index) const override;
+
+ private:
+  mutable sql::Statement leaf_;
+  mutable sql::Statement node_;
+  std::uint64_t size_;
+};
+
+struct Ledger::State {
+  State(const std::filesystem::path& path, bool create) : db(path, create) {}
+  sql::Database db;
+  LogInfo info;
+};
+
+// Hash <-> BLOB column.
+inline std::string_view as_bytes(const Hash& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
+}  // namespace corridor::ledger

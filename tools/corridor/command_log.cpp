@@ -1,0 +1,279 @@
+// corridor log init|append|verify|head|show|prove-inclusion|prove-consistency|check-proof
+// The tamper-evident ledger (docs/ledger.md): an RFC 6962 / RFC 9162 Merkle
+// tree log in SQLite with C2SP signed tree heads.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "corridor/error.hpp"
+#include "corridor/ledger/ledger.hpp"
+#include "corridor/ledger/proof.hpp"
+#include "corridor/ledger/verify.hpp"
+
+namespace corridor::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct LogOptions {
+  std::string db;
+  std::string name;
+  std::string key;
+  std::string registry;
+  std::vector<std::string> files;
+  std::string head;
+  std::string log_key;
+  std::string output;
+  std::uint64_t index = 0;
+  std::uint64_t size = 0;
+  std::uint64_t old_size = 0;
+  std::uint64_t new_size = 0;
+  bool json = false;
+  CLI::Option* head_size = nullptr;       // head --size given?
+  CLI::Option* inclusion_size = nullptr;  // prove-inclusion --size given?
+  CLI::Option* new_option = nullptr;      // prove-consistency --new given?
+};
+
+std::string read_text(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path + ": cannot read the " + what);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+json read_json(const std::string& path, const std::string& what) {
+  const auto parsed = json::parse(read_text(path, what), nullptr, false);
+  if (parsed.is_discarded()) throw InputError(path, "not JSON (expected a " + what + ")");
+  return parsed;
+}
+
+// A check that failed (a refused document, a damaged ledger) is exit 1.
+template <typename Run>
+void guarded(Run run) {
+  try {
+    run();
+  } catch (const ledger::DamagedLedger& e) {
+    std::cerr << "corridor: " << e.what() << "\n";
+    g_exit_code = k_exit_failed_check;
+  } catch (const ledger::RejectedEntry& e) {
+    std::cerr << "corridor: " << e.what() << "\n";
+    g_exit_code = k_exit_failed_check;
+  }
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.flush()) throw IoError(path + ": cannot write");
+}
+
+void run_init(const LogOptions& o) {
+  ledger::InitOptions init{o.name, o.key, o.registry};
+  const auto l = ledger::Ledger::create(o.db, init);
+  auto vkey = l.key_path();
+  vkey.replace_extension(".vkey");
+  std::cout << "created ledger " << o.db << " for log " << o.name << "\n"
+            << "signing key   " << l.key_path().string() << " (mode 0600: keep it secret, keep a backup)\n"
+            << "public key    " << vkey.string() << " (give it to everyone who checks heads)\n"
+            << "verifier key  " << ledger::format_verifier_key(l.info().verifier) << "\n";
+}
+
+void run_append(const LogOptions& o) {
+  auto l = ledger::Ledger::open(o.db);
+  const auto registry_path = o.registry.empty() ? l.info().registry : o.registry;
+  if (registry_path.empty()) {
+    throw InputError("--registry", "no party registry: give --registry parties.json (or record one at log init)");
+  }
+  const auto registry = agree::read_registry(registry_path);
+  const auto signer = l.load_signer(o.key);
+  for (const auto& file : o.files) {
+    const auto doc = read_json(file, "signed agreement or incident report");
+    ledger::AppendResult r;
+    try {
+      r = ledger::append_document(l, doc, registry, signer);
+    } catch (const ledger::RejectedEntry& e) {
+      throw ledger::RejectedEntry(file + ": refused: " + e.what());
+    }
+    // Acknowledged only now that COMMIT has returned.
+    std::cout << r.to_json().dump() << std::endl;
+  }
+}
+
+void run_verify(const LogOptions& o) {
+  ledger::VerifyOptions options;
+  if (!o.head.empty()) options.given_head = read_text(o.head, "signed head");
+  std::optional<agree::Registry> registry;
+  if (!o.registry.empty()) {
+    registry = agree::read_registry(o.registry);
+    options.registry = &*registry;
+  }
+  const auto report = ledger::verify_ledger(o.db, options);
+  if (!report.intact()) {
+    constexpr std::size_t shown = 30;
+    for (std::size_t i = 0; i < report.problems.size() && i < shown; ++i) std::cout << report.problems[i] << "\n";
+    if (report.problems.size() > shown) std::cout << "... and " << report.problems.size() - shown << " more\n";
+    std::cerr << "corridor: ledger " << o.db << " is NOT intact: " << report.problems.size() << " problem"
+              << (report.problems.size() == 1 ? "" : "s") << "\n";
+    g_exit_code = k_exit_failed_check;
+    return;
+  }
+  std::cout << "ledger " << o.db << " (log " << report.name << ") is intact: " << report.entries << " entries, "
+            << report.heads << " signed heads checked, root " << ledger::to_hex(report.root) << "\n";
+  if (report.given_head_checked) std::cout << "it extends the given head " << o.head << "\n";
+}
+
+void run_head(const LogOptions& o) {
+  const auto l = ledger::Ledger::open(o.db);
+  const auto head = o.head_size->count() > 0 ? l.head(o.size) : l.latest_head();
+  if (!head) throw InputError("--size", "the ledger has no signed head of size " + std::to_string(o.size));
+  if (!o.json) {
+    std::cout << head->note;
+    return;
+  }
+  std::cout << json{{"log", l.info().name},
+                    {"size", head->size},
+                    {"root", ledger::to_hex(head->root)},
+                    {"timestamp", head->timestamp},
+                    {"note", head->note},
+                    {"verifier_key", ledger::format_verifier_key(l.info().verifier)}}
+                   .dump(2)
+            << "\n";
+}
+
+void run_show(const LogOptions& o) {
+  const auto l = ledger::Ledger::open(o.db);
+  const auto e = l.entry(o.index);
+  if (!e) throw InputError("--index", "no entry " + std::to_string(o.index) + " (the log has " +
+                                          std::to_string(l.size()) + ")");
+  json out = {{"index", e->index},
+              {"kind", e->kind},
+              {"leaf_hash", ledger::to_hex(e->leaf_hash)},
+              {"appended_at", e->appended_at}};
+  const auto doc = json::parse(e->body, nullptr, false);
+  if (doc.is_discarded()) {
+    out["body"] = e->body;
+  } else {
+    out["document"] = doc;
+  }
+  std::cout << out.dump(2) << "\n";
+}
+
+void run_prove_inclusion(const LogOptions& o) {
+  const auto l = ledger::Ledger::open(o.db);
+  const auto size = o.inclusion_size->count() > 0 ? std::optional(o.size) : std::nullopt;
+  write_output(o.output, ledger::inclusion_proof_json(l, o.index, size).dump(2) + "\n");
+}
+
+void run_prove_consistency(const LogOptions& o) {
+  const auto l = ledger::Ledger::open(o.db);
+  const auto size = o.new_option->count() > 0 ? std::optional(o.new_size) : std::nullopt;
+  write_output(o.output, ledger::consistency_proof_json(l, o.old_size, size).dump(2) + "\n");
+}
+
+void run_check_proof(const LogOptions& o) {
+  const auto proof = read_json(o.files.front(), "proof");
+  std::optional<std::string> head;
+  if (!o.head.empty()) head = read_text(o.head, "signed head");
+  std::optional<ledger::NoteVerifier> key;
+  if (!o.log_key.empty()) key = ledger::read_verifier_key(o.log_key);
+  const auto check = ledger::check_proof(proof, head, key ? &*key : nullptr);
+  std::cout << (check.valid ? "valid: " : "INVALID: ") << check.summary << "\n";
+  for (const auto& note : check.notes) std::cout << "  " << note << "\n";
+  if (!check.valid) g_exit_code = k_exit_failed_check;
+}
+
+CLI::App* sub(CLI::App* log, const std::shared_ptr<LogOptions>& o, const std::string& name,
+              const std::string& help, void (*run)(const LogOptions&), bool with_db = true) {
+  auto* cmd = log->add_subcommand(name, help);
+  if (with_db) cmd->add_option("--db", o->db, "the ledger file (SQLite)")->required();
+  cmd->callback([o, run] { guarded([&] { run(*o); }); });
+  return cmd;
+}
+
+}  // namespace
+
+void add_log_command(CLI::App& app) {
+  auto o = std::make_shared<LogOptions>();
+  auto* log = app.add_subcommand(
+      "log",
+      "The tamper-evident ledger of agreements and incident reports (docs/ledger.md): an append-only\n"
+      "Merkle tree log (RFC 6962 / RFC 9162) in one SQLite file, with signed tree heads (C2SP signed\n"
+      "notes) and proofs that anyone can check without the database.\n"
+      "Exit codes: 0 ok, 1 a refused document, a damaged ledger or an invalid proof, 2 bad input.");
+  log->footer(
+      "Example:\n"
+      "  corridor log init --db ledger.db --name corridor.example/ledger --registry parties.json\n"
+      "  corridor log append --db ledger.db agreement.json incident.json\n"
+      "  corridor log head --db ledger.db > head.note\n"
+      "  corridor log prove-inclusion --db ledger.db --index 1 -o proof.json\n"
+      "  corridor log check-proof proof.json --head head.note --log-key corridor.example-ledger.vkey\n"
+      "  corridor log verify --db ledger.db --head head.note");
+  log->require_subcommand(1);
+
+  auto* init = sub(log, o, "init", "Creates a ledger and the log's Ed25519 key (NAME.logkey beside it, or --key).",
+                   run_init);
+  init->add_option("--name", o->name, "the log's name, e.g. corridor.example/ledger (no spaces, no '+')")
+      ->required();
+  init->add_option("--key", o->key, "where to write the log's signing key (default: NAME.logkey beside --db)");
+  init->add_option("--registry", o->registry, "party registry that `log append` uses by default");
+
+  auto* append = sub(log, o, "append",
+                     "Appends signed agreements or incident reports, each in its own durable transaction, after\n"
+                     "checking every signature against the registry; prints one JSON line per entry once it is\n"
+                     "committed: {\"index\", \"leaf_hash\", \"tree_size\", \"root\"}. Exit 1 for a refused document.",
+                     run_append);
+  append->add_option("files", o->files, "signed documents (JSON)")->required();
+  append->add_option("--registry", o->registry, "party registry (parties.json)");
+  append->add_option("--key", o->key, "the log's signing key (default: the one recorded at init)");
+
+  auto* verify = sub(log, o, "verify",
+                     "Recomputes the whole log from the stored bodies and checks every stored subtree and signed\n"
+                     "head; with --head, that the log extends a head kept from earlier. Exit 1 and where, if not.",
+                     run_verify);
+  verify->add_option("--head", o->head, "a signed head kept from earlier (`corridor log head` output)");
+  verify->add_option("--registry", o->registry, "also check every entry's signatures against this registry");
+
+  auto* head = sub(log, o, "head", "Prints the latest signed tree head (a C2SP checkpoint note).", run_head);
+  o->head_size = head->add_option("--size", o->size, "the head of this tree size instead");
+  head->add_flag("--json", o->json, "print it as JSON with the root in hex");
+
+  auto* show = sub(log, o, "show", "Prints entry N with its leaf hash.", run_show);
+  show->add_option("--index", o->index, "entry number (from 0)")->required();
+
+  auto* inclusion = sub(log, o, "prove-inclusion",
+                        "Writes an inclusion proof of entry N in the tree of size S (default: the current one).",
+                        run_prove_inclusion);
+  inclusion->add_option("--index", o->index, "entry number (from 0)")->required();
+  o->inclusion_size = inclusion->add_option("--size", o->size, "tree size (default: the current size)");
+  inclusion->add_option("-o,--output", o->output, "write to this file instead of stdout");
+
+  auto* consistency = sub(log, o, "prove-consistency",
+                          "Writes a consistency proof that the tree of size N extends the tree of size M.",
+                          run_prove_consistency);
+  consistency->add_option("--old", o->old_size, "the older tree size M")->required();
+  o->new_option = consistency->add_option("--new", o->new_size, "the newer tree size N (default: the current size)");
+  consistency->add_option("-o,--output", o->output, "write to this file instead of stdout");
+
+  auto* check = sub(log, o, "check-proof",
+                    "Checks an inclusion or consistency proof without the database. Exit 0 if it holds, else 1.",
+                    run_check_proof, false);
+  check->add_option("proof", o->files, "proof JSON (from prove-inclusion or prove-consistency)")
+      ->required()
+      ->expected(1);
+  check->add_option("--head", o->head, "a signed head you trust; the proof must be about its tree");
+  check->add_option("--log-key", o->log_key, "the log's public key (NAME.vkey) to check the heads' signatures");
+}
+
+}  // namespace corridor::cli
