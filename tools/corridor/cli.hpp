@@ -21,7 +21,13 @@ extern int g_exit_code;
 void add_import_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_route_command(CLI::App& app);
+void add_check_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
+void add_incident_command(CLI::App& app);
+void add_violations_command(CLI::App& app);
+void add_keygen_command(CLI::App& app);
+void add_agree_command(CLI::App& app);
+void add_log_command(CLI::App& app);
 
 // "LON,LAT" -> point; throws InputError naming the option.
 geo::LonLat parse_lon_lat(const std::string& option, const std::string& text);

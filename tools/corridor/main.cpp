@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
   cli::add_route_command(app);
   cli::add_check_command(app);
   cli::add_plan_command(app);
+  cli::add_incident_command(app);
+  cli::add_violations_command(app);
+  cli::add_keygen_command(app);
+  cli::add_agree_command(app);
+  cli::add_log_command(app);
   // Name an unknown command instead of CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;

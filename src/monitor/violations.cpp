@@ -1,0 +1,193 @@
+#include "corridor/monitor/violations.hpp"
+
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <unordered_map>
+
+#include "corridor/agree/agreement.hpp"
+#include "corridor/agree/jws.hpp"
+#include "corridor/ledger/proof.hpp"
+#include "corridor/monitor/incident.hpp"
+
+namespace corridor::monitor {
+namespace {
+
+using nlohmann::json;
+
+// Distance in metres from p to the segment a-b, in a local equirectangular
+// projection around p (exact enough at the scale of a buffer).
+double to_segment_m(geo::LonLat p, geo::LonLat a, geo::LonLat b) {
+  constexpr double rad = std::numbers::pi / 180.0;
+  const double kx = geo::k_earth_radius_m * rad * std::cos(p.lat * rad), ky = geo::k_earth_radius_m * rad;
+  const double ax = (a.lon - p.lon) * kx, ay = (a.lat - p.lat) * ky;
+  const double bx = (b.lon - p.lon) * kx, by = (b.lat - p.lat) * ky;
+  const double dx = bx - ax, dy = by - ay;
+  const double len2 = dx * dx + dy * dy;
+  const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
+  return std::hypot(ax + t * dx, ay + t * dy);
+}
+
+// Distance from the incident's place to a route (0 when an area meets it).
+double distance_to_route(const Incident& incident, const std::vector<geo::LonLat>& route) {
+  double best = std::numeric_limits<double>::infinity();
+  if (route.size() == 1) return geo::distance_m(incident.where, route[0]);
+  std::vector<geo::LonLat> probes{incident.where};
+  std::optional<geo::Box> box;
+  if (incident.area) {
+    box = geo::bounding_box(*incident.area);
+    for (const auto& poly : *incident.area) {
+      for (const auto& v : poly.outer()) probes.push_back({v.x(), v.y()});
+    }
+  }
+  for (std::size_t i = 0; i + 1 < route.size(); ++i) {
+    if (incident.area && geo::segment_meets(*incident.area, *box, route[i], route[i + 1])) return 0;
+    for (const auto& p : probes) best = std::min(best, to_segment_m(p, route[i], route[i + 1]));
+  }
+  return best;
+}
+
+std::optional<geo::UnixSeconds> utc(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const auto t = geo::parse_rfc3339(v.get<std::string>());
+  return t ? std::optional(t->utc) : std::nullopt;
+}
+
+struct InForce {
+  std::uint64_t entry;
+  json document;
+  std::string hash;
+  std::int64_t version;
+};
+
+}  // namespace
+
+ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Registry& registry,
+                                const graph::RoadGraph& map, const ViolationOptions& options) {
+  ViolationReport report;
+  std::unordered_map<std::int64_t, graph::NodeId> node_of;
+  node_of.reserve(map.node_count());
+  for (graph::NodeId v = 0; v < map.node_count(); ++v) node_of.emplace(map.node_id[v], v);
+
+  // The newest version in force of each agreement chain (by scenario), and
+  // every incident whose report verifies.
+  std::map<std::string, InForce> agreements;
+  std::vector<std::pair<std::uint64_t, Incident>> incidents;
+  std::vector<json> incident_docs;
+  for (std::uint64_t i = 0; i < ledger.size(); ++i) {
+    const auto entry = ledger.entry(i);
+    if (!entry) continue;
+    json doc;
+    try {
+      doc = json::parse(entry->body);
+    } catch (const json::exception&) {
+      report.notes.push_back("entry " + std::to_string(i) + ": not JSON, skipped");
+      continue;
+    }
+    try {
+      if (entry->kind == "corridor-agreement") {
+        const auto status = agree::check_agreement(doc, registry);
+        if (!status.in_force()) {
+          report.notes.push_back("entry " + std::to_string(i) + ": agreement version " + std::to_string(status.version) +
+                                 " is not in force (not signed by every signatory)");
+          continue;
+        }
+        auto& slot = agreements[status.scenario];
+        if (slot.document.is_null() || status.version >= slot.version) {
+          slot = {i, agree::agreement_document(doc), status.hash, status.version};
+        }
+      } else if (entry->kind == "corridor-incident") {
+        const auto checks = agree::verify_signatures(doc, registry);
+        const auto payload = agree::payload_of(doc);
+        auto incident = parse_incident(payload, "entry " + std::to_string(i));
+        const bool signed_by_reporter = std::any_of(checks.begin(), checks.end(), [&](const agree::SignatureCheck& c) {
+          return c.valid && c.known_key && c.party == incident.reported_by;
+        });
+        if (!signed_by_reporter) {
+          report.notes.push_back("entry " + std::to_string(i) + ": incident " + incident.id +
+                                 " is not signed by its reporting party " + incident.reported_by + ", skipped");
+          continue;
+        }
+        incident_docs.push_back(payload);
+        incidents.emplace_back(i, std::move(incident));
+      }
+    } catch (const std::exception& e) {
+      report.notes.push_back("entry " + std::to_string(i) + ": " + e.what());
+    }
+  }
+  report.incidents = incidents.size();
+  report.agreements_in_force = agreements.size();
+
+  for (std::size_t k = 0; k < incidents.size(); ++k) {
+    const auto& [incident_entry, incident] = incidents[k];
+    const double reach = options.buffer_m + incident.precision_m;
+    for (const auto& [scenario, a] : agreements) {
+      const auto& doc = a.document;
+      // When the agreement binds: its ceasefire windows.
+      std::vector<std::string> windows;
+      for (const auto& cf : doc.value("windows", json::array())) {
+        const auto& list = cf.value("windows", json::array());
+        for (std::size_t w = 0; w < list.size(); ++w) {
+          const auto from = utc(list[w].value("from", json())), until = utc(list[w].value("until", json()));
+          if (from && until && incident.time < *until && *from < incident.until()) {
+            windows.push_back("ceasefire " + cf.value("ceasefire", std::string()) + " window " + std::to_string(w + 1) +
+                              " (" + list[w].value("from", std::string()) + " to " + list[w].value("until", std::string()) + ")");
+          }
+        }
+      }
+      for (const auto& c : doc.value("corridors", json::array())) {
+        std::vector<geo::LonLat> route;
+        for (const auto& id : c["route"].value("nodes", json::array())) {
+          const auto it = node_of.find(id.get<std::int64_t>());
+          if (it != node_of.end()) route.push_back(map.where(it->second));
+        }
+        if (route.empty()) continue;
+        const double d = distance_to_route(incident, route);
+        if (d > reach) continue;
+        std::vector<std::string> during = windows;
+        const auto first = utc(c["departures"].value("first", json())), last = utc(c["arrivals"].value("last", json()));
+        if (first && last && incident.time < *last && *first < incident.until()) {
+          during.push_back("corridor convoys on the road (" + c["departures"].value("first", std::string()) + " to " +
+                           c["arrivals"].value("last", std::string()) + ")");
+        }
+        if (during.empty()) continue;
+        PossibleViolation v;
+        v.incident_entry = incident_entry;
+        v.agreement_entry = a.entry;
+        v.incident = incident_docs[k];
+        v.agreement_hash = a.hash;
+        v.agreement_version = a.version;
+        v.corridor = c.value("id", std::string());
+        v.corridor_label = c.value("origin", std::string()) + " -> " + c.value("destination", std::string());
+        v.distance_m = std::round(d);
+        v.during = std::move(during);
+        report.violations.push_back(std::move(v));
+      }
+    }
+  }
+  return report;
+}
+
+json to_json(const ledger::Ledger& ledger, const ViolationReport& report) {
+  json list = json::array();
+  for (const auto& v : report.violations) {
+    list.push_back({{"incident", v.incident},
+                    {"agreement", {{"version", v.agreement_version}, {"hash", v.agreement_hash}}},
+                    {"corridor", v.corridor},
+                    {"corridor_route", v.corridor_label},
+                    {"distance_m", v.distance_m},
+                    {"during", v.during},
+                    {"evidence",
+                     {{"incident_entry", v.incident_entry},
+                      {"agreement_entry", v.agreement_entry},
+                      {"incident_inclusion", ledger::inclusion_proof_json(ledger, v.incident_entry, std::nullopt)},
+                      {"agreement_inclusion", ledger::inclusion_proof_json(ledger, v.agreement_entry, std::nullopt)}}}});
+  }
+  return {{"possible_violations", list},
+          {"incidents", report.incidents},
+          {"agreements_in_force", report.agreements_in_force},
+          {"notes", report.notes},
+          {"note", "possible violations lay out what was agreed and what was reported; they do not decide who is to blame"}};
+}
+
+}  // namespace corridor::monitor
