@@ -38,9 +38,35 @@ echo "== corridor check: the plan against every constraint, independently of the
 "$corridor" check "$out/andorra.graph" "$data/scenarios/andorra-exercise.geojson" "$out/plan.json" 2>&1
 
 echo
+echo "== agreement and ledger: parties A and B sign the plan, the mediator logs it with two incident reports"
+rm -rf "$out/record" && mkdir -p "$out/record"
+rec="$out/record"
+for party in A B M; do
+  "$corridor" keygen --party "$party" -o "$rec/$party.key" > /dev/null 2>&1
+  "$corridor" agree register --registry "$rec/parties.json" --pub "$rec/$party.pub" --name "Party $party" > /dev/null
+done
+"$corridor" agree propose "$out/plan.json" --scenario "$data/scenarios/andorra-exercise.geojson" \
+  --map "$out/andorra.graph" -o "$rec/agreement.json"
+"$corridor" agree sign "$rec/agreement.json" --key "$rec/A.key"
+"$corridor" agree sign "$rec/agreement.json" --key "$rec/B.key"
+"$corridor" agree verify "$rec/agreement.json" --registry "$rec/parties.json" | tail -1
+"$corridor" log init --db "$rec/ledger.db" --name corridor.demo/andorra --registry "$rec/parties.json" > /dev/null
+"$corridor" incident report --key "$rec/B.key" --time 2022-03-05T10:20:00+01:00 --at 1.5070,42.4958 \
+  --type "Explosions/Remote violence" --sub-type "Shelling/artillery/missile attack" \
+  --description "shells land beside the convoy road at Santa Coloma" --id B-1 -o "$rec/incident-B-1.json"
+"$corridor" incident report --key "$rec/A.key" --time 2022-03-05T10:45:00+01:00 --at 1.5790,42.5430 \
+  --type "Violence against civilians" --description "shots reported north of Encamp" --id A-1 -o "$rec/incident-A-1.json"
+"$corridor" log append --db "$rec/ledger.db" "$rec/agreement.json" "$rec/incident-B-1.json" "$rec/incident-A-1.json" > /dev/null
+"$corridor" log verify --db "$rec/ledger.db" | tail -1
+"$corridor" log head --db "$rec/ledger.db" > "$rec/head.note"
+echo
+"$corridor" violations --db "$rec/ledger.db" --map "$out/andorra.graph"
+
+echo
 echo "Written:"
 echo "  graph          $out/andorra.graph"
 echo "  plan           $out/plan.json  (movements with OSM node paths and times, summary, bounds)"
 echo "  map (GeoJSON)  $out/plan.geojson, $out/route-before.geojson, $out/route-during.geojson  (open in QGIS or geojson.io)"
 echo "  timetable      $out/timetable.csv  (departures and arrivals in UTC and local time)"
 echo "  routes (JSON)  $out/route-before.json, $out/route-during.json"
+echo "  record         $rec/agreement.json (signed by A and B), $rec/ledger.db, $rec/head.note, $rec/parties.json"

@@ -122,6 +122,12 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
     const auto& [incident_entry, incident] = incidents[k];
     const double reach = options.buffer_m + incident.precision_m;
     for (const auto& [scenario, a] : agreements) {
+      PossibleViolation v;
+      v.incident_entry = incident_entry;
+      v.agreement_entry = a.entry;
+      v.incident = incident_docs[k];
+      v.agreement_hash = a.hash;
+      v.agreement_version = a.version;
       const auto& doc = a.document;
       // When the agreement binds: its ceasefire windows.
       std::vector<std::string> windows;
@@ -151,18 +157,14 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
                            c["arrivals"].value("last", std::string()) + ")");
         }
         if (during.empty()) continue;
-        PossibleViolation v;
-        v.incident_entry = incident_entry;
-        v.agreement_entry = a.entry;
-        v.incident = incident_docs[k];
-        v.agreement_hash = a.hash;
-        v.agreement_version = a.version;
-        v.corridor = c.value("id", std::string());
-        v.corridor_label = c.value("origin", std::string()) + " -> " + c.value("destination", std::string());
-        v.distance_m = std::round(d);
-        v.during = std::move(during);
-        report.violations.push_back(std::move(v));
+        v.corridors.push_back({c.value("id", std::string()),
+                               c.value("origin", std::string()) + " -> " + c.value("destination", std::string()),
+                               std::round(d), std::move(during)});
       }
+      if (v.corridors.empty()) continue;
+      std::stable_sort(v.corridors.begin(), v.corridors.end(),
+                       [](const auto& x, const auto& y) { return x.distance_m < y.distance_m; });
+      report.violations.push_back(std::move(v));
     }
   }
   return report;
@@ -171,12 +173,14 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
 json to_json(const ledger::Ledger& ledger, const ViolationReport& report) {
   json list = json::array();
   for (const auto& v : report.violations) {
+    json near = json::array();
+    for (const auto& c : v.corridors) {
+      near.push_back({{"corridor", c.corridor}, {"route", c.label}, {"distance_m", c.distance_m}, {"during", c.during}});
+    }
     list.push_back({{"incident", v.incident},
                     {"agreement", {{"version", v.agreement_version}, {"hash", v.agreement_hash}}},
-                    {"corridor", v.corridor},
-                    {"corridor_route", v.corridor_label},
-                    {"distance_m", v.distance_m},
-                    {"during", v.during},
+                    {"distance_m", v.corridors.front().distance_m},
+                    {"corridors", near},
                     {"evidence",
                      {{"incident_entry", v.incident_entry},
                       {"agreement_entry", v.agreement_entry},

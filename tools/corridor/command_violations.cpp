@@ -30,7 +30,7 @@ void run_violations(const ViolationsOptions& o) {
     std::cout << monitor::to_json(l, report).dump(2) << "\n";
     return;
   }
-  std::printf("%zu incident reports checked against %zu agreements in force; %zu possible violations\n",
+  std::printf("incident reports checked: %zu; agreements in force: %zu; possible violations: %zu\n",
               report.incidents, report.agreements_in_force, report.violations.size());
   for (std::size_t k = 0; k < report.violations.size(); ++k) {
     const auto& v = report.violations[k];
@@ -40,9 +40,18 @@ void run_violations(const ViolationsOptions& o) {
                 (i.value("event_type", "") + (i.value("sub_event_type", "").empty() ? "" : " / " + i.value("sub_event_type", ""))).c_str(),
                 i["time"].value("utc", "").c_str(), i["time"].value("precision", "").c_str());
     if (!i.value("description", "").empty()) std::printf("   \"%s\"\n", i.value("description", "").c_str());
-    std::printf("   %.0f m from corridor %s (%s) of agreement version %lld (%s)\n", v.distance_m, v.corridor.c_str(),
-                v.corridor_label.c_str(), static_cast<long long>(v.agreement_version), v.agreement_hash.c_str());
-    for (const auto& d : v.during) std::printf("   during %s\n", d.c_str());
+    const auto& nearest = v.corridors.front();
+    std::printf("   %.0f m from corridor %s (%s) of agreement version %lld (%s)\n", nearest.distance_m,
+                nearest.corridor.c_str(), nearest.label.c_str(), static_cast<long long>(v.agreement_version),
+                v.agreement_hash.c_str());
+    for (const auto& d : nearest.during) std::printf("   during %s\n", d.c_str());
+    if (v.corridors.size() > 1) {
+      std::string others;
+      for (std::size_t c = 1; c < v.corridors.size(); ++c) {
+        others += (c > 1 ? ", " : "") + v.corridors[c].corridor + " (" + std::to_string(static_cast<long>(v.corridors[c].distance_m)) + " m)";
+      }
+      std::printf("   also near %s\n", others.c_str());
+    }
     std::printf("   evidence: ledger entry %llu (incident), entry %llu (agreement); inclusion proofs with --json\n",
                 static_cast<unsigned long long>(v.incident_entry), static_cast<unsigned long long>(v.agreement_entry));
   }

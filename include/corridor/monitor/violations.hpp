@@ -25,10 +25,13 @@ struct PossibleViolation {
   nlohmann::json incident;       // the incident document
   std::string agreement_hash;
   std::int64_t agreement_version = 0;
-  std::string corridor;          // corridor id, "c1"
-  std::string corridor_label;    // "andorra-la-vella -> south-reception"
-  double distance_m = 0;         // from the incident's place to the route
-  std::vector<std::string> during;  // "ceasefire valley-ceasefire window 1 (...)", "corridor active ..."
+  struct Near {
+    std::string corridor;  // corridor id, "c1"
+    std::string label;     // "andorra-la-vella -> south-reception"
+    double distance_m = 0; // from the incident's place to the route
+    std::vector<std::string> during;  // "ceasefire valley-ceasefire window 1 (...)", "corridor convoys on the road ..."
+  };
+  std::vector<Near> corridors;  // every corridor it is near during a window, nearest first
 };
 
 struct ViolationReport {
