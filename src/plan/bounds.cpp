@@ -1,9 +1,10 @@
 #include "corridor/plan/bounds.hpp"
 
+#include "corridor/route/one_to_all.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <queue>
 
 #include <lemon/preflow.h>
 #include <lemon/smart_graph.h>
@@ -45,35 +46,12 @@ Element arc_element(const Instance& in, ArcId a, Ms earliest, Ms rest) {
 // Multi-source free-flow times over the arcs not permanently closed;
 // forward from `sources` (node, start time) or backward into them.
 std::vector<Ms> free_flow(const Instance& in, const std::vector<std::pair<NodeId, Ms>>& sources, bool backward) {
-  const auto& g = in.graph();
-  std::vector<Ms> dist(g.node_count(), k_never);
-  using Item = std::pair<Ms, NodeId>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
-  for (const auto& [v, t] : sources) {
-    if (t < dist[v]) {
-      dist[v] = t;
-      queue.push({t, v});
-    }
+  auto d = route::one_to_all(in.graph(), sources, backward ? route::Direction::backward : route::Direction::forward,
+                             &in.always_closed());
+  for (auto& t : d) {
+    if (t >= route::k_unreachable) t = k_never;
   }
-  while (!queue.empty()) {
-    const auto [d, u] = queue.top();
-    queue.pop();
-    if (d != dist[u]) continue;
-    auto relax = [&](ArcId a, NodeId v) {
-      if (in.always_closed().contains(a)) return;
-      const Ms nd = d + g.time_ms[a];
-      if (nd < dist[v]) {
-        dist[v] = nd;
-        queue.push({nd, v});
-      }
-    };
-    if (backward) {
-      for (auto i = g.in_first[u]; i < g.in_first[u + 1]; ++i) relax(g.in_arc[i], g.tail[g.in_arc[i]]);
-    } else {
-      for (auto a = g.first_out[u]; a < g.first_out[u + 1]; ++a) relax(a, g.head[a]);
-    }
-  }
-  return dist;
+  return d;
 }
 
 // Slots with arrival <= t.
@@ -115,15 +93,22 @@ std::optional<Ms> arrival_of(const std::vector<Element>& cut, std::int64_t vehic
 }
 
 // People in the `vehicles` fullest vehicles of the given origins.
+// People in the `vehicles` fullest vehicles of the given origins: each
+// fleet has full vehicles and perhaps one partly filled last one, so take
+// the loads largest first across all fleets.
 std::int64_t people_in_fullest(const Instance& in, const std::vector<std::size_t>& origins, std::int64_t vehicles) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> fleets;  // (ppv, people)
-  for (auto o : origins) fleets.push_back({in.origins[o].persons_per_vehicle, in.origins[o].people});
-  std::sort(fleets.rbegin(), fleets.rend());
+  std::vector<std::pair<std::int64_t, std::int64_t>> loads;  // (people in a vehicle, how many such vehicles)
+  for (auto o : origins) {
+    const auto& site = in.origins[o];
+    loads.push_back({site.persons_per_vehicle, site.people / site.persons_per_vehicle});
+    if (site.people % site.persons_per_vehicle != 0) loads.push_back({site.people % site.persons_per_vehicle, 1});
+  }
+  std::sort(loads.rbegin(), loads.rend());
   std::int64_t people = 0;
-  for (const auto& [ppv, total] : fleets) {
+  for (const auto& [load, count] : loads) {
     if (vehicles <= 0) break;
-    const std::int64_t take = std::min(vehicles, (total + ppv - 1) / ppv);
-    people += std::min(total, take * ppv);
+    const std::int64_t take = std::min(vehicles, count);
+    people += take * load;
     vehicles -= take;
   }
   return people;
@@ -229,9 +214,20 @@ Bounds cut_bounds(const Instance& in) {
     return group_people - people_in_fullest(in, group, by_horizon);  // people who cannot be out
   };
 
+  // People whose origin lies on an acceptable destination are out without
+  // driving; every other vehicle has to cross the cuts below.
+  std::vector<bool> at_destination(g.node_count(), false);
+  for (const auto& d : in.destinations) {
+    if (d.acceptable() && d.capacity_people > 0) at_destination[d.node] = true;
+  }
+  std::vector<std::size_t> travelling;
+  for (std::size_t o = 0; o < in.origins.size(); ++o) {
+    if (!at_destination[in.origins[o].node]) travelling.push_back(o);
+  }
+
   // Per origin node: the segments leaving it.
   std::map<NodeId, std::vector<std::size_t>> by_node;
-  for (std::size_t o = 0; o < in.origins.size(); ++o) by_node[in.origins[o].node].push_back(o);
+  for (auto o : travelling) by_node[in.origins[o].node].push_back(o);
   std::int64_t stuck = 0;
   for (const auto& [node, group] : by_node) {
     Ms earliest = k_never;
@@ -263,8 +259,12 @@ Bounds cut_bounds(const Instance& in) {
       into.push_back(arc_element(in, a, from_origins[g.tail[a]], g.time_ms[a]));
     }
   }
-  b.upper_bound_people = std::min(b.upper_bound_people, people - apply(into, all));
-  b.upper_bound_people = std::min(b.upper_bound_people, people - apply(minimum_cut(in, all, from_origins, to_dest), all));
+  if (!travelling.empty()) {
+    const auto from_travelling = from_group(travelling);
+    b.upper_bound_people = std::min(b.upper_bound_people, people - apply(into, travelling));
+    b.upper_bound_people =
+        std::min(b.upper_bound_people, people - apply(minimum_cut(in, travelling, from_travelling, to_dest), travelling));
+  }
   b.upper_bound_people = std::max<std::int64_t>(0, b.upper_bound_people);
 
   if (b.upper_bound_people < people) {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <queue>
 
 #include "capacity.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/one_to_all.hpp"
 #include "explain.hpp"
 
 namespace corridor::plan {
@@ -73,29 +73,13 @@ class Planner {
   // the potential is a consistent lower bound and the first destination
   // settled is still the earliest reachable one.
   void compute_potentials() {
-    using Item = std::pair<Ms, NodeId>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
-    potential_.assign(g_.node_count(), k_never);
+    std::vector<std::pair<NodeId, Ms>> targets;
     for (std::size_t d = 0; d < in_.destinations.size(); ++d) {
-      const NodeId v = in_.destinations[d].node;
-      if (room_[d] > 0 && potential_[v] != 0) {
-        potential_[v] = 0;
-        queue.push({0, v});
-      }
+      if (room_[d] > 0) targets.push_back({in_.destinations[d].node, 0});
     }
-    while (!queue.empty()) {
-      const auto [t, u] = queue.top();
-      queue.pop();
-      if (t != potential_[u]) continue;
-      for (auto i = g_.in_first[u]; i < g_.in_first[u + 1]; ++i) {
-        const ArcId a = g_.in_arc[i];
-        if (in_.always_closed().contains(a)) continue;
-        const Ms nt = t + g_.time_ms[a];
-        if (nt < potential_[g_.tail[a]]) {
-          potential_[g_.tail[a]] = nt;
-          queue.push({nt, g_.tail[a]});
-        }
-      }
+    potential_ = route::one_to_all(g_, targets, route::Direction::backward, &in_.always_closed());
+    for (auto& p : potential_) {
+      if (p >= route::k_unreachable) p = k_never;
     }
     rooms_with_space_ = destinations_with_room();
   }

@@ -1,7 +1,7 @@
 // The exact method: a quickest transshipment (Hoppe & Tardos 2000) on the
-// exact time-expanded network, found by binary search on the last arrival
-// step with one maximum flow per candidate (Ford & Fulkerson's flows over
-// time, solved on the expanded network), then decomposed into movements.
+// exact time-expanded network (Ford & Fulkerson's flows over time), found by
+// searching the last arrival step with one maximum flow per candidate, then
+// decomposed into movements. docs/lower-bound.md states the model.
 #include "corridor/plan/exact.hpp"
 
 #include <algorithm>

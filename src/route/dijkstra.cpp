@@ -1,12 +1,16 @@
 #include "corridor/route/dijkstra.hpp"
 
+#include "corridor/route/landmarks.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <limits>
 
 namespace corridor::route {
 namespace {
-constexpr std::uint64_t k_inf = std::numeric_limits<std::uint64_t>::max() / 4;  // inf + inf cannot overflow
+constexpr std::uint64_t k_inf = std::numeric_limits<std::uint64_t>::max() / 8;  // 2 (inf + inf) cannot overflow
+// Keys carry signed potentials; this offset keeps them unsigned.
+constexpr std::int64_t k_key_offset = std::int64_t{1} << 40;
 constexpr std::uint32_t k_popped = 0xFFFFFFFFu;
 constexpr std::size_t k_arity = 4;
 }  // namespace
@@ -94,69 +98,70 @@ void BidirectionalDijkstra::next_stamp() noexcept {
   heap_[1].clear(current_);
 }
 
-Route BidirectionalDijkstra::run(NodeId s, NodeId t, const ArcSet* closed) {
+Route BidirectionalDijkstra::run(NodeId s, NodeId t, const ArcSet* closed, const Landmarks* landmarks) {
   assert(s < g_.node_count() && t < g_.node_count());
+  // Landmark bounds exist only inside the component they cover; every s-t
+  // path between two covered nodes stays inside it (it is strongly connected).
+  if (landmarks && (!landmarks->covers(s) || !landmarks->covers(t))) landmarks = nullptr;
   next_stamp();
   Route route;
   route.source = s;
   route.target = t;
+
+  // Keys are in half milliseconds: forward 2 d_f(v) + p(v), backward
+  // 2 d_b(v) - p(v), with the average potential p(v) = h_t(v) - h_s(v) of
+  // Ikeda et al. (h_t bounds d(v,t), h_s bounds d(s,v); 0 without
+  // landmarks). Both searches then run on consistent reduced costs, and a
+  // path through an unsettled node cannot beat the best one found once the
+  // two minimum keys add up to twice its length (Goldberg and Harrelson).
+  auto potential = [&](NodeId v) -> std::int64_t {
+    if (!landmarks || !landmarks->covers(v)) return 0;
+    return std::int64_t{landmarks->lower_bound(v, t)} - std::int64_t{landmarks->lower_bound(s, v)};
+  };
   auto dist = [&](int d, NodeId v) { return stamp_[d][v] == current_ ? dist_[d][v] : k_inf; };
-  auto relax_to = [&](int d, NodeId v, std::uint64_t key, ArcId via) {
-    if (key >= dist(d, v)) return;
+  auto relax_to = [&](int d, NodeId v, std::uint64_t dv, ArcId via) {
+    if (dv >= dist(d, v)) return;
     stamp_[d][v] = current_;
-    dist_[d][v] = key;
+    dist_[d][v] = dv;
     parent_[d][v] = via;
-    heap_[d].push_or_decrease(v, key);
+    const std::int64_t p = d == 0 ? potential(v) : -potential(v);
+    heap_[d].push_or_decrease(v, static_cast<std::uint64_t>(2 * static_cast<std::int64_t>(dv) + p + k_key_offset));
   };
   relax_to(0, s, 0, graph::k_invalid);
   relax_to(1, t, 0, graph::k_invalid);
 
   std::uint64_t best = s == t ? 0 : k_inf;
   NodeId meet = s == t ? s : graph::k_invalid;
-  // Stop when no path through an unsettled node can beat the best one found:
-  // min key forward + min key backward >= best (Dijkstra's bidirectional
-  // stopping rule, as in Goldberg and Harrelson's analysis).
-  while (!heap_[0].empty() && !heap_[1].empty() && heap_[0].min_key() + heap_[1].min_key() < best) {
+  auto done = [&] {
+    return best != k_inf && heap_[0].min_key() + heap_[1].min_key() >= 2 * (best + std::uint64_t{k_key_offset});
+  };
+  while (!heap_[0].empty() && !heap_[1].empty() && !done()) {
     const int d = heap_[0].min_key() <= heap_[1].min_key() ? 0 : 1;
     const NodeId u = heap_[d].pop();
     ++route.settled;
     const std::uint64_t du = dist_[d][u];
+    auto scan = [&](NodeId v, ArcId a) {
+      if (closed && closed->contains(a)) return;
+      const std::uint64_t dv = du + g_.time_ms[a];
+      relax_to(d, v, dv, a);
+      if (const auto other = dist(1 - d, v); other != k_inf && dist(d, v) == dv && dv + other < best) {
+        best = dv + other;
+        meet = v;
+      }
+    };
     if (d == 0) {
-      for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
-        if (closed && closed->contains(a)) continue;
-        const NodeId v = g_.head[a];
-        const std::uint64_t dv = du + g_.time_ms[a];
-        relax_to(0, v, dv, a);
-        if (const auto other = dist(1, v); dv + other < best && dist(0, v) == dv) {
-          best = dv + other;
-          meet = v;
-        }
-      }
+      for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) scan(g_.head[a], a);
     } else {
-      for (ArcId i = g_.in_first[u]; i < g_.in_first[u + 1]; ++i) {
-        const ArcId a = g_.in_arc[i];
-        if (closed && closed->contains(a)) continue;
-        const NodeId v = g_.tail[a];
-        const std::uint64_t dv = du + g_.time_ms[a];
-        relax_to(1, v, dv, a);
-        if (const auto other = dist(0, v); dv + other < best && dist(1, v) == dv) {
-          best = dv + other;
-          meet = v;
-        }
-      }
+      for (ArcId i = g_.in_first[u]; i < g_.in_first[u + 1]; ++i) scan(g_.tail[g_.in_arc[i]], g_.in_arc[i]);
     }
   }
   if (meet == graph::k_invalid) return route;
 
   route.found = true;
   route.time_ms = best;
-  for (NodeId v = meet; parent_[0][v] != graph::k_invalid && v != s; v = g_.tail[parent_[0][v]]) {
-    route.arcs.push_back(parent_[0][v]);
-  }
+  for (NodeId v = meet; v != s; v = g_.tail[parent_[0][v]]) route.arcs.push_back(parent_[0][v]);
   std::reverse(route.arcs.begin(), route.arcs.end());
-  for (NodeId v = meet; v != t && parent_[1][v] != graph::k_invalid; v = g_.head[parent_[1][v]]) {
-    route.arcs.push_back(parent_[1][v]);
-  }
+  for (NodeId v = meet; v != t; v = g_.head[parent_[1][v]]) route.arcs.push_back(parent_[1][v]);
   for (auto a : route.arcs) route.length_m += g_.length_m[a];
   return route;
 }

@@ -37,23 +37,16 @@ class Landmarks {
   std::vector<bool> in_component_;
 };
 
+// A query object for goal-directed routes: BidirectionalDijkstra with the
+// landmarks' potentials (same contract as BidirectionalDijkstra::run).
 class BidirectionalAlt {
  public:
-  BidirectionalAlt(const graph::RoadGraph& g, const Landmarks& landmarks);
-
-  // Same contract as BidirectionalDijkstra::run. Falls back to plain
-  // bidirectional Dijkstra when s or t lies outside the landmarks' component.
-  Route run(NodeId s, NodeId t, const ArcSet* closed = nullptr);
+  BidirectionalAlt(const graph::RoadGraph& g, const Landmarks& landmarks) : search_(g), landmarks_(landmarks) {}
+  Route run(NodeId s, NodeId t, const ArcSet* closed = nullptr) { return search_.run(s, t, closed, &landmarks_); }
 
  private:
-  const graph::RoadGraph& g_;
-  const Landmarks& lm_;
-  BidirectionalDijkstra plain_;
-  std::vector<std::uint64_t> dist_[2];
-  std::vector<ArcId> parent_[2];
-  std::vector<std::uint32_t> stamp_[2];
-  NodeHeap heap_[2];
-  std::uint32_t current_ = 0;
+  BidirectionalDijkstra search_;
+  const Landmarks& landmarks_;
 };
 
 }  // namespace corridor::route

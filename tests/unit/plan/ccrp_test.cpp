@@ -208,3 +208,40 @@ TEST(Ccrp, DestinationCapacitySplitsTheFlow) {
 
 }  // namespace
 }  // namespace corridor::plan
+
+namespace corridor::plan {
+namespace {
+
+TEST(CutBounds, PartlyFilledVehiclesAreCountedLast) {
+  // One vehicle a minute passes the checkpoint at a; 18 minutes of horizon
+  // leave 18 slots. Fleets of 15-seat vehicles: 262 people (17 full + 7) and
+  // 188 (12 full + 8): at best 18 full vehicles, 270 people, get out.
+  AsciiMap m("a-----b", 100);
+  m.way("ab", k_road);
+  const auto p = plan_for(
+      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o1", "people": 262, "persons_per_vehicle": 15})"),
+                        point_feature(m.where('a'), R"({"kind": "origin", "id": "o2", "people": 188, "persons_per_vehicle": 15})"),
+                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+                        point_feature(m.where('a'), R"({"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 60, "operated_by": "A"})")},
+                       "[]", 0.3));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  EXPECT_EQ(p->plan.bounds.upper_bound_people, 270);
+  EXPECT_LE(p->plan.people_evacuated(), 270);
+}
+
+TEST(CutBounds, PeopleAlreadyAtADestinationAreOut) {
+  AsciiMap m("a-----b", 100);
+  m.way("ab", k_road);
+  const auto p = plan_for(
+      m, scenario_text({point_feature(m.where('b'), R"({"kind": "origin", "id": "there", "people": 635, "persons_per_vehicle": 5})"),
+                        point_feature(m.where('a'), R"({"kind": "origin", "id": "here", "people": 10, "persons_per_vehicle": 5})"),
+                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  EXPECT_EQ(p->plan.people_evacuated(), 645);
+  EXPECT_EQ(p->plan.bounds.upper_bound_people, 645);
+  ASSERT_TRUE(p->plan.bounds.lower_bound_egress);
+  EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
+}
+
+}  // namespace
+}  // namespace corridor::plan

@@ -4,6 +4,8 @@
 // buses, roomy destinations) the bound equals the optimum.
 #include <random>
 
+#include "corridor/plan/bounds.hpp"
+#include "corridor/plan/ccrp.hpp"
 #include "exact_testing.hpp"
 #include "network_builder.hpp"
 
@@ -112,6 +114,39 @@ TEST(ExactRandom, OnTheStepGridTheBoundIsTheOptimum) {
     }
   }
   EXPECT_GT(compared, 0);
+}
+
+// The heuristic against the exact optimum and both bounds: on the step grid
+// the time-expanded bound is the optimum, so the heuristic can match it but
+// never beat it, and the cut bound must hold around both.
+TEST(ExactRandom, HeuristicNeverBeatsTheOptimumAndTheCutBoundHolds) {
+  std::mt19937_64 rng(testing::test_seed() + 2);
+  SCOPED_TRACE("seed " + std::to_string(testing::test_seed()));
+  for (int round = 0; round < 25; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const auto c = random_case(rng, round % 2 == 0, round % 3 == 0 ? 0.15 : 1.0);
+    const auto cut = cut_bounds(*c->in);
+    auto heuristic = plan_ccrp(*c->in);
+    heuristic.bounds = cut;
+    expect_valid(*c->in, heuristic);
+    const auto optimal = solve_optimal(*c->in);
+    EXPECT_GE(cut.upper_bound_people, optimal.people_evacuated());
+    EXPECT_GE(cut.upper_bound_people, heuristic.people_evacuated());
+    if (heuristic.unmet.empty()) {
+      ASSERT_TRUE(cut.lower_bound_egress);
+      EXPECT_LE(*cut.lower_bound_egress, heuristic.egress());
+    }
+    if (optimal.unmet.empty() && cut.lower_bound_egress) {
+      EXPECT_LE(*cut.lower_bound_egress, optimal.egress());
+    }
+    const auto expanded = time_expanded_bounds(*c->in);
+    ASSERT_TRUE(expanded);
+    EXPECT_LE(heuristic.people_evacuated(), expanded->upper_bound_people);
+    if (heuristic.unmet.empty()) {
+      ASSERT_TRUE(expanded->lower_bound_egress);
+      EXPECT_GE(heuristic.egress(), *expanded->lower_bound_egress);
+    }
+  }
 }
 
 }  // namespace

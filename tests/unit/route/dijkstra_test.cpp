@@ -18,7 +18,9 @@ void expect_valid(const graph::RoadGraph& g, const Route& r, NodeId s, NodeId t,
   NodeId at = s;
   for (auto a : r.arcs) {
     ASSERT_EQ(g.tail[a], at);
-    if (closed) ASSERT_FALSE(closed->contains(a)) << "route uses closed arc " << a;
+    if (closed) {
+      ASSERT_FALSE(closed->contains(a)) << "route uses closed arc " << a;
+    }
     sum += g.time_ms[a];
     at = g.head[a];
   }
