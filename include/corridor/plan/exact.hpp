@@ -15,8 +15,9 @@ struct ExactLimits {
   // builds.
   std::size_t max_nodes = 3'000'000;
   // Time copies per time step in the exact method (vehicles enter road
-  // sections at multiples of step / substeps). 0: the finest of 6, 3, 2
-  // and 1 that divides the step and fits max_nodes.
+  // sections at multiples of step / substeps). 0: solve with whole steps
+  // and with the finest of 6, 3, 2 that divides the step and fits
+  // max_nodes, and keep the better plan.
   int substeps = 0;
 };
 
@@ -27,8 +28,9 @@ struct ExactLimits {
 // earliest last arrival (in ticks). Exact for that objective when
 // destination capacities do not bind (see docs/lower-bound.md for the
 // conservative rounding when they do). bounds: time_expanded_bounds(), or
-// cut_bounds() when the relaxed network is too large. Throws InputError("--method optimal", ...) when
-// the expanded network exceeds limits.max_nodes.
+// cut_bounds() when the relaxed network is too large. Throws
+// InputError("--method optimal", ...) when even the whole-step network
+// exceeds limits.max_nodes.
 PlanResult solve_optimal(const Instance& in, const ExactLimits& limits = {});
 
 // Proven bounds from a relaxed time-expanded network that admits every
