@@ -170,7 +170,7 @@ Json route_of(const Corridor& c, const std::string& id, const scenario::Scenario
 }
 
 std::string local_time(geo::UnixSeconds t, const scenario::Scenario& s) {
-  return s.timezone.empty() ? geo::format_with_offset(t, s.start_offset_minutes) : geo::format_in_zone(t, s.timezone);
+  return s.local_time(t);
 }
 
 Json optional_time(geo::UnixSeconds t, geo::UnixSeconds always) {

@@ -14,8 +14,7 @@ geo::UnixSeconds absolute(const Instance& in, Ms t) { return in.scenario().start
 // In the scenario's IANA time zone when it names one, else in the offset
 // its start was written with.
 std::string local_time(const Instance& in, Ms t) {
-  if (!in.scenario().timezone.empty()) return geo::format_in_zone(absolute(in, t), in.scenario().timezone);
-  return geo::format_with_offset(absolute(in, t), in.scenario().start_offset_minutes);
+  return in.scenario().local_time(absolute(in, t));
 }
 
 // The named roads a movement follows.

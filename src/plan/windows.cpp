@@ -35,8 +35,7 @@ void measure(const Instance& in, const PlanResult& plan, const std::set<ArcId>& 
 std::string clock(const Instance& in, Ms t) {
   const auto& s = in.scenario();
   const auto abs = s.start + t / 1000;
-  const std::string local =
-      s.timezone.empty() ? geo::format_with_offset(abs, s.start_offset_minutes) : geo::format_in_zone(abs, s.timezone);
+  const std::string local = s.local_time(abs);
   return geo::format_utc(abs) + " (" + local + (s.timezone.empty() ? "" : " " + s.timezone) + ")";
 }
 

@@ -84,4 +84,8 @@ Scenario load_scenario(const std::filesystem::path& path) {
   return parse_scenario(text.str(), path.string());
 }
 
+std::string Scenario::local_time(geo::UnixSeconds t) const {
+  return timezone.empty() ? geo::format_with_offset(t, start_offset_minutes) : geo::format_in_zone(t, timezone);
+}
+
 }  // namespace corridor::scenario

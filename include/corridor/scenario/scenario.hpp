@@ -109,6 +109,9 @@ struct Scenario {
   [[nodiscard]] geo::UnixSeconds end() const noexcept {
     return start + static_cast<geo::UnixSeconds>(horizon_hours * 3600.0);
   }
+  // An instant as the scenario's people read it: in its IANA time zone when
+  // it names one (daylight saving included), else with its start's offset.
+  [[nodiscard]] std::string local_time(geo::UnixSeconds t) const;
   [[nodiscard]] const Party* party(std::string_view id) const noexcept;
   [[nodiscard]] const Area* area(std::string_view id) const noexcept;
 };
