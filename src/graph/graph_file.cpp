@@ -199,7 +199,7 @@ RoadGraph read_graph(const std::filesystem::path& path) {
     using T = typename std::remove_reference_t<decltype(v)>::value_type;
     if (const auto* e = section(name, sizeof(T), required)) {
       v.resize(e->count);
-      std::memcpy(v.data(), bytes.data() + e->offset, e->count * sizeof(T));
+      if (e->count > 0) std::memcpy(v.data(), bytes.data() + e->offset, e->count * sizeof(T));
     }
   });
   for (const char* name : {"class_names", "meta", "names"}) {
