@@ -1,0 +1,47 @@
+#pragma once
+// The service's errors: one table from error kind to OSRM-style code and
+// HTTP status (k_error_table in src/server/errors.cpp), and the exception
+// request handlers throw. Error bodies are {"code": CODE, "message": TEXT}.
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "corridor/error.hpp"
+
+namespace corridor::server {
+
+enum class ErrorKind {
+  invalid_url,        // InvalidUrl     400: unknown path or parameter, malformed URL
+  invalid_value,      // InvalidValue   400: a parameter's value is wrong
+  no_segment,         // NoSegment      400: a coordinate is too far from any road
+  no_route,           // NoRoute        400: no route between the points
+  too_big,            // TooBig         400: more coordinates than supported
+  unknown_path,       // InvalidUrl     404: no endpoint at this path
+  not_found,          // NotFound       404: a resource this service does not hold
+  method_not_allowed, // MethodNotAllowed 405: a known path with a method other than GET
+  payload_too_large,  // TooBig         413: request body over the limit
+  internal,           // InternalError  500: a bug or a damaged file
+};
+
+struct ErrorInfo {
+  ErrorKind kind;
+  std::string_view code;  // the "code" member of the body
+  int status;             // the HTTP status
+};
+
+[[nodiscard]] const ErrorInfo& error_info(ErrorKind kind) noexcept;
+
+// Thrown by request handlers; the HTTP layer turns it into status + body.
+class ApiError : public Error {
+ public:
+  ApiError(ErrorKind kind, const std::string& message) : Error(message), kind_(kind) {}
+  [[nodiscard]] ErrorKind kind() const noexcept { return kind_; }
+
+ private:
+  ErrorKind kind_;
+};
+
+[[nodiscard]] nlohmann::json error_body(ErrorKind kind, const std::string& message);
+
+}  // namespace corridor::server

@@ -1,0 +1,54 @@
+#pragma once
+// The HTTP/1.1 front of a Service (Boost.Beast, synchronous): one thread
+// accepts, a fixed pool of worker threads serves the connections (keep-alive
+// honoured), every failure goes through the error table, bodies are JSON.
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "corridor/server/service.hpp"
+
+namespace corridor::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";        // an IPv4 or IPv6 address
+  int port = 8080;                       // 0: any free port
+  std::size_t threads = 8;               // worker threads
+  std::size_t max_body_bytes = 1u << 20; // larger request bodies get 413
+  int idle_timeout_s = 30;               // a connection idle this long is closed
+};
+
+class HttpServer {
+ public:
+  HttpServer(Service& service, ServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds the listening socket; returns the port (the chosen one when the
+  // options say 0). Throws IoError when the address cannot be bound.
+  int bind();
+  // Serves until stop(); call after bind(). Returns once every connection
+  // is closed and every worker has finished.
+  void run();
+  // Makes run() return (also when called before run()); safe from any thread.
+  void stop();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// One request, without the network: method and target ("/path?query") in,
+// status and JSON body out. What the workers call.
+struct HttpAnswer {
+  int status = 200;
+  std::string body;
+};
+HttpAnswer answer_request(Service& service, const std::string& method, const std::string& target);
+
+// "HOST:PORT" (port 0..65535) -> options.host/port; throws InputError
+// naming --listen.
+void parse_listen(const std::string& text, ServerOptions& options);
+
+}  // namespace corridor::server

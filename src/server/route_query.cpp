@@ -1,0 +1,203 @@
+// GET /route/v1/{profile}/{lon},{lat};{lon},{lat}: OSRM's route service.
+// Field names, types and error codes follow OSRM's HTTP API v5
+// (docs/http-api.md lists what is supported and what is not).
+#include <charconv>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "corridor/geo/time.hpp"
+#include "corridor/route/closures.hpp"
+#include "corridor/server/polyline.hpp"
+#include "corridor/server/service.hpp"
+#include "service_internal.hpp"
+
+namespace corridor::server {
+namespace {
+
+struct RouteRequest {
+  std::vector<geo::LonLat> points;
+  std::string overview = "simplified";  // OSRM's default
+  std::string geometries = "polyline";  // OSRM's default
+  std::string scenario;
+  std::string at;
+};
+
+bool number(std::string_view s, double& out) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
+}
+
+std::vector<geo::LonLat> parse_coordinates(std::string_view text) {
+  if (text.size() > 5 && text.substr(text.size() - 5) == ".json") text.remove_suffix(5);
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const auto semi = text.find(';', start);
+    parts.push_back(text.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start));
+    if (semi == std::string_view::npos) break;
+    start = semi + 1;
+  }
+  if (parts.size() < 2) {
+    throw ApiError(ErrorKind::invalid_value, "a route needs 2 coordinates as {lon},{lat};{lon},{lat}");
+  }
+  if (parts.size() > 2) {
+    throw ApiError(ErrorKind::too_big, "got " + std::to_string(parts.size()) +
+                                           " coordinates; this service routes between exactly 2 for now");
+  }
+  std::vector<geo::LonLat> points;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto comma = parts[i].find(',');
+    geo::LonLat p{};
+    if (comma == std::string_view::npos || !number(parts[i].substr(0, comma), p.lon) ||
+        !number(parts[i].substr(comma + 1), p.lat)) {
+      throw ApiError(ErrorKind::invalid_value, "coordinate " + std::to_string(i) + " is not {lon},{lat} in degrees: \"" +
+                                                   std::string(parts[i]) + "\"");
+    }
+    if (!geo::valid(p)) {
+      throw ApiError(ErrorKind::invalid_value,
+                     "coordinate " + std::to_string(i) + " is out of range: \"" + std::string(parts[i]) + "\"");
+    }
+    points.push_back(p);
+  }
+  return points;
+}
+
+void expect_one_of(const std::string& key, const std::string& value, std::initializer_list<std::string_view> allowed) {
+  for (auto a : allowed) {
+    if (value == a) return;
+  }
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  throw ApiError(ErrorKind::invalid_value, "parameter " + key + " must be one of " + list + ", got \"" + value + "\"");
+}
+
+RouteRequest parse_request(std::string_view coordinates, const Params& params) {
+  RouteRequest r;
+  r.points = parse_coordinates(coordinates);
+  for (const auto& [key, value] : params) {
+    if (key == "overview") {
+      expect_one_of(key, value, {"full", "simplified", "false"});
+      r.overview = value;
+    } else if (key == "geometries") {
+      expect_one_of(key, value, {"geojson", "polyline", "polyline6"});
+      r.geometries = value;
+    } else if (key == "steps") {
+      expect_one_of(key, value, {"false", "true"});
+      if (value == "true") throw ApiError(ErrorKind::invalid_value, "steps=true is not supported yet; use steps=false");
+    } else if (key == "annotations") {
+      expect_one_of(key, value, {"false", "true"});
+      if (value == "true") throw ApiError(ErrorKind::invalid_value, "annotations are not supported yet");
+    } else if (key == "alternatives" || key == "generate_hints" || key == "continue_straight") {
+      // Accepted and ignored: one route is always a valid answer, hints are empty.
+    } else if (key == "scenario") {
+      r.scenario = value;
+    } else if (key == "at") {
+      r.at = value;
+    } else {
+      throw ApiError(ErrorKind::invalid_url, "unknown parameter \"" + key + "\"");
+    }
+  }
+  if (!r.at.empty() && r.scenario.empty()) {
+    throw ApiError(ErrorKind::invalid_value, "parameter at needs scenario: the time selects its closures");
+  }
+  return r;
+}
+
+// The name of a road at node v ("" when none is named).
+std::string name_at(const graph::RoadGraph& g, graph::NodeId v) {
+  for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
+    if (!g.name_of(a).empty()) return g.name_of(a);
+  }
+  for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
+    if (!g.name_of(g.in_arc[i]).empty()) return g.name_of(g.in_arc[i]);
+  }
+  return "";
+}
+
+nlohmann::json waypoint(const graph::RoadGraph& g, const graph::Snap& s, const std::string& name) {
+  const auto p = g.where(s.node);
+  return {{"name", name}, {"location", {p.lon, p.lat}}, {"distance", s.distance_m}, {"hint", ""}};
+}
+
+}  // namespace
+
+nlohmann::json Service::route(std::string_view coordinates, const Params& params) {
+  const auto request = parse_request(coordinates, params);
+  const auto& g = *graph_;
+
+  std::optional<route::Closures> closures;
+  if (!request.scenario.empty()) {
+    const auto it = scenarios_.find(request.scenario);
+    if (it == scenarios_.end()) {
+      throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
+    }
+    geo::UnixSeconds at = it->second.start;
+    if (!request.at.empty()) {
+      std::string why;
+      const auto parsed = geo::parse_rfc3339(request.at, &why);
+      if (!parsed) throw ApiError(ErrorKind::invalid_value, "parameter at: " + why + ", got \"" + request.at + "\"");
+      at = parsed->utc;
+    }
+    closures = route::closures_at(g, index_, it->second, at, options_.max_snap_m);
+  }
+
+  std::vector<graph::Snap> snaps;
+  for (std::size_t i = 0; i < request.points.size(); ++i) {
+    const bool outgoing = i == 0;  // a start needs a road leaving it, an end one arriving
+    auto usable = [&](graph::NodeId v) {
+      return outgoing ? g.first_out[v] < g.first_out[v + 1] : g.in_first[v] < g.in_first[v + 1];
+    };
+    const auto s = index_.nearest(request.points[i], options_.max_snap_m, usable);
+    if (!s) {
+      throw ApiError(ErrorKind::no_segment, "Could not find a matching segment for coordinate " + std::to_string(i) +
+                                                " (no road within " + nlohmann::json(options_.max_snap_m).dump() + " m)");
+    }
+    snaps.push_back(*s);
+  }
+
+  route::Route r;
+  {
+    const auto lease = pool_->take();
+    r = (*lease).run(snaps[0].node, snaps[1].node, closures ? &closures->closed : nullptr);
+  }
+  if (!r.found) {
+    throw ApiError(ErrorKind::no_route, closures ? "Impossible route between points avoiding the scenario's closures"
+                                                 : "Impossible route between points");
+  }
+
+  const double duration = static_cast<double>(r.time_ms) / 1000.0;
+  std::string summary;
+  for (const auto& name : g.road_names(r.arcs)) summary += (summary.empty() ? "" : ", ") + name;
+  nlohmann::json route_json = {{"distance", r.length_m},
+                               {"duration", duration},
+                               {"weight", duration},
+                               {"weight_name", "duration"}};
+  if (request.overview != "false") {
+    std::vector<geo::LonLat> points{g.where(r.source)};
+    for (auto a : r.arcs) {
+      const auto geometry = g.arc_geometry(a);
+      points.insert(points.end(), geometry.begin() + 1, geometry.end());
+    }
+    if (points.size() == 1) points.push_back(points.front());  // a LineString has two positions
+    if (request.geometries == "geojson") {
+      nlohmann::json coords = nlohmann::json::array();
+      for (const auto& p : points) coords.push_back({p.lon, p.lat});
+      route_json["geometry"] = {{"type", "LineString"}, {"coordinates", coords}};
+    } else {
+      route_json["geometry"] = encode_polyline(points, request.geometries == "polyline6" ? 6 : 5);
+    }
+  }
+  route_json["legs"] = nlohmann::json::array({{{"distance", r.length_m},
+                                               {"duration", duration},
+                                               {"steps", nlohmann::json::array()},
+                                               {"summary", summary},
+                                               {"weight", duration}}});
+
+  const auto first_name = r.arcs.empty() ? name_at(g, r.source) : g.name_of(r.arcs.front());
+  const auto last_name = r.arcs.empty() ? name_at(g, r.target) : g.name_of(r.arcs.back());
+  return {{"code", "Ok"},
+          {"routes", nlohmann::json::array({route_json})},
+          {"waypoints", nlohmann::json::array({waypoint(g, snaps[0], first_name), waypoint(g, snaps[1], last_name)})}};
+}
+
+}  // namespace corridor::server

@@ -1,0 +1,152 @@
+// The OSRM-compatible route endpoint through real HTTP on loopback.
+#include <fstream>
+
+#include "corridor/route/dijkstra.hpp"
+#include "corridor/scenario/scenario.hpp"
+#include "corridor/server/polyline.hpp"
+#include "server_testing.hpp"
+
+namespace corridor::server::test {
+namespace {
+
+std::string scenario_text(const testing::AsciiMap& m) {
+  return R"({"type": "FeatureCollection",
+    "corridor": {"name": "t", "start": "2022-03-05T09:00:00+01:00", "horizon_hours": 12,
+                 "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+                 "rules": [{"party": "B", "forbid": {"areas": ["front"]}}]},
+    "features": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": )" +
+         m.polygon_around("b", 10) + R"(}, "properties": {"kind": "hazard", "id": "shelling",
+         "from": "2022-03-05T11:00:00+01:00", "until": "2022-03-05T13:00:00+01:00"}},
+      {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[0.1,0],[0.1,0.1],[0,0]]]},
+       "properties": {"kind": "area", "id": "front"}}]})";
+}
+
+class RouteApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    map_ = std::make_unique<testing::AsciiMap>(drawn_map());
+    service_ = std::make_unique<Service>(import_map(*map_));
+    service_->add_scenario("exercise", scenario::parse_scenario(scenario_text(*map_), "exercise.geojson"));
+    server_ = std::make_unique<RunningServer>(*service_);
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    service_.reset();
+    map_.reset();
+  }
+  static Reply route(char from, char to, const std::string& query = "") {
+    return get(server_->port(), "/route/v1/driving/" + coord(*map_, from) + ";" + coord(*map_, to) + query);
+  }
+  static void expect_error(const Reply& r, int status, const std::string& code) {
+    EXPECT_EQ(r.status, status) << r.text;
+    ASSERT_TRUE(r.body.is_object()) << r.text;
+    EXPECT_EQ(r.body.value("code", ""), code) << r.text;
+    EXPECT_TRUE(r.body["message"].is_string()) << r.text;
+  }
+  static inline std::unique_ptr<testing::AsciiMap> map_;
+  static inline std::unique_ptr<Service> service_;
+  static inline std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(RouteApi, OkHasOsrmsFieldsAndTypes) {
+  const auto r = route('a', 'c', "?overview=full&geometries=geojson&steps=false");
+  ASSERT_EQ(r.status, 200) << r.text;
+  const auto& b = r.body;
+  EXPECT_EQ(b["code"], "Ok");
+  ASSERT_TRUE(b["routes"].is_array());
+  ASSERT_EQ(b["routes"].size(), 1u);
+  const auto& route = b["routes"][0];
+  for (const char* key : {"distance", "duration", "weight"}) EXPECT_TRUE(route[key].is_number()) << key;
+  EXPECT_EQ(route["weight_name"], "duration");
+  EXPECT_EQ(route["geometry"]["type"], "LineString");
+  ASSERT_TRUE(route["legs"].is_array());
+  ASSERT_EQ(route["legs"].size(), 1u);
+  const auto& leg = route["legs"][0];
+  for (const char* key : {"distance", "duration", "weight"}) EXPECT_TRUE(leg[key].is_number()) << key;
+  EXPECT_TRUE(leg["steps"].is_array());
+  EXPECT_TRUE(leg["steps"].empty());
+  EXPECT_EQ(leg["summary"], "Carrer Major");
+  ASSERT_TRUE(b["waypoints"].is_array());
+  ASSERT_EQ(b["waypoints"].size(), 2u);
+  for (const auto& w : b["waypoints"]) {
+    EXPECT_TRUE(w["name"].is_string());
+    EXPECT_TRUE(w["hint"].is_string());
+    EXPECT_TRUE(w["distance"].is_number());
+    ASSERT_TRUE(w["location"].is_array());
+    ASSERT_EQ(w["location"].size(), 2u);
+    EXPECT_TRUE(w["location"][0].is_number());
+    EXPECT_LT(w["distance"].get<double>(), 0.5);
+  }
+  EXPECT_EQ(b["waypoints"][0]["name"], "Carrer Major");
+  // The duration is the fastest route's, as the CLI's search finds it.
+  const auto& g = service_->graph();
+  route::BidirectionalDijkstra q(g);
+  const auto expected = q.run(node_of(g, 'a'), node_of(g, 'c'));
+  ASSERT_TRUE(expected.found);
+  EXPECT_DOUBLE_EQ(route["duration"].get<double>(), static_cast<double>(expected.time_ms) / 1000.0);
+  EXPECT_DOUBLE_EQ(leg["duration"].get<double>(), route["duration"].get<double>());
+  EXPECT_NEAR(route["distance"].get<double>(), expected.length_m, 1e-6);
+  EXPECT_EQ(route["geometry"]["coordinates"].size(), 3u);  // a, b, c
+}
+
+TEST_F(RouteApi, PolylineDecodesToTheGeojsonCoordinates) {
+  const auto geojson = route('a', 'f', "?overview=full&geometries=geojson");
+  const auto polyline = route('a', 'f', "?overview=full");  // OSRM's default: polyline
+  ASSERT_EQ(geojson.status, 200);
+  ASSERT_EQ(polyline.status, 200);
+  const auto& coords = geojson.body["routes"][0]["geometry"]["coordinates"];
+  const auto decoded = decode_polyline(polyline.body["routes"][0]["geometry"].get<std::string>());
+  ASSERT_TRUE(decoded);
+  ASSERT_EQ(decoded->size(), coords.size());
+  for (std::size_t i = 0; i < coords.size(); ++i) {
+    EXPECT_NEAR((*decoded)[i].lon, coords[i][0].get<double>(), 1e-5);
+    EXPECT_NEAR((*decoded)[i].lat, coords[i][1].get<double>(), 1e-5);
+  }
+}
+
+TEST_F(RouteApi, OverviewFalseLeavesOutTheGeometry) {
+  const auto r = route('a', 'c', "?overview=false");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_FALSE(r.body["routes"][0].contains("geometry"));
+  EXPECT_TRUE(r.body["routes"][0]["duration"].is_number());
+}
+
+TEST_F(RouteApi, ScenarioHazardIsAvoidedWhileActive) {
+  const auto plain = route('a', 'c', "?geometries=geojson");
+  const auto during = route('a', 'c', "?geometries=geojson&scenario=exercise&at=2022-03-05T11:00:00Z");
+  const auto before = route('a', 'c', "?geometries=geojson&scenario=exercise&at=2022-03-05T08:00:00Z");
+  ASSERT_EQ(during.status, 200) << during.text;
+  ASSERT_EQ(before.status, 200) << before.text;
+  EXPECT_GT(during.body["routes"][0]["duration"].get<double>(), plain.body["routes"][0]["duration"].get<double>());
+  EXPECT_EQ(during.body["routes"][0]["geometry"]["coordinates"].size(), 5u);  // a, d, e, f, c
+  EXPECT_EQ(during.body["routes"][0]["legs"][0]["summary"], "Avinguda");
+  EXPECT_EQ(before.body["routes"][0]["duration"], plain.body["routes"][0]["duration"]);
+}
+
+TEST_F(RouteApi, Errors) {
+  const int port = server_->port();
+  expect_error(get(port, "/route/v1/driving/8.5,49.5;" + coord(*map_, 'c')), 400, "NoSegment");
+  expect_error(route('a', 'y'), 400, "NoRoute");
+  expect_error(get(port, "/route/v1/driving/x,49;8,49"), 400, "InvalidValue");
+  expect_error(get(port, "/route/v1/driving/8,91;8,49"), 400, "InvalidValue");
+  expect_error(get(port, "/route/v1/driving/" + coord(*map_, 'a')), 400, "InvalidValue");
+  expect_error(get(port, "/route/v1/driving/" + coord(*map_, 'a') + ";" + coord(*map_, 'b') + ";" + coord(*map_, 'c')),
+               400, "TooBig");
+  expect_error(route('a', 'c', "?geometries=kml"), 400, "InvalidValue");
+  expect_error(route('a', 'c', "?steps=true"), 400, "InvalidValue");
+  expect_error(route('a', 'c', "?scenario=nowhere"), 400, "InvalidValue");
+  expect_error(route('a', 'c', "?scenario=exercise&at=noon"), 400, "InvalidValue");
+  expect_error(route('a', 'c', "?at=2022-03-05T11:00:00Z"), 400, "InvalidValue");
+  expect_error(route('a', 'c', "?colour=red"), 400, "InvalidUrl");
+  expect_error(get(port, "/route/v2/driving/1,2;3,4"), 400, "InvalidUrl");
+  expect_error(get(port, "/nowhere"), 404, "InvalidUrl");
+  expect_error(get(port, "/route/v1/driving/1%2"), 400, "InvalidUrl");
+}
+
+TEST_F(RouteApi, AcceptsWhatOsrmClientsSend) {
+  const auto r = route('a', 'c', ".json?alternatives=false&steps=false&generate_hints=false&annotations=false");
+  EXPECT_EQ(r.status, 200) << r.text;
+}
+
+}  // namespace
+}  // namespace corridor::server::test

@@ -1,0 +1,138 @@
+#pragma once
+// Shared pieces of the server tests: a small drawn map imported through the
+// real OSM reader, a Service over it, the server running on 127.0.0.1 on a
+// free port in a background thread, and a plain HTTP/1.1 client.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "ascii_map.hpp"
+#include "corridor/graph/build.hpp"
+#include "corridor/osm/network.hpp"
+#include "corridor/server/http_server.hpp"
+#include "test_support.hpp"
+
+namespace corridor::server::test {
+
+// Two ways from a to c (the short one through b), and x-y apart from both.
+inline const char* k_map = R"(
+  a---b---c
+  |       |
+  d---e---f
+
+  x---y
+)";
+
+inline testing::AsciiMap drawn_map() {
+  testing::AsciiMap m(k_map, 50);
+  m.way("abc", {{"highway", "residential"}, {"name", "Carrer Major"}});
+  m.way("adefc", {{"highway", "residential"}, {"name", "Avinguda"}});
+  m.way("xy", {{"highway", "residential"}});
+  return m;
+}
+
+inline graph::RoadGraph import_map(const testing::AsciiMap& m) {
+  testing::TempDir dir;
+  return graph::build(osm::read_osm(m.write_pbf(dir / "map.osm.pbf"), osm::Profile::defaults()));
+}
+
+inline graph::NodeId node_of(const graph::RoadGraph& g, char c) {
+  for (graph::NodeId v = 0; v < g.node_count(); ++v) {
+    if (g.node_id[v] == testing::AsciiMap::osm_id(c)) return v;
+  }
+  return graph::k_invalid;
+}
+
+// "lon,lat" of a drawn node, for URLs.
+inline std::string coord(const testing::AsciiMap& m, char c) {
+  const auto p = m.where(c);
+  return nlohmann::json(p.lon).dump() + "," + nlohmann::json(p.lat).dump();
+}
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+  std::string text;
+};
+
+// One keep-alive connection to 127.0.0.1:port.
+class Client {
+ public:
+  explicit Client(int port) : socket_(io_) {
+    const boost::asio::ip::tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"),
+                                            static_cast<unsigned short>(port));
+    socket_.connect(at);
+  }
+  Reply request(const std::string& target, const std::string& method = "GET", const std::string& body = "") {
+    namespace http = boost::beast::http;
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.keep_alive(true);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket_, req);
+    http::response<http::string_body> res;
+    http::read(socket_, buffer_, res);
+    Reply r;
+    r.status = static_cast<int>(res.result_int());
+    r.text = res.body();
+    r.body = nlohmann::json::parse(r.text, nullptr, false);
+    return r;
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::beast::flat_buffer buffer_;
+};
+
+// A request on a fresh connection.
+inline Reply get(int port, const std::string& target) { return Client(port).request(target); }
+
+// The server on 127.0.0.1, any free port, until the object goes.
+class RunningServer {
+ public:
+  explicit RunningServer(Service& service, std::size_t threads = 4) : server_(service, options(threads)) {
+    port_ = server_.bind();
+    thread_ = std::thread([this] { server_.run(); });
+    for (int attempt = 0; attempt < 200; ++attempt) {  // wait until it answers
+      try {
+        if (get(port_, "/health").status == 200) return;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "the server did not answer /health";
+  }
+  ~RunningServer() { stop(); }
+  RunningServer(const RunningServer&) = delete;
+  RunningServer& operator=(const RunningServer&) = delete;
+  void stop() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  [[nodiscard]] int port() const noexcept { return port_; }
+
+ private:
+  static ServerOptions options(std::size_t threads) {
+    ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = threads;
+    o.max_body_bytes = 64 * 1024;
+    return o;
+  }
+  HttpServer server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace corridor::server::test
