@@ -16,8 +16,8 @@ constexpr const char* k_months[] = {"January", "February", "March",     "April",
 // "2022-03-05" or ACLED's "05 March 2022" -> midnight UTC of that day.
 std::optional<geo::UnixSeconds> parse_day(const std::string& text) {
   int y = 0, m = 0, d = 0;
-  if (std::sscanf(text.c_str(), "%d-%d-%d", &y, &m, &d) == 3 && text.size() == 10) {
-  } else {
+  const bool iso = text.size() == 10 && std::sscanf(text.c_str(), "%d-%d-%d", &y, &m, &d) == 3;
+  if (!iso) {
     char month[16] = {};
     if (std::sscanf(text.c_str(), "%d %15s %d", &d, month, &y) != 3) return std::nullopt;
     for (int i = 0; i < 12; ++i) {
@@ -25,9 +25,9 @@ std::optional<geo::UnixSeconds> parse_day(const std::string& text) {
     }
   }
   if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2200) return std::nullopt;
-  char iso[32];
-  std::snprintf(iso, sizeof iso, "%04d-%02d-%02dT00:00:00Z", y, m, d);
-  const auto parsed = geo::parse_rfc3339(iso);
+  char text_utc[32];
+  std::snprintf(text_utc, sizeof text_utc, "%04d-%02d-%02dT00:00:00Z", y, m, d);
+  const auto parsed = geo::parse_rfc3339(text_utc);  // also rejects 31 April
   if (!parsed) return std::nullopt;
   return parsed->utc;
 }
