@@ -54,8 +54,13 @@ void run_plan(const PlanOptions& o) {
 
   const bool draw = !o.quiet && stderr_is_terminal();
   plan::CcrpOptions options;
+  int last_percent = -1;
   options.progress = [&](std::int64_t done, std::int64_t total) {
-    if (draw && (done == total || done % 200 < 40)) std::fprintf(stderr, "\rcorridor plan: %lld / %lld vehicles", static_cast<long long>(done), static_cast<long long>(total));
+    const int percent = static_cast<int>(100 * done / std::max<std::int64_t>(1, total));
+    if (!draw || percent == last_percent) return;
+    last_percent = percent;
+    std::fprintf(stderr, "\rcorridor plan: %lld of %lld vehicles planned (%d%%)", static_cast<long long>(done),
+                 static_cast<long long>(total), percent);
   };
   plan::PlanResult result;
   if (o.method == "optimal") {
