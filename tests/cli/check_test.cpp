@@ -17,8 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // A street a-b-c-d of 100 m segments (residential: 600 veh/h, 10 per minute)
 // and a detour a-e-f-d; 400 people at a go to a camp at d.
 //

@@ -28,20 +28,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // The nodes of small.geojson.
 const geo::LonLat k_node_1{8.000, 49.000};
 const geo::LonLat k_node_3{8.020, 49.000};
 const geo::LonLat k_node_4{8.010, 49.010};
 const geo::LonLat k_node_5{8.000, 49.010};
-
-std::string lon_lat(geo::LonLat p) {
-  std::ostringstream out;
-  out.precision(12);
-  out << p.lon << "," << p.lat;
-  return out.str();
-}
 
 class CliGeojsonNetwork : public ::testing::Test {
  protected:

@@ -9,8 +9,6 @@
 namespace corridor::testing {
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 TEST(CliHelp, TopLevelHelpListsTheSubcommands) {
   const auto r = run_corridor({"--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

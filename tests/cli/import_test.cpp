@@ -18,8 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // The first `bytes` bytes of a file, written to `to`.
 void copy_prefix(const fs::path& from, const fs::path& to, std::size_t bytes) {
   std::ifstream in(from, std::ios::binary);

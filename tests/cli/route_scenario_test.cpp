@@ -20,15 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string lon_lat(geo::LonLat p) {
-  std::ostringstream out;
-  out.precision(12);
-  out << p.lon << "," << p.lat;
-  return out.str();
-}
-
 std::vector<std::int64_t> ids(const std::string& nodes) {
   std::vector<std::int64_t> out;
   for (char c : nodes) out.push_back(AsciiMap::osm_id(c));

@@ -19,15 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string lon_lat(geo::LonLat p) {
-  std::ostringstream out;
-  out.precision(12);
-  out << p.lon << "," << p.lat;
-  return out.str();
-}
-
 // Imports a drawn map into dir/map.graph and returns its path.
 fs::path import_map(const AsciiMap& map, const TempDir& dir) {
   const auto pbf = map.write_pbf(dir / "map.osm.pbf");

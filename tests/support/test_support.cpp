@@ -88,6 +88,13 @@ std::vector<std::uint64_t> reference_times(const graph::RoadGraph& g, graph::Nod
   return dist;
 }
 
+std::string lon_lat(geo::LonLat p) {
+  std::ostringstream out;
+  out.precision(12);
+  out << p.lon << "," << p.lat;
+  return out.str();
+}
+
 namespace {
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

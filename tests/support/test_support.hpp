@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "corridor/geo/geo.hpp"
 #include "corridor/graph/road_graph.hpp"
 #include "corridor/route/arc_set.hpp"
 
@@ -44,6 +45,12 @@ const graph::RoadGraph& imported_extract(const std::string& name);
 // unreachable). Deliberately simple: the oracle for the fast searches.
 std::vector<std::uint64_t> reference_times(const graph::RoadGraph& g, graph::NodeId s,
                                            const route::ArcSet* closed = nullptr);
+
+// Whether `text` contains `part` (for messages on stderr/stdout).
+inline bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// "LON,LAT" with enough digits to land on a drawn node exactly.
+std::string lon_lat(geo::LonLat p);
 
 // Result of running the corridor binary.
 struct CommandResult {
