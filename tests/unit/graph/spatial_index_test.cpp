@@ -30,7 +30,9 @@ TEST(SpatialIndex, NearestEqualsBruteForce) {
       const auto want = brute_force(g, p, max_m);
       const auto got = index.nearest(p, max_m);
       ASSERT_EQ(got.has_value(), want.has_value()) << p.lon << "," << p.lat << " within " << max_m;
-      if (got) EXPECT_DOUBLE_EQ(got->distance_m, want->distance_m);
+      if (got) {
+        EXPECT_DOUBLE_EQ(got->distance_m, want->distance_m);
+      }
     }
   }
 }
