@@ -115,13 +115,32 @@ nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
   nlohmann::json features = nlohmann::json::array();
   for (std::size_t i = 0; i < plan.movements.size(); ++i) {
     const auto& m = plan.movements[i];
+    // Every vertex gets the time the movement passes it: the nodes' own
+    // times, shape points in between by their share of the segment's length,
+    // so that a map can move the convoy along the line.
     nlohmann::json coords = nlohmann::json::array();
+    nlohmann::json vertex_times = nlohmann::json::array();
     coords.push_back({g.where(m.nodes.front()).lon, g.where(m.nodes.front()).lat});
+    vertex_times.push_back(seconds_json(m.times.front()));
     for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) {
       const auto geometry = g.arc_geometry(g.find_arc(m.nodes[k], m.nodes[k + 1]));
-      for (std::size_t p = 1; p < geometry.size(); ++p) coords.push_back({geometry[p].lon, geometry[p].lat});
+      double length = 0;
+      for (std::size_t p = 1; p < geometry.size(); ++p) length += geo::distance_m(geometry[p - 1], geometry[p]);
+      double along = 0;
+      const auto span = static_cast<double>(m.times[k + 1] - m.times[k]);
+      for (std::size_t p = 1; p < geometry.size(); ++p) {
+        along += geo::distance_m(geometry[p - 1], geometry[p]);
+        coords.push_back({geometry[p].lon, geometry[p].lat});
+        const bool last = p + 1 == geometry.size();
+        const auto t = last || length <= 0 ? m.times[k + 1]
+                                           : m.times[k] + static_cast<Ms>(span * along / length);
+        vertex_times.push_back(seconds_json(t));
+      }
     }
-    if (coords.size() == 1) coords.push_back(coords.front());
+    if (coords.size() == 1) {
+      coords.push_back(coords.front());
+      vertex_times.push_back(vertex_times.front());
+    }
     features.push_back({{"type", "Feature"},
                         {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
                         {"properties",
@@ -133,7 +152,8 @@ nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
                           {"departure", geo::format_utc(absolute(in, m.departure()))},
                           {"arrival", geo::format_utc(absolute(in, m.arrival()))},
                           {"departure_s", seconds_json(m.departure())},
-                          {"arrival_s", seconds_json(m.arrival())}}}});
+                          {"arrival_s", seconds_json(m.arrival())},
+                          {"times_s", vertex_times}}}});
   }
   return {{"type", "FeatureCollection"}, {"attribution", "© OpenStreetMap contributors"}, {"features", features}};
 }
