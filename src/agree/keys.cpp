@@ -154,9 +154,12 @@ SecretKey read_secret_key(const std::filesystem::path& path) {
 }
 
 PublicKey read_public_key(const std::filesystem::path& path) {
-  const auto file = detail::read_json_file(path, "public key");
-  const std::string where = path.string() + ": ";
-  if (!file.is_object()) throw InputError(path.string(), "a public key file is a JSON object");
+  return public_key_from_json(detail::read_json_file(path, "public key"), path.string());
+}
+
+PublicKey public_key_from_json(const nlohmann::json& file, const std::string& source) {
+  const std::string where = source + ": ";
+  if (!file.is_object()) throw InputError(source, "a public key file is a JSON object");
   detail::check_algorithm(file, where);
   PublicKey key;
   key.party = detail::required_string(file, "party", where);

@@ -46,8 +46,11 @@ bool register_key(Registry& registry, const PublicKey& key, const std::string& n
 }
 
 Registry read_registry(const std::filesystem::path& path) {
-  const auto file = detail::read_json_file(path, "registry");
-  const std::string name = path.string() + ": ";
+  return registry_from_json(detail::read_json_file(path, "registry"), path.string());
+}
+
+Registry registry_from_json(const nlohmann::json& file, const std::string& source) {
+  const std::string name = source + ": ";
   if (!file.is_object() || !file.contains("parties") || !file["parties"].is_array()) {
     throw InputError(name + "parties", "a registry is {\"parties\": [...]}");
   }
@@ -89,6 +92,10 @@ Registry read_registry(const std::filesystem::path& path) {
 }
 
 void write_registry(const Registry& registry, const std::filesystem::path& path) {
+  detail::write_file_atomically(path, registry_to_json(registry).dump(2) + "\n");
+}
+
+nlohmann::json registry_to_json(const Registry& registry) {
   nlohmann::json parties = nlohmann::json::array();
   for (const auto& party : registry.parties) {
     nlohmann::json keys = nlohmann::json::array();
@@ -102,7 +109,7 @@ void write_registry(const Registry& registry, const std::filesystem::path& path)
     if (!party.role.empty()) entry["role"] = party.role;
     parties.push_back(std::move(entry));
   }
-  detail::write_file_atomically(path, nlohmann::json{{"parties", parties}}.dump(2) + "\n");
+  return {{"parties", parties}};
 }
 
 }  // namespace corridor::agree

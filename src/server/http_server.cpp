@@ -43,10 +43,10 @@ struct HttpServer::State {
 
 namespace {
 
-http::response<http::string_body> json_response(unsigned version, bool keep_alive, const HttpAnswer& a) {
+http::response<http::string_body> make_response(unsigned version, bool keep_alive, const Answer& a) {
   http::response<http::string_body> res{static_cast<http::status>(a.status), version};
   res.set(http::field::server, "corridor");
-  res.set(http::field::content_type, "application/json");
+  res.set(http::field::content_type, a.content_type);
   res.set(http::field::access_control_allow_origin, "*");
   res.keep_alive(keep_alive);
   res.body() = a.body;
@@ -54,8 +54,8 @@ http::response<http::string_body> json_response(unsigned version, bool keep_aliv
   return res;
 }
 
-HttpAnswer failure(ErrorKind kind, const std::string& message) {
-  return {error_info(kind).status, error_body(kind, message).dump()};
+Answer failure(ErrorKind kind, const std::string& message) {
+  return {error_info(kind).status, error_body(kind, message).dump(), "application/json"};
 }
 
 }  // namespace
@@ -93,13 +93,18 @@ void HttpServer::State::serve(tcp::socket socket) {
                                            std::to_string(options.max_body_bytes) + " bytes")
                              : failure(ErrorKind::invalid_url, "malformed HTTP request");
       if (ec != asio::error::would_block && ec != asio::error::timed_out) {
-        http::write(socket, json_response(11, false, a), ec);
+        http::write(socket, make_response(11, false, a), ec);
       }
       break;
     }
-    const auto& req = parser.get();
-    const auto a = answer_request(service, std::string(req.method_string()), std::string(req.target()));
-    auto res = json_response(req.version(), req.keep_alive(), a);
+    auto& req = parser.get();
+    Request request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    for (const auto& field : req) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    request.body = std::move(req.body());
+    const auto a = service.handle(request);
+    auto res = make_response(req.version(), req.keep_alive(), a);
     if (req.method() == http::verb::head) {
       res.body().clear();
       res.content_length(a.body.size());

@@ -127,18 +127,16 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
 
   std::optional<route::Closures> closures;
   if (!request.scenario.empty()) {
-    const auto it = scenarios_.find(request.scenario);
-    if (it == scenarios_.end()) {
-      throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
-    }
-    geo::UnixSeconds at = it->second.start;
+    const auto scenario = find_scenario(request.scenario);
+    if (!scenario) throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
+    geo::UnixSeconds at = scenario->start;
     if (!request.at.empty()) {
       std::string why;
       const auto parsed = geo::parse_rfc3339(request.at, &why);
       if (!parsed) throw ApiError(ErrorKind::invalid_value, "parameter at: " + why + ", got \"" + request.at + "\"");
       at = parsed->utc;
     }
-    closures = route::closures_at(g, index_, it->second, at, options_.max_snap_m);
+    closures = route::closures_at(g, index_, *scenario, at, options_.max_snap_m);
   }
 
   std::vector<graph::Snap> snaps;

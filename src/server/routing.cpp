@@ -1,11 +1,16 @@
-// From method and target to status and JSON body: the URL table, query
-// decoding and the one place where errors become HTTP statuses.
+// From request to answer: the URL table with who may call what, query
+// decoding, the page's files and the one place where errors become HTTP
+// statuses.
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <new>
 #include <optional>
 #include <vector>
 
 #include "corridor/server/http_server.hpp"
+#include "service_internal.hpp"
 
 namespace corridor::server {
 namespace {
@@ -48,6 +53,92 @@ Params parse_query(std::string_view query) {
   return params;
 }
 
+enum class Access {
+  open,      // anyone
+  party,     // a registered party: signature or session
+  signed_,   // a registered party's signed request
+  mediator,  // a signed request of a party whose role is "mediator"
+};
+
+// What a handler gets: the request, the path's wildcard segments in order,
+// the query and the caller (for every access but open).
+struct Call {
+  Service& service;
+  const Request& request;
+  std::vector<std::string> wild;
+  const Params& params;
+  const Caller* caller;
+  [[nodiscard]] nlohmann::json json_body() const {
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) throw ApiError(ErrorKind::invalid_body, "the body is not JSON");
+    return body;
+  }
+};
+
+Answer json_answer(const nlohmann::json& body, int status = 200) { return {status, body.dump(), "application/json"}; }
+
+struct Endpoint {
+  std::string_view method;
+  std::string_view pattern;  // "/plans/*/plan.json": '*' is one path segment
+  Access access;
+  std::initializer_list<std::string_view> params;  // the query parameters it takes
+  Answer (*run)(const Call&);
+};
+
+// The API's URL table (docs/http-api.md); /route/v1 and the page's files
+// are matched apart.
+const Endpoint k_endpoints[] = {
+    {"GET", "/health", Access::open, {}, [](const Call& c) { return json_answer(c.service.health()); }},
+    {"GET", "/ledger/head", Access::open, {}, [](const Call& c) { return json_answer(c.service.ledger_head()); }},
+    {"GET", "/ledger/proof/inclusion", Access::open, {"index", "size"},
+     [](const Call& c) { return json_answer(c.service.inclusion_proof(c.params)); }},
+    {"GET", "/ledger/proof/consistency", Access::open, {"old", "new"},
+     [](const Call& c) { return json_answer(c.service.consistency_proof(c.params)); }},
+    {"GET", "/network.geojson", Access::open, {"bbox"},
+     [](const Call& c) { return Answer{200, c.service.network_geojson(c.params), "application/geo+json"}; }},
+    {"POST", "/sessions", Access::signed_, {},
+     [](const Call& c) { return json_answer(c.service.create_session(*c.caller), 201); }},
+    {"GET", "/parties", Access::party, {}, [](const Call& c) { return json_answer(c.service.parties()); }},
+    {"POST", "/parties", Access::mediator, {},
+     [](const Call& c) { return json_answer(c.service.register_party(c.json_body()), 201); }},
+    {"GET", "/scenarios", Access::party, {}, [](const Call& c) { return json_answer(c.service.scenarios()); }},
+    {"POST", "/scenarios", Access::mediator, {"name"},
+     [](const Call& c) {
+       const auto name = param(c.params, "name");
+       if (!name) throw ApiError(ErrorKind::invalid_value, "parameter name is required: POST /scenarios?name=NAME");
+       return json_answer(c.service.upload_scenario(*name, c.request.body, *c.caller), 201);
+     }},
+    {"GET", "/scenarios/*", Access::party, {},
+     [](const Call& c) { return Answer{200, c.service.scenario_geojson(c.wild[0]), "application/geo+json"}; }},
+    {"POST", "/plans", Access::mediator, {},
+     [](const Call& c) { return json_answer(c.service.start_plan(c.json_body(), *c.caller), 202); }},
+    {"GET", "/plans", Access::party, {}, [](const Call& c) { return json_answer(c.service.plans()); }},
+    {"GET", "/plans/*", Access::party, {}, [](const Call& c) { return json_answer(c.service.plan_job(c.wild[0])); }},
+    {"GET", "/plans/*/plan.json", Access::party, {},
+     [](const Call& c) { return Answer{200, c.service.plan_output(c.wild[0], "json"), "application/json"}; }},
+    {"GET", "/plans/*/plan.geojson", Access::party, {},
+     [](const Call& c) { return Answer{200, c.service.plan_output(c.wild[0], "geojson"), "application/geo+json"}; }},
+    {"GET", "/plans/*/plan.csv", Access::party, {},
+     [](const Call& c) { return Answer{200, c.service.plan_output(c.wild[0], "csv"), "text/csv; charset=utf-8"}; }},
+    {"POST", "/agreements", Access::mediator, {},
+     [](const Call& c) { return json_answer(c.service.propose(c.json_body(), *c.caller), 201); }},
+    {"GET", "/agreements", Access::party, {}, [](const Call& c) { return json_answer(c.service.agreements()); }},
+    {"GET", "/agreements/*", Access::party, {},
+     [](const Call& c) { return json_answer(c.service.agreement(c.wild[0])); }},
+    {"GET", "/agreements/*/document", Access::party, {},
+     [](const Call& c) { return json_answer(c.service.agreement_document(c.wild[0])); }},
+    {"POST", "/agreements/*/signatures", Access::signed_, {},
+     [](const Call& c) { return json_answer(c.service.add_signature(c.wild[0], c.json_body())); }},
+    {"GET", "/agreements/*/verify", Access::party, {},
+     [](const Call& c) { return json_answer(c.service.verify_agreement(c.wild[0])); }},
+    {"GET", "/agreements/*/diff/*", Access::party, {},
+     [](const Call& c) { return json_answer(c.service.diff_agreements(c.wild[0], c.wild[1])); }},
+    {"POST", "/incidents", Access::signed_, {},
+     [](const Call& c) { return json_answer(c.service.report_incident(c.json_body()), 201); }},
+    {"GET", "/incidents", Access::party, {}, [](const Call& c) { return json_answer(c.service.incidents()); }},
+    {"GET", "/violations", Access::party, {}, [](const Call& c) { return json_answer(c.service.violations()); }},
+};
+
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
   std::size_t start = 1;
@@ -60,71 +151,142 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-nlohmann::json route_request(Service& service, const std::string& method, const std::string& path,
-                             const Params& params) {
-  const auto parts = split_path(path);
-  auto only_get = [&] {
-    if (method != "GET" && method != "HEAD") {
-      throw ApiError(ErrorKind::method_not_allowed, method + " " + path + ": only GET is served here");
+// The wildcard segments when `parts` match the pattern.
+std::optional<std::vector<std::string>> match(std::string_view pattern, const std::vector<std::string>& parts) {
+  const auto want = split_path(std::string(pattern));
+  if (want.size() != parts.size()) return std::nullopt;
+  std::vector<std::string> wild;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i] == "*") {
+      if (parts[i].empty()) return std::nullopt;
+      wild.push_back(parts[i]);
+    } else if (want[i] != parts[i]) {
+      return std::nullopt;
     }
-  };
-  auto no_params = [&] {
-    if (!params.empty()) throw ApiError(ErrorKind::invalid_url, "unknown parameter \"" + params.front().first + "\"");
-  };
-  if (path == "/health") {
-    only_get();
-    no_params();
-    return service.health();
   }
+  return wild;
+}
+
+std::string content_type_of(const std::filesystem::path& file) {
+  static const std::pair<std::string_view, std::string_view> types[] = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+      {".ico", "image/x-icon"}, {".map", "application/json"}, {".txt", "text/plain; charset=utf-8"}};
+  const auto ext = file.extension().string();
+  for (const auto& [e, type] : types) {
+    if (e == ext) return std::string(type);
+  }
+  return "application/octet-stream";
+}
+
+// A file of the page, if `path` names one inside the web folder.
+std::optional<Answer> page_file(const std::filesystem::path& web_dir, const std::string& path) {
+  if (web_dir.empty()) {
+    if (path == "/") {
+      return Answer{200,
+                    "<!doctype html><title>corridor</title><p>The map page is not built: run <code>make build</code> "
+                    "(or <code>npm ci && npm run build</code> in web/) and start <code>corridor serve --web "
+                    "web/dist</code>. Map data &copy; OpenStreetMap contributors.</p>",
+                    "text/html; charset=utf-8"};
+    }
+    return std::nullopt;
+  }
+  const auto relative = std::filesystem::path(path == "/" ? "index.html" : path.substr(1)).lexically_normal();
+  if (relative.empty() || relative.is_absolute() || *relative.begin() == "..") return std::nullopt;
+  const auto file = web_dir / relative;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (!in) throw ApiError(ErrorKind::internal, "cannot read " + file.string());
+  return Answer{200, bytes.str(), content_type_of(file)};
+}
+
+void check_params(const Params& params, std::initializer_list<std::string_view> known) {
+  for (const auto& [k, v] : params) {
+    bool ok = false;
+    for (auto name : known) ok = ok || k == name;
+    if (!ok) throw ApiError(ErrorKind::invalid_url, "unknown parameter \"" + k + "\"");
+  }
+}
+
+const Caller& require(Service& service, const Request& request, Access access, std::optional<Caller>& caller) {
+  caller = service.authenticate(request);
+  if (!caller) {
+    throw ApiError(ErrorKind::unauthorized,
+                   access == Access::party
+                       ? "this needs a registered party: sign the request (X-Corridor-* headers, `corridor request`) "
+                         "or send Authorization: Bearer TOKEN from POST /sessions"
+                       : "this needs a request signed by a registered party's key (X-Corridor-* headers, "
+                         "`corridor request`)");
+  }
+  if (access != Access::party && !caller->signed_request) {
+    throw ApiError(ErrorKind::unauthorized, "writes must be signed (X-Corridor-* headers); a session token only reads");
+  }
+  if (access == Access::mediator && caller->role != "mediator") {
+    throw ApiError(ErrorKind::forbidden, "only the mediator may do this; party " + caller->party + " has role \"" +
+                                             caller->role + "\"");
+  }
+  return *caller;
+}
+
+Answer dispatch(Service& service, const Request& request, const std::string& path, const Params& params) {
+  const auto parts = split_path(path);
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
   if (parts.size() == 4 && parts[0] == "route" && parts[1] == "v1" && !parts[2].empty()) {
-    only_get();
-    return service.route(parts[3], params);
-  }
-  if (path == "/ledger/head") {
-    only_get();
-    no_params();
-    return service.ledger_head();
-  }
-  if (path == "/ledger/proof/inclusion") {
-    only_get();
-    return service.inclusion_proof(params);
-  }
-  if (path == "/ledger/proof/consistency") {
-    only_get();
-    return service.consistency_proof(params);
+    if (method != "GET") throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only GET is served here");
+    return json_answer(service.route(parts[3], params));
   }
   if (parts.size() >= 2 && parts[0] == "route" && parts[1] != "v1") {
     throw ApiError(ErrorKind::invalid_url, "only version v1 of the route service exists");
+  }
+  std::string allowed;
+  for (const auto& e : k_endpoints) {
+    auto wild = match(e.pattern, parts);
+    if (!wild) continue;
+    if (e.method != method) {
+      allowed += (allowed.empty() ? "" : " or ") + std::string(e.method);
+      continue;
+    }
+    check_params(params, e.params);
+    std::optional<Caller> caller;
+    if (e.access != Access::open) require(service, request, e.access, caller);
+    return e.run(Call{service, request, std::move(*wild), params, caller ? &*caller : nullptr});
+  }
+  if (!allowed.empty()) {
+    throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only " + allowed + " is served here");
+  }
+  if (method == "GET") {
+    if (auto file = page_file(service.options().web_dir, path)) return *file;
   }
   throw ApiError(ErrorKind::unknown_path, "URL not found: " + path);
 }
 
 }  // namespace
 
-HttpAnswer answer_request(Service& service, const std::string& method, const std::string& target) {
-  HttpAnswer answer;
-  auto fail = [&](ErrorKind kind, const std::string& message) {
-    answer.status = error_info(kind).status;
-    answer.body = error_body(kind, message).dump();
+Answer Service::handle(const Request& request) {
+  auto fail = [](ErrorKind kind, const std::string& message, const nlohmann::json& details = nullptr) {
+    return Answer{error_info(kind).status, error_body(kind, message, details).dump(), "application/json"};
   };
   try {
+    const auto& target = request.target;
     const auto question = target.find('?');
     const auto path = decode(std::string_view(target).substr(0, question), false);
     if (!path || path->empty() || path->front() != '/') throw ApiError(ErrorKind::invalid_url, "malformed URL");
     const auto params =
         parse_query(question == std::string::npos ? std::string_view{} : std::string_view(target).substr(question + 1));
-    answer.body = route_request(service, method, *path, params).dump();
-    answer.status = 200;
+    return dispatch(*this, request, *path, params);
   } catch (const ApiError& e) {
-    fail(e.kind(), e.what());
+    return fail(e.kind(), e.what(), e.details());
   } catch (const InputError& e) {
-    fail(ErrorKind::invalid_value, e.what());
+    return fail(ErrorKind::invalid_value, e.what());
   } catch (const std::bad_alloc&) {
-    fail(ErrorKind::internal, "out of memory");
+    return fail(ErrorKind::internal, "out of memory");
   } catch (const std::exception& e) {
-    fail(ErrorKind::internal, e.what());
+    return fail(ErrorKind::internal, e.what());
   }
-  return answer;
 }
 
 void parse_listen(const std::string& text, ServerOptions& options) {

@@ -1,6 +1,10 @@
 #pragma once
 // Pieces shared by the Service's source files.
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +58,41 @@ class Service::QueryPool {
   const route::Landmarks& landmarks_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<route::BidirectionalAlt>> idle_;
+};
+
+// Planning jobs: a queue worked by one thread of its own, at most
+// ServiceOptions::max_plan_jobs queued or running; progress and status are
+// kept here while a job lives and in the Store once it ends.
+class Service::PlanJobs {
+ public:
+  explicit PlanJobs(Service& service);
+  ~PlanJobs();  // abandons queued and running jobs, joins the thread
+  PlanJobs(const PlanJobs&) = delete;
+  PlanJobs& operator=(const PlanJobs&) = delete;
+
+  // Queues the job (status "queued"); throws ApiError busy when full.
+  void submit(const PlanRecord& job);
+  // The job's record and progress while it is queued or running.
+  std::optional<std::pair<PlanRecord, std::pair<std::int64_t, std::int64_t>>> live(const std::string& id);
+  void wait_idle();
+
+ private:
+  struct Live {
+    PlanRecord record;
+    std::int64_t done = 0;
+    std::int64_t total = 0;
+  };
+  void work();
+  void run(PlanRecord job);
+
+  Service& service_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<std::string> queue_;
+  std::map<std::string, Live> live_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 // The value of the first parameter named `key`, if any.

@@ -29,6 +29,7 @@ void add_keygen_command(CLI::App& app);
 void add_agree_command(CLI::App& app);
 void add_log_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_request_command(CLI::App& app);
 
 // "LON,LAT" -> point; throws InputError naming the option.
 geo::LonLat parse_lon_lat(const std::string& option, const std::string& text);

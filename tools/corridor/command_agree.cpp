@@ -3,9 +3,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
-#include <unordered_map>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "corridor/agree/jcs.hpp"
 #include "corridor/error.hpp"
 #include "corridor/graph/graph_file.hpp"
+#include "corridor/monitor/map_lookup.hpp"
 
 namespace corridor::cli {
 namespace {
@@ -50,48 +50,16 @@ auto in_file(const std::string& path, F&& f) {
   }
 }
 
-// Coordinates and ways of the nodes the plan's movements pass.
-struct GraphLookup {
-  graph::RoadGraph g;
-  std::unordered_map<std::int64_t, graph::NodeId> index;
-  agree::MapLookup lookup;
-
-  GraphLookup(const std::string& path, const Json& plan) : g(graph::read_graph(path)) {
-    std::unordered_set<std::int64_t> wanted;
-    const auto movements = plan.is_object() ? plan.value("movements", Json::array()) : Json::array();
-    for (const auto& m : movements) {
-      if (!m.is_object() || !m.contains("path") || !m["path"].is_array()) continue;  // propose names the problem
-      for (const auto& node : m["path"]) {
-        if (node.is_number_integer()) wanted.insert(node.get<std::int64_t>());
-      }
-    }
-    for (graph::NodeId v = 0; v < g.node_count(); ++v) {
-      if (wanted.contains(g.node_id[v])) index.emplace(g.node_id[v], v);
-    }
-    lookup.where = [this](std::int64_t node) -> std::optional<geo::LonLat> {
-      const auto it = index.find(node);
-      return it == index.end() ? std::nullopt : std::optional(g.where(it->second));
-    };
-    lookup.way = [this](std::int64_t from, std::int64_t to) -> std::optional<std::int64_t> {
-      const auto a = index.find(from);
-      const auto b = index.find(to);
-      if (a == index.end() || b == index.end()) return std::nullopt;
-      const auto arc = g.find_arc(a->second, b->second);
-      if (arc == graph::k_invalid || arc >= g.way_id.size()) return std::nullopt;
-      return g.way_id[arc];
-    };
-  }
-};
-
 void run_propose(const AgreeOptions& o) {
   const auto plan = read_json(o.plan, "plan");
   const auto s = scenario::load_scenario(o.scenario);
   std::optional<Json> previous;
   if (!o.previous.empty()) previous = agree::read_signed(o.previous);
-  std::unique_ptr<GraphLookup> map;
-  if (!o.map.empty()) map = std::make_unique<GraphLookup>(o.map, plan);
+  std::optional<graph::RoadGraph> g;
+  std::unique_ptr<monitor::GraphLookup> map;
+  if (!o.map.empty()) map = std::make_unique<monitor::GraphLookup>(g.emplace(graph::read_graph(o.map)), plan);
   agree::ProposeOptions options;
-  options.map = map ? &map->lookup : nullptr;
+  options.map = map ? &map->lookup() : nullptr;
   options.signatories = o.signatories;
   const auto document = in_file(o.plan, [&] { return agree::propose_agreement(plan, s, previous, options); });
   agree::write_signed(agree::make_signed(document), o.output);

@@ -1,5 +1,4 @@
 // corridor plan MAP SCENARIO -o plan.json [--geojson F] [--csv F] [--method ccrp|optimal]
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -9,9 +8,7 @@
 #include "cli.hpp"
 #include "corridor/error.hpp"
 #include "corridor/graph/graph_file.hpp"
-#include "corridor/plan/bounds.hpp"
-#include "corridor/plan/ccrp.hpp"
-#include "corridor/plan/exact.hpp"
+#include "corridor/plan/run.hpp"
 #include "corridor/plan/windows.hpp"
 
 namespace corridor::cli {
@@ -45,7 +42,7 @@ std::string hms(plan::Ms t) {
 
 void run_plan(const PlanOptions& o) {
   if (o.method != "ccrp" && o.method != "optimal") {
-    throw InputError("--method", "must be ccrp or optimal, got \"" + o.method + "\"");
+    throw InputError("--method", "must be ccrp or optimal, got \"" + o.method + "\"");  // before the long reads
   }
   const auto g = graph::read_graph(o.map);
   const auto sc = scenario::load_scenario(o.scenario);
@@ -53,7 +50,9 @@ void run_plan(const PlanOptions& o) {
   const plan::Instance in(g, index, sc, o.max_snap_m);
 
   const bool draw = !o.quiet && stderr_is_terminal();
-  plan::CcrpOptions options;
+  plan::RunOptions options;
+  options.method = o.method;
+  options.max_expanded_nodes = o.max_expanded_nodes;
   int last_percent = -1;
   options.progress = [&](std::int64_t done, std::int64_t total) {
     const int percent = static_cast<int>(100 * done / std::max<std::int64_t>(1, total));
@@ -62,21 +61,8 @@ void run_plan(const PlanOptions& o) {
     std::fprintf(stderr, "\rcorridor plan: %lld of %lld vehicles planned (%d%%)", static_cast<long long>(done),
                  static_cast<long long>(total), percent);
   };
-  plan::PlanResult result;
-  if (o.method == "optimal") {
-    result = plan::solve_optimal(in);  // carries its own proven bounds
-  } else {
-    result = plan::plan_ccrp(in, options);
-    if (draw) std::fprintf(stderr, "\n");
-    // The cut bound always; the time-expanded one too where it is small
-    // enough, and the stronger of the two holds.
-    const auto bounds_started = std::chrono::steady_clock::now();
-    result.bounds = plan::cut_bounds(in);
-    if (const auto expanded = plan::time_expanded_bounds(in, {o.max_expanded_nodes, 0})) {
-      result.bounds = plan::strongest(result.bounds, *expanded);
-    }
-    result.compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - bounds_started).count();
-  }
+  const auto result = plan::run_plan(in, options);
+  if (draw && last_percent >= 0) std::fprintf(stderr, "\n");
 
   const auto doc = plan::to_json(in, result);
   write_text(o.output, doc.dump(1) + "\n");

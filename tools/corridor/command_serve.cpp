@@ -1,8 +1,11 @@
-// corridor serve --map MAP [--db LEDGER] [--scenario S ...] [--listen HOST:PORT] [--threads N]
+// corridor serve --map MAP [--db DB] [--registry R] [--web DIR] [--scenario S ...] [--listen HOST:PORT] ...
 #include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <thread>
 
@@ -17,11 +20,25 @@ namespace {
 struct ServeOptions {
   std::string map;
   std::string db;
+  std::string registry;
+  std::string web;
   std::vector<std::string> scenarios;
   std::string listen = "127.0.0.1:8080";
   std::size_t threads = 8;
   double max_snap_m = 1000;
+  std::size_t max_body_kb = 1024;
+  std::size_t max_plan_jobs = 4;
+  double max_plan_seconds = 300;
 };
+
+// The page built in this source tree, when the binary runs where it was built.
+std::filesystem::path default_web_dir() {
+#ifdef CORRIDOR_WEB_DIR
+  const std::filesystem::path built(CORRIDOR_WEB_DIR);
+  if (std::filesystem::exists(built / "index.html")) return built;
+#endif
+  return {};
+}
 
 void run_serve(const ServeOptions& o) {
   server::ServerOptions http;
@@ -29,15 +46,30 @@ void run_serve(const ServeOptions& o) {
   if (o.threads == 0 || o.threads > 1024) throw InputError("--threads", "must be 1..1024");
   http.threads = o.threads;
   if (!(o.max_snap_m > 0)) throw InputError("--max-snap-m", "must be positive");
+  if (o.max_body_kb == 0) throw InputError("--max-body-kb", "must be at least 1");
+  if (o.max_plan_jobs == 0) throw InputError("--max-plan-jobs", "must be at least 1");
+  if (!(o.max_plan_seconds > 0)) throw InputError("--max-plan-seconds", "must be positive");
+  if (!o.registry.empty() && o.db.empty()) throw InputError("--registry", "needs --db, where the registry is kept");
+  http.max_body_bytes = o.max_body_kb * 1024;
 
   server::ServiceOptions options;
   options.max_snap_m = o.max_snap_m;
+  options.max_plan_jobs = o.max_plan_jobs;
+  options.max_plan_seconds = o.max_plan_seconds;
+  options.web_dir = o.web.empty() ? default_web_dir() : std::filesystem::path(o.web);
+  if (!o.web.empty() && !std::filesystem::exists(options.web_dir / "index.html")) {
+    throw InputError("--web", o.web + " has no index.html (build the page: npm ci && npm run build in web/)");
+  }
   server::Service service(graph::read_graph(o.map), options);
   for (const auto& file : o.scenarios) {
     const std::filesystem::path path(file);
-    service.add_scenario(path.stem().string(), scenario::load_scenario(path));
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) throw IoError(file + ": cannot read");
+    service.add_scenario(path.stem().string(), scenario::parse_scenario(text.str(), file), text.str());
   }
-  if (!o.db.empty()) service.attach_ledger(o.db);
+  if (!o.db.empty()) service.attach_database(o.db, o.registry);
 
   // SIGINT and SIGTERM stop the server from a thread of their own; every
   // thread started from here on inherits the blocked mask.
@@ -58,7 +90,9 @@ void run_serve(const ServeOptions& o) {
   });
   std::cerr << "corridor serve: http://" << http.host << ":" << port << "/ (" << service.graph().node_count()
             << " nodes, " << service.graph().arc_count() << " arcs, " << o.scenarios.size() << " scenarios"
-            << (o.db.empty() ? "" : ", ledger " + o.db) << "); map data © OpenStreetMap contributors\n";
+            << (o.db.empty() ? "" : ", database " + o.db)
+            << (options.web_dir.empty() ? ", no map page" : ", map page " + options.web_dir.string())
+            << "); map data © OpenStreetMap contributors\n";
   http_server.run();
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
@@ -71,16 +105,26 @@ void add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand(
       "serve",
-      "Serves the map over HTTP (docs/http-api.md): an OSRM-compatible route endpoint\n"
-      "(/route/v1/driving/LON,LAT;LON,LAT, with ?scenario=NAME&at=TIME to avoid its closures),\n"
-      "/health, and with --db the ledger's signed head and proofs. Stops on SIGINT or SIGTERM.\n"
-      "Example: corridor serve --map andorra.graph --scenario andorra-exercise.geojson --db ledger.db");
+      "Serves the map and the API over HTTP (docs/http-api.md): the web map at /, an OSRM-compatible\n"
+      "route endpoint (/route/v1/driving/LON,LAT;LON,LAT, with ?scenario=NAME&at=TIME to avoid its\n"
+      "closures), and with --db (a ledger made by `corridor log init`) scenario uploads, planning jobs,\n"
+      "agreements signed party by party, incident reports, violations and the ledger's proofs.\n"
+      "Writes must be signed by a registered party's key (`corridor request`); reads need a registered\n"
+      "party too, except the map page, routes, the road network and the ledger. Stops on SIGINT or SIGTERM.\n"
+      "Example: corridor serve --map andorra.graph --db corridor.db --registry parties.json");
   cmd->add_option("--map", o->map, "graph file made by `corridor import`")->required();
-  cmd->add_option("--db", o->db, "ledger file (`corridor log init`) whose heads and proofs to serve");
+  cmd->add_option("--db", o->db, "ledger file (`corridor log init`); the service keeps its own tables in it too");
+  cmd->add_option("--registry", o->registry,
+                  "party registry (parties.json) to start from when the database has none yet "
+                  "(default: the ledger's recorded registry)");
+  cmd->add_option("--web", o->web, "folder of the built map page (default: web/dist of this source tree)");
   cmd->add_option("--scenario", o->scenarios, "scenario GeoJSON, addressed by its file stem (repeatable)");
   cmd->add_option("--listen", o->listen, "address to listen on as HOST:PORT (default 127.0.0.1:8080)");
   cmd->add_option("--threads", o->threads, "worker threads (default 8)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "farthest a coordinate may be from a road (default 1000)");
+  cmd->add_option("--max-body-kb", o->max_body_kb, "largest request body in KiB (default 1024)");
+  cmd->add_option("--max-plan-jobs", o->max_plan_jobs, "planning jobs queued or running at once (default 4)");
+  cmd->add_option("--max-plan-seconds", o->max_plan_seconds, "a planning job running longer is stopped (default 300)");
   cmd->callback([o] { run_serve(*o); });
 }
 

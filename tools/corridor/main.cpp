@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   cli::add_agree_command(app);
   cli::add_log_command(app);
   cli::add_serve_command(app);
+  cli::add_request_command(app);
   // Name an unknown command instead of CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace corridor::agree {
 
 struct PublicKey {
@@ -36,6 +38,8 @@ void write_key_pair(const SecretKey& key, const std::filesystem::path& secret_pa
 // Throw IoError / InputError naming the file and field.
 SecretKey read_secret_key(const std::filesystem::path& path);
 PublicKey read_public_key(const std::filesystem::path& path);
+// The same from a parsed document; `source` names it in messages.
+PublicKey public_key_from_json(const nlohmann::json& document, const std::string& source);
 
 struct RegisteredParty {
   std::string id;
@@ -59,6 +63,9 @@ bool register_key(Registry& registry, const PublicKey& key, const std::string& n
 
 Registry read_registry(const std::filesystem::path& path);
 void write_registry(const Registry& registry, const std::filesystem::path& path);
+// The same as documents; `source` names it in messages.
+Registry registry_from_json(const nlohmann::json& document, const std::string& source);
+nlohmann::json registry_to_json(const Registry& registry);
 
 std::string base64url(const std::uint8_t* data, std::size_t size);
 std::optional<std::vector<std::uint8_t>> from_base64url(const std::string& text);

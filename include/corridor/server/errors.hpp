@@ -4,6 +4,7 @@
 // request handlers throw. Error bodies are {"code": CODE, "message": TEXT}.
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,14 @@ enum class ErrorKind {
   not_found,          // NotFound       404: a resource this service does not hold
   method_not_allowed, // MethodNotAllowed 405: a known path with a method other than GET
   payload_too_large,  // TooBig         413: request body over the limit
+  invalid_body,       // InvalidBody    400: a request body that is not what the endpoint takes
+  invalid_scenario,   // InvalidScenario 400: an uploaded scenario that does not validate
+  unauthorized,       // Unauthorized   401: no valid signature or session
+  replayed,           // Replayed       401: a signed request whose nonce was used before
+  forbidden,          // Forbidden      403: a registered party without the role
+  conflict,           // Conflict       409: the name is taken
+  not_ready,          // NotReady       409: the plan is not done (yet)
+  busy,               // Busy           503: too many planning jobs at once
   internal,           // InternalError  500: a bug or a damaged file
 };
 
@@ -35,13 +44,18 @@ struct ErrorInfo {
 // Thrown by request handlers; the HTTP layer turns it into status + body.
 class ApiError : public Error {
  public:
-  ApiError(ErrorKind kind, const std::string& message) : Error(message), kind_(kind) {}
+  // `details`: members added to the error body (e.g. "errors").
+  ApiError(ErrorKind kind, const std::string& message, nlohmann::json details = nullptr)
+      : Error(message), kind_(kind), details_(std::move(details)) {}
   [[nodiscard]] ErrorKind kind() const noexcept { return kind_; }
+  [[nodiscard]] const nlohmann::json& details() const noexcept { return details_; }
 
  private:
   ErrorKind kind_;
+  nlohmann::json details_;
 };
 
-[[nodiscard]] nlohmann::json error_body(ErrorKind kind, const std::string& message);
+[[nodiscard]] nlohmann::json error_body(ErrorKind kind, const std::string& message,
+                                        const nlohmann::json& details = nullptr);
 
 }  // namespace corridor::server

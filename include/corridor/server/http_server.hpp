@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP/1.1 front of a Service (Boost.Beast, synchronous): one thread
 // accepts, a fixed pool of worker threads serves the connections (keep-alive
-// honoured), every failure goes through the error table, bodies are JSON.
+// honoured), every request answered by Service::handle.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -38,14 +38,6 @@ class HttpServer {
   struct State;
   std::unique_ptr<State> state_;
 };
-
-// One request, without the network: method and target ("/path?query") in,
-// status and JSON body out. What the workers call.
-struct HttpAnswer {
-  int status = 200;
-  std::string body;
-};
-HttpAnswer answer_request(Service& service, const std::string& method, const std::string& target);
 
 // "HOST:PORT" (port 0..65535) -> options.host/port; throws InputError
 // naming --listen.

@@ -1,0 +1,31 @@
+#pragma once
+// One call that plans a scenario the way `corridor plan` and the service's
+// planning jobs both do: the method asked for, then the strongest proven
+// bounds the size limit allows.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "corridor/plan/instance.hpp"
+#include "corridor/plan/plan.hpp"
+
+namespace corridor::plan {
+
+struct RunOptions {
+  std::string method = "ccrp";  // ccrp (capacity-aware heuristic) or optimal (small instances)
+  // Largest time-expanded network the bounds of a ccrp plan build; beyond
+  // it, the plan gets the cut bound only.
+  std::size_t max_expanded_nodes = 300'000;
+  // Largest one the optimal method builds; beyond it, it is refused.
+  std::size_t max_optimal_nodes = 3'000'000;
+  // (vehicles planned, vehicles in total), after each ccrp movement; may
+  // throw to abandon the work.
+  std::function<void(std::int64_t, std::int64_t)> progress;
+};
+
+// Throws InputError naming "--method" for an unknown method, and as
+// solve_optimal does when the optimal method's network is too large.
+PlanResult run_plan(const Instance& in, const RunOptions& options);
+
+}  // namespace corridor::plan

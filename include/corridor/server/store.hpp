@@ -1,0 +1,103 @@
+#pragma once
+// What the service keeps between requests and restarts, behind one
+// interface: the party registry, spent request nonces, read sessions,
+// uploaded scenarios, planning jobs with their plans, and proposed
+// agreements with their signatures. The ledger (agreements in force,
+// incidents) is not here: it is the Merkle log of ledger/.
+//
+// SqliteStore keeps it all in the ledger's SQLite file (tables service_*),
+// so a deployment is one file; a PostgreSQL store for several service
+// instances implements the same interface. Every method is safe to call
+// from any thread.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "corridor/agree/keys.hpp"
+
+namespace corridor::server {
+
+struct ScenarioRecord {
+  std::string name;
+  std::string title;
+  std::string uploaded_by;  // party id, or "operator" for --scenario files
+  std::string uploaded_at;
+  std::string geojson;      // the text as uploaded
+};
+
+struct PlanRecord {
+  std::string id;
+  std::string scenario;
+  std::string method;
+  std::string status;       // queued, running, done, failed
+  std::string requested_by;
+  std::string created_at;
+  std::string finished_at;
+  std::string error;
+  nlohmann::json summary;   // plan.json's summary once done
+  std::string plan_json;    // the three outputs once done
+  std::string plan_geojson;
+  std::string plan_csv;
+};
+
+struct AgreementRecord {
+  std::string hash;         // content hash of the agreement document
+  std::string scenario;
+  std::int64_t version = 0;
+  std::string plan;         // the plan it was proposed from
+  std::string signed_json;  // the JWS document with the signatures so far
+  std::optional<std::uint64_t> ledger_entry;  // once in force and logged
+  std::string created_at;
+};
+
+struct Session {
+  std::string token_hash;   // hex SHA-256 of the token; the token is not kept
+  std::string party;
+  std::string kid;
+  std::int64_t expires = 0; // Unix seconds
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  [[nodiscard]] virtual std::optional<agree::Registry> registry() = 0;
+  virtual void save_registry(const agree::Registry& registry) = 0;
+
+  // Records (kid, nonce) at `now` and forgets nonces older than
+  // `forget_before`; false when the pair was recorded already.
+  virtual bool spend_nonce(std::string_view kid, std::string_view nonce, std::int64_t now,
+                           std::int64_t forget_before) = 0;
+
+  virtual void save_session(const Session& session) = 0;
+  [[nodiscard]] virtual std::optional<Session> session(std::string_view token_hash) = 0;
+
+  // False when a scenario of that name exists (nothing is written).
+  virtual bool add_scenario(const ScenarioRecord& scenario) = 0;
+  [[nodiscard]] virtual std::optional<ScenarioRecord> scenario(std::string_view name) = 0;
+  [[nodiscard]] virtual std::vector<ScenarioRecord> scenarios() = 0;
+
+  // Inserts or replaces by id.
+  virtual void save_plan(const PlanRecord& plan) = 0;
+  [[nodiscard]] virtual std::optional<PlanRecord> plan(std::string_view id) = 0;
+  // Newest first, without the three outputs.
+  [[nodiscard]] virtual std::vector<PlanRecord> plans() = 0;
+
+  // Inserts or replaces by hash.
+  virtual void save_agreement(const AgreementRecord& agreement) = 0;
+  [[nodiscard]] virtual std::optional<AgreementRecord> agreement(std::string_view hash) = 0;
+  // Oldest first.
+  [[nodiscard]] virtual std::vector<AgreementRecord> agreements() = 0;
+};
+
+// The SQLite store in `db` (normally the ledger's file; created when
+// missing). Throws IoError / ledger::DamagedLedger.
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db);
+
+}  // namespace corridor::server

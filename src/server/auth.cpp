@@ -1,0 +1,136 @@
+// Who is asking: signed requests (request_signature.hpp), read sessions,
+// and the party registry the mediator keeps.
+#include <sodium.h>
+
+#include <cctype>
+
+#include "corridor/geo/time.hpp"
+#include "corridor/ledger/merkle.hpp"
+#include "corridor/server/request_signature.hpp"
+#include "corridor/server/service.hpp"
+#include "service_internal.hpp"
+
+namespace corridor::server {
+namespace {
+
+[[noreturn]] void unauthorized(const std::string& why) { throw ApiError(ErrorKind::unauthorized, why); }
+
+std::string hash_token(std::string_view token) { return ledger::to_hex(ledger::sha256(token)); }
+
+std::int64_t now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+std::optional<std::string> Request::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < k.size() && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(k[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+    }
+    if (same) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<Caller> Service::authenticate(const Request& request) {
+  const auto signature = request.header(k_header_signature);
+  if (signature) {
+    auto need = [&](std::string_view name) {
+      auto value = request.header(name);
+      if (!value || value->empty()) unauthorized("a signed request needs the header " + std::string(name));
+      return *value;
+    };
+    const auto kid = need(k_header_key);
+    const auto time = need(k_header_time);
+    const auto nonce = need(k_header_nonce);
+    if (!well_formed_nonce(nonce)) {
+      unauthorized(std::string(k_header_nonce) + " must be 16 to 64 characters of A-Za-z0-9_-, got \"" + nonce + "\"");
+    }
+    std::string why;
+    const auto at = geo::parse_rfc3339(time, &why);
+    if (!at) unauthorized(std::string(k_header_time) + ": " + why + ", got \"" + time + "\"");
+    const auto skew = at->utc - now_s();
+    if (skew > options_.max_clock_skew_s || -skew > options_.max_clock_skew_s) {
+      unauthorized(std::string(k_header_time) + " \"" + time + "\" is " + std::to_string(skew < 0 ? -skew : skew) +
+                   " s from the service's clock (" + ledger::utc_timestamp() + "); at most " +
+                   std::to_string(options_.max_clock_skew_s) + " s are accepted");
+    }
+    const auto registry = registry_copy();
+    const auto* key = registry.find_key(kid);
+    if (key == nullptr) unauthorized("key " + kid + " is not registered with this service");
+    if (!signature_verifies(*key, request_message(request.method, request.target, time, nonce, request.body),
+                            *signature)) {
+      unauthorized(std::string(k_header_signature) + " does not verify for key " + kid +
+                   " over this method, target, time, nonce and body");
+    }
+    // Only a request that verifies spends its nonce, so a forger cannot
+    // burn a party's nonces.
+    if (!store().spend_nonce(kid, nonce, now_s(), now_s() - 2 * options_.max_clock_skew_s)) {
+      throw ApiError(ErrorKind::replayed, "nonce " + nonce + " of key " + kid + " was used before: a replayed request");
+    }
+    const auto* party = registry.find_party(key->party);
+    return Caller{key->party, party != nullptr ? party->role : "", kid, true};
+  }
+  const auto authorization = request.header("Authorization");
+  if (!authorization) return std::nullopt;
+  constexpr std::string_view bearer = "Bearer ";
+  if (authorization->rfind(bearer, 0) != 0) unauthorized("Authorization must be \"Bearer TOKEN\" (from POST /sessions)");
+  const auto session = store().session(hash_token(authorization->substr(bearer.size())));
+  if (!session) unauthorized("the session token is not known to this service");
+  if (session->expires <= now_s()) unauthorized("the session expired; sign POST /sessions again");
+  const auto registry = registry_copy();
+  const auto* key = registry.find_key(session->kid);
+  if (key == nullptr) unauthorized("the session's key " + session->kid + " is no longer registered");
+  const auto* party = registry.find_party(key->party);
+  return Caller{key->party, party != nullptr ? party->role : "", key->kid, false};
+}
+
+nlohmann::json Service::create_session(const Caller& caller) {
+  std::uint8_t bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  const auto token = agree::base64url(bytes, sizeof bytes);
+  const auto expires = now_s() + options_.session_hours * 3600;
+  store().save_session({hash_token(token), caller.party, caller.kid, expires});
+  return {{"token", token},
+          {"party", caller.party},
+          {"role", caller.role},
+          {"kid", caller.kid},
+          {"expires", geo::format_utc(expires)}};
+}
+
+nlohmann::json Service::parties() {
+  store();
+  return agree::registry_to_json(registry_copy());
+}
+
+nlohmann::json Service::register_party(const nlohmann::json& body) {
+  auto& s = store();
+  if (!body.is_object()) throw ApiError(ErrorKind::invalid_body, "the body must be a public key document (NAME.pub)");
+  agree::PublicKey key;
+  try {
+    key = agree::public_key_from_json(body, "body");
+  } catch (const InputError& e) {
+    throw ApiError(ErrorKind::invalid_body, e.what());
+  }
+  auto text = [&](const char* field) -> std::optional<std::string> {
+    if (!body.contains(field)) return std::nullopt;
+    if (!body[field].is_string()) throw ApiError(ErrorKind::invalid_body, std::string("body: ") + field + " must be a string");
+    return body[field].get<std::string>();
+  };
+  const auto name = text("name");
+  const auto role = text("role");
+  const std::lock_guard lock(registry_mutex_);
+  auto updated = registry_;
+  bool added = false;
+  try {
+    added = agree::register_key(updated, key, name.value_or(""), role);
+  } catch (const InputError& e) {
+    throw ApiError(ErrorKind::invalid_body, e.what());
+  }
+  s.save_registry(updated);
+  registry_ = std::move(updated);
+  return {{"party", key.party}, {"kid", key.kid}, {"registered", added}};
+}
+
+}  // namespace corridor::server

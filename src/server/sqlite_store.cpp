@@ -1,0 +1,232 @@
+// The Store in SQLite: tables service_* beside the ledger's own, on a
+// connection of their own, used under one mutex.
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "corridor/ledger/sqlite.hpp"
+#include "corridor/server/store.hpp"
+
+namespace corridor::server {
+namespace {
+
+constexpr const char* k_schema = R"(
+CREATE TABLE IF NOT EXISTS service_registry(id INTEGER PRIMARY KEY CHECK (id = 1), document TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_nonces(kid TEXT NOT NULL, nonce TEXT NOT NULL, seen_at INTEGER NOT NULL,
+                                          PRIMARY KEY (kid, nonce)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS service_nonces_seen ON service_nonces(seen_at);
+CREATE TABLE IF NOT EXISTS service_sessions(token_hash TEXT PRIMARY KEY, party TEXT NOT NULL, kid TEXT NOT NULL,
+                                            expires INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS service_scenarios(name TEXT PRIMARY KEY, title TEXT NOT NULL, uploaded_by TEXT NOT NULL,
+                                             uploaded_at TEXT NOT NULL, geojson TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS service_plans(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, scenario TEXT NOT NULL,
+                                         method TEXT NOT NULL, status TEXT NOT NULL, requested_by TEXT NOT NULL,
+                                         created_at TEXT NOT NULL, finished_at TEXT NOT NULL, error TEXT NOT NULL,
+                                         summary TEXT NOT NULL, plan_json TEXT NOT NULL, plan_geojson TEXT NOT NULL,
+                                         plan_csv TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_agreements(seq INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,
+                                              scenario TEXT NOT NULL, version INTEGER NOT NULL, plan TEXT NOT NULL,
+                                              signed_json TEXT NOT NULL, ledger_entry INTEGER,
+                                              created_at TEXT NOT NULL);
+)";
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::filesystem::path& path) : db_(path, !std::filesystem::exists(path)) {
+    db_.exec("PRAGMA journal_mode=WAL");
+    db_.exec("PRAGMA synchronous=FULL");
+    db_.exec(k_schema);
+  }
+
+  std::optional<agree::Registry> registry() override {
+    const std::lock_guard lock(mutex_);
+    const auto text = db_.scalar_text("SELECT document FROM service_registry WHERE id = 1");
+    if (!text) return std::nullopt;
+    return agree::registry_from_json(nlohmann::json::parse(*text), "the stored registry");
+  }
+
+  void save_registry(const agree::Registry& registry) override {
+    const std::lock_guard lock(mutex_);
+    db_.prepare("INSERT OR REPLACE INTO service_registry(id, document) VALUES (1, ?1)")
+        .bind_text(1, agree::registry_to_json(registry).dump())
+        .run();
+  }
+
+  bool spend_nonce(std::string_view kid, std::string_view nonce, std::int64_t now, std::int64_t forget_before) override {
+    const std::lock_guard lock(mutex_);
+    db_.prepare("DELETE FROM service_nonces WHERE seen_at < ?1").bind(1, forget_before).run();
+    db_.prepare("INSERT OR IGNORE INTO service_nonces(kid, nonce, seen_at) VALUES (?1, ?2, ?3)")
+        .bind_text(1, kid)
+        .bind_text(2, nonce)
+        .bind(3, now)
+        .run();
+    return sqlite3_changes(db_.handle()) == 1;
+  }
+
+  void save_session(const Session& s) override {
+    const std::lock_guard lock(mutex_);
+    db_.prepare("DELETE FROM service_sessions WHERE expires < ?1").bind(1, s.expires - 86400 * 7).run();
+    db_.prepare("INSERT OR REPLACE INTO service_sessions(token_hash, party, kid, expires) VALUES (?1, ?2, ?3, ?4)")
+        .bind_text(1, s.token_hash)
+        .bind_text(2, s.party)
+        .bind_text(3, s.kid)
+        .bind(4, s.expires)
+        .run();
+  }
+
+  std::optional<Session> session(std::string_view token_hash) override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare("SELECT party, kid, expires FROM service_sessions WHERE token_hash = ?1");
+    q.bind_text(1, token_hash);
+    if (!q.step()) return std::nullopt;
+    Session s{std::string(token_hash), q.text(0), q.text(1), q.integer(2)};
+    q.reset();
+    return s;
+  }
+
+  bool add_scenario(const ScenarioRecord& r) override {
+    const std::lock_guard lock(mutex_);
+    db_.prepare("INSERT OR IGNORE INTO service_scenarios(name, title, uploaded_by, uploaded_at, geojson) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_text(1, r.name)
+        .bind_text(2, r.title)
+        .bind_text(3, r.uploaded_by)
+        .bind_text(4, r.uploaded_at)
+        .bind_text(5, r.geojson)
+        .run();
+    return sqlite3_changes(db_.handle()) == 1;
+  }
+
+  std::optional<ScenarioRecord> scenario(std::string_view name) override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios WHERE name = ?1");
+    q.bind_text(1, name);
+    if (!q.step()) return std::nullopt;
+    ScenarioRecord r{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)};
+    q.reset();
+    return r;
+  }
+
+  std::vector<ScenarioRecord> scenarios() override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios ORDER BY name");
+    std::vector<ScenarioRecord> out;
+    while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)});
+    return out;
+  }
+
+  void save_plan(const PlanRecord& p) override {
+    const std::lock_guard lock(mutex_);
+    db_.prepare("INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
+                "summary, plan_json, plan_geojson, plan_csv) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, "
+                "error = excluded.error, summary = excluded.summary, plan_json = excluded.plan_json, "
+                "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv")
+        .bind_text(1, p.id)
+        .bind_text(2, p.scenario)
+        .bind_text(3, p.method)
+        .bind_text(4, p.status)
+        .bind_text(5, p.requested_by)
+        .bind_text(6, p.created_at)
+        .bind_text(7, p.finished_at)
+        .bind_text(8, p.error)
+        .bind_text(9, p.summary.dump())
+        .bind_text(10, p.plan_json)
+        .bind_text(11, p.plan_geojson)
+        .bind_text(12, p.plan_csv)
+        .run();
+  }
+
+  std::optional<PlanRecord> plan(std::string_view id) override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare(std::string(k_plan_columns) + ", plan_json, plan_geojson, plan_csv FROM service_plans WHERE id = ?1");
+    q.bind_text(1, id);
+    if (!q.step()) return std::nullopt;
+    auto p = plan_row(q);
+    p.plan_json = q.text(9);
+    p.plan_geojson = q.text(10);
+    p.plan_csv = q.text(11);
+    q.reset();
+    return p;
+  }
+
+  std::vector<PlanRecord> plans() override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare(std::string(k_plan_columns) + " FROM service_plans ORDER BY seq DESC");
+    std::vector<PlanRecord> out;
+    while (q.step()) out.push_back(plan_row(q));
+    return out;
+  }
+
+  void save_agreement(const AgreementRecord& a) override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare(
+        "INSERT INTO service_agreements(hash, scenario, version, plan, signed_json, ledger_entry, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hash) DO UPDATE SET signed_json = excluded.signed_json, "
+        "ledger_entry = excluded.ledger_entry");
+    q.bind_text(1, a.hash).bind_text(2, a.scenario).bind(3, a.version).bind_text(4, a.plan).bind_text(5, a.signed_json);
+    if (a.ledger_entry) q.bind(6, *a.ledger_entry);
+    q.bind_text(7, a.created_at).run();
+  }
+
+  std::optional<AgreementRecord> agreement(std::string_view hash) override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare(std::string(k_agreement_columns) + " WHERE hash = ?1");
+    q.bind_text(1, hash);
+    if (!q.step()) return std::nullopt;
+    auto a = agreement_row(q);
+    q.reset();
+    return a;
+  }
+
+  std::vector<AgreementRecord> agreements() override {
+    const std::lock_guard lock(mutex_);
+    auto q = db_.prepare(std::string(k_agreement_columns) + " ORDER BY seq");
+    std::vector<AgreementRecord> out;
+    while (q.step()) out.push_back(agreement_row(q));
+    return out;
+  }
+
+ private:
+  static constexpr const char* k_plan_columns =
+      "SELECT id, scenario, method, status, requested_by, created_at, finished_at, error, summary";
+  static constexpr const char* k_agreement_columns =
+      "SELECT hash, scenario, version, plan, signed_json, ledger_entry, created_at FROM service_agreements";
+
+  static PlanRecord plan_row(const ledger::sql::Statement& q) {
+    PlanRecord p;
+    p.id = q.text(0);
+    p.scenario = q.text(1);
+    p.method = q.text(2);
+    p.status = q.text(3);
+    p.requested_by = q.text(4);
+    p.created_at = q.text(5);
+    p.finished_at = q.text(6);
+    p.error = q.text(7);
+    p.summary = nlohmann::json::parse(q.text(8), nullptr, false);
+    if (p.summary.is_discarded()) p.summary = nullptr;
+    return p;
+  }
+
+  static AgreementRecord agreement_row(const ledger::sql::Statement& q) {
+    AgreementRecord a;
+    a.hash = q.text(0);
+    a.scenario = q.text(1);
+    a.version = q.integer(2);
+    a.plan = q.text(3);
+    a.signed_json = q.text(4);
+    if (!q.is_null(5)) a.ledger_entry = static_cast<std::uint64_t>(q.integer(5));
+    a.created_at = q.text(6);
+    return a;
+  }
+
+  std::mutex mutex_;
+  ledger::sql::Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db) { return std::make_unique<SqliteStore>(db); }
+
+}  // namespace corridor::server
+
