@@ -41,10 +41,12 @@ echo
 echo "== agreement and ledger: parties A and B sign the plan, the mediator logs it with two incident reports"
 rm -rf "$out/record" && mkdir -p "$out/record"
 rec="$out/record"
-for party in A B M; do
+for party in A B; do
   "$corridor" keygen --party "$party" -o "$rec/$party.key" > /dev/null 2>&1
   "$corridor" agree register --registry "$rec/parties.json" --pub "$rec/$party.pub" --name "Party $party" > /dev/null
 done
+"$corridor" keygen --party M -o "$rec/M.key" > /dev/null 2>&1
+"$corridor" agree register --registry "$rec/parties.json" --pub "$rec/M.pub" --name "Mediator" --role mediator > /dev/null
 "$corridor" agree propose "$out/plan.json" --scenario "$data/scenarios/andorra-exercise.geojson" \
   --map "$out/andorra.graph" -o "$rec/agreement.json"
 "$corridor" agree sign "$rec/agreement.json" --key "$rec/A.key"
@@ -70,3 +72,45 @@ echo "  map (GeoJSON)  $out/plan.geojson, $out/route-before.geojson, $out/route-
 echo "  timetable      $out/timetable.csv  (departures and arrivals in UTC and local time)"
 echo "  routes (JSON)  $out/route-before.json, $out/route-during.json"
 echo "  record         $rec/agreement.json (signed by A and B), $rec/ledger.db, $rec/head.note, $rec/parties.json"
+
+# The service on the same ledger: the mediator uploads the scenario and has
+# it planned, A and B sign the agreement over HTTP, and the map shows it all.
+port=${DEMO_PORT:-8080}
+url="http://127.0.0.1:$port"
+echo
+echo "== corridor serve: the API and the web map on $url"
+"$corridor" serve --map "$out/andorra.graph" --db "$rec/ledger.db" --listen "127.0.0.1:$port" 2> "$out/serve.log" &
+server=$!
+trap 'kill $server 2> /dev/null || true' EXIT
+for _ in $(seq 100); do
+  "$corridor" request -q GET "$url/health" > /dev/null 2>&1 && break
+  kill -0 $server 2> /dev/null || { cat "$out/serve.log" >&2; echo "demo: the service did not start (is port $port taken? set DEMO_PORT)" >&2; exit 1; }
+  sleep 0.1
+done
+ask() { "$corridor" request "$@"; }
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+ask --key "$rec/M.key" POST "$url/scenarios?name=andorra-exercise" --data "$data/scenarios/andorra-exercise.geojson" > /dev/null
+job=$(echo '{"scenario": "andorra-exercise"}' | ask --key "$rec/M.key" POST "$url/plans" --data - | field id)
+until [ "$(ask --key "$rec/M.key" GET "$url/plans/$job" | field status)" != queued ] &&
+      [ "$(ask --key "$rec/M.key" GET "$url/plans/$job" | field status)" != running ]; do sleep 0.2; done
+echo "planned $job: $(ask --key "$rec/M.key" GET "$url/plans/$job" | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['people_evacuated'], 'people out, egress', round(s['egress_s']/60), 'min')")"
+hash=$(echo "{\"plan\": \"$job\"}" | ask --key "$rec/M.key" POST "$url/agreements" --data - | field hash)
+for party in A B; do
+  ask --key "$rec/$party.key" GET "$url/agreements/$hash/document" > "$rec/agreement-$party.json"
+  "$corridor" agree sign "$rec/agreement-$party.json" --key "$rec/$party.key" > /dev/null
+  ask --key "$rec/$party.key" POST "$url/agreements/$hash/signatures" --data "$rec/agreement-$party.json" > /dev/null
+done
+ask --key "$rec/M.key" GET "$url/agreements/$hash/verify" | python3 -c "import json,sys; print(json.load(sys.stdin)['lines'][-1])"
+token=$(ask --key "$rec/M.key" POST "$url/sessions" | field token)
+if [ -n "${DEMO_NO_WAIT:-}" ]; then
+  echo "demo: the service answered every step; stopping it (DEMO_NO_WAIT)"
+  exit 0
+fi
+echo
+echo "Open the map (signed in as the mediator for 12 hours; map data © OpenStreetMap contributors):"
+echo
+echo "    $url/#session=$token"
+echo
+echo "Other tools: OSRM clients route against $url/route/v1/driving/1.5218,42.5063;1.5833,42.5346"
+echo "The service runs until Ctrl-C (log: $out/serve.log)."
+wait $server

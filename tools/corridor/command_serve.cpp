@@ -26,7 +26,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::size_t threads = 8;
   double max_snap_m = 1000;
-  std::size_t max_body_kb = 1024;
+  std::size_t max_body_kb = 4096;
   std::size_t max_plan_jobs = 4;
   double max_plan_seconds = 300;
 };
@@ -122,7 +122,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--listen", o->listen, "address to listen on as HOST:PORT (default 127.0.0.1:8080)");
   cmd->add_option("--threads", o->threads, "worker threads (default 8)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "farthest a coordinate may be from a road (default 1000)");
-  cmd->add_option("--max-body-kb", o->max_body_kb, "largest request body in KiB (default 1024)");
+  cmd->add_option("--max-body-kb", o->max_body_kb, "largest request body in KiB (default 4096)");
   cmd->add_option("--max-plan-jobs", o->max_plan_jobs, "planning jobs queued or running at once (default 4)");
   cmd->add_option("--max-plan-seconds", o->max_plan_seconds, "a planning job running longer is stopped (default 300)");
   cmd->callback([o] { run_serve(*o); });

@@ -14,7 +14,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";        // an IPv4 or IPv6 address
   int port = 8080;                       // 0: any free port
   std::size_t threads = 8;               // worker threads
-  std::size_t max_body_bytes = 1u << 20; // larger request bodies get 413
+  std::size_t max_body_bytes = 4u << 20; // larger request bodies get 413 (a signed agreement can be 1 MiB)
   int idle_timeout_s = 30;               // a connection idle this long is closed
 };
 

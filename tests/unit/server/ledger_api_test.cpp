@@ -18,7 +18,7 @@ class LedgerApi : public ::testing::Test {
       verifier_ = l.info().verifier;
     }
     service_ = std::make_unique<Service>(import_map(drawn_map()));
-    service_->attach_ledger(db);
+    service_->attach_database(db);
     server_ = std::make_unique<RunningServer>(*service_);
   }
   static void TearDownTestSuite() {

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -61,6 +63,7 @@ struct Reply {
   int status = 0;
   nlohmann::json body;
   std::string text;
+  std::string content_type;
 };
 
 // One keep-alive connection to 127.0.0.1:port.
@@ -71,10 +74,13 @@ class Client {
                                             static_cast<unsigned short>(port));
     socket_.connect(at);
   }
-  Reply request(const std::string& target, const std::string& method = "GET", const std::string& body = "") {
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  Reply request(const std::string& target, const std::string& method = "GET", const std::string& body = "",
+                const Headers& headers = {}) {
     namespace http = boost::beast::http;
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.keep_alive(true);
     req.body() = body;
     req.prepare_payload();
@@ -84,6 +90,7 @@ class Client {
     Reply r;
     r.status = static_cast<int>(res.result_int());
     r.text = res.body();
+    r.content_type = std::string(res[http::field::content_type]);
     r.body = nlohmann::json::parse(r.text, nullptr, false);
     return r;
   }
@@ -100,7 +107,8 @@ inline Reply get(int port, const std::string& target) { return Client(port).requ
 // The server on 127.0.0.1, any free port, until the object goes.
 class RunningServer {
  public:
-  explicit RunningServer(Service& service, std::size_t threads = 4) : server_(service, options(threads)) {
+  explicit RunningServer(Service& service, std::size_t threads = 4, std::size_t max_body_bytes = 64 * 1024)
+      : server_(service, options(threads, max_body_bytes)) {
     port_ = server_.bind();
     thread_ = std::thread([this] { server_.run(); });
     for (int attempt = 0; attempt < 200; ++attempt) {  // wait until it answers
@@ -122,12 +130,12 @@ class RunningServer {
   [[nodiscard]] int port() const noexcept { return port_; }
 
  private:
-  static ServerOptions options(std::size_t threads) {
+  static ServerOptions options(std::size_t threads, std::size_t max_body_bytes) {
     ServerOptions o;
     o.host = "127.0.0.1";
     o.port = 0;
     o.threads = threads;
-    o.max_body_bytes = 64 * 1024;
+    o.max_body_bytes = max_body_bytes;
     return o;
   }
   HttpServer server_;

@@ -1,0 +1,458 @@
+// The service's API through real HTTP on loopback, on the real Andorra
+// extract and the shipped Andorra exercise: who may call what (signatures,
+// replays, sessions, roles), scenario upload, planning jobs and their
+// limits, agreements signed party by party into the ledger, incidents,
+// violations, the road network and the page's files, and what survives a
+// restart.
+#include <fstream>
+#include <sstream>
+
+#include "corridor/agree/jws.hpp"
+#include "corridor/agree/keys.hpp"
+#include "corridor/monitor/incident.hpp"
+#include "corridor/server/request_signature.hpp"
+#include "corridor/server/store.hpp"
+#include "server_testing.hpp"
+
+namespace corridor::server::test {
+namespace {
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Client::Headers signed_headers(const RequestSignature& s) {
+  return {{std::string(k_header_key), s.kid},
+          {std::string(k_header_time), s.time},
+          {std::string(k_header_nonce), s.nonce},
+          {std::string(k_header_signature), s.signature}};
+}
+
+class Api : public ::testing::Test {
+ protected:
+  void SetUp() override { start(); }
+
+  void start(ServiceOptions options = {}) {
+    server_.reset();
+    service_.reset();
+    if (!std::filesystem::exists(db())) {
+      for (const auto* party : {"A", "B", "M"}) keys_.emplace(party, agree::generate_key(party));
+      agree::Registry registry;
+      agree::register_key(registry, keys_.at("A").public_key(), "Party A", std::nullopt);
+      agree::register_key(registry, keys_.at("B").public_key(), "Party B", std::nullopt);
+      agree::register_key(registry, keys_.at("M").public_key(), "Mediator", "mediator");
+      agree::write_registry(registry, dir_ / "parties.json");
+      ledger::Ledger::create(db(), {"corridor.test/api", {}, dir_ / "parties.json"});
+    }
+    service_ = std::make_unique<Service>(testing::imported_extract("andorra-2021-10.osm.pbf"), options);
+    service_->attach_database(db());
+    server_ = std::make_unique<RunningServer>(*service_, 4, 1u << 20);  // the service's default limit
+  }
+
+  [[nodiscard]] std::filesystem::path db() const { return dir_ / "corridor.db"; }
+  const agree::SecretKey& key(const std::string& party) { return keys_.at(party); }
+
+  // A request signed by `party` ("" for none).
+  Reply call(const std::string& party, const std::string& method, const std::string& target,
+             const std::string& body = "") {
+    Client::Headers headers;
+    if (!party.empty()) headers = signed_headers(sign_request(key(party), method, target, body));
+    return Client(server_->port()).request(target, method, body, headers);
+  }
+  Reply with_token(const std::string& token, const std::string& method, const std::string& target,
+                   const std::string& body = "") {
+    return Client(server_->port()).request(target, method, body, {{"Authorization", "Bearer " + token}});
+  }
+
+  std::string scenario_text() { return read_text(testing::shipped_scenario("andorra-exercise.geojson")); }
+
+  void upload(const std::string& name = "andorra") {
+    const auto r = call("M", "POST", "/scenarios?name=" + name, scenario_text());
+    ASSERT_EQ(r.status, 201) << r.text;
+  }
+
+  std::string plan(const std::string& scenario = "andorra") {
+    const auto r = call("M", "POST", "/plans", nlohmann::json{{"scenario", scenario}}.dump());
+    EXPECT_EQ(r.status, 202) << r.text;
+    service_->finish_plans();
+    return r.body.value("id", "");
+  }
+
+  // A planned, proposed agreement; returns its hash.
+  std::string propose() {
+    upload();
+    const auto id = plan();
+    const auto r = call("M", "POST", "/agreements", nlohmann::json{{"plan", id}}.dump());
+    EXPECT_EQ(r.status, 201) << r.text;
+    return r.body.value("hash", "");
+  }
+
+  // `party`'s JWS signature object over the stored agreement.
+  nlohmann::json signature_of(const std::string& party, const std::string& hash) {
+    auto document = call(party, "GET", "/agreements/" + hash + "/document").body;
+    agree::add_signature(document, key(party));  // appended: the stored copy has none of `party`'s
+    return document["signatures"].back();
+  }
+
+  testing::TempDir dir_;
+  std::map<std::string, agree::SecretKey> keys_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(Api, OpenEndpointsNeedNoParty) {
+  EXPECT_EQ(call("", "GET", "/health").status, 200);
+  EXPECT_EQ(call("", "GET", "/ledger/head").status, 200);
+  const auto network = call("", "GET", "/network.geojson");
+  ASSERT_EQ(network.status, 200);
+  EXPECT_EQ(network.content_type, "application/geo+json");
+  EXPECT_EQ(network.body["attribution"], "© OpenStreetMap contributors");
+  const auto all = network.body["features"].size();
+  EXPECT_GT(all, 10000u);
+  const auto& first = network.body["features"][0];
+  EXPECT_EQ(first["geometry"]["type"], "LineString");
+  EXPECT_TRUE(first["properties"]["oneway"].is_boolean());
+  EXPECT_GT(first["properties"]["speed_kmh"].get<double>(), 0);
+  // Andorra la Vella's centre only.
+  const auto box = call("", "GET", "/network.geojson?bbox=1.51,42.50,1.53,42.51");
+  ASSERT_EQ(box.status, 200);
+  EXPECT_GT(box.body["features"].size(), 10u);
+  EXPECT_LT(box.body["features"].size(), all / 4);
+  EXPECT_EQ(call("", "GET", "/network.geojson?bbox=1,2,3").body["code"], "InvalidValue");
+  EXPECT_EQ(call("", "GET", "/network.geojson?bbox=3,42,1,43").body["code"], "InvalidValue");
+}
+
+TEST_F(Api, ReadsNeedARegisteredParty) {
+  for (const auto* target : {"/scenarios", "/plans", "/agreements", "/incidents", "/violations", "/parties"}) {
+    const auto r = call("", "GET", target);
+    EXPECT_EQ(r.status, 401) << target;
+    EXPECT_EQ(r.body["code"], "Unauthorized") << target;
+    EXPECT_EQ(call("A", "GET", target).status, 200) << target;
+  }
+  const auto parties = call("B", "GET", "/parties");
+  ASSERT_EQ(parties.body["parties"].size(), 3u);
+  EXPECT_EQ(parties.body["parties"][2]["role"], "mediator");
+}
+
+TEST_F(Api, SignaturesAreCheckedAndNeverReplayed) {
+  const std::string body = nlohmann::json{{"scenario", "andorra"}}.dump();
+  auto s = sign_request(key("M"), "POST", "/plans", body);
+  auto send = [&](const RequestSignature& sig, const std::string& target, const std::string& b) {
+    return Client(server_->port()).request(target, "POST", b, signed_headers(sig));
+  };
+  // The same signature on another body or another path does not verify.
+  auto r = send(s, "/plans", nlohmann::json{{"scenario", "elsewhere"}}.dump());
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body["message"].get<std::string>().find("does not verify"), std::string::npos) << r.text;
+  EXPECT_EQ(send(s, "/agreements", body).status, 401);
+  // A forged signature: one character changed.
+  auto forged = s;
+  forged.signature[10] = forged.signature[10] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(send(forged, "/plans", body).status, 401);
+  // An unregistered key.
+  const auto stranger = agree::generate_key("X");
+  r = send(sign_request(stranger, "POST", "/plans", body), "/plans", body);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body["message"].get<std::string>().find("not registered"), std::string::npos);
+  // Stale or malformed time, malformed nonce, a missing header.
+  r = send(sign_request(key("M"), "POST", "/plans", body, "2020-01-01T00:00:00Z"), "/plans", body);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body["message"].get<std::string>().find("from the service's clock"), std::string::npos) << r.text;
+  r = send(sign_request(key("M"), "POST", "/plans", body, "yesterday"), "/plans", body);
+  EXPECT_EQ(r.status, 401);
+  auto short_nonce = s;
+  short_nonce.nonce = "abc";
+  EXPECT_EQ(send(short_nonce, "/plans", body).status, 401);
+  auto headers = signed_headers(s);
+  headers.erase(headers.begin() + 2);  // no nonce
+  r = Client(server_->port()).request("/plans", "POST", body, headers);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body["message"].get<std::string>().find("X-Corridor-Nonce"), std::string::npos);
+
+  // The genuine request passes the signature check (the scenario is not
+  // there: 400), once; sent again it is a replay, whatever it asks.
+  upload();
+  r = send(s, "/plans", body);
+  EXPECT_EQ(r.status, 202) << r.text;
+  r = send(s, "/plans", body);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.body["code"], "Replayed");
+  service_->finish_plans();
+}
+
+TEST_F(Api, RolesAndSessions) {
+  upload();
+  const auto r = call("A", "POST", "/plans", nlohmann::json{{"scenario", "andorra"}}.dump());
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.body["code"], "Forbidden");
+  EXPECT_EQ(call("B", "POST", "/scenarios?name=mine", scenario_text()).status, 403);
+
+  EXPECT_EQ(with_token("nonsense", "GET", "/plans").status, 401);
+  const auto session = call("A", "POST", "/sessions");
+  ASSERT_EQ(session.status, 201) << session.text;
+  EXPECT_EQ(session.body["party"], "A");
+  const auto token = session.body["token"].get<std::string>();
+  EXPECT_EQ(with_token(token, "GET", "/scenarios").status, 200);
+  const auto write = with_token(token, "POST", "/incidents", "{}");
+  EXPECT_EQ(write.status, 401);  // a session only reads
+  EXPECT_NE(write.body["message"].get<std::string>().find("signed"), std::string::npos);
+  EXPECT_EQ(with_token(token, "POST", "/sessions").status, 401);
+}
+
+TEST_F(Api, TheMediatorRegistersParties) {
+  const auto c = agree::generate_key("C");
+  nlohmann::json pub = {{"party", "C"}, {"kid", c.kid}, {"alg", "EdDSA"}, {"crv", "Ed25519"},
+                        {"public_key", agree::base64url(c.public_key().bytes.data(), 32)}};
+  EXPECT_EQ(call("A", "POST", "/parties", pub.dump()).status, 403);
+  auto r = call("M", "POST", "/parties", pub.dump());
+  EXPECT_EQ(r.status, 400);  // a new party needs a name
+  EXPECT_EQ(r.body["code"], "InvalidBody");
+  pub["name"] = "Monitor C";
+  r = call("M", "POST", "/parties", pub.dump());
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_EQ(r.body["registered"], true);
+  keys_.emplace("C", c);
+  EXPECT_EQ(call("C", "GET", "/parties").body["parties"].size(), 4u);
+  auto bad = pub;
+  bad["kid"] = "0000000000000000";
+  EXPECT_EQ(call("M", "POST", "/parties", bad.dump()).status, 400);
+  EXPECT_EQ(call("M", "POST", "/parties", "not json").body["code"], "InvalidBody");
+}
+
+TEST_F(Api, ScenarioUpload) {
+  upload();
+  auto r = call("M", "POST", "/scenarios?name=andorra", scenario_text());
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(call("M", "POST", "/scenarios?name=a/b", scenario_text()).body["code"], "InvalidValue");
+  EXPECT_EQ(call("M", "POST", "/scenarios?name=a%20b", scenario_text()).body["code"], "InvalidValue");
+  EXPECT_EQ(call("M", "POST", "/scenarios", scenario_text()).body["code"], "InvalidValue");
+
+  auto broken = nlohmann::json::parse(scenario_text());
+  broken["features"][0]["properties"]["people"] = -5;
+  broken["features"][3]["geometry"]["coordinates"] = {500, 42.5};
+  r = call("M", "POST", "/scenarios?name=broken", broken.dump());
+  ASSERT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["code"], "InvalidScenario");
+  ASSERT_GE(r.body["errors"].size(), 2u) << r.text;
+  std::string paths;
+  for (const auto& e : r.body["errors"]) paths += e["path"].get<std::string>() + " ";
+  EXPECT_NE(paths.find("features[0]"), std::string::npos) << paths;
+  EXPECT_NE(paths.find("features[3]"), std::string::npos) << paths;
+  EXPECT_EQ(call("M", "POST", "/scenarios?name=text", "not a scenario").body["code"], "InvalidScenario");
+
+  const auto list = call("A", "GET", "/scenarios");
+  ASSERT_EQ(list.body["scenarios"].size(), 1u);
+  EXPECT_EQ(list.body["scenarios"][0]["people"], 23000);
+  EXPECT_EQ(list.body["scenarios"][0]["uploaded_by"], "M");
+  const auto one = call("B", "GET", "/scenarios/andorra");
+  EXPECT_EQ(one.content_type, "application/geo+json");
+  EXPECT_EQ(one.text, scenario_text());
+  EXPECT_EQ(call("B", "GET", "/scenarios/nothing").status, 404);
+  // The route endpoint avoids an uploaded scenario's closures too.
+  EXPECT_EQ(call("", "GET", "/route/v1/driving/1.5218,42.5063;1.5833,42.5346?scenario=andorra").status, 200);
+}
+
+TEST_F(Api, PlanningJobs) {
+  upload();
+  EXPECT_EQ(call("M", "POST", "/plans", R"({"scenario": "nowhere"})").body["code"], "InvalidBody");
+  EXPECT_EQ(call("M", "POST", "/plans", R"({"scenario": "andorra", "method": "best"})").body["code"], "InvalidBody");
+  EXPECT_EQ(call("M", "POST", "/plans", R"({"scenario": "andorra", "speed": 1})").body["code"], "InvalidBody");
+  EXPECT_EQ(call("M", "POST", "/plans", "{").body["code"], "InvalidBody");
+
+  const auto started = call("M", "POST", "/plans", R"({"scenario": "andorra"})");
+  ASSERT_EQ(started.status, 202) << started.text;
+  const auto id = started.body["id"].get<std::string>();
+  EXPECT_EQ(started.body["status"], "queued");
+  service_->finish_plans();
+  const auto job = call("A", "GET", "/plans/" + id);
+  ASSERT_EQ(job.status, 200);
+  EXPECT_EQ(job.body["status"], "done") << job.text;
+  EXPECT_EQ(job.body["summary"]["people_evacuated"], 23000);
+  EXPECT_EQ(job.body["progress"]["done"], job.body["progress"]["total"]);
+
+  const auto json = call("A", "GET", "/plans/" + id + "/plan.json");
+  EXPECT_EQ(json.content_type, "application/json");
+  EXPECT_GT(json.body["movements"].size(), 0u);
+  const auto geojson = call("A", "GET", "/plans/" + id + "/plan.geojson");
+  EXPECT_EQ(geojson.content_type, "application/geo+json");
+  EXPECT_EQ(geojson.body["features"].size(), json.body["movements"].size());
+  const auto csv = call("A", "GET", "/plans/" + id + "/plan.csv");
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.text.rfind("movement,origin,destination", 0), 0u);
+  EXPECT_EQ(call("A", "GET", "/plans/plan-000000000000").status, 404);
+  EXPECT_EQ(call("A", "GET", "/plans").body["plans"][0]["id"], id);
+}
+
+TEST_F(Api, PlanningWorkIsLimited) {
+  ServiceOptions options;
+  options.max_plan_jobs = 1;
+  start(options);
+  upload();
+  const std::string body = R"({"scenario": "andorra"})";
+  const auto first = call("M", "POST", "/plans", body);
+  ASSERT_EQ(first.status, 202);
+  // The first is still being planned (it takes a good part of a second).
+  const auto early = call("A", "GET", "/plans/" + first.body["id"].get<std::string>() + "/plan.json");
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(early.body["code"], "NotReady");
+  const auto second = call("M", "POST", "/plans", body);
+  EXPECT_EQ(second.status, 503);
+  EXPECT_EQ(second.body["code"], "Busy");
+  service_->finish_plans();
+
+  options.max_plan_seconds = 1e-6;
+  start(options);
+  const auto id = plan();
+  const auto job = call("A", "GET", "/plans/" + id);
+  EXPECT_EQ(job.body["status"], "failed");
+  EXPECT_NE(job.body["error"].get<std::string>().find("planning limit"), std::string::npos) << job.text;
+  EXPECT_EQ(call("A", "GET", "/plans/" + id + "/plan.json").status, 409);
+}
+
+TEST_F(Api, AgreementsAreSignedPartyByPartyIntoTheLedger) {
+  const auto hash = propose();
+  auto record = call("A", "GET", "/agreements/" + hash);
+  ASSERT_EQ(record.status, 200) << record.text;
+  EXPECT_EQ(record.body["record"]["in_force"], false);
+  EXPECT_EQ(record.body["record"]["missing"], nlohmann::json::array({"A", "B"}));
+
+  // A forged signature, and the mediator (not a signatory), are refused.
+  auto forged = signature_of("A", hash);
+  auto text = forged["signature"].get<std::string>();
+  text[5] = text[5] == 'x' ? 'y' : 'x';
+  forged["signature"] = text;
+  EXPECT_EQ(call("A", "POST", "/agreements/" + hash + "/signatures", forged.dump()).body["code"], "InvalidBody");
+  const auto by_m = call("M", "POST", "/agreements/" + hash + "/signatures", signature_of("M", hash).dump());
+  EXPECT_EQ(by_m.status, 400);
+  EXPECT_NE(by_m.body["message"].get<std::string>().find("not a signatory"), std::string::npos) << by_m.text;
+
+  // A signs with a signature object, B with the whole signed document.
+  auto r = call("A", "POST", "/agreements/" + hash + "/signatures", signature_of("A", hash).dump());
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["signed_by"], nlohmann::json::array({"A"}));
+  EXPECT_TRUE(r.body["ledger_entry"].is_null());
+  auto document = call("B", "GET", "/agreements/" + hash + "/document").body;
+  agree::add_signature(document, key("B"));
+  r = call("B", "POST", "/agreements/" + hash + "/signatures", document.dump());
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["in_force"], true);
+  EXPECT_EQ(r.body["ledger_entry"], 0);
+  EXPECT_EQ(call("", "GET", "/ledger/head").body["size"], 1);
+  EXPECT_EQ(call("B", "POST", "/agreements/" + hash + "/signatures", document.dump()).body["code"], "InvalidBody");
+
+  const auto verdict = call("A", "GET", "/agreements/" + hash + "/verify");
+  ASSERT_EQ(verdict.status, 200);
+  EXPECT_EQ(verdict.body["lines"].back().get<std::string>().rfind("IN FORCE", 0), 0u) << verdict.text;
+
+  // A second version from a new plan replaces the first; the diff says so.
+  const auto id = plan();
+  const auto second = call("M", "POST", "/agreements", nlohmann::json{{"plan", id}}.dump());
+  ASSERT_EQ(second.status, 201) << second.text;
+  EXPECT_EQ(second.body["version"], 2);
+  EXPECT_EQ(second.body["replaces"], hash);
+  const auto h2 = second.body["hash"].get<std::string>();
+  const auto diff = call("A", "GET", "/agreements/" + hash + "/diff/" + h2);
+  ASSERT_EQ(diff.status, 200) << diff.text;
+  EXPECT_FALSE(diff.body["lines"].empty());
+  EXPECT_EQ(call("A", "GET", "/agreements").body["agreements"].size(), 2u);
+  EXPECT_EQ(call("A", "GET", "/agreements/sha256:00").status, 404);
+}
+
+TEST_F(Api, IncidentsAndViolations) {
+  const auto hash = propose();
+  call("A", "POST", "/agreements/" + hash + "/signatures", signature_of("A", hash).dump());
+  call("B", "POST", "/agreements/" + hash + "/signatures", signature_of("B", hash).dump());
+
+  monitor::Incident incident;
+  incident.id = "B-1";
+  incident.reported_by = "B";
+  incident.time = 1646472000;  // 2022-03-05T09:20:00Z, inside the ceasefire window
+  incident.where = {1.5070, 42.4958};
+  incident.event_type = "Explosions/Remote violence";
+  incident.description = "shells land beside the convoy road at Santa Coloma";
+  auto report = agree::make_signed(monitor::incident_document(incident));
+  auto by_a = report;
+  agree::add_signature(by_a, key("A"));
+  auto r = call("A", "POST", "/incidents", by_a.dump());
+  EXPECT_EQ(r.status, 400);  // says it is B's report, signed by A only
+  EXPECT_NE(r.body["message"].get<std::string>().find("no valid signature"), std::string::npos) << r.text;
+  EXPECT_EQ(call("B", "POST", "/incidents", report.dump()).body["code"], "InvalidBody");  // unsigned
+
+  agree::add_signature(report, key("B"));
+  r = call("B", "POST", "/incidents", report.dump());
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_EQ(r.body["index"], 1);
+
+  auto bad = monitor::incident_document(incident);
+  bad["fatalities"] = -1;
+  auto bad_signed = agree::make_signed(bad);
+  agree::add_signature(bad_signed, key("B"));
+  r = call("B", "POST", "/incidents", bad_signed.dump());
+  EXPECT_EQ(r.status, 400);
+  ASSERT_EQ(r.body["errors"].size(), 1u) << r.text;
+  EXPECT_EQ(r.body["errors"][0]["path"], "fatalities");
+
+  const auto list = call("A", "GET", "/incidents");
+  ASSERT_EQ(list.body["incidents"].size(), 1u);
+  EXPECT_EQ(list.body["incidents"][0]["reported_by"], "B");
+  EXPECT_EQ(list.body["incidents"][0]["entry"], 1);
+  const auto violations = call("A", "GET", "/violations");
+  ASSERT_EQ(violations.status, 200) << violations.text;
+  EXPECT_EQ(violations.body["agreements_in_force"], 1);
+  EXPECT_EQ(violations.body["possible_violations"].size(), 1u) << violations.text;
+}
+
+TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
+  const auto hash = propose();
+  {
+    auto store = open_sqlite_store(db());
+    PlanRecord orphan;
+    orphan.id = "plan-orphan";
+    orphan.scenario = "andorra";
+    orphan.method = "ccrp";
+    orphan.status = "running";
+    orphan.summary = nullptr;
+    store->save_plan(orphan);
+    EXPECT_TRUE(store->spend_nonce("k", "n", 100, 0));
+    EXPECT_FALSE(store->spend_nonce("k", "n", 101, 0));
+    EXPECT_TRUE(store->spend_nonce("k", "n", 2000, 1000));  // forgotten after its time
+  }
+  start();
+  EXPECT_EQ(call("A", "GET", "/scenarios").body["scenarios"].size(), 1u);
+  EXPECT_EQ(call("A", "GET", "/agreements/" + hash).status, 200);
+  const auto orphan = call("A", "GET", "/plans/plan-orphan");
+  EXPECT_EQ(orphan.body["status"], "failed");
+  EXPECT_NE(orphan.body["error"].get<std::string>().find("stopped"), std::string::npos);
+  EXPECT_EQ(call("A", "GET", "/plans").body["plans"].size(), 2u);
+}
+
+TEST_F(Api, ErrorsAndThePage) {
+  EXPECT_EQ(call("A", "DELETE", "/plans").status, 405);
+  EXPECT_EQ(call("A", "GET", "/plans?x=1").body["code"], "InvalidUrl");
+  EXPECT_EQ(call("A", "GET", "/nothing/here").status, 404);
+  const auto page = call("", "GET", "/");  // no web folder: says how to build it
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.text.find("OpenStreetMap contributors"), std::string::npos);
+
+  const auto web = dir_ / "web";
+  std::filesystem::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><title>map</title>";
+  std::ofstream(web / "assets" / "app.js") << "console.log(1);";
+  std::ofstream(dir_ / "secret.txt") << "not for the web";
+  ServiceOptions options;
+  options.web_dir = web;
+  start(options);
+  EXPECT_EQ(call("", "GET", "/").text, "<!doctype html><title>map</title>");
+  const auto js = call("", "GET", "/assets/app.js");
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(call("", "GET", "/../secret.txt").status, 404);
+  EXPECT_EQ(call("", "GET", "/assets/%2e%2e/%2e%2e/secret.txt").status, 404);
+}
+
+}  // namespace
+}  // namespace corridor::server::test
