@@ -98,6 +98,13 @@ const Endpoint k_endpoints[] = {
      [](const Call& c) { return Answer{200, c.service.network_geojson(c.params), "application/geo+json"}; }},
     {"POST", "/sessions", Access::signed_, {},
      [](const Call& c) { return json_answer(c.service.create_session(*c.caller), 201); }},
+    {"GET", "/sessions/current", Access::party, {},
+     [](const Call& c) {
+       return json_answer({{"party", c.caller->party},
+                           {"role", c.caller->role},
+                           {"kid", c.caller->kid},
+                           {"via", c.caller->signed_request ? "signature" : "session"}});
+     }},
     {"GET", "/parties", Access::party, {}, [](const Call& c) { return json_answer(c.service.parties()); }},
     {"POST", "/parties", Access::mediator, {},
      [](const Call& c) { return json_answer(c.service.register_party(c.json_body()), 201); }},

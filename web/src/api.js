@@ -32,6 +32,10 @@ export const session = {
     sessionStorage.setItem(TOKEN_KEY, info.token);
     sessionStorage.setItem(WHO_KEY, JSON.stringify({ party: info.party, role: info.role, expires: info.expires }));
   },
+  /** Who the current token speaks for, as GET /sessions/current says. */
+  setWho(who) {
+    sessionStorage.setItem(WHO_KEY, JSON.stringify({ party: who.party, role: who.role }));
+  },
   clear() {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(WHO_KEY);

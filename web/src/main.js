@@ -592,6 +592,10 @@ async function loadProtected() {
   const [scenarios, plans] = await guarded('the scenarios and plans', () =>
     Promise.all([api('scenarios'), api('plans')]));
   state.scenarios = scenarios.scenarios ?? [];
+  if (!session.who) {  // a token from a #session= link: ask whom it speaks for
+    session.setWho(await api('sessions/current'));
+    showWho();
+  }
   state.plans = [...(plans.plans ?? [])].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
   const newest = state.plans.find((p) => p.status === 'done');
   state.planId = newest?.id ?? null;

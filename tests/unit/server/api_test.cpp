@@ -196,6 +196,10 @@ TEST_F(Api, RolesAndSessions) {
   EXPECT_EQ(session.body["party"], "A");
   const auto token = session.body["token"].get<std::string>();
   EXPECT_EQ(with_token(token, "GET", "/scenarios").status, 200);
+  const auto me = with_token(token, "GET", "/sessions/current");
+  EXPECT_EQ(me.body["party"], "A");
+  EXPECT_EQ(me.body["via"], "session");
+  EXPECT_EQ(call("M", "GET", "/sessions/current").body["role"], "mediator");
   const auto write = with_token(token, "POST", "/incidents", "{}");
   EXPECT_EQ(write.status, 401);  // a session only reads
   EXPECT_NE(write.body["message"].get<std::string>().find("signed"), std::string::npos);
