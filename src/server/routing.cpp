@@ -273,6 +273,19 @@ Answer dispatch(Service& service, const Request& request, const std::string& pat
 
 }  // namespace
 
+std::vector<EndpointInfo> api_endpoints() {
+  std::vector<EndpointInfo> list;
+  for (const auto& e : k_endpoints) {
+    const char* access = e.access == Access::open       ? "open"
+                         : e.access == Access::party    ? "party"
+                         : e.access == Access::signed_ ? "signed"
+                                                        : "mediator";
+    list.push_back({std::string(e.method), std::string(e.pattern), access});
+  }
+  list.push_back({"GET", "/route/v1/*/*", "open"});
+  return list;
+}
+
 Answer Service::handle(const Request& request) {
   auto fail = [](ErrorKind kind, const std::string& message, const nlohmann::json& details = nullptr) {
     return Answer{error_info(kind).status, error_body(kind, message, details).dump(), "application/json"};

@@ -160,4 +160,14 @@ class Service {
   std::unique_ptr<PlanJobs> jobs_;
 };
 
+// The API's URL table, for documentation checks: method, path pattern
+// ('*' stands for one path segment) and who may call it ("open", "party",
+// "signed", "mediator").
+struct EndpointInfo {
+  std::string method;
+  std::string pattern;
+  std::string access;
+};
+std::vector<EndpointInfo> api_endpoints();
+
 }  // namespace corridor::server
