@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,10 +105,11 @@ std::string slurp(const std::filesystem::path& p) {
 }
 }  // namespace
 
-CommandResult run_corridor(const std::vector<std::string>& args) {
-  TempDir dir;
-  const auto out_path = dir / "stdout";
-  const auto err_path = dir / "stderr";
+namespace {
+
+// Starts corridor with stdout and stderr going to the two files.
+pid_t spawn_corridor(const std::vector<std::string>& args, const std::filesystem::path& out_path,
+                     const std::filesystem::path& err_path) {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -126,13 +128,60 @@ CommandResult run_corridor(const std::vector<std::string>& args) {
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
+  return pid;
+}
+
+int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+}  // namespace
+
+CommandResult run_corridor(const std::vector<std::string>& args) {
+  TempDir dir;
+  const auto out_path = dir / "stdout";
+  const auto err_path = dir / "stderr";
+  const pid_t pid = spawn_corridor(args, out_path, err_path);
   int status = 0;
   waitpid(pid, &status, 0);
   CommandResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code = exit_code_of(status);
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;
+}
+
+}  // namespace corridor::testing
+
+namespace corridor::testing {
+
+BackgroundCorridor::BackgroundCorridor(const std::vector<std::string>& args)
+    : pid_(spawn_corridor(args, dir_ / "stdout", dir_ / "stderr")) {}
+
+BackgroundCorridor::~BackgroundCorridor() {
+  if (exit_code_ < 0) stop(SIGKILL);
+}
+
+std::string BackgroundCorridor::err() const { return slurp(dir_ / "stderr"); }
+
+bool BackgroundCorridor::wait_for(const std::string& text, double seconds) {
+  for (int i = 0; i < static_cast<int>(seconds * 20); ++i) {
+    if (err().find(text) != std::string::npos) return true;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_code_ = exit_code_of(status);
+      return err().find(text) != std::string::npos;
+    }
+    usleep(50'000);
+  }
+  return false;
+}
+
+int BackgroundCorridor::stop(int signal) {
+  if (exit_code_ >= 0) return exit_code_;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  exit_code_ = exit_code_of(status);
+  return exit_code_;
 }
 
 }  // namespace corridor::testing

@@ -61,4 +61,26 @@ struct CommandResult {
 // Runs corridor with the arguments (no shell involved) and collects output.
 CommandResult run_corridor(const std::vector<std::string>& args);
 
+// corridor running in the background (a server), its stderr in a file;
+// stop() sends a signal and collects the exit code. Killed when it goes.
+class BackgroundCorridor {
+ public:
+  explicit BackgroundCorridor(const std::vector<std::string>& args);
+  ~BackgroundCorridor();
+  BackgroundCorridor(const BackgroundCorridor&) = delete;
+  BackgroundCorridor& operator=(const BackgroundCorridor&) = delete;
+  // What it wrote to stderr so far.
+  [[nodiscard]] std::string err() const;
+  // Waits up to `seconds` for stderr to contain `text`; false when the
+  // process ended or the time ran out first.
+  bool wait_for(const std::string& text, double seconds = 30);
+  // Sends `signal` and waits; the exit code as run_corridor reports it.
+  int stop(int signal);
+
+ private:
+  TempDir dir_;
+  int pid_ = -1;
+  int exit_code_ = -1;
+};
+
 }  // namespace corridor::testing

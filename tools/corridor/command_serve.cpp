@@ -41,6 +41,15 @@ std::filesystem::path default_web_dir() {
 }
 
 void run_serve(const ServeOptions& o) {
+  // SIGINT and SIGTERM stop the server from a thread of their own. Blocked
+  // before any other thread starts (the Service's planning thread among
+  // them), which all inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
   server::ServerOptions http;
   server::parse_listen(o.listen, http);
   if (o.threads == 0 || o.threads > 1024) throw InputError("--threads", "must be 1..1024");
@@ -70,14 +79,6 @@ void run_serve(const ServeOptions& o) {
     service.add_scenario(path.stem().string(), scenario::parse_scenario(text.str(), file), text.str());
   }
   if (!o.db.empty()) service.attach_database(o.db, o.registry);
-
-  // SIGINT and SIGTERM stop the server from a thread of their own; every
-  // thread started from here on inherits the blocked mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   server::HttpServer http_server(service, http);
   const int port = http_server.bind();

@@ -1,0 +1,129 @@
+// `corridor serve` and `corridor request` through the real binaries: a
+// signed write, a refused one, a clean stop on SIGTERM, and the start-up
+// errors for a wrong database, page folder or option.
+#include <csignal>
+#include <fstream>
+#include <regex>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "corridor/agree/keys.hpp"
+#include "corridor/ledger/ledger.hpp"
+#include "test_support.hpp"
+
+namespace corridor::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CliServe : public ::testing::Test {
+ protected:
+  CliServe() {
+    const auto imported = run_corridor({"import", osm_extract("monaco-2016-03.osm.pbf").string(), "-o", graph()});
+    EXPECT_EQ(imported.exit_code, 0) << imported.err;
+    for (const auto* party : {"A", "M"}) {
+      const auto key = agree::generate_key(party);
+      agree::write_key_pair(key, dir_ / (std::string(party) + ".key"));
+    }
+    agree::Registry registry;
+    agree::register_key(registry, agree::read_public_key(dir_ / "A.pub"), "Party A", std::nullopt);
+    agree::register_key(registry, agree::read_public_key(dir_ / "M.pub"), "Mediator", "mediator");
+    agree::write_registry(registry, dir_ / "parties.json");
+    ledger::Ledger::create(dir_ / "corridor.db", {"corridor.test/serve", {}, {}});
+  }
+
+  [[nodiscard]] std::string graph() const { return (dir_ / "monaco.graph").string(); }
+  [[nodiscard]] std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Starts the service on a free port; returns its base URL.
+  std::string serve(std::unique_ptr<BackgroundCorridor>& server) {
+    server = std::make_unique<BackgroundCorridor>(std::vector<std::string>{
+        "serve", "--map", graph(), "--db", path("corridor.db"), "--registry", path("parties.json"), "--listen",
+        "127.0.0.1:0", "--threads", "2"});
+    EXPECT_TRUE(server->wait_for("corridor serve: http://")) << server->err();
+    std::smatch m;
+    const auto err = server->err();
+    if (!std::regex_search(err, m, std::regex("http://127\\.0\\.0\\.1:([0-9]+)/"))) return {};
+    return "http://127.0.0.1:" + m[1].str();
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(CliServe, SignedRequestsFromTheCommandLine) {
+  std::unique_ptr<BackgroundCorridor> server;
+  const auto url = serve(server);
+  ASSERT_FALSE(url.empty());
+
+  auto r = run_corridor({"request", "GET", url + "/health"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["status"], "ok");
+
+  std::ofstream(dir_ / "scenario.geojson") << R"({"type": "FeatureCollection", "features": []})";
+  r = run_corridor({"request", "--key", path("M.key"), "POST", url + "/scenarios?name=empty", "--data",
+                    path("scenario.geojson")});
+  EXPECT_EQ(r.exit_code, 1);  // signed and allowed, but not a valid scenario
+  EXPECT_NE(r.err.find("HTTP 400: InvalidScenario"), std::string::npos) << r.err;
+  EXPECT_NE(nlohmann::json::parse(r.out)["errors"].size(), 0u);
+
+  r = run_corridor({"request", "--key", path("A.key"), "POST", url + "/scenarios?name=empty", "--data",
+                    path("scenario.geojson")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("HTTP 403: Forbidden"), std::string::npos) << r.err;
+
+  r = run_corridor({"request", "--key", path("A.key"), "POST", url + "/sessions"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto token = nlohmann::json::parse(r.out)["token"].get<std::string>();
+  r = run_corridor({"request", "--token", token, "GET", url + "/sessions/current"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["party"], "A");
+  r = run_corridor({"request", "-q", "GET", url + "/plans"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "");
+
+  EXPECT_EQ(server->stop(SIGTERM), 0);
+  EXPECT_NE(server->err().find("corridor serve: stopped"), std::string::npos) << server->err();
+}
+
+TEST_F(CliServe, RequestErrorsNameTheProblem) {
+  auto r = run_corridor({"request", "GET", "https://example.org/health"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("http://"), std::string::npos) << r.err;
+  r = run_corridor({"request", "GET", "http://127.0.0.1:1/health"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot connect"), std::string::npos) << r.err;
+  r = run_corridor({"request", "--key", path("missing.key"), "GET", "http://127.0.0.1:1/health"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.key"), std::string::npos) << r.err;
+}
+
+TEST_F(CliServe, StartUpErrorsAreClear) {
+  auto start = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"serve", "--map", graph(), "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_corridor(args);
+  };
+  auto r = start({"--web", path("no-such-folder")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--web"), std::string::npos) << r.err;
+  r = start({"--registry", path("parties.json")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--registry"), std::string::npos) << r.err;
+  std::ofstream(dir_ / "text.db") << "not a database at all";
+  r = start({"--db", path("text.db")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not a ledger"), std::string::npos) << r.err;
+  // A ledger cut short: refused, never served.
+  fs::copy_file(dir_ / "corridor.db", dir_ / "cut.db");
+  fs::resize_file(dir_ / "cut.db", fs::file_size(dir_ / "cut.db") / 3);
+  r = start({"--db", path("cut.db")});
+  EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << r.exit_code << r.err;
+  EXPECT_NE(r.err.find("cut.db"), std::string::npos) << r.err;
+  r = start({"--max-plan-jobs", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--max-plan-jobs"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace corridor::testing
