@@ -9,7 +9,7 @@
 # graph's extent (bench/peers/pairs.py, seed 42), each checked once against
 # the running service and kept if it answers 200, every second one also with
 # ?scenario=NAME. Then wrk with 2 threads (1 for 1 connection) for
-# DURATION (default 10s) at 1, 4, 16 and 64 connections against a service
+# DURATION (seconds, default 10s) at 1, 4, 16 and 64 connections against a service
 # with the default 8 worker threads, and once more at 64 connections with
 # --threads 64. "never answered" counts, half-way through the run, the
 # service's connections that have not sent a byte yet (ss -ti: no
@@ -35,11 +35,12 @@ stop_server() {
 trap 'stop_server; rm -rf "$tmp"' EXIT
 
 start_server() {  # graph scenario threads -> sets $server and $port
+  rm -f "$tmp/serve.err"  # not the last service's port, read before the new one starts
   "$build/corridor" serve --map "$1" --scenario "$2" --listen 127.0.0.1:0 --threads "$3" 2> "$tmp/serve.err" &
   server=$!
   port=""
   for _ in $(seq 100); do
-    port=$(sed -n 's|^corridor serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
+    port=$(sed -n 's|^corridor serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err" 2>/dev/null || true)
     [ -n "$port" ] && return 0
     kill -0 "$server" 2>/dev/null || break
     sleep 0.1
@@ -63,32 +64,33 @@ row() {  # name threads connections
   never=$(unanswered)
   wait "$w"
   local line
-  line=$(grep '^LOAD ' "$tmp/wrk.out")
+  line=$(grep '^LOAD ' "$tmp/wrk.out") || { cat "$tmp/wrk.out" >&2; echo "run.sh: wrk failed" >&2; exit 1; }
   v() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-  printf "| %s | %s | %s | %'.0f | %s | %s | %s | %s | %s | %s/%s/%s/%s | %s |\n" "$1" "$2" "$3" \
+  printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s/%s/%s/%s | %s |\n" "$1" "$2" "$3" \
     "$(v rps)" "$(v p50_ms)" "$(v p99_ms)" "$(v max_ms)" "$(v requests)" "$(v non2xx)" \
-    "$(v connect)" "$(v read)" "$(v write)" "$(v timeout)" "$never"
+    "$(v connect)" "$(v read)" "$(v write)" "$(v timeout)" "$never" | tee -a "$out"
 }
 
 out="$results/load.md"
 {
   echo "| map | --threads | connections | requests/s | p50 ms | p99 ms | max ms | requests | non-2xx | socket errors c/r/w/t | never answered |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for spec in "andorra-2021-10 andorra-exercise" "rhein-neckar-rnv-2016-12 mannheim-exercise"; do
-    set -- $spec
-    name=$1 scen=$2
-    pbf="$data/osm/$name.osm.pbf"
-    "$build/corridor" import "$pbf" -o "$tmp/$name.graph" --quiet
-    bbox=$("$build/corridor" info "$tmp/$name.graph" --json |
-      python3 -c 'import json,sys; print(*json.load(sys.stdin)["bbox"])')
-    python3 "$here/../peers/pairs.py" gen "$pbf" $bbox 200 42 > "$tmp/pairs.csv" 2>/dev/null
-    start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 8
-    bash "$here/paths.sh" "http://127.0.0.1:$port" "$tmp/pairs.csv" "$tmp/paths" "$scen" 2
-    for c in 1 4 16 64; do row "$name" 8 "$c"; done
-    stop_server
-    start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 64
-    row "$name" 64 64
-    stop_server
-  done
 } | tee "$out"
+# Not in a pipeline: a subshell would leave a service running on failure.
+for spec in "andorra-2021-10 andorra-exercise" "rhein-neckar-rnv-2016-12 mannheim-exercise"; do
+  set -- $spec
+  name=$1 scen=$2
+  pbf="$data/osm/$name.osm.pbf"
+  "$build/corridor" import "$pbf" -o "$tmp/$name.graph" --quiet
+  bbox=$("$build/corridor" info "$tmp/$name.graph" --json |
+    python3 -c 'import json,sys; print(*json.load(sys.stdin)["bbox"])')
+  python3 "$here/../peers/pairs.py" gen "$pbf" $bbox 200 42 > "$tmp/pairs.csv" 2>/dev/null
+  start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 8
+  bash "$here/paths.sh" "http://127.0.0.1:$port" "$tmp/pairs.csv" "$tmp/paths" "$scen" 2
+  for c in 1 4 16 64; do row "$name" 8 "$c"; done
+  stop_server
+  start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 64
+  row "$name" 64 64
+  stop_server
+done
 echo "results in $out" >&2

@@ -8,19 +8,20 @@
 #include "service_internal.hpp"
 
 namespace corridor::server {
-namespace {
 
-constexpr std::size_t k_max_features = 250'000;
-
-struct Box {
+struct Service::Box {
   double west = -180, south = -90, east = 180, north = 90;
   [[nodiscard]] bool contains(geo::LonLat p) const {
     return p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north;
   }
 };
 
-Box parse_bbox(const std::string& text) {
-  Box box;
+namespace {
+
+constexpr std::size_t k_max_features = 250'000;
+
+Service::Box parse_bbox(const std::string& text) {
+  Service::Box box;
   double* fields[] = {&box.west, &box.south, &box.east, &box.north};
   std::size_t start = 0;
   for (std::size_t i = 0; i < 4; ++i) {
@@ -49,6 +50,14 @@ std::string Service::network_geojson(const Params& params) const {
     if (k != "bbox") throw ApiError(ErrorKind::invalid_url, "unknown parameter \"" + k + "\"");
     box = parse_bbox(v);
   }
+  if (params.empty()) {  // the whole map, made once: the graph never changes
+    std::call_once(network_once_, [&] { whole_network_ = network_in(box); });
+    return whole_network_;
+  }
+  return network_in(box);
+}
+
+std::string Service::network_in(const Box& box) const {
   const auto& g = *graph_;
   nlohmann::json features = nlohmann::json::array();
   for (graph::ArcId a = 0; a < g.arc_count(); ++a) {

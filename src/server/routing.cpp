@@ -13,6 +13,19 @@
 #include "service_internal.hpp"
 
 namespace corridor::server {
+
+std::vector<std::string> path_segments(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    parts.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return parts;
+}
+
 namespace {
 
 // Percent-decoding; in a query '+' is a space. nullopt for a malformed escape.
@@ -146,21 +159,9 @@ const Endpoint k_endpoints[] = {
     {"GET", "/violations", Access::party, {}, [](const Call& c) { return json_answer(c.service.violations()); }},
 };
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 1;
-  while (start <= path.size()) {
-    const auto slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return parts;
-}
-
 // The wildcard segments when `parts` match the pattern.
 std::optional<std::vector<std::string>> match(std::string_view pattern, const std::vector<std::string>& parts) {
-  const auto want = split_path(std::string(pattern));
+  const auto want = path_segments(std::string(pattern));
   if (want.size() != parts.size()) return std::nullopt;
   std::vector<std::string> wild;
   for (std::size_t i = 0; i < want.size(); ++i) {
@@ -240,7 +241,7 @@ const Caller& require(Service& service, const Request& request, Access access, s
 }
 
 Answer dispatch(Service& service, const Request& request, const std::string& path, const Params& params) {
-  const auto parts = split_path(path);
+  const auto parts = path_segments(path);
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
   if (parts.size() == 4 && parts[0] == "route" && parts[1] == "v1" && !parts[2].empty()) {
     if (method != "GET") throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only GET is served here");

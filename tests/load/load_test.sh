@@ -42,7 +42,7 @@ fail() { echo "load_test: FAIL: $*" >&2; [ -f "$tmp/serve.err" ] && sed 's/^/  s
 server=$!
 port=""
 for _ in $(seq 100); do
-  port=$(sed -n 's|^corridor serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
+  port=$(sed -n 's|^corridor serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err" 2>/dev/null || true)
   [ -n "$port" ] && break
   kill -0 "$server" 2>/dev/null || fail "the service stopped at start"
   sleep 0.1

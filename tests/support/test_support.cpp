@@ -96,14 +96,12 @@ std::string lon_lat(geo::LonLat p) {
   return out.str();
 }
 
-namespace {
-std::string slurp(const std::filesystem::path& p) {
+std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
-}  // namespace
 
 namespace {
 
@@ -144,8 +142,8 @@ CommandResult run_corridor(const std::vector<std::string>& args) {
   waitpid(pid, &status, 0);
   CommandResult r;
   r.exit_code = exit_code_of(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.out = read_text(out_path);
+  r.err = read_text(err_path);
   return r;
 }
 
@@ -160,7 +158,7 @@ BackgroundCorridor::~BackgroundCorridor() {
   if (exit_code_ < 0) stop(SIGKILL);
 }
 
-std::string BackgroundCorridor::err() const { return slurp(dir_ / "stderr"); }
+std::string BackgroundCorridor::err() const { return read_text(dir_ / "stderr"); }
 
 bool BackgroundCorridor::wait_for(const std::string& text, double seconds) {
   for (int i = 0; i < static_cast<int>(seconds * 20); ++i) {

@@ -58,6 +58,9 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
+// A whole file's bytes ("" when it cannot be read).
+std::string read_text(const std::filesystem::path& path);
+
 // Runs corridor with the arguments (no shell involved) and collects output.
 CommandResult run_corridor(const std::vector<std::string>& args);
 

@@ -97,6 +97,7 @@ class Service {
   [[nodiscard]] nlohmann::json inclusion_proof(const Params& params);
   [[nodiscard]] nlohmann::json consistency_proof(const Params& params);
   [[nodiscard]] std::string network_geojson(const Params& params) const;
+  struct Box;  // west, south, east, north in degrees
 
   // The registered party behind a request (signature or session), if it
   // says it is one; throws ApiError (401) when what it presents is wrong.
@@ -132,6 +133,7 @@ class Service {
  private:
   class QueryPool;
   class PlanJobs;
+  [[nodiscard]] std::string network_in(const Box& box) const;
   [[nodiscard]] std::shared_ptr<const scenario::Scenario> find_scenario(std::string_view name);
   [[nodiscard]] agree::Registry registry_copy();
   Store& store();  // throws NotFound without a database
@@ -158,6 +160,9 @@ class Service {
   std::optional<ledger::NoteSigner> signer_;
 
   std::unique_ptr<PlanJobs> jobs_;
+
+  mutable std::once_flag network_once_;
+  mutable std::string whole_network_;
 };
 
 // The API's URL table, for documentation checks: method, path pattern
@@ -169,5 +174,7 @@ struct EndpointInfo {
   std::string access;
 };
 std::vector<EndpointInfo> api_endpoints();
+// "/a/b/c" -> {"a", "b", "c"} ("/" -> {""}).
+std::vector<std::string> path_segments(const std::string& path);
 
 }  // namespace corridor::server

@@ -5,7 +5,6 @@
 // violations, the road network and the page's files, and what survives a
 // restart.
 #include <fstream>
-#include <sstream>
 
 #include "corridor/agree/jws.hpp"
 #include "corridor/agree/keys.hpp"
@@ -16,13 +15,6 @@
 
 namespace corridor::server::test {
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 Client::Headers signed_headers(const RequestSignature& s) {
   return {{std::string(k_header_key), s.kid},
@@ -67,7 +59,7 @@ class Api : public ::testing::Test {
     return Client(server_->port()).request(target, method, body, {{"Authorization", "Bearer " + token}});
   }
 
-  std::string scenario_text() { return read_text(testing::shipped_scenario("andorra-exercise.geojson")); }
+  std::string scenario_text() { return testing::read_text(testing::shipped_scenario("andorra-exercise.geojson")); }
 
   void upload(const std::string& name = "andorra") {
     const auto r = call("M", "POST", "/scenarios?name=" + name, scenario_text());
