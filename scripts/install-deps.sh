@@ -10,7 +10,7 @@ packages=(
   libsodium-dev libsqlite3-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   osmium-tool tzdata
-  chromium wrk
+  chromium wrk curl iproute2
 )
 # The web page is built with npm; Debian's Node.js unless one is installed.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -10,12 +10,12 @@
 # the running service and kept if it answers 200, every second one also with
 # ?scenario=NAME. Then wrk with 2 threads (1 for 1 connection) for
 # DURATION (seconds, default 10s) at 1, 4, 16 and 64 connections against a service
-# with the default 8 worker threads, and once more at 64 connections with
-# --threads 64. "never answered" counts, half-way through the run, the
+# with the default 8 threads, and once more at 64 connections with
+# --threads 2. "never answered" counts, half-way through the run, the
 # service's connections that have not sent a byte yet (ss -ti: no
-# bytes_sent): a keep-alive connection holds its worker, so connections beyond
-# --threads wait for one (docs/http-api.md), and wrk counts their requests
-# nowhere, neither in the latencies nor as errors or timeouts.
+# bytes_sent): wrk counts the requests of a connection that is never
+# answered nowhere, neither in the latencies nor as errors or timeouts, so
+# this column is what shows a connection left waiting.
 # The table goes to bench/results/load.md.
 set -euo pipefail
 build=${1:-build}
@@ -89,8 +89,8 @@ for spec in "andorra-2021-10 andorra-exercise" "rhein-neckar-rnv-2016-12 mannhei
   bash "$here/paths.sh" "http://127.0.0.1:$port" "$tmp/pairs.csv" "$tmp/paths" "$scen" 2
   for c in 1 4 16 64; do row "$name" 8 "$c"; done
   stop_server
-  start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 64
-  row "$name" 64 64
+  start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 2
+  row "$name" 2 64
   stop_server
 done
 echo "results in $out" >&2

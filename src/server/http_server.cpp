@@ -1,45 +1,30 @@
-// The network side: a blocking accept loop, a pool of worker threads, one
-// connection per task with keep-alive, Beast's parser with a body limit.
+// The network side, asynchronous (Boost.Beast over one io_context run by a
+// fixed pool of threads): a connection waiting for its next request holds
+// no thread, so idle keep-alive clients never starve busy ones. Each
+// connection reads one request at a time through Beast's parser (body and
+// header limits), has it answered by Service::handle on the thread that
+// read it, and writes the answer; 30 s without a complete request closes it.
 #include "corridor/server/http_server.hpp"
-
-#include <sys/socket.h>
-#include <sys/time.h>
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <list>
 #include <mutex>
-#include <set>
+#include <optional>
+#include <thread>
+#include <vector>
 
 namespace corridor::server {
 
 namespace asio = boost::asio;
-namespace http = boost::beast::http;
+namespace beast = boost::beast;
+namespace http = beast::http;
 using tcp = asio::ip::tcp;
-
-struct HttpServer::State {
-  State(Service& s, ServerOptions o) : service(s), options(std::move(o)) {}
-  Service& service;
-  ServerOptions options;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::atomic<bool> stopping{false};
-  std::mutex mutex;               // guards `open`
-  std::set<int> open;             // native handles of open connections
-
-  void serve(tcp::socket socket);
-  void track(int fd, bool add) {
-    const std::lock_guard lock(mutex);
-    if (add) {
-      open.insert(fd);
-    } else {
-      open.erase(fd);
-    }
-  }
-};
 
 namespace {
 
@@ -60,58 +45,123 @@ Answer failure(ErrorKind kind, const std::string& message) {
 
 }  // namespace
 
-void HttpServer::State::serve(tcp::socket socket) {
-  const int fd = socket.native_handle();
-  timeval timeout{options.idle_timeout_s, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  track(fd, true);
-  // Forgotten before it is closed (so that stop() never touches a reused
-  // descriptor), also when answering throws.
-  struct Closer {
-    State& state;
-    tcp::socket& socket;
-    ~Closer() {
-      state.track(socket.native_handle(), false);
-      boost::system::error_code ignored;
-      socket.shutdown(tcp::socket::shutdown_both, ignored);
-      socket.close(ignored);
+struct HttpServer::State {
+  State(Service& s, ServerOptions o) : service(s), options(std::move(o)) {}
+  Service& service;
+  ServerOptions options;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::atomic<bool> stopping{false};
+
+  class Connection;
+  std::mutex mutex;                             // guards `open`
+  std::list<std::weak_ptr<Connection>> open;    // closed when the server stops
+
+  void accept();
+};
+
+class HttpServer::State::Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(State& state, tcp::socket socket) : state_(state), stream_(std::move(socket)) {}
+
+  void start(std::list<std::weak_ptr<Connection>>::iterator self) {
+    self_ = self;
+    read();
+  }
+  // From any thread, once the server stops.
+  void close() {
+    asio::post(stream_.get_executor(), [keep = shared_from_this()] { keep->shut(); });
+  }
+  ~Connection() {
+    const std::lock_guard lock(state_.mutex);
+    state_.open.erase(self_);
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(state_.options.max_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(state_.options.idle_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     [keep = shared_from_this()](beast::error_code ec, std::size_t) { keep->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted || state_.stopping) {
+      shut();
+      return;
     }
-  } closer{*this, socket};
-  boost::beast::flat_buffer buffer;
-  boost::system::error_code ec;
-  while (!stopping) {
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(options.max_body_bytes);
-    parser.header_limit(16 * 1024);
-    http::read(socket, buffer, parser, ec);
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset) break;
     if (ec) {
       const bool too_big = ec == http::error::body_limit || ec == http::error::header_limit;
-      const auto a = too_big ? failure(ErrorKind::payload_too_large,
-                                       "the request is larger than the limit of " +
-                                           std::to_string(options.max_body_bytes) + " bytes")
-                             : failure(ErrorKind::invalid_url, "malformed HTTP request");
-      if (ec != asio::error::would_block && ec != asio::error::timed_out) {
-        http::write(socket, make_response(11, false, a), ec);
-      }
-      break;
+      write(make_response(11, false,
+                          too_big ? failure(ErrorKind::payload_too_large,
+                                            "the request is larger than the limit of " +
+                                                std::to_string(state_.options.max_body_bytes) + " bytes")
+                                  : failure(ErrorKind::invalid_url, "malformed HTTP request")));
+      return;
     }
-    auto& req = parser.get();
+    auto& req = parser_->get();
     Request request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
     for (const auto& field : req) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(req.body());
-    const auto a = service.handle(request);
-    auto res = make_response(req.version(), req.keep_alive(), a);
+    Answer answer;
+    try {
+      answer = state_.service.handle(request);
+    } catch (const std::exception&) {  // out of memory while answering
+      answer = failure(ErrorKind::internal, "out of memory");
+    }
+    auto res = make_response(req.version(), req.keep_alive(), answer);
     if (req.method() == http::verb::head) {
       res.body().clear();
-      res.content_length(a.body.size());
+      res.content_length(answer.body.size());
     }
-    http::write(socket, res, ec);
-    if (ec || !res.keep_alive()) break;
+    write(std::move(res));
   }
+
+  void write(http::response<http::string_body> res) {
+    response_ = std::move(res);
+    stream_.expires_after(std::chrono::seconds(state_.options.idle_timeout_s));
+    http::async_write(stream_, response_, [keep = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || !keep->response_.keep_alive() || keep->state_.stopping) {
+        keep->shut();
+      } else {
+        keep->read();
+      }
+    });
+  }
+
+  void shut() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  State& state_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  std::list<std::weak_ptr<Connection>>::iterator self_;
+};
+
+void HttpServer::State::accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping || !acceptor.is_open()) return;
+    if (!ec) {  // else a connection that went away before it was accepted
+      auto connection = std::make_shared<Connection>(*this, std::move(socket));
+      std::list<std::weak_ptr<Connection>>::iterator at;
+      {
+        const std::lock_guard lock(mutex);
+        at = open.insert(open.end(), connection);
+      }
+      connection->start(at);
+    }
+    accept();
+  });
 }
 
 HttpServer::HttpServer(Service& service, ServerOptions options)
@@ -138,36 +188,32 @@ int HttpServer::bind() {
 
 void HttpServer::run() {
   auto& s = *state_;
-  asio::thread_pool workers(s.options.threads == 0 ? 1 : s.options.threads);
-  while (!s.stopping) {
-    tcp::socket socket(s.io);
-    boost::system::error_code ec;
-    s.acceptor.accept(socket, ec);
-    if (s.stopping) break;
-    if (ec) continue;  // a connection that went away before it was accepted
-    asio::post(workers, [&s, sock = std::move(socket)]() mutable {
-      try {
-        s.serve(std::move(sock));
-      } catch (const std::exception&) {
-        // Out of memory while answering: the connection is dropped, the
-        // worker stays.
-      }
-    });
-  }
-  {
-    // Wake the workers blocked reading from idle keep-alive connections.
-    const std::lock_guard lock(s.mutex);
-    for (int fd : s.open) ::shutdown(fd, SHUT_RD);
-  }
-  workers.join();
+  if (s.stopping) return;
+  s.accept();
+  const std::size_t count = s.options.threads == 0 ? 1 : s.options.threads;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < count; ++i) threads.emplace_back([&s] { s.io.run(); });
+  s.io.run();
+  for (auto& t : threads) t.join();
 }
 
 void HttpServer::stop() {
   auto& s = *state_;
   if (s.stopping.exchange(true)) return;
-  ::shutdown(s.acceptor.native_handle(), SHUT_RDWR);  // wakes a blocking accept
-  const std::lock_guard lock(s.mutex);
-  for (int fd : s.open) ::shutdown(fd, SHUT_RD);
+  // On the io threads: stop accepting, close every connection (a request
+  // being answered finishes first), and let run() return once all is done.
+  asio::post(s.io, [&s] {
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+    std::vector<std::shared_ptr<State::Connection>> connections;
+    {
+      const std::lock_guard lock(s.mutex);
+      for (auto& weak : s.open) {
+        if (auto c = weak.lock()) connections.push_back(std::move(c));
+      }
+    }
+    for (auto& c : connections) c->close();
+  });
 }
 
 }  // namespace corridor::server

@@ -110,7 +110,10 @@ const Endpoint k_endpoints[] = {
     {"GET", "/network.geojson", Access::open, {"bbox"},
      [](const Call& c) { return Answer{200, c.service.network_geojson(c.params), "application/geo+json"}; }},
     {"POST", "/sessions", Access::signed_, {},
-     [](const Call& c) { return json_answer(c.service.create_session(*c.caller), 201); }},
+     [](const Call& c) {
+       if (!c.request.body.empty()) throw ApiError(ErrorKind::invalid_body, "POST /sessions takes no body");
+       return json_answer(c.service.create_session(*c.caller), 201);
+     }},
     {"GET", "/sessions/current", Access::party, {},
      [](const Call& c) {
        return json_answer({{"party", c.caller->party},

@@ -1,7 +1,8 @@
 #pragma once
-// The HTTP/1.1 front of a Service (Boost.Beast, synchronous): one thread
-// accepts, a fixed pool of worker threads serves the connections (keep-alive
-// honoured), every request answered by Service::handle.
+// The HTTP/1.1 front of a Service (Boost.Beast, asynchronous): a fixed pool
+// of threads runs every connection (keep-alive honoured; a connection
+// waiting for its next request holds no thread), every request answered by
+// Service::handle.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -13,7 +14,7 @@ namespace corridor::server {
 struct ServerOptions {
   std::string host = "127.0.0.1";        // an IPv4 or IPv6 address
   int port = 8080;                       // 0: any free port
-  std::size_t threads = 8;               // worker threads
+  std::size_t threads = 8;               // threads answering requests
   std::size_t max_body_bytes = 4u << 20; // larger request bodies get 413 (a signed agreement can be 1 MiB)
   int idle_timeout_s = 30;               // a connection idle this long is closed
 };

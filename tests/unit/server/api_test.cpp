@@ -5,6 +5,7 @@
 // violations, the road network and the page's files, and what survives a
 // restart.
 #include <fstream>
+#include <random>
 
 #include "corridor/agree/jws.hpp"
 #include "corridor/agree/keys.hpp"
@@ -423,6 +424,37 @@ TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
   EXPECT_EQ(orphan.body["status"], "failed");
   EXPECT_NE(orphan.body["error"].get<std::string>().find("stopped"), std::string::npos);
   EXPECT_EQ(call("A", "GET", "/plans").body["plans"].size(), 2u);
+}
+
+TEST_F(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {
+  const auto hash = propose();
+  std::mt19937 random(testing::test_seed());
+  std::string noise(2000, '\0');
+  for (auto& c : noise) c = static_cast<char>(random() & 0xFF);
+  const std::vector<std::string> bodies = {"", "null", "[]", "{}", "\"text\"", "42", R"({"scenario": 5})",
+                                           R"({"plan": ["x"]})", R"({"protected": 1, "signature": {}})",
+                                           R"({"payload": "", "signatures": "none"})", std::string(100000, '[') ,
+                                           noise};
+  for (const auto& e : api_endpoints()) {
+    if (e.method != "POST") continue;
+    std::string target = e.pattern;
+    if (const auto star = target.find('*'); star != std::string::npos) target.replace(star, 1, hash);
+    if (target == "/scenarios") target += "?name=fuzz";
+    for (const auto& body : bodies) {
+      if (target == "/sessions" && body.empty()) continue;  // the one valid body there
+      const auto r = call("M", "POST", target, body);
+      EXPECT_GE(r.status, 400) << target << " " << body.substr(0, 40);
+      EXPECT_LT(r.status, 500) << target << " " << body.substr(0, 40) << " " << r.text;
+      EXPECT_TRUE(r.body.is_object() && r.body.contains("code")) << target << " " << r.text;
+    }
+  }
+  for (const std::string& target : std::vector<std::string>{"/%", "/plans/%zz", "/plans/" + std::string(5000, 'x'), "/agreements//verify",
+                                   "/scenarios/..%2f..%2fetc", "//", "/route/v1/driving/;", "/network.geojson?bbox=nan,nan,nan,nan"}) {
+    const auto r = call("A", "GET", target);
+    EXPECT_GE(r.status, 400) << target;
+    EXPECT_LT(r.status, 500) << target << " " << r.text;
+  }
+  EXPECT_EQ(call("", "GET", "/health").status, 200);  // still serving
 }
 
 TEST_F(Api, ErrorsAndThePage) {
