@@ -4,9 +4,9 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <new>
 #include <optional>
+#include <sstream>
 #include <vector>
 
 #include "corridor/server/http_server.hpp"
@@ -224,6 +224,11 @@ void check_params(const Params& params, std::initializer_list<std::string_view> 
 }
 
 const Caller& require(Service& service, const Request& request, Access access, std::optional<Caller>& caller) {
+  if (!service.has_ledger()) {
+    throw ApiError(ErrorKind::not_found,
+                   "this service has no database (start it with --db): it serves the map page, routes, the road "
+                   "network and /health only");
+  }
   caller = service.authenticate(request);
   if (!caller) {
     throw ApiError(ErrorKind::unauthorized,
@@ -248,6 +253,11 @@ Answer dispatch(Service& service, const Request& request, const std::string& pat
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
   if (parts.size() == 4 && parts[0] == "route" && parts[1] == "v1" && !parts[2].empty()) {
     if (method != "GET") throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only GET is served here");
+    const auto scenario = param(params, "scenario");
+    if (scenario && !service.public_scenario(*scenario) && service.has_ledger()) {
+      std::optional<Caller> caller;  // an uploaded scenario's closures are for parties only
+      require(service, request, Access::party, caller);
+    }
     return json_answer(service.route(parts[3], params));
   }
   if (parts.size() >= 2 && parts[0] == "route" && parts[1] != "v1") {

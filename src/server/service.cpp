@@ -1,5 +1,6 @@
 // The Service: its set-up, /health, the ledger's heads and proofs, and the
 // scenarios (uploaded, or given at start).
+#include <algorithm>
 #include <utility>
 
 #include "corridor/ledger/proof.hpp"
@@ -80,6 +81,11 @@ nlohmann::json Service::health() const {
           {"scenarios", names},
           {"ledger", ledger_ != nullptr},
           {"attribution", "© OpenStreetMap contributors"}};
+}
+
+bool Service::public_scenario(std::string_view name) const {
+  return std::any_of(operator_scenarios_.begin(), operator_scenarios_.end(),
+                     [&](const ScenarioRecord& r) { return r.name == name; });
 }
 
 std::shared_ptr<const scenario::Scenario> Service::find_scenario(std::string_view name) {

@@ -93,6 +93,9 @@ class Service {
   // The endpoints, each returning the JSON body or throwing ApiError.
   [[nodiscard]] nlohmann::json health() const;
   [[nodiscard]] nlohmann::json route(std::string_view coordinates, const Params& params);
+  // Scenarios given at start (--scenario) are public: routes may avoid their
+  // closures without signing in. Uploaded ones are read by parties only.
+  [[nodiscard]] bool public_scenario(std::string_view name) const;
   [[nodiscard]] nlohmann::json ledger_head();
   [[nodiscard]] nlohmann::json inclusion_proof(const Params& params);
   [[nodiscard]] nlohmann::json consistency_proof(const Params& params);
@@ -149,7 +152,7 @@ class Service {
 
   mutable std::shared_mutex scenarios_mutex_;
   std::map<std::string, std::shared_ptr<const scenario::Scenario>, std::less<>> scenarios_;
-  std::vector<ScenarioRecord> operator_scenarios_;  // from add_scenario, until a store takes them
+  std::vector<ScenarioRecord> operator_scenarios_;  // from add_scenario: public
 
   std::unique_ptr<Store> store_;
   std::mutex registry_mutex_;

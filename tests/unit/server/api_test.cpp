@@ -249,7 +249,11 @@ TEST_F(Api, ScenarioUpload) {
   EXPECT_EQ(one.text, scenario_text());
   EXPECT_EQ(call("B", "GET", "/scenarios/nothing").status, 404);
   // The route endpoint avoids an uploaded scenario's closures too.
-  EXPECT_EQ(call("", "GET", "/route/v1/driving/1.5218,42.5063;1.5833,42.5346?scenario=andorra").status, 200);
+  // An uploaded scenario's closures are for parties only.
+  const std::string route = "/route/v1/driving/1.5218,42.5063;1.5833,42.5346?scenario=andorra";
+  EXPECT_EQ(call("", "GET", route).status, 401);
+  EXPECT_EQ(call("A", "GET", route).status, 200);
+  EXPECT_EQ(call("", "GET", "/route/v1/driving/1.5218,42.5063;1.5833,42.5346").status, 200);
 }
 
 TEST_F(Api, PlanningJobs) {

@@ -80,7 +80,8 @@ TEST_F(LedgerApi, BadProofRequests) {
 TEST(LedgerApiWithoutDb, AnswersNotFound) {
   Service service(import_map(drawn_map()));
   RunningServer server(service);
-  for (const char* target : {"/ledger/head", "/ledger/proof/inclusion?index=0", "/ledger/proof/consistency?old=0"}) {
+  for (const char* target : {"/ledger/head", "/ledger/proof/inclusion?index=0", "/ledger/proof/consistency?old=0",
+                             "/scenarios", "/plans", "/agreements", "/incidents", "/violations", "/parties"}) {
     const auto r = get(server.port(), target);
     EXPECT_EQ(r.status, 404) << target;
     EXPECT_EQ(r.body.value("code", ""), "NotFound") << target;
