@@ -64,7 +64,7 @@ map.createPane('roads').style.zIndex = 300;
 map.getPane('roads').style.pointerEvents = 'none';
 const roadRenderer = L.canvas({ pane: 'roads', padding: 0.3 });
 const renderer = L.canvas({ padding: 0.3, tolerance: 4 });
-map.setView([42.54, 1.57], 11); // replaced by the network's bounds once it is loaded
+map.setView([20, 0], 3); // replaced by the network's bounds once it is loaded
 
 const layers = {
   roads: L.layerGroup().addTo(map),
