@@ -23,6 +23,9 @@ struct RouteRequest {
   std::string at;
 };
 
+// Waypoints one route may pass through (OSRM's --max-viaroute-size is 500).
+constexpr std::size_t k_max_coordinates = 100;
+
 bool number(std::string_view s, double& out) {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
@@ -40,9 +43,9 @@ std::vector<geo::LonLat> parse_coordinates(std::string_view text) {
   if (parts.size() < 2) {
     throw ApiError(ErrorKind::invalid_value, "a route needs 2 coordinates as {lon},{lat};{lon},{lat}");
   }
-  if (parts.size() > 2) {
-    throw ApiError(ErrorKind::too_big, "got " + std::to_string(parts.size()) +
-                                           " coordinates; this service routes between exactly 2 for now");
+  if (parts.size() > k_max_coordinates) {
+    throw ApiError(ErrorKind::too_big, "got " + std::to_string(parts.size()) + " coordinates; at most " +
+                                           std::to_string(k_max_coordinates) + " are routed in one request");
   }
   std::vector<geo::LonLat> points;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -140,10 +143,11 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
   }
 
   std::vector<graph::Snap> snaps;
-  for (std::size_t i = 0; i < request.points.size(); ++i) {
-    const bool outgoing = i == 0;  // a start needs a road leaving it, an end one arriving
+  const auto last = request.points.size() - 1;
+  for (std::size_t i = 0; i <= last; ++i) {
+    // A start needs a road leaving it, an end one arriving, a via point both.
     auto usable = [&](graph::NodeId v) {
-      return outgoing ? g.first_out[v] < g.first_out[v + 1] : g.in_first[v] < g.in_first[v + 1];
+      return (i == last || g.first_out[v] < g.first_out[v + 1]) && (i == 0 || g.in_first[v] < g.in_first[v + 1]);
     };
     const auto s = index_.nearest(request.points[i], options_.max_snap_m, usable);
     if (!s) {
@@ -153,29 +157,46 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
     snaps.push_back(*s);
   }
 
-  route::Route r;
+  // One leg between each pair of consecutive waypoints, as OSRM answers.
+  std::vector<route::Route> legs;
   {
     const auto lease = pool_->take();
-    r = (*lease).run(snaps[0].node, snaps[1].node, closures ? &closures->closed : nullptr);
-  }
-  if (!r.found) {
-    throw ApiError(ErrorKind::no_route, closures ? "Impossible route between points avoiding the scenario's closures"
-                                                 : "Impossible route between points");
+    for (std::size_t i = 0; i < last; ++i) {
+      legs.push_back((*lease).run(snaps[i].node, snaps[i + 1].node, closures ? &closures->closed : nullptr));
+      if (!legs.back().found) {
+        throw ApiError(ErrorKind::no_route,
+                       std::string(closures ? "Impossible route between points avoiding the scenario's closures"
+                                            : "Impossible route between points") +
+                           (last > 1 ? " (leg " + std::to_string(i) + ")" : ""));
+      }
+    }
   }
 
-  const double duration = static_cast<double>(r.time_ms) / 1000.0;
-  std::string summary;
-  for (const auto& name : g.road_names(r.arcs)) summary += (summary.empty() ? "" : ", ") + name;
-  nlohmann::json route_json = {{"distance", r.length_m},
-                               {"duration", duration},
-                               {"weight", duration},
-                               {"weight_name", "duration"}};
-  if (request.overview != "false") {
-    std::vector<geo::LonLat> points{g.where(r.source)};
+  double distance = 0;
+  double duration = 0;
+  nlohmann::json legs_json = nlohmann::json::array();
+  std::vector<geo::LonLat> points{g.where(legs.front().source)};
+  for (const auto& r : legs) {
+    const double leg_duration = static_cast<double>(r.time_ms) / 1000.0;
+    distance += r.length_m;
+    duration += leg_duration;
+    std::string summary;
+    for (const auto& name : g.road_names(r.arcs)) summary += (summary.empty() ? "" : ", ") + name;
+    legs_json.push_back({{"distance", r.length_m},
+                         {"duration", leg_duration},
+                         {"steps", nlohmann::json::array()},
+                         {"summary", summary},
+                         {"weight", leg_duration}});
     for (auto a : r.arcs) {
       const auto geometry = g.arc_geometry(a);
       points.insert(points.end(), geometry.begin() + 1, geometry.end());
     }
+  }
+  nlohmann::json route_json = {{"distance", distance},
+                               {"duration", duration},
+                               {"weight", duration},
+                               {"weight_name", "duration"}};
+  if (request.overview != "false") {
     if (points.size() == 1) points.push_back(points.front());  // a LineString has two positions
     if (request.geometries == "geojson") {
       nlohmann::json coords = nlohmann::json::array();
@@ -185,17 +206,19 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
       route_json["geometry"] = encode_polyline(points, request.geometries == "polyline6" ? 6 : 5);
     }
   }
-  route_json["legs"] = nlohmann::json::array({{{"distance", r.length_m},
-                                               {"duration", duration},
-                                               {"steps", nlohmann::json::array()},
-                                               {"summary", summary},
-                                               {"weight", duration}}});
+  route_json["legs"] = std::move(legs_json);
 
-  const auto first_name = r.arcs.empty() ? name_at(g, r.source) : g.name_of(r.arcs.front());
-  const auto last_name = r.arcs.empty() ? name_at(g, r.target) : g.name_of(r.arcs.back());
-  return {{"code", "Ok"},
-          {"routes", nlohmann::json::array({route_json})},
-          {"waypoints", nlohmann::json::array({waypoint(g, snaps[0], first_name), waypoint(g, snaps[1], last_name)})}};
+  // Each waypoint is named by the road the route leaves it by (the last by
+  // the road it arrives on).
+  nlohmann::json waypoints = nlohmann::json::array();
+  for (std::size_t i = 0; i <= last; ++i) {
+    const auto& leg = legs[i < last ? i : last - 1];
+    const bool arriving = i == last;
+    const auto name = leg.arcs.empty() ? name_at(g, arriving ? leg.target : leg.source)
+                                       : g.name_of(arriving ? leg.arcs.back() : leg.arcs.front());
+    waypoints.push_back(waypoint(g, snaps[i], name));
+  }
+  return {{"code", "Ok"}, {"routes", nlohmann::json::array({route_json})}, {"waypoints", waypoints}};
 }
 
 }  // namespace corridor::server
