@@ -163,8 +163,8 @@ std::string check_invariants(const RoadGraph& g) {
     if (c >= g.class_names.size()) return bad("road class out of range");
   }
   if (g.names.empty()) return bad("name table is empty");
-  for (auto n : g.name) {
-    if (n >= g.names.size()) return bad("road name out of range");
+  for (auto name : g.name) {
+    if (name >= g.names.size()) return bad("road name out of range");
   }
   if (!g.shape_first.empty()) {
     if (g.shape_first.size() != m + 1 || g.shape_first[0] != 0 || g.shape_first[m] != g.shape_lat.size() ||

@@ -21,6 +21,7 @@ struct RouteRequest {
   std::string geometries = "polyline";  // OSRM's default
   std::string scenario;
   std::string at;
+  bool steps = false;
 };
 
 // Waypoints one route may pass through (OSRM's --max-viaroute-size is 500).
@@ -86,7 +87,7 @@ RouteRequest parse_request(std::string_view coordinates, const Params& params) {
       r.geometries = value;
     } else if (key == "steps") {
       expect_one_of(key, value, {"false", "true"});
-      if (value == "true") throw ApiError(ErrorKind::invalid_value, "steps=true is not supported yet; use steps=false");
+      r.steps = value == "true";
     } else if (key == "annotations") {
       expect_one_of(key, value, {"false", "true"});
       if (value == "true") throw ApiError(ErrorKind::invalid_value, "annotations are not supported yet");
@@ -172,6 +173,12 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
     }
   }
 
+  const GeometryWriter geometry = [&](const std::vector<geo::LonLat>& points) -> nlohmann::json {
+    if (request.geometries != "geojson") return encode_polyline(points, request.geometries == "polyline6" ? 6 : 5);
+    nlohmann::json coords = nlohmann::json::array();
+    for (const auto& p : points) coords.push_back({p.lon, p.lat});
+    return {{"type", "LineString"}, {"coordinates", coords}};
+  };
   double distance = 0;
   double duration = 0;
   nlohmann::json legs_json = nlohmann::json::array();
@@ -184,12 +191,12 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
     for (const auto& name : g.road_names(r.arcs)) summary += (summary.empty() ? "" : ", ") + name;
     legs_json.push_back({{"distance", r.length_m},
                          {"duration", leg_duration},
-                         {"steps", nlohmann::json::array()},
+                         {"steps", request.steps ? route_steps(g, r, geometry) : nlohmann::json::array()},
                          {"summary", summary},
                          {"weight", leg_duration}});
     for (auto a : r.arcs) {
-      const auto geometry = g.arc_geometry(a);
-      points.insert(points.end(), geometry.begin() + 1, geometry.end());
+      const auto shape = g.arc_geometry(a);
+      points.insert(points.end(), shape.begin() + 1, shape.end());
     }
   }
   nlohmann::json route_json = {{"distance", distance},
@@ -198,13 +205,7 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
                                {"weight_name", "duration"}};
   if (request.overview != "false") {
     if (points.size() == 1) points.push_back(points.front());  // a LineString has two positions
-    if (request.geometries == "geojson") {
-      nlohmann::json coords = nlohmann::json::array();
-      for (const auto& p : points) coords.push_back({p.lon, p.lat});
-      route_json["geometry"] = {{"type", "LineString"}, {"coordinates", coords}};
-    } else {
-      route_json["geometry"] = encode_polyline(points, request.geometries == "polyline6" ? 6 : 5);
-    }
+    route_json["geometry"] = geometry(points);
   }
   route_json["legs"] = std::move(legs_json);
 

@@ -3,15 +3,17 @@
 #include <charconv>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
-#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
+#include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
 #include "corridor/server/service.hpp"
 
@@ -94,6 +96,11 @@ class Service::PlanJobs {
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// A route's geometry in the format the request asked for.
+using GeometryWriter = std::function<nlohmann::json(const std::vector<geo::LonLat>&)>;
+// OSRM's steps of one leg (steps=true), the arrival step last.
+nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, const GeometryWriter& geometry);
 
 // The value of the first parameter named `key`, if any.
 inline std::optional<std::string> param(const Params& params, std::string_view key) {

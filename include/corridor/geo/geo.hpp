@@ -32,6 +32,10 @@ inline constexpr double k_earth_radius_m = 6371008.8;
 // Great-circle (haversine) distance in metres.
 double distance_m(LonLat a, LonLat b) noexcept;
 
+// Initial great-circle bearing from a to b, degrees clockwise from north in
+// [0, 360) (0 when a == b).
+double bearing_deg(LonLat a, LonLat b) noexcept;
+
 // True when lon is in [-180, 180] and lat in [-90, 90] and both are finite.
 bool valid(LonLat p) noexcept;
 

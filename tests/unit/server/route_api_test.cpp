@@ -1,5 +1,6 @@
 // The OSRM-compatible route endpoint through real HTTP on loopback.
 #include <fstream>
+#include <set>
 
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/scenario/scenario.hpp"
@@ -154,7 +155,7 @@ TEST_F(RouteApi, Errors) {
   expect_error(get(port, "/route/v1/driving/" + coord(*map_, 'a') + ";" + coord(*map_, 'c') + ";" + coord(*map_, 'y')),
                400, "NoRoute");
   expect_error(route('a', 'c', "?geometries=kml"), 400, "InvalidValue");
-  expect_error(route('a', 'c', "?steps=true"), 400, "InvalidValue");
+  expect_error(route('a', 'c', "?steps=yes"), 400, "InvalidValue");
   expect_error(route('a', 'c', "?scenario=nowhere"), 400, "InvalidValue");
   expect_error(route('a', 'c', "?scenario=exercise&at=noon"), 400, "InvalidValue");
   expect_error(route('a', 'c', "?at=2022-03-05T11:00:00Z"), 400, "InvalidValue");
@@ -167,6 +168,51 @@ TEST_F(RouteApi, Errors) {
 TEST_F(RouteApi, AcceptsWhatOsrmClientsSend) {
   const auto r = route('a', 'c', ".json?alternatives=false&steps=false&generate_hints=false&annotations=false");
   EXPECT_EQ(r.status, 200) << r.text;
+}
+
+TEST(RouteSteps, OsrmStepsOnMonaco) {
+  Service service(testing::imported_extract("monaco-2016-03.osm.pbf"));
+  RunningServer server(service);
+  const auto r = get(server.port(), "/route/v1/driving/7.4246,43.7384;7.4190,43.7320;7.4160,43.7280?steps=true");
+  ASSERT_EQ(r.status, 200) << r.text;
+  const auto& legs = r.body["routes"][0]["legs"];
+  ASSERT_EQ(legs.size(), 2u);
+  const std::set<std::string> modifiers = {"uturn", "sharp right", "right", "slight right", "straight",
+                                           "slight left", "left", "sharp left"};
+  for (const auto& leg : legs) {
+    const auto& steps = leg["steps"];
+    ASSERT_GE(steps.size(), 2u);
+    EXPECT_EQ(steps.front()["maneuver"]["type"], "depart");
+    EXPECT_EQ(steps.back()["maneuver"]["type"], "arrive");
+    EXPECT_EQ(steps.back()["distance"], 0);
+    double distance = 0;
+    double duration = 0;
+    std::size_t turns = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const auto& step = steps[i];
+      distance += step["distance"].get<double>();
+      duration += step["duration"].get<double>();
+      EXPECT_TRUE(step["name"].is_string());
+      EXPECT_EQ(step["mode"], "driving");
+      EXPECT_GE(decode_polyline(step["geometry"].get<std::string>(), 5).value_or(std::vector<geo::LonLat>{}).size(), 2u);
+      const auto& m = step["maneuver"];
+      ASSERT_EQ(m["location"].size(), 2u);
+      EXPECT_GE(m["bearing_after"].get<int>(), 0);
+      EXPECT_LT(m["bearing_after"].get<int>(), 360);
+      if (i > 0 && i + 1 < steps.size()) {
+        EXPECT_TRUE(m["type"] == "turn" || m["type"] == "new name") << m;
+        EXPECT_TRUE(modifiers.contains(m["modifier"].get<std::string>())) << m;
+        EXPECT_NE(step["name"], steps[i - 1]["name"]);  // a step begins where the road changes
+        ++turns;
+      }
+    }
+    EXPECT_GT(turns, 0u);
+    EXPECT_NEAR(distance, leg["distance"].get<double>(), 0.01);
+    EXPECT_NEAR(duration, leg["duration"].get<double>(), 0.01);
+  }
+  // The first step starts at the first waypoint, the arrival is the second.
+  EXPECT_EQ(legs[0]["steps"].front()["maneuver"]["location"], r.body["waypoints"][0]["location"]);
+  EXPECT_EQ(legs[0]["steps"].back()["maneuver"]["location"], r.body["waypoints"][1]["location"]);
 }
 
 }  // namespace
