@@ -30,15 +30,31 @@ struct Run {
   std::size_t end = 0;
 };
 
+constexpr double k_short_unnamed_m = 100;
+
+double length(const graph::RoadGraph& g, const route::Route& leg, const Run& run) {
+  double metres = 0;
+  for (auto i = run.first; i < run.end; ++i) metres += g.length_m[leg.arcs[i]];
+  return metres;
+}
+
 }  // namespace
 
 nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, const GeometryWriter& geometry) {
   nlohmann::json steps = nlohmann::json::array();
-  // Runs of arcs with the same name.
+  // Runs of arcs with the same name; a short unnamed piece between two runs
+  // of one road (a slip road, a junction's own segment) does not cut it.
   std::vector<Run> runs;
+  const auto name = [&](const Run& run) -> const std::string& { return g.name_of(leg.arcs[run.first]); };
   for (std::size_t i = 0; i < leg.arcs.size(); ++i) {
-    if (runs.empty() || g.name_of(leg.arcs[i]) != g.name_of(leg.arcs[runs.back().first])) runs.push_back({i, i});
+    if (runs.empty() || g.name_of(leg.arcs[i]) != name(runs.back())) runs.push_back({i, i});
     runs.back().end = i + 1;
+    const auto n = runs.size();
+    if (n >= 3 && name(runs[n - 2]).empty() && name(runs[n - 3]) == name(runs[n - 1]) &&
+        length(g, leg, runs[n - 2]) < k_short_unnamed_m) {
+      runs[n - 3].end = runs[n - 1].end;
+      runs.resize(n - 2);
+    }
   }
   double bearing_in = 0;  // heading on arrival at the current point
   for (std::size_t r = 0; r < runs.size(); ++r) {
