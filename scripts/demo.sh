@@ -79,14 +79,13 @@ port=${DEMO_PORT:-8080}
 url="http://127.0.0.1:$port"
 echo
 echo "== corridor serve: the API and the web map on $url"
-"$corridor" serve --map "$out/andorra.graph" --db "$rec/ledger.db" --listen "127.0.0.1:$port" 2> "$out/serve.log" &
-server=$!
-trap 'kill $server 2> /dev/null || true' EXIT
-for _ in $(seq 100); do
-  "$corridor" request -q GET "$url/health" > /dev/null 2>&1 && break
-  kill -0 $server 2> /dev/null || { cat "$out/serve.log" >&2; echo "demo: the service did not start (is port $port taken? set DEMO_PORT)" >&2; exit 1; }
-  sleep 0.1
-done
+. "$(dirname "$0")/lib/serve.sh"
+trap stop_serve EXIT
+if ! start_serve "$out/serve.log" --map "$out/andorra.graph" --db "$rec/ledger.db" --listen "127.0.0.1:$port"; then
+  cat "$out/serve.log" >&2
+  echo "demo: the service did not start (is port $port taken? set DEMO_PORT)" >&2
+  exit 1
+fi
 ask() { "$corridor" request "$@"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 ask --key "$rec/M.key" POST "$url/scenarios?name=andorra-exercise" --data "$data/scenarios/andorra-exercise.geojson" > /dev/null

@@ -28,23 +28,12 @@ for tool in wrk curl ss python3 osmium; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is needed" >&2; exit 1; }
 done
 tmp=$(mktemp -d)
-server=""
-stop_server() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi
-}
-trap 'stop_server; rm -rf "$tmp"' EXIT
+corridor=$build/corridor
+. "$here/../../scripts/lib/serve.sh"
+trap 'stop_serve; rm -rf "$tmp"' EXIT
 
 start_server() {  # graph scenario threads -> sets $server and $port
-  rm -f "$tmp/serve.err"  # not the last service's port, read before the new one starts
-  "$build/corridor" serve --map "$1" --scenario "$2" --listen 127.0.0.1:0 --threads "$3" 2> "$tmp/serve.err" &
-  server=$!
-  port=""
-  for _ in $(seq 100); do
-    port=$(sed -n 's|^corridor serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err" 2>/dev/null || true)
-    [ -n "$port" ] && return 0
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.1
-  done
+  start_serve "$tmp/serve.err" --map "$1" --scenario "$2" --listen 127.0.0.1:0 --threads "$3" && return 0
   cat "$tmp/serve.err" >&2
   echo "run.sh: the service did not start" >&2
   exit 1
@@ -88,9 +77,9 @@ for spec in "andorra-2021-10 andorra-exercise" "rhein-neckar-rnv-2016-12 mannhei
   start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 8
   bash "$here/paths.sh" "http://127.0.0.1:$port" "$tmp/pairs.csv" "$tmp/paths" "$scen" 2
   for c in 1 4 16 64; do row "$name" 8 "$c"; done
-  stop_server
+  stop_serve
   start_server "$tmp/$name.graph" "$data/scenarios/$scen.geojson" 2
   row "$name" 2 64
-  stop_server
+  stop_serve
 done
 echo "results in $out" >&2

@@ -27,28 +27,15 @@ done
 wrk=${WRK:-wrk}
 
 tmp=$(mktemp -d)
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/../../scripts/lib/serve.sh"
+trap 'stop_serve; rm -rf "$tmp"' EXIT
 fail() { echo "load_test: FAIL: $*" >&2; [ -f "$tmp/serve.err" ] && sed 's/^/  serve: /' "$tmp/serve.err" >&2; exit 1; }
 
 "$corridor" import "$data/osm/andorra-2021-10.osm.pbf" -o "$tmp/map.graph" --quiet
 # Fewer threads than connections on purpose: every keep-alive connection
 # must be answered although none holds a thread while it waits.
-"$corridor" serve --map "$tmp/map.graph" --scenario "$data/scenarios/andorra-exercise.geojson" \
-  --listen 127.0.0.1:0 --threads 2 2> "$tmp/serve.err" &
-server=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's|^corridor serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  kill -0 "$server" 2>/dev/null || fail "the service stopped at start"
-  sleep 0.1
-done
-[ -n "$port" ] || fail "no port on the service's stderr"
+start_serve "$tmp/serve.err" --map "$tmp/map.graph" --scenario "$data/scenarios/andorra-exercise.geojson" \
+  --listen 127.0.0.1:0 --threads 2 || fail "the service did not start"
 url="http://127.0.0.1:$port"
 
 # 60 random pairs (fixed seed) in the box of the valley from Andorra la Vella

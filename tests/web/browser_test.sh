@@ -27,12 +27,8 @@ command -v node >/dev/null || skip "node not found"
 command -v python3 >/dev/null || skip "python3 not found"
 
 tmp=$(mktemp -d)
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/../../scripts/lib/serve.sh"
+trap 'stop_serve; rm -rf "$tmp"' EXIT
 fail() {
   echo "browser_test: FAIL: $*" >&2
   if [ -f "$tmp/serve.err" ]; then
@@ -71,17 +67,8 @@ done
 "$corridor" log append --db "$tmp/ledger.db" "$tmp/incident-B-1.json" "$tmp/incident-A-1.json" > /dev/null \
   || fail "log append"
 
-"$corridor" serve --map "$tmp/andorra.graph" --db "$tmp/ledger.db" --registry "$tmp/parties.json" \
-  --web "$dist" --listen 127.0.0.1:0 --threads 4 2> "$tmp/serve.err" &
-server=$!
-port=""
-for _ in $(seq 200); do
-  port=$(sed -n 's|^corridor serve: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err" | head -n 1)
-  [ -n "$port" ] && break
-  kill -0 "$server" 2>/dev/null || fail "the service stopped at start"
-  sleep 0.1
-done
-[ -n "$port" ] || fail "no port on the service's stderr"
+start_serve "$tmp/serve.err" --map "$tmp/andorra.graph" --db "$tmp/ledger.db" --registry "$tmp/parties.json" \
+  --web "$dist" --listen 127.0.0.1:0 --threads 4 || fail "the service did not start"
 url="http://127.0.0.1:$port"
 
 request() { "$corridor" request --key "$tmp/M.key" "$@"; }
