@@ -4,11 +4,14 @@
 // limits, agreements signed party by party into the ledger, incidents,
 // violations, the road network and the page's files, and what survives a
 // restart.
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <random>
 
 #include "corridor/agree/jws.hpp"
 #include "corridor/agree/keys.hpp"
+#include "corridor/ledger/verify.hpp"
 #include "corridor/monitor/incident.hpp"
 #include "corridor/server/request_signature.hpp"
 #include "corridor/server/store.hpp"
@@ -422,6 +425,53 @@ TEST_F(Api, IncidentsAndViolations) {
   ASSERT_EQ(violations.status, 200) << violations.text;
   EXPECT_EQ(violations.body["agreements_in_force"], 1);
   EXPECT_EQ(violations.body["possible_violations"].size(), 1u) << violations.text;
+}
+
+TEST_F(Api, ConcurrentWritesKeepTheLedgerWhole) {
+  // Four threads each report five incidents at once, while a fifth reads.
+  std::vector<std::thread> threads;
+  std::atomic<int> created{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string party = t % 2 == 0 ? "A" : "B";
+      for (int i = 0; i < 5; ++i) {
+        monitor::Incident incident;
+        incident.id = party + "-" + std::to_string(t) + "-" + std::to_string(i);
+        incident.reported_by = party;
+        incident.time = 1646472000 + 60 * i;
+        incident.where = {1.5070, 42.4958};
+        incident.event_type = "Violence against civilians";
+        auto report = agree::make_signed(monitor::incident_document(incident));
+        agree::add_signature(report, key(party));
+        if (call(party, "POST", "/incidents", report.dump()).status == 201) ++created;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(call("M", "GET", "/incidents").status, 200);
+  });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created, 20);
+  EXPECT_EQ(call("A", "GET", "/incidents").body["incidents"].size(), 20u);
+  EXPECT_EQ(call("", "GET", "/ledger/head").body["size"], 20);
+  const auto registry = agree::read_registry(dir_ / "parties.json");
+  ledger::VerifyOptions options;
+  options.registry = &registry;
+  const auto report = ledger::verify_ledger(db(), options);
+  EXPECT_TRUE(report.intact()) << (report.problems.empty() ? "" : report.problems.front());
+  EXPECT_EQ(report.entries, 20u);
+}
+
+TEST_F(Api, StoppingDuringAPlanLeavesItFailedNotHanging) {
+  upload();
+  const auto started = call("M", "POST", "/plans", R"({"scenario": "andorra"})");
+  ASSERT_EQ(started.status, 202);
+  start();  // the service goes (its planning thread with it) and comes back
+  const auto job = call("A", "GET", "/plans/" + started.body["id"].get<std::string>());
+  EXPECT_TRUE(job.body["status"] == "failed" || job.body["status"] == "done") << job.text;
+  if (job.body["status"] == "failed") {
+    EXPECT_NE(job.body["error"].get<std::string>().find("stopped"), std::string::npos) << job.text;
+  }
 }
 
 TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
