@@ -1,6 +1,9 @@
 #include "corridor/plan/windows.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
 #include <set>
 
 #include "corridor/plan/ccrp.hpp"
@@ -102,6 +105,35 @@ std::vector<std::string> window_report(const Instance& in, const std::vector<Win
               " before it closes";
     }
     lines.push_back(line);
+  }
+  return lines;
+}
+
+std::vector<std::string> checkpoint_report(const Instance& in, const PlanResult& plan) {
+  const auto& g = in.graph();
+  std::vector<std::string> lines;
+  for (const auto& c : in.checkpoints) {
+    const auto& id = in.scenario().checkpoints[c.scenario_index].id;
+    std::map<Ms, std::int64_t> per_step;  // time step -> vehicles passing
+    std::int64_t vehicles = 0;
+    double nearest_m = std::numeric_limits<double>::infinity();
+    for (const auto& m : plan.movements) {
+      for (std::size_t i = 0; i < m.nodes.size(); ++i) {
+        nearest_m = std::min(nearest_m, geo::distance_m(g.where(c.node), g.where(m.nodes[i])));
+        if (m.nodes[i] != c.node || i + 1 == m.nodes.size()) continue;
+        per_step[m.times[i] / in.step()] += m.vehicles;
+        vehicles += m.vehicles;
+      }
+    }
+    std::int64_t peak = 0;
+    for (const auto& [step, n] : per_step) peak = std::max(peak, n);
+    if (vehicles > 0) {
+      lines.push_back("checkpoint " + id + ": " + std::to_string(vehicles) + " vehicles pass it, at most " +
+                      std::to_string(peak) + " in one time step of the " + std::to_string(c.per_step) + " it takes");
+    } else if (!plan.movements.empty()) {
+      lines.push_back("checkpoint " + id + ": no movement passes it (its road is " +
+                      std::to_string(static_cast<long>(std::lround(nearest_m))) + " m from the nearest planned route)");
+    }
   }
   return lines;
 }

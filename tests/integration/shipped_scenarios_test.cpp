@@ -1,6 +1,7 @@
 // The shipped exercise scenarios, end to end through the real binary:
 // import, plan, and the plan accepted by `corridor check` and by a check
-// against the raw OSM data; the summary carries bounds and they hold.
+// against the raw OSM data; the summary carries bounds and they hold;
+// every checkpoint is reported with the vehicles that pass it.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -53,6 +54,22 @@ TEST_P(ShippedScenario, PlansChecksValidAndReportsItsGap) {
     EXPECT_FALSE(doc["unmet"].empty());
   }
   EXPECT_GE(s["people_gap"].get<double>(), 1.0);
+
+  // Each checkpoint's line says how many vehicles pass it (leave its node),
+  // as the plan's paths have it, or that none does.
+  for (const auto& snap : doc["snaps"]) {
+    if (snap["kind"] != "checkpoint") continue;
+    std::int64_t vehicles = 0;
+    for (const auto& m : doc["movements"]) {
+      const auto& path = m["path"];
+      for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+        if (path[k] == snap["node"]) vehicles += m["vehicles"].get<std::int64_t>();
+      }
+    }
+    const auto line = "checkpoint " + snap["id"].get<std::string>() + ": " +
+                      (vehicles > 0 ? std::to_string(vehicles) + " vehicles pass it" : "no movement passes it");
+    EXPECT_NE(planned.err.find(line), std::string::npos) << line << "\n" << planned.err;
+  }
 
   // Against the raw OSM data: every step a drivable segment of a road in an
   // allowed direction, never faster than free flow.

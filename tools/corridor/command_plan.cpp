@@ -88,6 +88,7 @@ void run_plan(const PlanOptions& o) {
     std::fprintf(stderr, "  unmet           %s: %lld people: %s\n", u["origin"].get<std::string>().c_str(),
                  u["people"].get<long long>(), u["reason"].get<std::string>().c_str());
   }
+  for (const auto& line : plan::checkpoint_report(in, result)) std::fprintf(stderr, "  %s\n", line.c_str());
   for (const auto& line : plan::window_report(in, plan::window_use(in, result, index))) {
     std::fprintf(stderr, "  %s\n", line.c_str());
   }

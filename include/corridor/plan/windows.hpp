@@ -27,4 +27,10 @@ std::vector<WindowUse> window_use(const Instance& in, const PlanResult& plan, co
 // One line per window for people, with UTC and local times.
 std::vector<std::string> window_report(const Instance& in, const std::vector<WindowUse>& uses);
 
+// One line per checkpoint: the vehicles that pass it and its busiest time
+// step against what it takes, or, when no movement passes it, how far its
+// node is from the nearest planned route, so that a scenario's author sees a
+// checkpoint placed off every corridor.
+std::vector<std::string> checkpoint_report(const Instance& in, const PlanResult& plan);
+
 }  // namespace corridor::plan
