@@ -54,8 +54,7 @@ AgreementRecord Service::stored_agreement(const std::string& hash) {
   return *a;
 }
 
-nlohmann::json Service::propose(const nlohmann::json& body, const Caller& caller) {
-  (void)caller;
+nlohmann::json Service::propose(const nlohmann::json& body) {
   auto& s = store();
   if (!body.is_object() || !body.contains("plan") || !body["plan"].is_string() || body.size() != 1) {
     throw ApiError(ErrorKind::invalid_body, "the body must be {\"plan\": ID} naming a finished plan");

@@ -144,7 +144,7 @@ const Endpoint k_endpoints[] = {
     {"GET", "/plans/*/plan.csv", Access::party, {},
      [](const Call& c) { return Answer{200, c.service.plan_output(c.wild[0], "csv"), "text/csv; charset=utf-8"}; }},
     {"POST", "/agreements", Access::mediator, {},
-     [](const Call& c) { return json_answer(c.service.propose(c.json_body(), *c.caller), 201); }},
+     [](const Call& c) { return json_answer(c.service.propose(c.json_body()), 201); }},
     {"GET", "/agreements", Access::party, {}, [](const Call& c) { return json_answer(c.service.agreements()); }},
     {"GET", "/agreements/*", Access::party, {},
      [](const Call& c) { return json_answer(c.service.agreement(c.wild[0])); }},

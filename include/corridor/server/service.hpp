@@ -121,7 +121,7 @@ class Service {
   // Waits for the planning jobs started so far (tests).
   void finish_plans();
 
-  nlohmann::json propose(const nlohmann::json& body, const Caller& caller);
+  nlohmann::json propose(const nlohmann::json& body);
   nlohmann::json agreements();
   nlohmann::json agreement(const std::string& hash);
   nlohmann::json agreement_document(const std::string& hash);
