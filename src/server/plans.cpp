@@ -202,7 +202,8 @@ std::string Service::plan_output(const std::string& id, const std::string& forma
   const auto p = store().plan(id);
   if (!p) throw ApiError(ErrorKind::not_found, "no plan " + id);
   if (p->status != "done") {
-    throw ApiError(ErrorKind::not_ready, "plan " + id + " is " + (jobs_->live(id) ? jobs_->live(id)->first.status : p->status) +
+    const auto live = jobs_->live(id);
+    throw ApiError(ErrorKind::not_ready, "plan " + id + " is " + (live ? live->first.status : p->status) +
                                              (p->error.empty() ? "" : ": " + p->error));
   }
   if (format == "geojson") return p->plan_geojson;

@@ -121,7 +121,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--web", o->web, "folder of the built map page (default: web/dist of this source tree)");
   cmd->add_option("--scenario", o->scenarios, "scenario GeoJSON, addressed by its file stem (repeatable)");
   cmd->add_option("--listen", o->listen, "address to listen on as HOST:PORT (default 127.0.0.1:8080)");
-  cmd->add_option("--threads", o->threads, "worker threads (default 8)");
+  cmd->add_option("--threads", o->threads, "threads answering requests (default 8)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "farthest a coordinate may be from a road (default 1000)");
   cmd->add_option("--max-body-kb", o->max_body_kb, "largest request body in KiB (default 4096)");
   cmd->add_option("--max-plan-jobs", o->max_plan_jobs, "planning jobs queued or running at once (default 4)");
