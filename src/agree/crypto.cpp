@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 
 namespace corridor::agree::detail {
 
@@ -55,11 +56,10 @@ std::string read_file(const std::filesystem::path& path, const std::string& what
 
 nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& what) {
   const auto text = read_file(path, what);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path.string(), what + " is not valid JSON: " + e.what());
-  }
+  std::string why;
+  auto doc = json::try_parse(text, &why);
+  if (!doc) throw InputError(path.string(), what + " is not valid JSON: " + why);
+  return std::move(*doc);
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {

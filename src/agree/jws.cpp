@@ -10,6 +10,7 @@
 #include "agree/crypto.hpp"
 #include "corridor/agree/jcs.hpp"
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 
 namespace corridor::agree {
 namespace {
@@ -24,11 +25,7 @@ std::optional<Json> decode_json(const Json& member) {
   if (!member.is_string()) return std::nullopt;
   const auto bytes = from_base64url(member.get<std::string>());
   if (!bytes) return std::nullopt;
-  try {
-    return Json::parse(bytes->begin(), bytes->end());
-  } catch (const Json::exception&) {
-    return std::nullopt;
-  }
+  return json::try_parse(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
 }
 
 const std::string& payload_text(const Json& signed_doc) {
@@ -138,12 +135,10 @@ Json payload_of(const Json& signed_doc) {
   const auto bytes = from_base64url(text);
   if (!bytes) throw InputError("payload", "is not base64url (RFC 4648 section 5, no padding)");
   const std::string decoded(bytes->begin(), bytes->end());
-  Json document;
-  try {
-    document = Json::parse(decoded);
-  } catch (const Json::exception& e) {
-    throw InputError("payload", std::string("does not decode to JSON: ") + e.what());
-  }
+  std::string why;
+  auto parsed = json::try_parse(decoded, &why);
+  if (!parsed) throw InputError("payload", "does not decode to JSON: " + why);
+  Json document = std::move(*parsed);
   // Signed payloads are always in canonical form: one document, one byte
   // string, no duplicate names or other ambiguity for parsers to resolve.
   if (canonical_json(document) != decoded) throw InputError("payload", "is not in RFC 8785 canonical form");

@@ -8,6 +8,7 @@
 
 #include "check/checker.hpp"
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 
 namespace corridor::check {
 
@@ -56,15 +57,14 @@ CheckReport check_plan_file(const graph::RoadGraph& g, const scenario::Scenario&
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw IoError(file + ": cannot read");
-  nlohmann::json plan;
-  try {
-    plan = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
+  std::string why;
+  const auto plan = json::try_parse(text.str(), &why);
+  if (!plan) {
     CheckReport report;
-    report.violations.push_back({"format", "", file + " is not JSON: " + e.what()});
+    report.violations.push_back({"format", "", file + " is not JSON: " + why});
     return report;
   }
-  return check_plan(g, s, plan, options);
+  return check_plan(g, s, *plan, options);
 }
 
 std::string to_line(const Violation& v) {

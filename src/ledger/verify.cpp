@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corridor/agree/jws.hpp"
+#include "corridor/json.hpp"
 #include "corridor/ledger/store.hpp"
 
 namespace corridor::ledger {
@@ -34,11 +35,13 @@ struct EntryScan {
 void check_content(const Entry& e, const agree::Registry* registry, std::vector<std::string>& problems) {
   if (e.kind != k_kind_agreement && e.kind != k_kind_incident) return;
   const auto where = "entry " + std::to_string(e.index) + ": ";
-  const auto doc = nlohmann::json::parse(e.body, nullptr, false);
-  if (doc.is_discarded()) {
-    problems.push_back(where + "body is not JSON");
+  std::string why;
+  const auto parsed = json::try_parse(e.body, &why);
+  if (!parsed) {
+    problems.push_back(where + "body is not JSON: " + why);
     return;
   }
+  const auto& doc = *parsed;
   try {
     const auto payload = agree::payload_of(doc);
     if (!payload.is_object() || payload.value("type", "") != e.kind) {

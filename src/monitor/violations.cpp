@@ -7,6 +7,7 @@
 
 #include "corridor/agree/agreement.hpp"
 #include "corridor/agree/jws.hpp"
+#include "corridor/json.hpp"
 #include "corridor/ledger/proof.hpp"
 #include "corridor/monitor/incident.hpp"
 
@@ -77,13 +78,12 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
   for (std::uint64_t i = 0; i < ledger.size(); ++i) {
     const auto entry = ledger.entry(i);
     if (!entry) continue;
-    json doc;
-    try {
-      doc = json::parse(entry->body);
-    } catch (const json::exception&) {
+    auto parsed = corridor::json::try_parse(entry->body);
+    if (!parsed) {
       report.notes.push_back("entry " + std::to_string(i) + ": not JSON, skipped");
       continue;
     }
+    json doc = std::move(*parsed);
     try {
       if (entry->kind == "corridor-agreement") {
         const auto status = agree::check_agreement(doc, registry);

@@ -12,6 +12,7 @@
 
 #include "corridor/error.hpp"
 #include "corridor/geo/geo.hpp"
+#include "corridor/json.hpp"
 #include "corridor/osm/network.hpp"
 
 namespace corridor::osm {
@@ -178,12 +179,10 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
   if (!in) throw IoError(path.string() + ": no such file or not readable");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  json doc;
-  try {
-    doc = json::parse(buffer.str());
-  } catch (const json::parse_error& e) {
-    throw FormatError(path.string() + ": not valid JSON: " + e.what());
-  }
+  std::string why;
+  auto parsed = corridor::json::try_parse(buffer.str(), &why);
+  if (!parsed) throw FormatError(path.string() + ": not valid JSON: " + why);
+  json doc = std::move(*parsed);
   if (!doc.is_object() || doc.value("type", json()) != "FeatureCollection" || !doc.contains("features") ||
       !doc["features"].is_array()) {
     throw ValidationError(path.string(), {{"type", "a road network must be a GeoJSON FeatureCollection"}});

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 
 namespace corridor::osm {
 namespace {
@@ -77,12 +78,7 @@ std::vector<std::string> Profile::class_names() const {
 }
 
 Profile Profile::from_json(std::string_view text, const std::string& source) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(source, std::string("not valid JSON: ") + e.what());
-  }
+  const nlohmann::json doc = json::parse(text, source);
   std::vector<Problem> problems;
   Profile p;
   auto number = [&](const nlohmann::json& obj, const char* key, const std::string& path, double lo, double hi,

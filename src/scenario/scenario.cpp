@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 #include "scenario/reader.hpp"
 
 namespace corridor::scenario {
@@ -62,13 +63,7 @@ const Area* Scenario::area(std::string_view id) const noexcept {
 }
 
 Scenario parse_scenario(std::string_view text, const std::string& source) {
-  Json document;
-  try {
-    document = Json::parse(text.begin(), text.end());
-  } catch (const Json::exception& e) {
-    throw InputError(source, std::string("not valid JSON: ") + e.what());
-  }
-  return read_document(document, source);
+  return read_document(json::parse(text, source), source);
 }
 
 Scenario load_scenario(const std::filesystem::path& path) {

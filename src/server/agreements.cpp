@@ -6,6 +6,7 @@
 #include "corridor/agree/agreement.hpp"
 #include "corridor/agree/jcs.hpp"
 #include "corridor/agree/jws.hpp"
+#include "corridor/json.hpp"
 #include "corridor/monitor/incident.hpp"
 #include "corridor/monitor/map_lookup.hpp"
 #include "corridor/monitor/violations.hpp"
@@ -16,9 +17,9 @@ namespace corridor::server {
 namespace {
 
 nlohmann::json parse_json(const std::string& text, const std::string& what) {
-  auto json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded()) throw ApiError(ErrorKind::internal, "the stored " + what + " is not JSON");
-  return json;
+  auto doc = json::try_parse(text);
+  if (!doc) throw ApiError(ErrorKind::internal, "the stored " + what + " is not JSON");
+  return std::move(*doc);
 }
 
 // The kid in a JWS signature object's protected header, if it has one.
@@ -26,7 +27,8 @@ std::string signature_kid(const nlohmann::json& signature) {
   if (!signature.is_object() || !signature.contains("protected") || !signature["protected"].is_string()) return {};
   const auto bytes = agree::from_base64url(signature["protected"].get<std::string>());
   if (!bytes) return {};
-  const auto header = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
+  const auto header = json::try_parse(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()))
+                          .value_or(nullptr);
   return header.is_object() && header.contains("kid") && header["kid"].is_string() ? header["kid"].get<std::string>()
                                                                                   : std::string();
 }
@@ -237,7 +239,7 @@ nlohmann::json Service::incidents() {
   for (std::uint64_t i = 0; i < size; ++i) {
     const auto entry = l.entry(i);
     if (!entry || entry->kind != ledger::k_kind_incident) continue;
-    const auto document = agree::payload_of(nlohmann::json::parse(entry->body));
+    const auto document = agree::payload_of(parse_json(entry->body, "incident"));
     list.push_back({{"entry", i},
                     {"reported_by", document.value("reported_by", "")},
                     {"appended_at", entry->appended_at},

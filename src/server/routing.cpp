@@ -11,6 +11,7 @@
 
 #include "corridor/server/http_server.hpp"
 #include "service_internal.hpp"
+#include "corridor/json.hpp"
 
 namespace corridor::server {
 
@@ -82,13 +83,14 @@ struct Call {
   const Params& params;
   const Caller* caller;
   [[nodiscard]] nlohmann::json json_body() const {
-    auto body = nlohmann::json::parse(request.body, nullptr, false);
-    if (body.is_discarded()) throw ApiError(ErrorKind::invalid_body, "the body is not JSON");
-    return body;
+    std::string why;
+    auto body = json::try_parse(request.body, &why);
+    if (!body) throw ApiError(ErrorKind::invalid_body, "the body is not JSON: " + why);
+    return std::move(*body);
   }
 };
 
-Answer json_answer(const nlohmann::json& body, int status = 200) { return {status, body.dump(), "application/json"}; }
+Answer json_answer(const nlohmann::json& body, int status = 200) { return {status, answer_text(body), "application/json"}; }
 
 struct Endpoint {
   std::string_view method;
@@ -302,7 +304,7 @@ std::vector<EndpointInfo> api_endpoints() {
 
 Answer Service::handle(const Request& request) {
   auto fail = [](ErrorKind kind, const std::string& message, const nlohmann::json& details = nullptr) {
-    return Answer{error_info(kind).status, error_body(kind, message, details).dump(), "application/json"};
+    return Answer{error_info(kind).status, answer_text(error_body(kind, message, details)), "application/json"};
   };
   try {
     const auto& target = request.target;
@@ -319,7 +321,7 @@ Answer Service::handle(const Request& request) {
   } catch (const std::bad_alloc&) {
     return fail(ErrorKind::internal, "out of memory");
   } catch (const std::exception& e) {
-    return fail(ErrorKind::internal, e.what());
+    return fail(ErrorKind::internal, std::string("internal error: ") + e.what());
   }
 }
 

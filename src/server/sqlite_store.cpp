@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "corridor/ledger/sqlite.hpp"
+#include "corridor/json.hpp"
 #include "corridor/server/store.hpp"
 
 namespace corridor::server {
@@ -42,7 +43,7 @@ class SqliteStore final : public Store {
     const std::lock_guard lock(mutex_);
     const auto text = db_.scalar_text("SELECT document FROM service_registry WHERE id = 1");
     if (!text) return std::nullopt;
-    return agree::registry_from_json(nlohmann::json::parse(*text), "the stored registry");
+    return agree::registry_from_json(json::parse(*text, "the stored registry"), "the stored registry");
   }
 
   void save_registry(const agree::Registry& registry) override {
@@ -203,8 +204,7 @@ class SqliteStore final : public Store {
     p.created_at = q.text(5);
     p.finished_at = q.text(6);
     p.error = q.text(7);
-    p.summary = nlohmann::json::parse(q.text(8), nullptr, false);
-    if (p.summary.is_discarded()) p.summary = nullptr;
+    p.summary = json::try_parse(q.text(8)).value_or(nullptr);
     return p;
   }
 

@@ -13,6 +13,7 @@
 #include "corridor/agree/jcs.hpp"
 #include "corridor/error.hpp"
 #include "corridor/graph/graph_file.hpp"
+#include "corridor/json.hpp"
 #include "corridor/monitor/map_lookup.hpp"
 
 namespace corridor::cli {
@@ -33,11 +34,10 @@ Json read_json(const std::string& path, const std::string& what) {
   if (!in) throw IoError("cannot read " + what + " " + path);
   std::ostringstream text;
   text << in.rdbuf();
-  try {
-    return Json::parse(text.str());
-  } catch (const Json::exception& e) {
-    throw InputError(path, what + " is not valid JSON: " + e.what());
-  }
+  std::string why;
+  auto doc = json::try_parse(text.str(), &why);
+  if (!doc) throw InputError(path, what + " is not valid JSON: " + why);
+  return std::move(*doc);
 }
 
 // Input errors about a document name its file.

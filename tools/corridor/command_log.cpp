@@ -12,6 +12,7 @@
 
 #include "cli.hpp"
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/proof.hpp"
 #include "corridor/ledger/verify.hpp"
@@ -50,9 +51,10 @@ std::string read_text(const std::string& path, const std::string& what) {
 }
 
 json read_json(const std::string& path, const std::string& what) {
-  const auto parsed = json::parse(read_text(path, what), nullptr, false);
-  if (parsed.is_discarded()) throw InputError(path, "not JSON (expected a " + what + ")");
-  return parsed;
+  std::string why;
+  auto parsed = corridor::json::try_parse(read_text(path, what), &why);
+  if (!parsed) throw InputError(path, "not JSON (expected a " + what + "): " + why);
+  return std::move(*parsed);
 }
 
 // A check that failed (a refused document, a damaged ledger) is exit 1.
@@ -161,7 +163,7 @@ void run_show(const LogOptions& o) {
               {"kind", e->kind},
               {"leaf_hash", ledger::to_hex(e->leaf_hash)},
               {"appended_at", e->appended_at}};
-  const auto doc = json::parse(e->body, nullptr, false);
+  const auto doc = corridor::json::try_parse(e->body).value_or(json::value_t::discarded);
   if (doc.is_discarded()) {
     out["body"] = e->body;
   } else {

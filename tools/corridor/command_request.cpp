@@ -11,6 +11,7 @@
 
 #include "cli.hpp"
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 #include "corridor/server/request_signature.hpp"
 
 namespace corridor::cli {
@@ -97,7 +98,7 @@ void run_request(const RequestOptions& o) {
   const auto status = res.result_int();
   if (status >= 200 && status < 300) return;
   std::string message;
-  const auto body = nlohmann::json::parse(res.body(), nullptr, false);
+  const auto body = json::try_parse(res.body()).value_or(nullptr);
   if (body.is_object() && body.contains("message") && body["message"].is_string()) {
     message = ": " + body.value("code", "") + ": " + body["message"].get<std::string>();
   }

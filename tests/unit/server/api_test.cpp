@@ -529,6 +529,41 @@ TEST_F(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {
   EXPECT_EQ(call("", "GET", "/health").status, 200);  // still serving
 }
 
+// One signed request nesting 50,000 levels (100 KB, far below the body
+// limit) used to overflow the stack in the copies and the canonicaliser.
+TEST_F(Api, DeeplyNestedBodiesAreRefusedAtParseTime) {
+  const auto hash = propose();
+  const std::string nested = std::string(50000, '[') + std::string(50000, ']');
+  monitor::Incident incident;
+  incident.id = "B-9";
+  incident.reported_by = "B";
+  incident.time = 1646472000;
+  incident.where = {1.5070, 42.4958};
+  incident.event_type = "Explosions/Remote violence";
+  auto report = agree::make_signed(monitor::incident_document(incident));
+  agree::add_signature(report, key("B"));
+  std::string report_text = report.dump();
+  report_text.insert(1, "\"extra\": " + nested + ", ");
+  const std::vector<std::string> bodies = {
+      nested, R"({"protected": "e30", "signature": "AA", "header": )" + nested + "}",
+      R"({"document": )" + nested + "}", report_text};
+  for (const auto& e : api_endpoints()) {
+    if (e.method != "POST" || e.pattern == "/sessions") continue;
+    std::string target = e.pattern;
+    if (const auto star = target.find('*'); star != std::string::npos) target.replace(star, 1, hash);
+    if (target == "/scenarios") target += "?name=deep";
+    for (const auto& body : bodies) {
+      const auto r = call("M", "POST", target, body);
+      EXPECT_EQ(r.status, 400) << target << " " << r.text.substr(0, 200);
+      EXPECT_NE(r.text.find("nested deeper than"), std::string::npos) << target << " " << r.text.substr(0, 200);
+    }
+  }
+  // Also where the agreement does not exist, and as B's own report.
+  EXPECT_EQ(call("A", "POST", "/agreements/" + std::string(64, 'a') + "/signatures", bodies[1]).status, 400);
+  EXPECT_EQ(call("B", "POST", "/incidents", report_text).status, 400);
+  EXPECT_EQ(call("", "GET", "/health").status, 200);  // still serving
+}
+
 TEST_F(Api, ErrorsAndThePage) {
   EXPECT_EQ(call("A", "DELETE", "/plans").status, 405);
   EXPECT_EQ(call("A", "GET", "/plans?x=1").body["code"], "InvalidUrl");
