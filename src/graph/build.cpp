@@ -148,8 +148,22 @@ std::string check_invariants(const RoadGraph& g) {
   if (g.first_out[0] != 0 || g.first_out[n] != m || g.in_first[0] != 0 || g.in_first[n] != m) {
     return bad("first_out/in_first do not span the arcs");
   }
+  // Monotone with both ends checked means every offset lies in [0, m]: only
+  // then may the loops below index the arc arrays with them.
   for (std::size_t v = 0; v < n; ++v) {
-    if (g.first_out[v] > g.first_out[v + 1] || g.in_first[v] > g.in_first[v + 1]) return bad("first_out is not monotone");
+    if (g.first_out[v] > g.first_out[v + 1]) return bad("first_out is not monotone at node " + std::to_string(v));
+    if (g.in_first[v] > g.in_first[v + 1]) return bad("in_first is not monotone at node " + std::to_string(v));
+  }
+  if (!g.shape_first.empty()) {
+    if (g.shape_first.size() != m + 1 || g.shape_first[0] != 0 || g.shape_first[m] != g.shape_lat.size() ||
+        g.shape_lon.size() != g.shape_lat.size()) {
+      return bad("shape arrays inconsistent");
+    }
+    for (std::size_t a = 0; a < m; ++a) {
+      if (g.shape_first[a] > g.shape_first[a + 1]) return bad("shape_first is not monotone");
+    }
+  }
+  for (std::size_t v = 0; v < n; ++v) {
     for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
       if (g.tail[a] != v) return bad("tail does not match first_out at arc " + std::to_string(a));
       if (g.head[a] >= n) return bad("head out of range at arc " + std::to_string(a));
@@ -165,15 +179,6 @@ std::string check_invariants(const RoadGraph& g) {
   if (g.names.empty()) return bad("name table is empty");
   for (auto name : g.name) {
     if (name >= g.names.size()) return bad("road name out of range");
-  }
-  if (!g.shape_first.empty()) {
-    if (g.shape_first.size() != m + 1 || g.shape_first[0] != 0 || g.shape_first[m] != g.shape_lat.size() ||
-        g.shape_lon.size() != g.shape_lat.size()) {
-      return bad("shape arrays inconsistent");
-    }
-    for (std::size_t a = 0; a < m; ++a) {
-      if (g.shape_first[a] > g.shape_first[a + 1]) return bad("shape_first is not monotone");
-    }
   }
   return "";
 }

@@ -8,6 +8,7 @@
 
 #include "corridor/error.hpp"
 #include "corridor/graph/build.hpp"
+#include "corridor/json.hpp"
 
 namespace corridor::graph {
 namespace {
@@ -135,6 +136,25 @@ void write_graph(const RoadGraph& g, const std::filesystem::path& path) {
   if (ec) throw IoError(path.string() + ": cannot write: " + ec.message());
 }
 
+void reseal_graph_bytes(std::string& bytes) {
+  FileHeader header{};
+  if (bytes.size() < sizeof header) return;
+  std::memcpy(&header, bytes.data(), sizeof header);
+  const std::size_t count = std::min<std::size_t>(header.section_count, (bytes.size() - sizeof header) / sizeof(SectionEntry));
+  std::vector<SectionEntry> table(count);
+  if (count > 0) std::memcpy(table.data(), bytes.data() + sizeof header, count * sizeof(SectionEntry));
+  for (auto& e : table) {
+    if (e.offset <= bytes.size() && e.element_size > 0 && e.count <= (bytes.size() - e.offset) / e.element_size) {
+      e.crc = crc(bytes.data() + e.offset, e.count * e.element_size);
+    }
+  }
+  header.file_size = bytes.size();
+  header.table_crc = 0;
+  header.table_crc = crc(table.data(), table.size() * sizeof(SectionEntry), crc(&header, sizeof header));
+  std::memcpy(bytes.data(), &header, sizeof header);
+  if (count > 0) std::memcpy(bytes.data() + sizeof header, table.data(), count * sizeof(SectionEntry));
+}
+
 RoadGraph read_graph(const std::filesystem::path& path) {
   const std::string file = path.string();
   std::error_code ec;
@@ -144,9 +164,14 @@ RoadGraph read_graph(const std::filesystem::path& path) {
   if (ec) throw IoError(file + ": cannot read: " + ec.message());
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(file + ": cannot open");
-  std::vector<char> bytes(size);
+  std::string bytes(size, '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (!in) throw IoError(file + ": read failed");
+  return parse_graph(bytes, file);
+}
+
+RoadGraph parse_graph(std::string_view bytes, const std::string& file) {
+  const std::size_t size = bytes.size();
 
   auto fail = [&](const std::string& what) { return FormatError(file + ": " + what); };
   FileHeader header{};
@@ -167,7 +192,7 @@ RoadGraph read_graph(const std::filesystem::path& path) {
     throw fail("section table: " + std::to_string(header.section_count) + " sections do not fit the file");
   }
   std::vector<SectionEntry> table(header.section_count);
-  std::memcpy(table.data(), bytes.data() + sizeof header, table.size() * sizeof(SectionEntry));
+  if (!table.empty()) std::memcpy(table.data(), bytes.data() + sizeof header, table.size() * sizeof(SectionEntry));
   const auto stored_crc = header.table_crc;
   header.table_crc = 0;
   if (crc(table.data(), table.size() * sizeof(SectionEntry), crc(&header, sizeof header)) != stored_crc) {
@@ -205,8 +230,10 @@ RoadGraph read_graph(const std::filesystem::path& path) {
   for (const char* name : {"class_names", "meta", "names"}) {
     const auto* e = section(name, 1, true);
     try {
-      auto j = nlohmann::json::parse(bytes.begin() + static_cast<std::ptrdiff_t>(e->offset),
-                                     bytes.begin() + static_cast<std::ptrdiff_t>(e->offset + e->count));
+      std::string why;
+      auto parsed = json::try_parse(bytes.substr(e->offset, e->count), &why);
+      if (!parsed) throw fail(std::string("section '") + name + "' is not valid: " + why);
+      auto j = std::move(*parsed);
       if (std::string(name) == "meta") g.meta = std::move(j);
       else if (std::string(name) == "names") g.names = j.get<std::vector<std::string>>();
       else g.class_names = j.get<std::vector<std::string>>();

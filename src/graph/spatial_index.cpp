@@ -8,7 +8,9 @@
 namespace corridor::graph {
 namespace {
 constexpr double k_rad = std::numbers::pi / 180.0;
-}
+// How far off the grid the projection stays within the 1% margin used below.
+constexpr double k_projection_range_m = 50'000;
+}  // namespace
 
 double SpatialIndex::x_of(double lon) const noexcept { return (lon - lon0_) * k_rad * geo::k_earth_radius_m * cos_lat0_; }
 double SpatialIndex::y_of(double lat) const noexcept { return (lat - lat0_) * k_rad * geo::k_earth_radius_m; }
@@ -53,27 +55,42 @@ std::optional<Snap> SpatialIndex::nearest(geo::LonLat p, double max_distance_m,
   const int cy = static_cast<int>(std::floor(py / cell_m_));
   // Distance from the point to the grid: rings before it hold no cell.
   const double outside = std::max({0.0, -px, -py, px - cols_ * cell_m_, py - rows_ * cell_m_});
-  if (outside > max_distance_m * 1.01 + cell_m_) return std::nullopt;
   std::optional<Snap> best;
-  const int max_ring = std::max(cols_, rows_) + std::abs(cx) + std::abs(cy) + 1;
-  for (int ring = 0; ring <= max_ring; ++ring) {
+  auto consider = [&](NodeId v) {
+    const double d = geo::distance_m(p, g_.where(v));
+    if (d <= max_distance_m && (!best || d < best->distance_m) && (!accept || accept(v))) best = Snap{v, d};
+  };
+  if (outside > k_projection_range_m) {
+    // Far off the map the flat projection no longer bounds great-circle
+    // distances; such points are rare (mostly mistakes), so scan them.
+    for (NodeId v = 0; v < g_.node_count(); ++v) consider(v);
+    return best;
+  }
+  if (outside > max_distance_m * 1.01 + cell_m_) return std::nullopt;
+  auto visit = [&](int x, int y) {
+    const auto cell = static_cast<std::size_t>(y) * cols_ + x;
+    for (auto i = cell_first_[cell]; i < cell_first_[cell + 1]; ++i) consider(cell_node_[i]);
+  };
+  // Rings are squares of cells around (cx, cy); the first one that touches
+  // the grid is the Chebyshev distance to it, and max(cols, rows) rings later
+  // every cell has been seen. Only the part of a ring inside the grid is
+  // walked, so a point far off the map costs no more than one on it.
+  auto cells_off = [](int c, int n) { return c < 0 ? -c : (c >= n ? c - n + 1 : 0); };
+  const int first_ring = std::max(cells_off(cx, cols_), cells_off(cy, rows_));
+  const int last_ring = first_ring + std::max(cols_, rows_);
+  for (int ring = first_ring; ring <= last_ring; ++ring) {
     // Cells in ring r are at least (r - 1) cells away from the point; the
     // projection is slightly off the great circle, hence the 1% margin.
     const double ring_distance = (ring - 1) * cell_m_ * 0.99;
     if (ring_distance > max_distance_m || (best && ring_distance > best->distance_m)) break;
-    for (int y = cy - ring; y <= cy + ring; ++y) {
-      if (y < 0 || y >= rows_) continue;
-      const bool edge_row = (y == cy - ring || y == cy + ring);
-      for (int x = cx - ring; x <= cx + ring; x += (edge_row ? 1 : 2 * ring)) {
-        if (x >= 0 && x < cols_) {
-          const auto cell = static_cast<std::size_t>(y) * cols_ + x;
-          for (auto i = cell_first_[cell]; i < cell_first_[cell + 1]; ++i) {
-            const NodeId v = cell_node_[i];
-            const double d = geo::distance_m(p, g_.where(v));
-            if (d <= max_distance_m && (!best || d < best->distance_m) && (!accept || accept(v))) best = Snap{v, d};
-          }
-        }
-        if (ring == 0) break;
+    const int y_low = std::max(0, cy - ring), y_high = std::min(rows_ - 1, cy + ring);
+    const int x_low = std::max(0, cx - ring), x_high = std::min(cols_ - 1, cx + ring);
+    for (int y = y_low; y <= y_high; ++y) {
+      if (y == cy - ring || y == cy + ring) {
+        for (int x = x_low; x <= x_high; ++x) visit(x, y);
+      } else {
+        if (cx - ring >= 0 && cx - ring < cols_) visit(cx - ring, y);
+        if (ring > 0 && cx + ring >= 0 && cx + ring < cols_) visit(cx + ring, y);
       }
     }
   }

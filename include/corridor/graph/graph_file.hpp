@@ -11,6 +11,8 @@
 // checked for consistency (so a forged file with good checksums cannot make
 // a search read out of bounds). Errors name the file and the section.
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include "corridor/graph/road_graph.hpp"
 
@@ -24,5 +26,13 @@ void write_graph(const RoadGraph& g, const std::filesystem::path& path);
 // Throws IoError (missing/unreadable) or FormatError (not a graph file,
 // truncated, corrupted, another version), naming the file and section.
 RoadGraph read_graph(const std::filesystem::path& path);
+
+// The same checks on a graph file's bytes held in memory; `file` names them
+// in messages. Throws FormatError.
+RoadGraph parse_graph(std::string_view bytes, const std::string& file);
+
+// Rewrites the file size and every checksum so that they match the bytes
+// (for tests and fuzzing: damage then reaches the structure checks).
+void reseal_graph_bytes(std::string& bytes);
 
 }  // namespace corridor::graph

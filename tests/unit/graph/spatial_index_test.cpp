@@ -51,5 +51,23 @@ TEST(SpatialIndex, FarPointsAndFilters) {
   EXPECT_GE(other->distance_m, any->distance_m);
 }
 
+// A point thousands of kilometres off the map (0,0 for a map at 8E 49N) is
+// snapped as the brute force does; the search starts at the first ring that
+// touches the grid instead of walking millions of empty ones.
+TEST(SpatialIndex, PointsOffTheMapOnEverySide) {
+  std::mt19937_64 rng(testing::test_seed());
+  const auto g = build(testing::NetworkBuilder::random_grid(30, rng));
+  const SpatialIndex index(g);
+  for (const geo::LonLat p : {geo::LonLat{0.0, 0.0}, geo::LonLat{8.02, 10.0}, geo::LonLat{-170.0, 80.0},
+                              geo::LonLat{8.02, 49.5}, geo::LonLat{9.0, 49.02}, geo::LonLat{7.0, 48.0}}) {
+    for (double max_m : {1e5, 1e7, 3e7}) {
+      const auto want = brute_force(g, p, max_m);
+      const auto got = index.nearest(p, max_m);
+      ASSERT_EQ(got.has_value(), want.has_value()) << p.lon << "," << p.lat << " within " << max_m;
+      if (got) EXPECT_NEAR(got->distance_m, want->distance_m, want->distance_m * 0.02);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace corridor::graph
