@@ -6,6 +6,7 @@
 // read it, and writes the answer; 30 s without a complete request closes it.
 #include "corridor/server/http_server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -28,6 +29,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+constexpr std::uint32_t k_header_limit_bytes = 16 * 1024;
+
 http::response<http::string_body> make_response(unsigned version, bool keep_alive, const Answer& a) {
   http::response<http::string_body> res{static_cast<http::status>(a.status), version};
   res.set(http::field::server, "corridor");
@@ -40,7 +43,7 @@ http::response<http::string_body> make_response(unsigned version, bool keep_aliv
 }
 
 Answer failure(ErrorKind kind, const std::string& message) {
-  return {error_info(kind).status, error_body(kind, message).dump(), "application/json"};
+  return {error_info(kind).status, answer_text(error_body(kind, message)), "application/json"};
 }
 
 }  // namespace
@@ -81,7 +84,7 @@ class HttpServer::State::Connection : public std::enable_shared_from_this<Connec
   void read() {
     parser_.emplace();
     parser_->body_limit(state_.options.max_body_bytes);
-    parser_->header_limit(16 * 1024);
+    parser_->header_limit(k_header_limit_bytes);
     stream_.expires_after(std::chrono::seconds(state_.options.idle_timeout_s));
     http::async_read(stream_, buffer_, *parser_,
                      [keep = shared_from_this()](beast::error_code ec, std::size_t) { keep->on_read(ec); });
@@ -94,12 +97,18 @@ class HttpServer::State::Connection : public std::enable_shared_from_this<Connec
       return;
     }
     if (ec) {
-      const bool too_big = ec == http::error::body_limit || ec == http::error::header_limit;
-      write(make_response(11, false,
-                          too_big ? failure(ErrorKind::payload_too_large,
-                                            "the request is larger than the limit of " +
-                                                std::to_string(state_.options.max_body_bytes) + " bytes")
-                                  : failure(ErrorKind::invalid_url, "malformed HTTP request")));
+      // Answer before closing, so the client learns why.
+      Answer answer;
+      if (ec == http::error::body_limit) {
+        answer = failure(ErrorKind::payload_too_large, "the request body is larger than the limit of " +
+                                                           std::to_string(state_.options.max_body_bytes) + " bytes");
+      } else if (ec == http::error::header_limit) {
+        answer = failure(ErrorKind::headers_too_large, "the request's header block is larger than the limit of " +
+                                                           std::to_string(k_header_limit_bytes) + " bytes");
+      } else {
+        answer = failure(ErrorKind::invalid_url, "malformed HTTP request: " + ec.message());
+      }
+      write(make_response(11, false, answer));
       return;
     }
     auto& req = parser_->get();
@@ -111,8 +120,10 @@ class HttpServer::State::Connection : public std::enable_shared_from_this<Connec
     Answer answer;
     try {
       answer = state_.service.handle(request);
-    } catch (const std::exception&) {  // out of memory while answering
+    } catch (const std::bad_alloc&) {
       answer = failure(ErrorKind::internal, "out of memory");
+    } catch (const std::exception& e) {  // handle() answers every error itself: this is a bug
+      answer = failure(ErrorKind::internal, std::string("internal error: ") + e.what());
     }
     auto res = make_response(req.version(), req.keep_alive(), answer);
     if (req.method() == http::verb::head) {
@@ -126,11 +137,27 @@ class HttpServer::State::Connection : public std::enable_shared_from_this<Connec
     response_ = std::move(res);
     stream_.expires_after(std::chrono::seconds(state_.options.idle_timeout_s));
     http::async_write(stream_, response_, [keep = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || !keep->response_.keep_alive() || keep->state_.stopping) {
+      if (ec || keep->state_.stopping) {
         keep->shut();
+      } else if (!keep->response_.keep_alive()) {
+        keep->linger();
       } else {
         keep->read();
       }
+    });
+  }
+
+  // Closing a socket with unread bytes in it resets the connection, and a
+  // reset can destroy the answer just sent (a refused request often leaves
+  // the rest of itself unread). So: stop sending, read and drop what the
+  // client still sends for a moment, then close.
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    stream_.async_read_some(asio::buffer(drain_), [keep = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || keep->state_.stopping) keep->shut();
+      else keep->linger();
     });
   }
 
@@ -146,6 +173,7 @@ class HttpServer::State::Connection : public std::enable_shared_from_this<Connec
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   std::list<std::weak_ptr<Connection>>::iterator self_;
+  std::array<char, 4096> drain_{};
 };
 
 void HttpServer::State::accept() {

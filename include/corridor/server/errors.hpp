@@ -22,6 +22,7 @@ enum class ErrorKind {
   not_found,          // NotFound       404: a resource this service does not hold
   method_not_allowed, // MethodNotAllowed 405: a known path with a method other than GET
   payload_too_large,  // TooBig         413: request body over the limit
+  headers_too_large,  // TooBig         431: request header block over the limit
   invalid_body,       // InvalidBody    400: a request body that is not what the endpoint takes
   invalid_scenario,   // InvalidScenario 400: an uploaded scenario that does not validate
   unauthorized,       // Unauthorized   401: no valid signature or session
@@ -55,7 +56,17 @@ class ApiError : public Error {
   nlohmann::json details_;
 };
 
+// {"code", "message"} plus `details`; bytes of the message that are not
+// UTF-8 (a raw path, a query value) are written as \xNN.
 [[nodiscard]] nlohmann::json error_body(ErrorKind kind, const std::string& message,
                                         const nlohmann::json& details = nullptr);
+
+// The text of a JSON answer. Never throws on strings that are not UTF-8
+// (such bytes become U+FFFD), so an answer can always be sent.
+[[nodiscard]] std::string answer_text(const nlohmann::json& body);
+
+// `text` with every byte that is not part of valid UTF-8, and every control
+// character, written as \xNN.
+[[nodiscard]] std::string printable(std::string_view text);
 
 }  // namespace corridor::server

@@ -1,9 +1,13 @@
 // The server as a whole: health, methods, body limits, concurrency on a real
 // extract, and a clean stop.
+#include <sys/socket.h>
+
+#include <array>
 #include <atomic>
 #include <vector>
 
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/server/errors.hpp"
 #include "server_testing.hpp"
 
 namespace corridor::server::test {
@@ -34,6 +38,66 @@ TEST(Http, MethodsBodiesAndKeepAlive) {
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(big.body.value("code", ""), "TooBig");
   EXPECT_EQ(get(server.port(), "/health?verbose=1").body.value("code", ""), "InvalidUrl");
+}
+
+// Raw bytes on one connection, and everything the server sends back until
+// it closes (or 3 s pass).
+std::string raw_exchange(int port, const std::vector<std::string>& sends) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  for (const auto& bytes : sends) boost::asio::write(socket, boost::asio::buffer(bytes));
+  timeval timeout{3, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string answer;
+  std::array<char, 4096> chunk{};
+  boost::system::error_code ec;
+  while (!ec) {
+    const auto n = socket.read_some(boost::asio::buffer(chunk), ec);
+    answer.append(chunk.data(), n);
+  }
+  return answer;
+}
+
+int count_of(const std::string& text, const std::string& part) {
+  int n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+TEST(Http, BytesThatAreNotUtf8AreEscapedNot500) {
+  Service service(import_map(drawn_map()));
+  RunningServer server(service);
+  const auto path = raw_exchange(server.port(), {"GET /\xff\xfe/x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"});
+  EXPECT_TRUE(path.starts_with("HTTP/1.1 404")) << path;
+  EXPECT_NE(path.find(R"(/\\xff\\xfe/x)"), std::string::npos) << path;
+  const auto decoded = get(server.port(), "/%ff%fe");
+  EXPECT_EQ(decoded.status, 404);
+  EXPECT_NE(decoded.body.value("message", "").find("\\xff\\xfe"), std::string::npos) << decoded.text;
+  const auto route = get(server.port(), "/route/v1/driving/%ff,1;2,3");
+  EXPECT_EQ(route.status, 400) << route.text;
+  EXPECT_EQ(get(server.port(), "/health?%ff=1").status, 400);
+  EXPECT_EQ(printable("a\xc3\xa9\xe2\x82\xac\x01\xc0\xaf\xed\xa0\x80"), "a\xc3\xa9\xe2\x82\xac\\x01\\xc0\\xaf\\xed\\xa0\\x80");
+}
+
+TEST(Http, OversizedHeadersNameTheHeaderLimit) {
+  Service service(import_map(drawn_map()));
+  RunningServer server(service);
+  const auto r = raw_exchange(server.port(), {"GET /health HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"});
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 431")) << r.substr(0, 200);
+  EXPECT_NE(r.find("header block is larger than the limit of 16384 bytes"), std::string::npos) << r.substr(0, 300);
+}
+
+TEST(Http, AMalformedRequestOnAKeptAliveConnectionIsAnswered) {
+  Service service(import_map(drawn_map()));
+  RunningServer server(service);
+  const std::string good = "GET /health HTTP/1.1\r\nHost: h\r\n\r\n";
+  // The malformed request comes with more bytes behind it that are never read.
+  const auto r = raw_exchange(server.port(), {good, "BAD REQUEST LINE\r\n\r\n" + std::string(200000, 'z')});
+  EXPECT_EQ(count_of(r, "HTTP/1.1 200"), 1) << r.substr(0, 300);
+  EXPECT_EQ(count_of(r, "HTTP/1.1 400"), 1) << r;
+  EXPECT_NE(r.find("malformed HTTP request"), std::string::npos) << r;
+  EXPECT_EQ(get(server.port(), "/health").status, 200);
 }
 
 TEST(Http, StopsCleanlyWithAnIdleConnectionOpen) {
