@@ -168,7 +168,12 @@ std::optional<ParsedTime> parse_rfc3339(std::string_view text, std::string* why)
 
   const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t local = days * k_seconds_per_day + hour * 3600 + minute * 60 + second;
-  return ParsedTime{local - std::int64_t{offset} * 60, offset};
+  const std::int64_t utc = local - std::int64_t{offset} * 60;
+  // Every instant read must be writable again as a four-digit UTC year.
+  constexpr std::int64_t k_first = days_from_civil(0, 1, 1) * k_seconds_per_day;
+  constexpr std::int64_t k_end = days_from_civil(10000, 1, 1) * k_seconds_per_day;
+  if (utc < k_first || utc >= k_end) return fail("the instant in UTC lies outside the years 0000-9999");
+  return ParsedTime{utc, offset};
 }
 
 std::string format_utc(UnixSeconds t) { return format_local(t, 0) + 'Z'; }

@@ -137,6 +137,24 @@ TEST(FormatWithOffset, ExtremeInstantsDoNotOverflow) {
   EXPECT_FALSE(format_with_offset(std::numeric_limits<UnixSeconds>::min(), -18 * 60).empty());
 }
 
+// 0000-01-01T00:20:01+12:00 is 11:40 on the last day of year -1 in UTC,
+// which no four-digit year can write: refused, like its mirror past 9999.
+TEST(ParseRfc3339, InstantsThatCannotBeWrittenBackAreRefused) {
+  std::string why;
+  EXPECT_FALSE(parse_rfc3339("0000-01-01T00:20:01+12:00", &why));
+  EXPECT_EQ(why, "the instant in UTC lies outside the years 0000-9999");
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59-00:01"));
+  for (const char* edge : {"0000-01-01T00:00:00Z", "0000-01-01T12:00:00+12:00", "9999-12-31T23:59:59Z",
+                           "9999-12-31T12:00:00-11:59"}) {
+    const auto t = parse_rfc3339(edge);
+    ASSERT_TRUE(t) << edge;
+    const auto again = parse_rfc3339(format_utc(t->utc));
+    ASSERT_TRUE(again) << edge << " written as " << format_utc(t->utc);
+    EXPECT_EQ(again->utc, t->utc);
+    EXPECT_EQ(parse_rfc3339(format_with_offset(t->utc, t->offset_minutes))->utc, t->utc);
+  }
+}
+
 TEST(Rfc3339, RoundTripsAcrossCenturies) {
   const UnixSeconds first = parse_rfc3339("1600-01-01T00:00:00Z")->utc;
   const UnixSeconds last = parse_rfc3339("2400-12-31T23:59:59Z")->utc;
