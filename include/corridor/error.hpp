@@ -47,6 +47,13 @@ class FormatError : public Error {
   using Error::Error;
 };
 
+// A verification failed: a damaged ledger, a refused document. The CLI
+// exits 1 for it (docs/cli.md), not 2 as for bad input.
+class CheckFailed : public Error {
+ public:
+  using Error::Error;
+};
+
 // A file could not be read or written.
 class IoError : public Error {
  public:

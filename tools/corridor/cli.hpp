@@ -1,6 +1,8 @@
 #pragma once
 // Shared pieces of the `corridor` command line. Each subcommand lives in its
 // own command_<name>.cpp and registers itself with add_<name>_command().
+#include <functional>
+#include <map>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -14,22 +16,27 @@ inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_failed_check = 1;  // a verification that failed
 inline constexpr int k_exit_bad_input = 2;     // bad input, missing file, I/O
 inline constexpr int k_exit_no_route = 3;      // a route query with no route
+inline constexpr int k_exit_internal = 70;     // a bug: an exception no command expected (EX_SOFTWARE)
 
-// Subcommands set this to their exit code; main returns it.
-extern int g_exit_code;
+// What a (sub)command does once the command line is parsed; returns the
+// exit code. Errors are thrown, and main() maps them to exit codes in one
+// place: CheckFailed 1, any other corridor::Error 2.
+using Run = std::function<int()>;
+// The Run of every command that has one, filled by the add_*_command().
+using Runs = std::map<const CLI::App*, Run>;
 
-void add_import_command(CLI::App& app);
-void add_info_command(CLI::App& app);
-void add_route_command(CLI::App& app);
-void add_check_command(CLI::App& app);
-void add_plan_command(CLI::App& app);
-void add_incident_command(CLI::App& app);
-void add_violations_command(CLI::App& app);
-void add_keygen_command(CLI::App& app);
-void add_agree_command(CLI::App& app);
-void add_log_command(CLI::App& app);
-void add_serve_command(CLI::App& app);
-void add_request_command(CLI::App& app);
+void add_import_command(CLI::App& app, Runs& runs);
+void add_info_command(CLI::App& app, Runs& runs);
+void add_route_command(CLI::App& app, Runs& runs);
+void add_check_command(CLI::App& app, Runs& runs);
+void add_plan_command(CLI::App& app, Runs& runs);
+void add_incident_command(CLI::App& app, Runs& runs);
+void add_violations_command(CLI::App& app, Runs& runs);
+void add_keygen_command(CLI::App& app, Runs& runs);
+void add_agree_command(CLI::App& app, Runs& runs);
+void add_log_command(CLI::App& app, Runs& runs);
+void add_serve_command(CLI::App& app, Runs& runs);
+void add_request_command(CLI::App& app, Runs& runs);
 
 // "LON,LAT" -> point; throws InputError naming the option.
 geo::LonLat parse_lon_lat(const std::string& option, const std::string& text);

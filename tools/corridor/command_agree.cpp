@@ -50,7 +50,7 @@ auto in_file(const std::string& path, F&& f) {
   }
 }
 
-void run_propose(const AgreeOptions& o) {
+int run_propose(const AgreeOptions& o) {
   const auto plan = read_json(o.plan, "plan");
   const auto s = scenario::load_scenario(o.scenario);
   std::optional<Json> previous;
@@ -74,9 +74,10 @@ void run_propose(const AgreeOptions& o) {
             << (previous ? ", replacing " + document["replaces"].get<std::string>() : std::string()) << ": "
             << document["corridors"].size() << " corridors, " << vehicles << " vehicles, " << people
             << " people; to be signed by " << signatories << "\nwritten " << o.output << " (no signatures yet)\n";
+  return k_exit_ok;
 }
 
-void run_sign(const AgreeOptions& o) {
+int run_sign(const AgreeOptions& o) {
   auto signed_doc = agree::read_signed(o.file);
   const auto key = agree::read_secret_key(o.key);
   const auto document = in_file(o.file, [&] { return agree::agreement_document(signed_doc); });
@@ -93,6 +94,7 @@ void run_sign(const AgreeOptions& o) {
   agree::write_signed(signed_doc, output);
   std::cout << "party " << key.party << " (key " << key.kid << ") signed version " << document["version"] << " ("
             << agree::content_hash(document) << ")\nwritten " << output << "\n";
+  return k_exit_ok;
 }
 
 agree::Registry registry_of(const AgreeOptions& o) {
@@ -108,17 +110,17 @@ agree::Registry registry_of(const AgreeOptions& o) {
   return registry;
 }
 
-void run_verify(const AgreeOptions& o) {
+int run_verify(const AgreeOptions& o) {
   const auto registry = registry_of(o);
   const auto signed_doc = agree::read_signed(o.file);
   const auto status = in_file(o.file, [&] { return agree::check_agreement(signed_doc, registry); });
   const bool ok = status.all_valid() && (!o.require_in_force || status.in_force());
-  g_exit_code = ok ? k_exit_ok : k_exit_failed_check;
   if (o.json) {
     std::cout << agree::to_json(status).dump(2) << "\n";
-    return;
+  } else {
+    for (const auto& line : agree::describe(status)) std::cout << line << "\n";
   }
-  for (const auto& line : agree::describe(status)) std::cout << line << "\n";
+  return ok ? k_exit_ok : k_exit_failed_check;
 }
 
 Json read_agreement(const std::string& path) {
@@ -132,14 +134,15 @@ Json read_agreement(const std::string& path) {
   });
 }
 
-void run_diff(const AgreeOptions& o) {
+int run_diff(const AgreeOptions& o) {
   const auto older = read_agreement(o.older);
   const auto newer = read_agreement(o.newer);
   const auto lines = in_file(o.older + ", " + o.newer, [&] { return agree::diff_agreements(older, newer); });
   for (const auto& line : lines) std::cout << line << "\n";
+  return k_exit_ok;
 }
 
-void run_register(const AgreeOptions& o) {
+int run_register(const AgreeOptions& o) {
   const auto key = agree::read_public_key(o.pubs.front());
   agree::Registry registry;
   if (std::filesystem::exists(o.registry)) registry = agree::read_registry(o.registry);
@@ -150,11 +153,12 @@ void run_register(const AgreeOptions& o) {
   std::cout << (added ? "registered key " : "key already registered: ") << key.kid << " for party " << key.party
             << " (" << party->name << (party->role.empty() ? "" : ", " + party->role) << ") in " << o.registry
             << "\n";
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_agree_command(CLI::App& app) {
+void add_agree_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<AgreeOptions>();
   auto* agree = app.add_subcommand(
       "agree",
@@ -176,14 +180,14 @@ void add_agree_command(CLI::App& app) {
   propose->add_option("--signatories", o->signatories, "parties that must sign (default: all but mediators)")
       ->delimiter(',');
   propose->add_option("-o,--output", o->output, "agreement JSON to write")->required();
-  propose->callback([o] { run_propose(*o); });
+  runs[propose] = [o] { return run_propose(*o); };
 
   auto* sign = agree->add_subcommand(
       "sign", "Adds (or replaces) a party's signature. Example: corridor agree sign agreement.json --key a.key");
   sign->add_option("agreement", o->file, "agreement JSON")->required();
   sign->add_option("--key", o->key, "the party's secret key file (from corridor keygen)")->required();
   sign->add_option("-o,--output", o->output, "where to write the signed agreement (default: in place)");
-  sign->callback([o] { run_sign(*o); });
+  runs[sign] = [o] { return run_sign(*o); };
 
   auto* verify = agree->add_subcommand(
       "verify",
@@ -196,13 +200,13 @@ void add_agree_command(CLI::App& app) {
   verify->add_option("--pub", o->pubs, "a party's public key file (repeatable), instead of or beside --registry");
   verify->add_flag("--json", o->json, "print the verdict as JSON");
   verify->add_flag("--require-in-force", o->require_in_force, "exit 1 unless every signatory has signed");
-  verify->callback([o] { run_verify(*o); });
+  runs[verify] = [o] { return run_verify(*o); };
 
   auto* diff = agree->add_subcommand(
       "diff", "Says what changed between two versions. Example: corridor agree diff v1.json v2.json");
   diff->add_option("old", o->older, "the earlier agreement")->required();
   diff->add_option("new", o->newer, "the later agreement")->required();
-  diff->callback([o] { run_diff(*o); });
+  runs[diff] = [o] { return run_diff(*o); };
 
   auto* reg = agree->add_subcommand(
       "register",
@@ -212,10 +216,10 @@ void add_agree_command(CLI::App& app) {
   reg->add_option("--pub", o->pubs, "the party's public key file")->required()->expected(1);
   reg->add_option("--name", o->name, "the party's name (required for a new party)");
   auto* role = reg->add_option("--role", o->role, "the party's role (e.g. mediator)");
-  reg->callback([o, role] {
+  runs[reg] = [o, role] {
     o->role_given = role->count() > 0;
-    run_register(*o);
-  });
+    return run_register(*o);
+  };
 }
 
 }  // namespace corridor::cli

@@ -30,18 +30,17 @@ std::string count(std::size_t n, const std::string& one, const std::string& many
 
 std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
-void run_check(const CheckCommandOptions& o) {
+int run_check(const CheckCommandOptions& o) {
   if (!(o.max_snap_m > 0)) throw InputError("--max-snap-m", "must be positive, got " + std::to_string(o.max_snap_m));
   const auto g = graph::read_graph(o.map);
   const auto s = scenario::load_scenario(o.scenario);
   check::CheckOptions options;
   options.max_snap_m = o.max_snap_m;
   const auto report = check::check_plan_file(g, s, o.plan, options);
-  g_exit_code = report.valid() ? k_exit_ok : k_exit_failed_check;
 
   if (o.json) {
     std::cout << check::to_json(report).dump(2) << "\n";
-    return;
+    return report.valid() ? k_exit_ok : k_exit_failed_check;
   }
   const auto& c = report.checked;
   if (report.valid()) {
@@ -53,7 +52,7 @@ void run_check(const CheckCommandOptions& o) {
               << count(c.hazards, "hazard", "hazards") << ", " << count(c.ceasefires, "ceasefire zone", "ceasefire zones")
               << ", " << count(c.checkpoints, "checkpoint", "checkpoints") << ", " << count(c.rules, "rule", "rules")
               << ")\n";
-    return;
+    return k_exit_ok;
   }
   for (const auto& v : report.violations) std::cout << check::to_line(v) << "\n";
   std::map<std::string, std::size_t> by_constraint;
@@ -64,11 +63,12 @@ void run_check(const CheckCommandOptions& o) {
   }
   std::cerr << "plan is invalid: " << count(report.violations.size(), "violation", "violations") << " (" << kinds
             << ")\n";
+  return k_exit_failed_check;
 }
 
 }  // namespace
 
-void add_check_command(CLI::App& app) {
+void add_check_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<CheckCommandOptions>();
   auto* cmd = app.add_subcommand(
       "check",
@@ -84,7 +84,7 @@ void add_check_command(CLI::App& app) {
   cmd->add_option("--max-snap-m", o->max_snap_m,
                   "furthest a scenario point may be from the node it snaps to (default 1000)");
   cmd->add_flag("--json", o->json, "print the report as JSON");
-  cmd->callback([o] { run_check(*o); });
+  runs[cmd] = [o] { return run_check(*o); };
 }
 
 }  // namespace corridor::cli

@@ -31,7 +31,7 @@ osm::Profile load_profile(const std::string& path) {
   return osm::Profile::from_json(text.str(), path);
 }
 
-void run_import(const ImportOptions& o) {
+int run_import(const ImportOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const auto profile = load_profile(o.profile);
   int last_percent = -1;
@@ -60,11 +60,12 @@ void run_import(const ImportOptions& o) {
                  static_cast<unsigned long long>(stats.ways_routable), static_cast<unsigned long long>(stats.ways_read),
                  static_cast<unsigned long long>(stats.missing_nodes), seconds, peak_memory_mib());
   }
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_import_command(CLI::App& app) {
+void add_import_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<ImportOptions>();
   auto* cmd = app.add_subcommand("import",
                                  "Import a road network into a routing graph file.\n"
@@ -76,7 +77,7 @@ void add_import_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "graph file to write")->required();
   cmd->add_option("--profile", o->profile, "road profile JSON (default: the built-in profile, docs/profile.md)");
   cmd->add_flag("-q,--quiet", o->quiet, "no progress and no summary on stderr");
-  cmd->callback([o] { run_import(*o); });
+  runs[cmd] = [o] { return run_import(*o); };
 }
 
 }  // namespace corridor::cli

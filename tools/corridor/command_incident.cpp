@@ -43,7 +43,7 @@ nlohmann::json sign_incident(monitor::Incident incident, const agree::SecretKey&
   return doc;
 }
 
-void run_report(const ReportOptions& o) {
+int run_report(const ReportOptions& o) {
   const auto key = agree::read_secret_key(o.key);
   monitor::Incident i;
   std::string why;
@@ -71,9 +71,10 @@ void run_report(const ReportOptions& o) {
   const auto doc = sign_incident(i, key);
   if (o.output.empty()) std::cout << doc.dump(2) << "\n";
   else agree::write_signed(doc, o.output);
+  return k_exit_ok;
 }
 
-void run_import(const ImportOptions& o) {
+int run_import(const ImportOptions& o) {
   const auto key = agree::read_secret_key(o.key);
   const auto incidents = monitor::read_acled_csv(o.csv, key.party);
   std::filesystem::create_directories(o.output_dir);
@@ -86,11 +87,12 @@ void run_import(const ImportOptions& o) {
   }
   std::cerr << "corridor incident import: " << incidents.size() << " incident reports signed by " << key.party
             << " in " << o.output_dir << "/ (append them with `corridor log append`)\n";
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_incident_command(CLI::App& app) {
+void add_incident_command(CLI::App& app, Runs& runs) {
   auto* cmd = app.add_subcommand("incident", "Write incident reports signed by a party, or import ACLED-style CSV.");
   cmd->require_subcommand(1);
 
@@ -114,7 +116,7 @@ void add_incident_command(CLI::App& app) {
   report->add_option("--fatalities", r->fatalities, "reported fatalities");
   report->add_option("--id", r->id, "an id (default: PARTY-TIME)");
   report->add_option("-o,--output", r->output, "file to write (default: stdout)");
-  report->callback([r] { run_report(*r); });
+  runs[report] = [r] { return run_report(*r); };
 
   auto im = std::make_shared<ImportOptions>();
   auto* imp = cmd->add_subcommand("import",
@@ -123,7 +125,7 @@ void add_incident_command(CLI::App& app) {
   imp->add_option("csv", im->csv, "CSV with ACLED's column names")->required();
   imp->add_option("--key", im->key, "the key of the party that vouches for the import")->required();
   imp->add_option("-o,--output", im->output_dir, "folder for the signed reports")->required();
-  imp->callback([im] { run_import(*im); });
+  runs[imp] = [im] { return run_import(*im); };
 }
 
 }  // namespace corridor::cli

@@ -76,18 +76,19 @@ void print_text(const nlohmann::json& i) {
 
 }  // namespace
 
-void add_info_command(CLI::App& app) {
+void add_info_command(CLI::App& app, Runs& runs) {
   auto path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("info", "Print a graph's statistics: nodes, arcs, km of road, classes, components.");
   cmd->add_option("map", *path, "graph file made by `corridor import`")->required();
   cmd->add_flag("--json", *json, "print JSON instead of text");
-  cmd->callback([path, json] {
+  runs[cmd] = [path, json] {
     const auto g = graph::read_graph(*path);
     const auto info = graph_info(*path, g);
     if (*json) std::cout << info.dump(2) << "\n";
     else print_text(info);
-  });
+    return k_exit_ok;
+  };
 }
 
 }  // namespace corridor::cli

@@ -14,7 +14,7 @@ struct KeygenOptions {
   std::string output;
 };
 
-void run_keygen(const KeygenOptions& o) {
+int run_keygen(const KeygenOptions& o) {
   if (o.party.empty()) throw InputError("--party", "must not be empty");
   const std::filesystem::path secret = o.output.empty() ? o.party + ".key" : o.output;
   auto key = agree::generate_key(o.party);
@@ -26,11 +26,12 @@ void run_keygen(const KeygenOptions& o) {
             << " (give it to the mediator for the registry)\n";
   std::cout << key.kid << "\n";
   key.bytes.fill(0);
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_keygen_command(CLI::App& app) {
+void add_keygen_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<KeygenOptions>();
   auto* cmd = app.add_subcommand(
       "keygen",
@@ -40,7 +41,7 @@ void add_keygen_command(CLI::App& app) {
       "Example: corridor keygen --party A -o party-a.key");
   cmd->add_option("--party", o->party, "id of the party the key speaks for (as in the scenario)")->required();
   cmd->add_option("-o,--output", o->output, "secret key file to write (default PARTY.key); the .pub goes beside it");
-  cmd->callback([o] { run_keygen(*o); });
+  runs[cmd] = [o] { return run_keygen(*o); };
 }
 
 }  // namespace corridor::cli

@@ -57,20 +57,6 @@ json read_json(const std::string& path, const std::string& what) {
   return std::move(*parsed);
 }
 
-// A check that failed (a refused document, a damaged ledger) is exit 1.
-template <typename Run>
-void guarded(Run run) {
-  try {
-    run();
-  } catch (const ledger::DamagedLedger& e) {
-    std::cerr << "corridor: " << e.what() << "\n";
-    g_exit_code = k_exit_failed_check;
-  } catch (const ledger::RejectedEntry& e) {
-    std::cerr << "corridor: " << e.what() << "\n";
-    g_exit_code = k_exit_failed_check;
-  }
-}
-
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::cout << text << std::flush;
@@ -81,7 +67,7 @@ void write_output(const std::string& path, const std::string& text) {
   if (!out.flush()) throw IoError(path + ": cannot write");
 }
 
-void run_init(const LogOptions& o) {
+int run_init(const LogOptions& o) {
   ledger::InitOptions init{o.name, o.key, o.registry};
   const auto l = ledger::Ledger::create(o.db, init);
   auto vkey = l.key_path();
@@ -90,9 +76,10 @@ void run_init(const LogOptions& o) {
             << "signing key   " << l.key_path().string() << " (mode 0600: keep it secret, keep a backup)\n"
             << "public key    " << vkey.string() << " (give it to everyone who checks heads)\n"
             << "verifier key  " << ledger::format_verifier_key(l.info().verifier) << "\n";
+  return k_exit_ok;
 }
 
-void run_append(const LogOptions& o) {
+int run_append(const LogOptions& o) {
   auto l = ledger::Ledger::open(o.db);
   const auto registry_path = o.registry.empty() ? l.info().registry : o.registry;
   if (registry_path.empty()) {
@@ -111,9 +98,10 @@ void run_append(const LogOptions& o) {
     // Acknowledged only now that COMMIT has returned.
     std::cout << r.to_json().dump() << std::endl;
   }
+  return k_exit_ok;
 }
 
-void run_verify(const LogOptions& o) {
+int run_verify(const LogOptions& o) {
   ledger::VerifyOptions options;
   if (!o.head.empty()) options.given_head = read_text(o.head, "signed head");
   std::optional<agree::Registry> registry;
@@ -128,21 +116,21 @@ void run_verify(const LogOptions& o) {
     if (report.problems.size() > shown) std::cout << "... and " << report.problems.size() - shown << " more\n";
     std::cerr << "corridor: ledger " << o.db << " is NOT intact: " << report.problems.size() << " problem"
               << (report.problems.size() == 1 ? "" : "s") << "\n";
-    g_exit_code = k_exit_failed_check;
-    return;
+    return k_exit_failed_check;
   }
   std::cout << "ledger " << o.db << " (log " << report.name << ") is intact: " << report.entries << " entries, "
             << report.heads << " signed heads checked, root " << ledger::to_hex(report.root) << "\n";
   if (report.given_head_checked) std::cout << "it extends the given head " << o.head << "\n";
+  return k_exit_ok;
 }
 
-void run_head(const LogOptions& o) {
+int run_head(const LogOptions& o) {
   const auto l = ledger::Ledger::open(o.db);
   const auto head = o.head_size->count() > 0 ? l.head(o.size) : l.latest_head();
   if (!head) throw InputError("--size", "the ledger has no signed head of size " + std::to_string(o.size));
   if (!o.json) {
     std::cout << head->note;
-    return;
+    return k_exit_ok;
   }
   std::cout << json{{"log", l.info().name},
                     {"size", head->size},
@@ -152,9 +140,10 @@ void run_head(const LogOptions& o) {
                     {"verifier_key", ledger::format_verifier_key(l.info().verifier)}}
                    .dump(2)
             << "\n";
+  return k_exit_ok;
 }
 
-void run_show(const LogOptions& o) {
+int run_show(const LogOptions& o) {
   const auto l = ledger::Ledger::open(o.db);
   const auto e = l.entry(o.index);
   if (!e) throw InputError("--index", "no entry " + std::to_string(o.index) + " (the log has " +
@@ -170,21 +159,24 @@ void run_show(const LogOptions& o) {
     out["document"] = doc;
   }
   std::cout << out.dump(2) << "\n";
+  return k_exit_ok;
 }
 
-void run_prove_inclusion(const LogOptions& o) {
+int run_prove_inclusion(const LogOptions& o) {
   const auto l = ledger::Ledger::open(o.db);
   const auto size = o.inclusion_size->count() > 0 ? std::optional(o.size) : std::nullopt;
   write_output(o.output, ledger::inclusion_proof_json(l, o.index, size).dump(2) + "\n");
+  return k_exit_ok;
 }
 
-void run_prove_consistency(const LogOptions& o) {
+int run_prove_consistency(const LogOptions& o) {
   const auto l = ledger::Ledger::open(o.db);
   const auto size = o.new_option->count() > 0 ? std::optional(o.new_size) : std::nullopt;
   write_output(o.output, ledger::consistency_proof_json(l, o.old_size, size).dump(2) + "\n");
+  return k_exit_ok;
 }
 
-void run_check_proof(const LogOptions& o) {
+int run_check_proof(const LogOptions& o) {
   const auto proof = read_json(o.files.front(), "proof");
   std::optional<std::string> head;
   if (!o.head.empty()) head = read_text(o.head, "signed head");
@@ -193,20 +185,20 @@ void run_check_proof(const LogOptions& o) {
   const auto check = ledger::check_proof(proof, head, key ? &*key : nullptr);
   std::cout << (check.valid ? "valid: " : "INVALID: ") << check.summary << "\n";
   for (const auto& note : check.notes) std::cout << "  " << note << "\n";
-  if (!check.valid) g_exit_code = k_exit_failed_check;
+  return check.valid ? k_exit_ok : k_exit_failed_check;
 }
 
-CLI::App* sub(CLI::App* log, const std::shared_ptr<LogOptions>& o, const std::string& name,
-              const std::string& help, void (*run)(const LogOptions&), bool with_db = true) {
+CLI::App* sub(CLI::App* log, Runs& runs, const std::shared_ptr<LogOptions>& o, const std::string& name,
+              const std::string& help, int (*run)(const LogOptions&), bool with_db = true) {
   auto* cmd = log->add_subcommand(name, help);
   if (with_db) cmd->add_option("--db", o->db, "the ledger file (SQLite)")->required();
-  cmd->callback([o, run] { guarded([&] { run(*o); }); });
+  runs[cmd] = [o, run] { return run(*o); };
   return cmd;
 }
 
 }  // namespace
 
-void add_log_command(CLI::App& app) {
+void add_log_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<LogOptions>();
   auto* log = app.add_subcommand(
       "log",
@@ -224,14 +216,14 @@ void add_log_command(CLI::App& app) {
       "  corridor log verify --db ledger.db --head head.note");
   log->require_subcommand(1);
 
-  auto* init = sub(log, o, "init", "Creates a ledger and the log's Ed25519 key (NAME.logkey beside it, or --key).",
+  auto* init = sub(log, runs, o, "init", "Creates a ledger and the log's Ed25519 key (NAME.logkey beside it, or --key).",
                    run_init);
   init->add_option("--name", o->name, "the log's name, e.g. corridor.example/ledger (no spaces, no '+')")
       ->required();
   init->add_option("--key", o->key, "where to write the log's signing key (default: NAME.logkey beside --db)");
   init->add_option("--registry", o->registry, "party registry that `log append` uses by default");
 
-  auto* append = sub(log, o, "append",
+  auto* append = sub(log, runs, o, "append",
                      "Appends signed agreements or incident reports, each in its own durable transaction, after\n"
                      "checking every signature against the registry; prints one JSON line per entry once it is\n"
                      "committed: {\"index\", \"leaf_hash\", \"tree_size\", \"root\"}. Exit 1 for a refused document.",
@@ -240,35 +232,35 @@ void add_log_command(CLI::App& app) {
   append->add_option("--registry", o->registry, "party registry (parties.json)");
   append->add_option("--key", o->key, "the log's signing key (default: the one recorded at init)");
 
-  auto* verify = sub(log, o, "verify",
+  auto* verify = sub(log, runs, o, "verify",
                      "Recomputes the whole log from the stored bodies and checks every stored subtree and signed\n"
                      "head; with --head, that the log extends a head kept from earlier. Exit 1 and where, if not.",
                      run_verify);
   verify->add_option("--head", o->head, "a signed head kept from earlier (`corridor log head` output)");
   verify->add_option("--registry", o->registry, "also check every entry's signatures against this registry");
 
-  auto* head = sub(log, o, "head", "Prints the latest signed tree head (a C2SP checkpoint note).", run_head);
+  auto* head = sub(log, runs, o, "head", "Prints the latest signed tree head (a C2SP checkpoint note).", run_head);
   o->head_size = head->add_option("--size", o->size, "the head of this tree size instead");
   head->add_flag("--json", o->json, "print it as JSON with the root in hex");
 
-  auto* show = sub(log, o, "show", "Prints entry N with its leaf hash.", run_show);
+  auto* show = sub(log, runs, o, "show", "Prints entry N with its leaf hash.", run_show);
   show->add_option("--index", o->index, "entry number (from 0)")->required();
 
-  auto* inclusion = sub(log, o, "prove-inclusion",
+  auto* inclusion = sub(log, runs, o, "prove-inclusion",
                         "Writes an inclusion proof of entry N in the tree of size S (default: the current one).",
                         run_prove_inclusion);
   inclusion->add_option("--index", o->index, "entry number (from 0)")->required();
   o->inclusion_size = inclusion->add_option("--size", o->size, "tree size (default: the current size)");
   inclusion->add_option("-o,--output", o->output, "write to this file instead of stdout");
 
-  auto* consistency = sub(log, o, "prove-consistency",
+  auto* consistency = sub(log, runs, o, "prove-consistency",
                           "Writes a consistency proof that the tree of size N extends the tree of size M.",
                           run_prove_consistency);
   consistency->add_option("--old", o->old_size, "the older tree size M")->required();
   o->new_option = consistency->add_option("--new", o->new_size, "the newer tree size N (default: the current size)");
   consistency->add_option("-o,--output", o->output, "write to this file instead of stdout");
 
-  auto* check = sub(log, o, "check-proof",
+  auto* check = sub(log, runs, o, "check-proof",
                     "Checks an inclusion or consistency proof without the database. Exit 0 if it holds, else 1.",
                     run_check_proof, false);
   check->add_option("proof", o->files, "proof JSON (from prove-inclusion or prove-consistency)")

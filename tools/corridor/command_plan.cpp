@@ -40,7 +40,7 @@ std::string hms(plan::Ms t) {
   return buffer;
 }
 
-void run_plan(const PlanOptions& o) {
+int run_plan(const PlanOptions& o) {
   if (o.method != "ccrp" && o.method != "optimal") {
     throw InputError("--method", "must be ccrp or optimal, got \"" + o.method + "\"");  // before the long reads
   }
@@ -56,7 +56,7 @@ void run_plan(const PlanOptions& o) {
   int last_percent = -1;
   options.progress = [&](std::int64_t done, std::int64_t total) {
     const int percent = static_cast<int>(100 * done / std::max<std::int64_t>(1, total));
-    if (!draw || percent == last_percent) return;
+    if (!draw || percent == last_percent) return k_exit_ok;
     last_percent = percent;
     std::fprintf(stderr, "\rcorridor plan: %lld of %lld vehicles planned (%d%%)", static_cast<long long>(done),
                  static_cast<long long>(total), percent);
@@ -68,7 +68,7 @@ void run_plan(const PlanOptions& o) {
   write_text(o.output, doc.dump(1) + "\n");
   if (!o.geojson.empty()) write_text(o.geojson, plan::to_geojson(in, result).dump() + "\n");
   if (!o.csv.empty()) write_text(o.csv, plan::to_csv(in, result));
-  if (o.quiet) return;
+  if (o.quiet) return k_exit_ok;
 
   const auto& s = doc["summary"];
   std::fprintf(stderr, "corridor plan: %s\n", sc.name.c_str());
@@ -98,11 +98,12 @@ void run_plan(const PlanOptions& o) {
   if (!o.geojson.empty()) std::fprintf(stderr, ", %s", o.geojson.c_str());
   if (!o.csv.empty()) std::fprintf(stderr, ", %s", o.csv.c_str());
   std::fprintf(stderr, "\n");
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_plan_command(CLI::App& app) {
+void add_plan_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<PlanOptions>();
   auto* cmd = app.add_subcommand(
       "plan",
@@ -120,7 +121,7 @@ void add_plan_command(CLI::App& app) {
   cmd->add_option("--max-expanded-nodes", o->max_expanded_nodes,
                   "largest time-expanded network the bounds build (default 300000); beyond it, only the cut bound");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on stderr");
-  cmd->callback([o] { run_plan(*o); });
+  runs[cmd] = [o] { return run_plan(*o); };
 }
 
 }  // namespace corridor::cli

@@ -58,7 +58,7 @@ std::string read_body(const std::string& data) {
   return text.str();
 }
 
-void run_request(const RequestOptions& o) {
+int run_request(const RequestOptions& o) {
   namespace http = boost::beast::http;
   namespace asio = boost::asio;
   const auto url = parse_url(o.url);
@@ -96,19 +96,19 @@ void run_request(const RequestOptions& o) {
   std::cout << res.body();
   if (!res.body().empty() && res.body().back() != '\n') std::cout << "\n";
   const auto status = res.result_int();
-  if (status >= 200 && status < 300) return;
+  if (status >= 200 && status < 300) return k_exit_ok;
   std::string message;
   const auto body = json::try_parse(res.body()).value_or(nullptr);
   if (body.is_object() && body.contains("message") && body["message"].is_string()) {
     message = ": " + body.value("code", "") + ": " + body["message"].get<std::string>();
   }
   if (!o.fail_quietly) std::cerr << "corridor request: HTTP " << status << message << "\n";
-  g_exit_code = k_exit_failed_check;
+  return k_exit_failed_check;
 }
 
 }  // namespace
 
-void add_request_command(CLI::App& app) {
+void add_request_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<RequestOptions>();
   auto* cmd = app.add_subcommand(
       "request",
@@ -125,7 +125,7 @@ void add_request_command(CLI::App& app) {
   cmd->add_option("--token", o->token, "session token (from POST /sessions) for reads");
   cmd->add_option("-d,--data", o->data, "file whose bytes are the body ('-': standard input)");
   cmd->add_flag("-q,--quiet", o->fail_quietly, "no message on stderr when the answer is not 2xx");
-  cmd->callback([o] { run_request(*o); });
+  runs[cmd] = [o] { return run_request(*o); };
 }
 
 }  // namespace corridor::cli

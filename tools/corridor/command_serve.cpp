@@ -40,7 +40,7 @@ std::filesystem::path default_web_dir() {
   return {};
 }
 
-void run_serve(const ServeOptions& o) {
+int run_serve(const ServeOptions& o) {
   // SIGINT and SIGTERM stop the server from a thread of their own. Blocked
   // before any other thread starts (the Service's planning thread among
   // them), which all inherit the mask.
@@ -98,11 +98,12 @@ void run_serve(const ServeOptions& o) {
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   std::cerr << "corridor serve: stopped\n";
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_serve_command(CLI::App& app) {
+void add_serve_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand(
       "serve",
@@ -126,7 +127,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-body-kb", o->max_body_kb, "largest request body in KiB (default 4096)");
   cmd->add_option("--max-plan-jobs", o->max_plan_jobs, "planning jobs queued or running at once (default 4)");
   cmd->add_option("--max-plan-seconds", o->max_plan_seconds, "a planning job running longer is stopped (default 300)");
-  cmd->callback([o] { run_serve(*o); });
+  runs[cmd] = [o] { return run_serve(*o); };
 }
 
 }  // namespace corridor::cli

@@ -18,7 +18,7 @@ struct ViolationsOptions {
   bool json = false;
 };
 
-void run_violations(const ViolationsOptions& o) {
+int run_violations(const ViolationsOptions& o) {
   if (!(o.buffer_m >= 0)) throw InputError("--buffer-m", "must be >= 0");
   const auto l = ledger::Ledger::open(o.db);
   const auto registry_path = o.registry.empty() ? l.info().registry : o.registry;
@@ -28,7 +28,7 @@ void run_violations(const ViolationsOptions& o) {
   const auto report = monitor::find_violations(l, registry, map, {o.buffer_m});
   if (o.json) {
     std::cout << monitor::to_json(l, report).dump(2) << "\n";
-    return;
+    return k_exit_ok;
   }
   std::printf("incident reports checked: %zu; agreements in force: %zu; possible violations: %zu\n",
               report.incidents, report.agreements_in_force, report.violations.size());
@@ -57,11 +57,12 @@ void run_violations(const ViolationsOptions& o) {
   }
   for (const auto& n : report.notes) std::printf("note: %s\n", n.c_str());
   std::printf("\nThese are reports near agreed corridors during agreed windows; they do not say who is to blame.\n");
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_violations_command(CLI::App& app) {
+void add_violations_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<ViolationsOptions>();
   auto* cmd = app.add_subcommand(
       "violations",
@@ -74,7 +75,7 @@ void add_violations_command(CLI::App& app) {
   cmd->add_option("--registry", o->registry, "party registry (default: the ledger's)");
   cmd->add_option("--buffer-m", o->buffer_m, "how near a corridor counts, metres (default 500)");
   cmd->add_flag("--json", o->json, "print JSON with the evidence and proofs");
-  cmd->callback([o] { run_violations(*o); });
+  runs[cmd] = [o] { return run_violations(*o); };
 }
 
 }  // namespace corridor::cli

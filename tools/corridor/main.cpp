@@ -11,8 +11,6 @@
 
 namespace corridor::cli {
 
-int g_exit_code = k_exit_ok;
-
 geo::LonLat parse_lon_lat(const std::string& option, const std::string& text) {
   const auto comma = text.find(',');
   geo::LonLat p{};
@@ -50,18 +48,13 @@ int main(int argc, char** argv) {
       "corridor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("corridor ") + "0.1.0");
-  cli::add_import_command(app);
-  cli::add_info_command(app);
-  cli::add_route_command(app);
-  cli::add_check_command(app);
-  cli::add_plan_command(app);
-  cli::add_incident_command(app);
-  cli::add_violations_command(app);
-  cli::add_keygen_command(app);
-  cli::add_agree_command(app);
-  cli::add_log_command(app);
-  cli::add_serve_command(app);
-  cli::add_request_command(app);
+  cli::Runs runs;
+  for (auto* add : {cli::add_import_command, cli::add_info_command, cli::add_route_command, cli::add_check_command,
+                    cli::add_plan_command, cli::add_incident_command, cli::add_violations_command,
+                    cli::add_keygen_command, cli::add_agree_command, cli::add_log_command, cli::add_serve_command,
+                    cli::add_request_command}) {
+    add(app, runs);
+  }
   // Name an unknown command instead of CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
@@ -87,12 +80,30 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return cli::k_exit_bad_input;
+  }
+  // The deepest command chosen ("log verify") is the one that runs.
+  const CLI::App* chosen = &app;
+  while (!chosen->get_subcommands().empty()) chosen = chosen->get_subcommands().front();
+  const auto run = runs.find(chosen);
+  if (run == runs.end()) {  // a group such as `agree` without its subcommand
+    std::cerr << "corridor " << chosen->get_name() << ": say which; see corridor " << chosen->get_name()
+              << " --help\n";
+    return cli::k_exit_bad_input;
+  }
+  // Every error of every command is mapped here, once.
+  try {
+    return run->second();
+  } catch (const CheckFailed& e) {
+    std::cerr << "corridor: " << e.what() << "\n";
+    return cli::k_exit_failed_check;
   } catch (const Error& e) {
     std::cerr << "corridor: " << e.what() << "\n";
     return cli::k_exit_bad_input;
   } catch (const std::bad_alloc&) {
     std::cerr << "corridor: out of memory\n";
     return cli::k_exit_bad_input;
+  } catch (const std::exception& e) {
+    std::cerr << "corridor: internal error (please report it with the command that caused it): " << e.what() << "\n";
+    return cli::k_exit_internal;
   }
-  return cli::g_exit_code;
 }

@@ -23,16 +23,16 @@ class NotALedger : public FormatError {
 
 // The file is a ledger but cannot be read whole (truncated, corrupted),
 // or what it holds does not check out: exit 1.
-class DamagedLedger : public Error {
+class DamagedLedger : public CheckFailed {
  public:
-  using Error::Error;
+  using CheckFailed::CheckFailed;
 };
 
 // A document the ledger refuses (unsigned, a signature that does not
 // verify, not an agreement or incident report): exit 1.
-class RejectedEntry : public Error {
+class RejectedEntry : public CheckFailed {
  public:
-  using Error::Error;
+  using CheckFailed::CheckFailed;
 };
 
 namespace sql {
