@@ -13,7 +13,7 @@
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/components.hpp"
 #include "corridor/osm/network.hpp"
-#include "corridor/route/closures.hpp"
+#include "corridor/graph/area.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
 
@@ -62,7 +62,7 @@ const Fixture& fixture(const std::string& name) {
   area[0].outer() = {{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}, {b[0], b[1]}};
   boost::geometry::correct(area);
   f.hazard = route::ArcSet(f.g.arc_count());
-  for (auto a : route::arcs_meeting(f.g, area, geo::bounding_box(area))) f.hazard.insert(a);
+  for (auto a : graph::arcs_meeting(f.g, area, geo::bounding_box(area))) f.hazard.insert(a);
   f.landmarks = std::make_unique<route::Landmarks>(f.g, 16);
   return cache.emplace(name, std::move(f)).first->second;
 }
@@ -97,7 +97,7 @@ void closure_from_polygon(benchmark::State& state, const std::string& name) {
   area[0].outer() = {{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}, {b[0], b[1]}};
   boost::geometry::correct(area);
   const auto box = geo::bounding_box(area);
-  for (auto _ : state) benchmark::DoNotOptimize(route::arcs_meeting(f.g, area, box).size());
+  for (auto _ : state) benchmark::DoNotOptimize(graph::arcs_meeting(f.g, area, box).size());
 }
 
 void landmark_preprocessing(benchmark::State& state, const std::string& name) {

@@ -85,15 +85,20 @@ std::vector<Incident> read_acled_csv(const std::filesystem::path& path, const st
   if (!in) throw IoError(path.string() + ": no such file or not readable");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const auto rows = parse_csv(buffer.str());
-  if (rows.empty()) throw InputError("", path.string() + ": empty CSV");
+  return parse_acled_csv(buffer.str(), path.string(), reported_by);
+}
+
+std::vector<Incident> parse_acled_csv(const std::string& text, const std::string& source,
+                                      const std::string& reported_by) {
+  const auto rows = parse_csv(text);
+  if (rows.empty()) throw InputError("", source + ": empty CSV");
   std::map<std::string, std::size_t> column;
   for (std::size_t c = 0; c < rows[0].size(); ++c) column[rows[0][c]] = c;
   std::vector<Problem> problems;
   for (const char* required : {"event_date", "event_type", "latitude", "longitude"}) {
     if (!column.count(required)) problems.push_back({"header", std::string("has no column \"") + required + "\""});
   }
-  if (!problems.empty()) throw ValidationError(path.string(), std::move(problems));
+  if (!problems.empty()) throw ValidationError(source, std::move(problems));
 
   std::vector<Incident> incidents;
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -142,7 +147,7 @@ std::vector<Incident> read_acled_csv(const std::filesystem::path& path, const st
     i.acled = original;
     incidents.push_back(std::move(i));
   }
-  if (!problems.empty()) throw ValidationError(path.string(), std::move(problems));
+  if (!problems.empty()) throw ValidationError(source, std::move(problems));
   return incidents;
 }
 

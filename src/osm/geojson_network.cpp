@@ -179,13 +179,17 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
   if (!in) throw IoError(path.string() + ": no such file or not readable");
   std::stringstream buffer;
   buffer << in.rdbuf();
+  return parse_geojson_network(buffer.str(), path.string(), profile);
+}
+
+RawNetwork parse_geojson_network(std::string_view text, const std::string& source, const Profile& profile) {
   std::string why;
-  auto parsed = corridor::json::try_parse(buffer.str(), &why);
-  if (!parsed) throw FormatError(path.string() + ": not valid JSON: " + why);
+  auto parsed = corridor::json::try_parse(text, &why);
+  if (!parsed) throw FormatError(source + ": not valid JSON: " + why);
   json doc = std::move(*parsed);
   if (!doc.is_object() || doc.value("type", json()) != "FeatureCollection" || !doc.contains("features") ||
       !doc["features"].is_array()) {
-    throw ValidationError(path.string(), {{"type", "a road network must be a GeoJSON FeatureCollection"}});
+    throw ValidationError(source, {{"type", "a road network must be a GeoJSON FeatureCollection"}});
   }
 
   RawNetwork net;
@@ -204,7 +208,7 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
       links.push_back(std::move(*l));
     }
   }
-  if (!problems.empty()) throw ValidationError(path.string(), std::move(problems));
+  if (!problems.empty()) throw ValidationError(source, std::move(problems));
 
   // Nodes: explicit ids first, then end points matched by exact coordinate.
   std::unordered_map<std::int64_t, std::uint32_t> by_id;
@@ -249,7 +253,7 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
       node(links[i].to, links[i].points.back(), at + ".to");
     }
   }
-  if (!problems.empty()) throw ValidationError(path.string(), std::move(problems));
+  if (!problems.empty()) throw ValidationError(source, std::move(problems));
 
   std::unordered_map<std::string, std::uint32_t> name_index;
   for (const auto& l : links) {
@@ -288,7 +292,7 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
     if (l.forward) add(u, v, false);
     if (l.backward) add(v, u, true);
   }
-  if (net.arcs.empty()) throw InputError("", path.string() + ": no road in the network");
+  if (net.arcs.empty()) throw InputError("", source + ": no road in the network");
   return net;
 }
 

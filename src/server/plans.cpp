@@ -118,9 +118,9 @@ void Service::PlanJobs::run(PlanRecord job) {
   store.save_plan(job);
   const auto started = std::chrono::steady_clock::now();
   try {
-    const auto s = service_.find_scenario(job.scenario);
-    if (!s) throw InputError("scenario", "no scenario named \"" + job.scenario + "\"");
-    const plan::Instance in(*service_.graph_, service_.index_, *s, service_.options_.max_snap_m);
+    auto overlay = service_.find_overlay(job.scenario);
+    if (!overlay) throw InputError("scenario", "no scenario named \"" + job.scenario + "\"");
+    const plan::Instance in(std::move(overlay));
     plan::RunOptions options;
     options.method = job.method;
     options.max_expanded_nodes = service_.options_.max_expanded_nodes;

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "corridor/geo/time.hpp"
-#include "corridor/route/closures.hpp"
 #include "corridor/server/polyline.hpp"
 #include "corridor/server/service.hpp"
 #include "service_internal.hpp"
@@ -129,31 +128,30 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
   const auto request = parse_request(coordinates, params);
   const auto& g = *graph_;
 
-  std::optional<route::Closures> closures;
+  std::optional<scenario::Closures> closures;
   if (!request.scenario.empty()) {
-    const auto scenario = find_scenario(request.scenario);
-    if (!scenario) throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
-    geo::UnixSeconds at = scenario->start;
+    const auto overlay = find_overlay(request.scenario);
+    if (!overlay) throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
+    geo::UnixSeconds at = overlay->scenario().start;
     if (!request.at.empty()) {
       std::string why;
       const auto parsed = geo::parse_rfc3339(request.at, &why);
       if (!parsed) throw ApiError(ErrorKind::invalid_value, "parameter at: " + why + ", got \"" + request.at + "\"");
       at = parsed->utc;
     }
-    closures = route::closures_at(g, index_, *scenario, at, options_.max_snap_m);
+    closures = overlay->closures_at(at);
   }
 
   std::vector<graph::Snap> snaps;
   const auto last = request.points.size() - 1;
   for (std::size_t i = 0; i <= last; ++i) {
     // A start needs a road leaving it, an end one arriving, a via point both.
-    auto usable = [&](graph::NodeId v) {
-      return (i == last || g.first_out[v] < g.first_out[v + 1]) && (i == 0 || g.in_first[v] < g.in_first[v + 1]);
-    };
-    const auto s = index_.nearest(request.points[i], options_.max_snap_m, usable);
+    const auto role = i == 0 ? scenario::Role::origin : i == last ? scenario::Role::destination : scenario::Role::via;
+    std::string why;
+    const auto s = scenario::snap_point(g, index_, request.points[i], role, options_.max_snap_m, &why);
     if (!s) {
-      throw ApiError(ErrorKind::no_segment, "Could not find a matching segment for coordinate " + std::to_string(i) +
-                                                " (no road within " + nlohmann::json(options_.max_snap_m).dump() + " m)");
+      throw ApiError(ErrorKind::no_segment,
+                     "Could not find a matching segment for coordinate " + std::to_string(i) + " (" + why + ")");
     }
     snaps.push_back(*s);
   }

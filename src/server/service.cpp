@@ -94,6 +94,27 @@ std::shared_ptr<const scenario::Scenario> Service::find_scenario(std::string_vie
   return it == scenarios_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<const scenario::Overlay> Service::find_overlay(std::string_view name) {
+  {
+    const std::shared_lock lock(scenarios_mutex_);
+    if (const auto it = overlays_.find(name); it != overlays_.end()) return it->second;
+  }
+  auto s = find_scenario(name);
+  if (!s) return nullptr;
+  // The overlay refers to its scenario: one allocation keeps both alive.
+  struct Compiled {
+    Compiled(std::shared_ptr<const scenario::Scenario> sc, const Service& service)
+        : scenario(std::move(sc)),
+          overlay(*service.graph_, service.index_, *scenario, service.options_.max_snap_m) {}
+    std::shared_ptr<const scenario::Scenario> scenario;
+    scenario::Overlay overlay;
+  };
+  auto compiled = std::make_shared<const Compiled>(std::move(s), *this);
+  std::shared_ptr<const scenario::Overlay> overlay(compiled, &compiled->overlay);
+  const std::unique_lock lock(scenarios_mutex_);
+  return overlays_.emplace(std::string(name), std::move(overlay)).first->second;  // the first one built wins
+}
+
 Store& Service::store() {
   if (!store_) throw ApiError(ErrorKind::not_found, "this service has no database (start it with --db)");
   return *store_;

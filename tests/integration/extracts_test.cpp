@@ -10,7 +10,7 @@
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/components.hpp"
 #include "corridor/graph/graph_file.hpp"
-#include "corridor/route/closures.hpp"
+#include "corridor/graph/area.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
 #include "test_support.hpp"
@@ -129,7 +129,7 @@ TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
     boost::geometry::correct(area);
     const auto box = geo::bounding_box(area);
     route::ArcSet closed(g.arc_count());
-    for (auto a : route::arcs_meeting(g, area, box)) closed.insert(a);
+    for (auto a : graph::arcs_meeting(g, area, box)) closed.insert(a);
     if (closed.contains(plain.arcs.front()) || closed.contains(plain.arcs.back())) continue;
     const auto r = query.run(s, t, &closed);
     const auto want = testing::reference_times(g, s, &closed)[t];

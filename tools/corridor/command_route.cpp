@@ -11,8 +11,8 @@
 #include "corridor/error.hpp"
 #include "corridor/graph/graph_file.hpp"
 #include "corridor/graph/spatial_index.hpp"
-#include "corridor/route/closures.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/scenario/overlay.hpp"
 
 namespace corridor::cli {
 namespace {
@@ -54,7 +54,7 @@ void print_summary(const nlohmann::json& out) {
 // The route and the areas that closed roads, as a GeoJSON FeatureCollection
 // for QGIS, geojson.io or any web map.
 void write_geojson(const std::string& path, const nlohmann::json& route_out, const scenario::Scenario* sc,
-                   const route::Closures* closures) {
+                   const scenario::Closures* closures) {
   nlohmann::json features = nlohmann::json::array();
   if (route_out.contains("geometry")) {
     features.push_back({{"type", "Feature"},
@@ -80,7 +80,7 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
   if (sc && closures) {
     auto add_area = [&](const std::string& kind, const std::string& id, const geo::MultiPolygon& area) {
       for (const auto& c : closures->causes) {
-        if (c.kind == kind && c.id == id) {
+        if (scenario::to_string(c.kind) == kind && c.id == id) {
           features.push_back({{"type", "Feature"},
                               {"geometry", polygon_json(area)},
                               {"properties", {{"kind", kind}, {"id", id}, {"reason", c.reason}, {"closed_arcs", c.arcs}}}});
@@ -100,17 +100,10 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
 }
 
 graph::Snap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option,
-                 geo::LonLat p, double max_snap_m, bool outgoing) {
-  // A start needs a road leaving it, an end a road arriving at it.
-  auto usable = [&](graph::NodeId v) {
-    return outgoing ? g.first_out[v] < g.first_out[v + 1] : g.in_first[v] < g.in_first[v + 1];
-  };
-  if (auto s = index.nearest(p, max_snap_m, usable)) return *s;
-  std::string message = "no road within " + nlohmann::json(max_snap_m).dump() + " m (--max-snap-m)";
-  if (auto farther = index.nearest(p, 1e7, usable)) {
-    message += "; the nearest is " + std::to_string(static_cast<long>(farther->distance_m)) + " m away";
-  }
-  throw InputError(option, message);
+                 geo::LonLat p, double max_snap_m, scenario::Role role) {
+  std::string why;
+  if (auto s = scenario::snap_point(g, index, p, role, max_snap_m, &why)) return *s;
+  throw InputError(option, why + " (--max-snap-m)");
 }
 
 nlohmann::json snap_json(const graph::RoadGraph& g, const graph::Snap& s) {
@@ -118,17 +111,17 @@ nlohmann::json snap_json(const graph::RoadGraph& g, const graph::Snap& s) {
   return {{"node", g.node_id[s.node]}, {"location", {p.lon, p.lat}}, {"distance_m", s.distance_m}};
 }
 
-void run_route(const RouteOptions& o) {
+int run_route(const RouteOptions& o) {
   const auto from = parse_lon_lat("--from", o.from);
   const auto to = parse_lon_lat("--to", o.to);
   if (!(o.max_snap_m > 0)) throw InputError("--max-snap-m", "must be positive, got " + std::to_string(o.max_snap_m));
   const auto g = graph::read_graph(o.map);
   const graph::SpatialIndex index(g);
-  const auto s = snap(g, index, "--from", from, o.max_snap_m, true);
-  const auto t = snap(g, index, "--to", to, o.max_snap_m, false);
+  const auto s = snap(g, index, "--from", from, o.max_snap_m, scenario::Role::origin);
+  const auto t = snap(g, index, "--to", to, o.max_snap_m, scenario::Role::destination);
 
   nlohmann::json out;
-  std::optional<route::Closures> closures;
+  std::optional<scenario::Closures> closures;
   std::optional<scenario::Scenario> sc;
   if (!o.scenario.empty()) {
     sc = scenario::load_scenario(o.scenario);
@@ -139,11 +132,11 @@ void run_route(const RouteOptions& o) {
       if (!parsed) throw InputError("--at", why + ", got \"" + o.at + "\"");
       at = parsed->utc;
     }
-    closures = route::closures_at(g, index, *sc, at, o.max_snap_m);
+    closures = scenario::Overlay(g, index, *sc, o.max_snap_m).closures_at(at);
     out["at"] = geo::format_utc(at);
     nlohmann::json causes = nlohmann::json::array();
     for (const auto& c : closures->causes) {
-      causes.push_back({{"kind", c.kind}, {"id", c.id}, {"reason", c.reason}, {"closed_arcs", c.arcs}});
+      causes.push_back({{"kind", scenario::to_string(c.kind)}, {"id", c.id}, {"reason", c.reason}, {"closed_arcs", c.arcs}});
     }
     out["closures"] = causes;
   } else if (!o.at.empty()) {
@@ -160,8 +153,7 @@ void run_route(const RouteOptions& o) {
     if (!o.geojson.empty()) write_geojson(o.geojson, out, sc ? &*sc : nullptr, closures ? &*closures : nullptr);
     if (o.summary) print_summary(out);
     std::cout << out.dump(2) << "\n";
-    g_exit_code = k_exit_no_route;
-    return;
+    return k_exit_no_route;
   }
   nlohmann::json path = nlohmann::json::array();
   nlohmann::json coords = nlohmann::json::array();
@@ -183,11 +175,12 @@ void run_route(const RouteOptions& o) {
   if (!o.geojson.empty()) write_geojson(o.geojson, out, sc ? &*sc : nullptr, closures ? &*closures : nullptr);
   if (o.summary) print_summary(out);
   std::cout << out.dump(2) << "\n";
+  return k_exit_ok;
 }
 
 }  // namespace
 
-void add_route_command(CLI::App& app) {
+void add_route_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<RouteOptions>();
   auto* cmd = app.add_subcommand(
       "route",
@@ -205,7 +198,7 @@ void add_route_command(CLI::App& app) {
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a point may be from the road it snaps to (default 1000)");
   cmd->add_option("--geojson", o->geojson, "also write the route and the closed areas as a GeoJSON FeatureCollection");
   cmd->add_flag("--summary", o->summary, "also print a one-line summary for people on stderr");
-  cmd->callback([o] { run_route(*o); });
+  runs[cmd] = [o] { return run_route(*o); };
 }
 
 }  // namespace corridor::cli

@@ -28,7 +28,7 @@ class SpatialIndex {
   [[nodiscard]] double y_of(double lat) const noexcept;
   const RoadGraph& g_;
   double lon0_ = 0, lat0_ = 0, cos_lat0_ = 1;
-  double min_x_ = 0, min_y_ = 0, cell_m_ = 100;
+  double cell_m_ = 100;
   int cols_ = 1, rows_ = 1;
   std::vector<std::uint32_t> cell_first_;  // cols*rows + 1
   std::vector<NodeId> cell_node_;

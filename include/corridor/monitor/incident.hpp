@@ -52,6 +52,9 @@ Incident parse_incident(const nlohmann::json& document, const std::string& sourc
 // latitude, longitude, geo_precision, source, notes, fatalities). Throws
 // ValidationError naming the row and column of every bad value.
 std::vector<Incident> read_acled_csv(const std::filesystem::path& path, const std::string& reported_by);
+// The same from CSV text; `source` names it in messages.
+std::vector<Incident> parse_acled_csv(const std::string& text, const std::string& source,
+                                      const std::string& reported_by);
 
 // Splits RFC 4180 CSV text into rows of fields (quotes, doubled quotes,
 // commas and newlines inside quotes).

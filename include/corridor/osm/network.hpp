@@ -57,6 +57,8 @@ RawNetwork read_osm(const std::filesystem::path& path, const Profile& profile, c
 // optional from/to node ids, oneway, and either travel_time_s + capacity_vph
 // or highway/maxspeed/lanes. Throws ValidationError naming every bad feature.
 RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile& profile);
+// The same from GeoJSON text; `source` names it in messages.
+RawNetwork parse_geojson_network(std::string_view text, const std::string& source, const Profile& profile);
 
 // Chooses the reader by file name: .geojson/.json -> GeoJSON, else OSM.
 RawNetwork read_network(const std::filesystem::path& path, const Profile& profile, const Progress& progress = {});

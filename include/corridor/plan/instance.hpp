@@ -7,12 +7,14 @@
 // method and the lower bound.
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "corridor/graph/road_graph.hpp"
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/route/arc_set.hpp"
+#include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
 
 namespace corridor::plan {
@@ -66,10 +68,13 @@ struct Span {
 
 class Instance {
  public:
-  // Snaps origins, destinations and checkpoints (each within max_snap_m,
-  // else InputError naming the feature) and derives closures and capacities.
+  // Compiles the scenario onto the graph (scenario::Overlay: every point
+  // within max_snap_m, else ValidationError naming each feature) and derives
+  // closures and capacities in the planner's units.
   Instance(const graph::RoadGraph& g, const graph::SpatialIndex& index, const scenario::Scenario& s,
            double max_snap_m);
+  // The same from an overlay built before (a service keeps one per scenario).
+  explicit Instance(std::shared_ptr<const scenario::Overlay> overlay);
 
   [[nodiscard]] const graph::RoadGraph& graph() const noexcept { return g_; }
   [[nodiscard]] const scenario::Scenario& scenario() const noexcept { return s_; }
@@ -80,7 +85,8 @@ class Instance {
   [[nodiscard]] std::uint32_t arc_capacity(ArcId a) const noexcept { return arc_cap_[a]; }
   // Arcs no movement may ever use: areas some party forbids, roads leaving
   // checkpoints some party refuses.
-  [[nodiscard]] const route::ArcSet& always_closed() const noexcept { return always_closed_; }
+  [[nodiscard]] const route::ArcSet& always_closed() const noexcept { return overlay_->always_closed(); }
+  [[nodiscard]] const scenario::Overlay& overlay() const noexcept { return *overlay_; }
   // Intervals during which no vehicle may be on arc a (sorted, disjoint).
   [[nodiscard]] std::vector<Span> closed_spans(ArcId a) const;
   // True when a vehicle may be on arc a throughout [from, until).
@@ -107,12 +113,12 @@ class Instance {
   std::vector<ClosureSource> closure_sources;
 
  private:
+  std::shared_ptr<const scenario::Overlay> overlay_;
   const graph::RoadGraph& g_;
   const scenario::Scenario& s_;
   Ms step_ = 60'000;
   Ms horizon_ = 0;
   std::vector<std::uint32_t> arc_cap_;
-  route::ArcSet always_closed_;
   std::vector<std::uint32_t> span_first_;  // arc -> spans, CSR; empty when no arc has spans
   std::vector<Span> spans_;
   std::vector<std::pair<NodeId, int>> checkpoint_nodes_;  // sorted by node

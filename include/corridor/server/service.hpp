@@ -24,6 +24,7 @@
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/route/landmarks.hpp"
+#include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
 #include "corridor/server/errors.hpp"
 #include "corridor/server/store.hpp"
@@ -138,6 +139,9 @@ class Service {
   class PlanJobs;
   [[nodiscard]] std::string network_in(const Box& box) const;
   [[nodiscard]] std::shared_ptr<const scenario::Scenario> find_scenario(std::string_view name);
+  // The scenario compiled onto the graph, built at its first use and kept
+  // (a scenario never changes under its name); null when there is none.
+  [[nodiscard]] std::shared_ptr<const scenario::Overlay> find_overlay(std::string_view name);
   [[nodiscard]] agree::Registry registry_copy();
   Store& store();  // throws NotFound without a database
   ledger::Ledger& ledger();
@@ -153,6 +157,7 @@ class Service {
   mutable std::shared_mutex scenarios_mutex_;
   std::map<std::string, std::shared_ptr<const scenario::Scenario>, std::less<>> scenarios_;
   std::vector<ScenarioRecord> operator_scenarios_;  // from add_scenario: public
+  std::map<std::string, std::shared_ptr<const scenario::Overlay>, std::less<>> overlays_;  // under scenarios_mutex_
 
   std::unique_ptr<Store> store_;
   std::mutex registry_mutex_;

@@ -5,8 +5,8 @@
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/osm/network.hpp"
-#include "corridor/route/closures.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
 #include "test_support.hpp"
 
@@ -127,14 +127,14 @@ TEST(AsciiRoute, HazardClosesTheShortWayWhileActive) {
                         "properties": {"kind": "area", "id": "front"}})"),
       "t.geojson");
   BidirectionalDijkstra q(im.g);
-  const auto during = closures_at(im.g, index, s, s.start + 3 * 3600, 1000);
+  const auto during = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + 3 * 3600);
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &during.closed)), "adefc");
   ASSERT_FALSE(during.causes.empty());
   EXPECT_EQ(during.causes[0].id, "shelling");
   EXPECT_EQ(during.causes[0].arcs, 4u);  // a->b, b->a, b->c, c->b
-  const auto before = closures_at(im.g, index, s, s.start, 1000);
+  const auto before = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start);
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &before.closed)), "abc");
-  const auto after = closures_at(im.g, index, s, s.start + 4 * 3600, 1000);  // until is exclusive
+  const auto after = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + 4 * 3600);  // until is exclusive
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &after.closed)), "abc");
 }
 
@@ -153,10 +153,10 @@ TEST(AsciiRoute, CeasefireRoadsOnlyInsideWindowsAndForbiddenAreasAlways) {
       "t.geojson");
   BidirectionalDijkstra q(im.g);
   // 09:00: outside the window, b is closed; the area around e is forbidden by B.
-  const auto early = closures_at(im.g, index, s, s.start, 1000);
+  const auto early = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start);
   EXPECT_FALSE(q.run(im.node('a'), im.node('c'), &early.closed).found);
   // 11:00: inside the window.
-  const auto inside = closures_at(im.g, index, s, s.start + 2 * 3600, 1000);
+  const auto inside = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + 2 * 3600);
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &inside.closed)), "abc");
 }
 
@@ -174,7 +174,7 @@ TEST(AsciiRoute, RefusedCheckpointClosesTheRoadsLeavingIt) {
                        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[0.1,0],[0.1,0.1],[0,0]]]},
                         "properties": {"kind": "area", "id": "front"}})"),
       "t.geojson");
-  const auto c = closures_at(im.g, index, s, s.start, 1000);
+  const auto c = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start);
   BidirectionalDijkstra q(im.g);
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &c.closed)), "adefc");
   // Ending at the checkpoint is allowed: it is passed only when leaving it.
