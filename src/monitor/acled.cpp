@@ -1,5 +1,6 @@
 // ACLED-style CSV import: the columns of ACLED's data export, read by name.
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -139,7 +140,14 @@ std::vector<Incident> parse_acled_csv(const std::string& text, const std::string
     i.description = get("notes");
     i.source = get("source");
     double fatalities = 0;
-    if (!get("fatalities").empty() && number("fatalities", fatalities)) i.fatalities = static_cast<std::int64_t>(fatalities);
+    if (!get("fatalities").empty() && number("fatalities", fatalities)) {
+      // A count: checked before the conversion, which is undefined out of range.
+      if (!(fatalities >= 0 && fatalities <= 1e9) || fatalities != std::floor(fatalities)) {
+        problems.push_back({at + ".fatalities", "must be a whole number from 0 to 1e9, got \"" + get("fatalities") + "\""});
+      } else {
+        i.fatalities = static_cast<std::int64_t>(fatalities);
+      }
+    }
     nlohmann::json original = nlohmann::json::object();
     for (const auto& [name, c] : column) {
       if (c < row.size()) original[name] = row[c];
