@@ -25,7 +25,7 @@ TEST(Json, BracketsInsideStringsDoNotCount) {
 }
 
 TEST(Json, EveryFailureIsAnInputErrorNamingTheSource) {
-  for (const std::string text : {std::string("[1e309]"), std::string("{"), std::string("nul"), nested(50000),
+  for (const std::string& text : {std::string("[1e309]"), std::string("{"), std::string("nul"), nested(50000),
                                  std::string("[1] [2]")}) {
     try {
       parse(text, "plan.json");
