@@ -37,7 +37,7 @@ void load_graph(benchmark::State& state, const std::string& file) {
   std::filesystem::remove(path);
 }
 
-#define CORRIDOR_IMPORT_BENCH(name, file)                                                     \
+#define CORRIDOR_IMPORT_BENCH(name, file)                                                    \
   BENCHMARK_CAPTURE(import_extract, name, std::string(file))->Unit(benchmark::kMillisecond); \
   BENCHMARK_CAPTURE(load_graph, name, std::string(file))->Unit(benchmark::kMillisecond)
 

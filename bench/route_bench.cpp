@@ -5,15 +5,15 @@
 
 #include <map>
 #include <memory>
-#include <type_traits>
 #include <random>
+#include <type_traits>
 
 #include <boost/geometry/algorithms/correct.hpp>
 
+#include "corridor/graph/area.hpp"
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/components.hpp"
 #include "corridor/osm/network.hpp"
-#include "corridor/graph/area.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
 
@@ -71,8 +71,10 @@ template <typename Query>
 void route_queries(benchmark::State& state, const std::string& name, bool with_hazard) {
   const auto& f = fixture(name);
   Query query = [&] {
-    if constexpr (std::is_same_v<Query, route::BidirectionalAlt>) return Query(f.g, *f.landmarks);
-    else return Query(f.g);
+    if constexpr (std::is_same_v<Query, route::BidirectionalAlt>)
+      return Query(f.g, *f.landmarks);
+    else
+      return Query(f.g);
   }();
   std::size_t i = 0, found = 0;
   std::uint64_t settled = 0;
@@ -123,7 +125,9 @@ BENCHMARK_CAPTURE(alt, rhein_neckar_plain, std::string("rhein-neckar"), false)->
 BENCHMARK_CAPTURE(alt, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(alt, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(alt, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(landmark_preprocessing, rhein_neckar, std::string("rhein-neckar"))->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(landmark_preprocessing, rhein_neckar, std::string("rhein-neckar"))
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 BENCHMARK_CAPTURE(landmark_preprocessing, milan, std::string("milan"))->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(closure_from_polygon, rhein_neckar, std::string("rhein-neckar"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(closure_from_polygon, milan, std::string("milan"))->Unit(benchmark::kMillisecond);

@@ -67,7 +67,8 @@ class Differ {
     say(prefix + " " + clock(*b, with_date) + " instead of " + clock(*a, with_date));
   }
   void value_change(const std::string& prefix, const std::string& suffix, const Json& before, const Json& after) {
-    if (canonical_json(before) != canonical_json(after)) say(prefix + text(after) + suffix + " instead of " + text(before));
+    if (canonical_json(before) != canonical_json(after))
+      say(prefix + text(after) + suffix + " instead of " + text(before));
   }
   void say(std::string line) { lines_.push_back(std::move(line)); }
   void header();
@@ -75,8 +76,7 @@ class Differ {
   void corridors();
   void corridor_pair(const Json& a, const Json& b);
   void windows();
-  void by_id(const char* list, const char* noun,
-             const std::function<std::string(const Json&)>& summary,
+  void by_id(const char* list, const char* noun, const std::function<std::string(const Json&)>& summary,
              const std::function<void(const std::string&, const Json&, const Json&)>& compare);
 
   const Json& old_;
@@ -90,7 +90,9 @@ const Json& list_of(const Json& doc, const char* name) {
   return doc.contains(name) && doc[name].is_array() ? doc[name] : empty;
 }
 
-std::string id_of(const Json& item, const char* key = "id") { return item.is_object() ? text(item.value(key, Json())) : ""; }
+std::string id_of(const Json& item, const char* key = "id") {
+  return item.is_object() ? text(item.value(key, Json())) : "";
+}
 
 void Differ::header() {
   const auto version = std::to_string(new_["version"].get<std::int64_t>());
@@ -135,11 +137,12 @@ void Differ::by_id(const char* list, const char* noun, const std::function<std::
 }
 
 void Differ::parties() {
-  by_id("parties", "party", [](const Json& p) { return " (" + text(p.value("name", Json())) + ")"; },
-        [&](const std::string& label, const Json& a, const Json& b) {
-          value_change(label + " is named ", "", a.value("name", Json()), b.value("name", Json()));
-          value_change(label + " has role ", "", a.value("role", Json()), b.value("role", Json()));
-        });
+  by_id(
+      "parties", "party", [](const Json& p) { return " (" + text(p.value("name", Json())) + ")"; },
+      [&](const std::string& label, const Json& a, const Json& b) {
+        value_change(label + " is named ", "", a.value("name", Json()), b.value("name", Json()));
+        value_change(label + " has role ", "", a.value("role", Json()), b.value("role", Json()));
+      });
   std::set<std::string> before, after;
   for (const auto& id : list_of(old_, "signatories")) before.insert(text(id));
   for (const auto& id : list_of(new_, "signatories")) after.insert(text(id));
@@ -228,7 +231,9 @@ void Differ::windows() {
   };
   const auto& before = list_of(old_, "windows");
   const auto& after = list_of(new_, "windows");
-  auto span = [&](const Json& w) { return "from " + when(w.value("from", Json())) + " until " + when(w.value("until", Json())); };
+  auto span = [&](const Json& w) {
+    return "from " + when(w.value("from", Json())) + " until " + when(w.value("until", Json()));
+  };
   for (const auto& cf : before) {
     const auto id = id_of(cf, "ceasefire");
     const auto* other = find(after, id);
@@ -255,43 +260,52 @@ void Differ::windows() {
     if (find(before, id) != nullptr) continue;
     say("ceasefire " + id + " added");
     const auto& b = list_of(cf, "windows");
-    for (std::size_t k = 0; k < b.size(); ++k) say("window " + std::to_string(k + 1) + " of " + id + " added: " + span(b[k]));
+    for (std::size_t k = 0; k < b.size(); ++k)
+      say("window " + std::to_string(k + 1) + " of " + id + " added: " + span(b[k]));
   }
 }
 
 std::vector<std::string> Differ::run() {
   if (content_hash(old_) == content_hash(new_)) {
-    return {"the two files hold the same agreement (version " + text(new_["version"]) + ", " + content_hash(new_) + ")"};
+    return {"the two files hold the same agreement (version " + text(new_["version"]) + ", " + content_hash(new_) +
+            ")"};
   }
   header();
   parties();
   corridors();
   windows();
-  by_id("destinations", "destination",
-        [](const Json& d) {
-          return " (controlled by " + text(d.value("controlled_by", Json())) + ", capacity " +
-                 text(d.value("capacity", Json())) + ", " + text(d.value("people", Json())) + " people planned)";
-        },
-        [&](const std::string& label, const Json& a, const Json& b) {
-          value_change(label + ": controlled by ", "", a.value("controlled_by", Json()), b.value("controlled_by", Json()));
-          value_change(label + ": capacity ", "", a.value("capacity", Json()), b.value("capacity", Json()));
-          value_change(label + ": ", " people planned", a.value("people", Json()), b.value("people", Json()));
-        });
-  by_id("checkpoints", "checkpoint",
-        [](const Json& c) {
-          return " (operated by " + text(c.value("operated_by", Json())) + ", " +
-                 text(c.value("vehicles_per_hour", Json())) + " vehicles per hour)";
-        },
-        [&](const std::string& label, const Json& a, const Json& b) {
-          value_change(label + ": operated by ", "", a.value("operated_by", Json()), b.value("operated_by", Json()));
-          value_change(label + ": ", " vehicles per hour", a.value("vehicles_per_hour", Json()), b.value("vehicles_per_hour", Json()));
-        });
-  by_id("hazards", "hazard",
-        [&](const Json& h) { return " (from " + when(h.value("from", Json())) + " until " + when(h.value("until", Json())) + ")"; },
-        [&](const std::string& label, const Json& a, const Json& b) {
-          time_change(label + ": active from", a.value("from", Json()), b.value("from", Json()));
-          time_change(label + ": active until", a.value("until", Json()), b.value("until", Json()));
-        });
+  by_id(
+      "destinations", "destination",
+      [](const Json& d) {
+        return " (controlled by " + text(d.value("controlled_by", Json())) + ", capacity " +
+               text(d.value("capacity", Json())) + ", " + text(d.value("people", Json())) + " people planned)";
+      },
+      [&](const std::string& label, const Json& a, const Json& b) {
+        value_change(label + ": controlled by ", "", a.value("controlled_by", Json()),
+                     b.value("controlled_by", Json()));
+        value_change(label + ": capacity ", "", a.value("capacity", Json()), b.value("capacity", Json()));
+        value_change(label + ": ", " people planned", a.value("people", Json()), b.value("people", Json()));
+      });
+  by_id(
+      "checkpoints", "checkpoint",
+      [](const Json& c) {
+        return " (operated by " + text(c.value("operated_by", Json())) + ", " +
+               text(c.value("vehicles_per_hour", Json())) + " vehicles per hour)";
+      },
+      [&](const std::string& label, const Json& a, const Json& b) {
+        value_change(label + ": operated by ", "", a.value("operated_by", Json()), b.value("operated_by", Json()));
+        value_change(label + ": ", " vehicles per hour", a.value("vehicles_per_hour", Json()),
+                     b.value("vehicles_per_hour", Json()));
+      });
+  by_id(
+      "hazards", "hazard",
+      [&](const Json& h) {
+        return " (from " + when(h.value("from", Json())) + " until " + when(h.value("until", Json())) + ")";
+      },
+      [&](const std::string& label, const Json& a, const Json& b) {
+        time_change(label + ": active from", a.value("from", Json()), b.value("from", Json()));
+        time_change(label + ": active until", a.value("until", Json()), b.value("until", Json()));
+      });
   auto unmet = [](const Json& doc) {
     std::int64_t total = 0;
     for (const auto& u : list_of(doc, "unmet")) {

@@ -53,7 +53,8 @@ std::vector<std::uint16_t> to_utf16(std::string_view text) {
     if (i + length > text.size()) throw Unrepresentable{"", "string is not valid UTF-8 (truncated at the end)"};
     for (std::size_t k = 1; k < length; ++k) {
       const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) throw Unrepresentable{"", "string is not valid UTF-8 (byte " + std::to_string(i + k) + ")"};
+      if ((next & 0xC0) != 0x80)
+        throw Unrepresentable{"", "string is not valid UTF-8 (byte " + std::to_string(i + k) + ")"};
       code = (code << 6) | (next & 0x3Fu);
     }
     static constexpr std::array<std::uint32_t, 5> k_smallest{0, 0, 0x80, 0x800, 0x10000};
@@ -82,13 +83,27 @@ void append_string(std::string& out, const std::string& text) {
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";
@@ -107,10 +122,12 @@ void append_string(std::string& out, const std::string& text) {
 // same digits ECMAScript picks, ties going to the even digit); this places
 // the decimal point and the exponent the way ECMAScript does.
 std::string format_double(double value) {
-  if (!std::isfinite(value)) throw Unrepresentable{"", "JSON cannot represent NaN or infinity (RFC 8785 section 3.2.2.3)"};
+  if (!std::isfinite(value))
+    throw Unrepresentable{"", "JSON cannot represent NaN or infinity (RFC 8785 section 3.2.2.3)"};
   if (value == 0) return "0";  // also -0
   std::array<char, 64> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::scientific);
+  const auto [end, ec] =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::scientific);
   if (ec != std::errc{}) throw Unrepresentable{"", "number could not be formatted"};
   const std::string_view text(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
   // text is "[-]d[.ddd]e(+|-)xx"
@@ -127,7 +144,7 @@ std::string format_double(double value) {
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
 
   const int k = static_cast<int>(digits.size());  // number of significant digits
-  const int n = exponent + 1;                      // value = 0.digits * 10^n
+  const int n = exponent + 1;                     // value = 0.digits * 10^n
   std::string out = negative ? "-" : "";
   if (k <= n && n <= 21) {
     out += digits + std::string(static_cast<std::size_t>(n - k), '0');
@@ -150,13 +167,18 @@ constexpr std::uint64_t k_max_exact_integer = std::uint64_t{1} << 53;
 
 void append(std::string& out, const Json& value) {
   switch (value.type()) {
-    case Json::value_t::null: out += "null"; break;
-    case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; break;
+    case Json::value_t::null:
+      out += "null";
+      break;
+    case Json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      break;
     case Json::value_t::number_integer: {
       const auto v = value.get<std::int64_t>();
       const auto magnitude = v < 0 ? std::uint64_t(0) - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
       if (magnitude > k_max_exact_integer) {
-        throw Unrepresentable{"", "integer " + std::to_string(v) + " is beyond 2^53 and has no exact JCS form (RFC 8785 section 3.2.2.3)"};
+        throw Unrepresentable{"", "integer " + std::to_string(v) +
+                                      " is beyond 2^53 and has no exact JCS form (RFC 8785 section 3.2.2.3)"};
       }
       out += std::to_string(v);
       break;
@@ -164,13 +186,18 @@ void append(std::string& out, const Json& value) {
     case Json::value_t::number_unsigned: {
       const auto v = value.get<std::uint64_t>();
       if (v > k_max_exact_integer) {
-        throw Unrepresentable{"", "integer " + std::to_string(v) + " is beyond 2^53 and has no exact JCS form (RFC 8785 section 3.2.2.3)"};
+        throw Unrepresentable{"", "integer " + std::to_string(v) +
+                                      " is beyond 2^53 and has no exact JCS form (RFC 8785 section 3.2.2.3)"};
       }
       out += std::to_string(v);
       break;
     }
-    case Json::value_t::number_float: out += format_double(value.get<double>()); break;
-    case Json::value_t::string: append_string(out, value.get_ref<const std::string&>()); break;
+    case Json::value_t::number_float:
+      out += format_double(value.get<double>());
+      break;
+    case Json::value_t::string:
+      append_string(out, value.get_ref<const std::string&>());
+      break;
     case Json::value_t::array: {
       out += '[';
       for (std::size_t i = 0; i < value.size(); ++i) {

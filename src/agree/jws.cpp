@@ -68,7 +68,8 @@ SignatureCheck check_one(const Json& signature, const std::string& payload, cons
   if (header->contains("party") && (*header)["party"].is_string()) check.party = (*header)["party"];
   if (header->contains("kid") && (*header)["kid"].is_string()) check.kid = (*header)["kid"];
   if (!header->contains("alg") || (*header)["alg"] != "EdDSA") {
-    check.problem = "protected header is not EdDSA (alg " + (header->contains("alg") ? (*header)["alg"].dump() : "missing") + ")";
+    check.problem =
+        "protected header is not EdDSA (alg " + (header->contains("alg") ? (*header)["alg"].dump() : "missing") + ")";
     return check;
   }
   if (header->contains("crit")) {  // RFC 7515 section 4.1.11: unknown critical extensions must be rejected
@@ -167,15 +168,14 @@ void add_signature(Json& signed_doc, const SecretKey& key) {
   auto& list = signed_doc["signatures"];
   Json kept = Json::array();
   for (const auto& existing : list) {
-    const auto existing_header = existing.is_object() && existing.contains("protected")
-                                     ? decode_json(existing["protected"])
-                                     : std::nullopt;
+    const auto existing_header =
+        existing.is_object() && existing.contains("protected") ? decode_json(existing["protected"]) : std::nullopt;
     auto member = [&](const char* name) {
       const auto& h = *existing_header;
       return h.contains(name) && h[name].is_string() ? h[name].get<std::string>() : std::string();
     };
-    const bool same_signer = existing_header && existing_header->is_object() &&
-                             (member("party") == key.party || member("kid") == key.kid);
+    const bool same_signer =
+        existing_header && existing_header->is_object() && (member("party") == key.party || member("kid") == key.kid);
     if (!same_signer) kept.push_back(existing);
   }
   kept.push_back({{"protected", header}, {"signature", base64url(signature.data(), signature.size())}});

@@ -116,7 +116,8 @@ void write_key_pair(const SecretKey& key, const std::filesystem::path& secret_pa
   Json published = common;
   published["public_key"] = base64url(public_key.bytes.data(), public_key.bytes.size());
   auto secret_text = secret.dump(2) + "\n";
-  sodium_memzero(secret["secret_key"].get_ref<std::string&>().data(), secret["secret_key"].get_ref<std::string&>().size());
+  sodium_memzero(secret["secret_key"].get_ref<std::string&>().data(),
+                 secret["secret_key"].get_ref<std::string&>().size());
   write_secret_file(secret_path, std::move(secret_text));
   detail::write_file_atomically(public_path, published.dump(2) + "\n");
 }
@@ -148,7 +149,8 @@ SecretKey read_secret_key(const std::filesystem::path& path) {
     throw InputError(where + "secret_key", "is damaged: its public half is not the key its seed makes");
   }
   if (detail::key_id(derived) != key.kid) {
-    throw InputError(where + "kid", "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(derived) + ")");
+    throw InputError(where + "kid",
+                     "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(derived) + ")");
   }
   return key;
 }
@@ -166,7 +168,8 @@ PublicKey public_key_from_json(const nlohmann::json& file, const std::string& so
   key.kid = detail::required_string(file, "kid", where);
   key.bytes = detail::decode_public_key(file, "public_key", where);
   if (detail::key_id(key.bytes) != key.kid) {
-    throw InputError(where + "kid", "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(key.bytes) + ")");
+    throw InputError(where + "kid",
+                     "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(key.bytes) + ")");
   }
   return key;
 }

@@ -40,7 +40,8 @@ std::size_t feature_index(const std::vector<Feature>& features, const Json& move
   const auto id = movement.value(field, Json()).is_string() ? movement[field].get<std::string>() : std::string();
   const auto it = std::find_if(features.begin(), features.end(), [&](const Feature& f) { return f.id == id; });
   if (it == features.end()) {
-    throw InputError(where + "." + field, "names no " + field + " of the scenario, got " + movement.value(field, Json()).dump());
+    throw InputError(where + "." + field,
+                     "names no " + field + " of the scenario, got " + movement.value(field, Json()).dump());
   }
   return static_cast<std::size_t>(it - features.begin());
 }
@@ -54,7 +55,8 @@ std::vector<Corridor> corridors_of(const Json& plan, const scenario::Scenario& s
   if (plan.contains("start")) {
     const auto start = plan["start"].is_string() ? geo::parse_rfc3339(plan["start"].get<std::string>()) : std::nullopt;
     if (!start || start->utc != s.start) {
-      throw InputError("start", "the plan starts at " + plan["start"].dump() + ", the scenario at " + geo::format_utc(s.start));
+      throw InputError("start",
+                       "the plan starts at " + plan["start"].dump() + ", the scenario at " + geo::format_utc(s.start));
     }
   }
   if (!plan.contains("movements") || !plan["movements"].is_array()) throw InputError("movements", "must be an array");
@@ -82,7 +84,8 @@ std::vector<Corridor> corridors_of(const Json& plan, const scenario::Scenario& s
     }
     for (std::size_t k = 0; k < m["times_s"].size(); ++k) {
       if (!m["times_s"][k].is_number() || !std::isfinite(m["times_s"][k].get<double>())) {
-        throw InputError(where + ".times_s[" + std::to_string(k) + "]", "must be a number, got " + m["times_s"][k].dump());
+        throw InputError(where + ".times_s[" + std::to_string(k) + "]",
+                         "must be a number, got " + m["times_s"][k].dump());
       }
     }
     // As the plan prints them: whole seconds after the scenario's start.
@@ -169,9 +172,7 @@ Json route_of(const Corridor& c, const std::string& id, const scenario::Scenario
   return route;
 }
 
-std::string local_time(geo::UnixSeconds t, const scenario::Scenario& s) {
-  return s.local_time(t);
-}
+std::string local_time(geo::UnixSeconds t, const scenario::Scenario& s) { return s.local_time(t); }
 
 Json optional_time(geo::UnixSeconds t, geo::UnixSeconds always) {
   return t == always ? Json() : Json(geo::format_utc(t));
@@ -223,14 +224,15 @@ Json build_agreement(const Json& plan, const scenario::Scenario& s, const std::o
     const auto& c = corridors[i];
     const auto id = "c" + std::to_string(i + 1);
     planned[c.destination] += c.people;
-    corridor_list.push_back({{"id", id},
-                             {"origin", s.origins[c.origin].id},
-                             {"destination", s.destinations[c.destination].id},
-                             {"vehicles", c.vehicles},
-                             {"people", c.people},
-                             {"route", route_of(c, id, s, options.map)},
-                             {"departures", {{"first", geo::format_utc(c.first_departure)}, {"last", geo::format_utc(c.last_departure)}}},
-                             {"arrivals", {{"first", geo::format_utc(c.first_arrival)}, {"last", geo::format_utc(c.last_arrival)}}}});
+    corridor_list.push_back(
+        {{"id", id},
+         {"origin", s.origins[c.origin].id},
+         {"destination", s.destinations[c.destination].id},
+         {"vehicles", c.vehicles},
+         {"people", c.people},
+         {"route", route_of(c, id, s, options.map)},
+         {"departures", {{"first", geo::format_utc(c.first_departure)}, {"last", geo::format_utc(c.last_departure)}}},
+         {"arrivals", {{"first", geo::format_utc(c.first_arrival)}, {"last", geo::format_utc(c.last_arrival)}}}});
   }
   agreement["corridors"] = corridor_list;
 
@@ -250,7 +252,8 @@ Json build_agreement(const Json& plan, const scenario::Scenario& s, const std::o
   Json destinations = Json::array();
   for (std::size_t i = 0; i < s.destinations.size(); ++i) {
     const auto& d = s.destinations[i];
-    destinations.push_back({{"id", d.id}, {"controlled_by", d.controlled_by}, {"capacity", d.capacity}, {"people", planned[i]}});
+    destinations.push_back(
+        {{"id", d.id}, {"controlled_by", d.controlled_by}, {"capacity", d.capacity}, {"people", planned[i]}});
   }
   agreement["destinations"] = destinations;
   Json checkpoints = Json::array();
@@ -267,7 +270,9 @@ Json build_agreement(const Json& plan, const scenario::Scenario& s, const std::o
   agreement["hazards"] = hazards;
   Json unmet = Json::array();
   for (const auto& u : plan.value("unmet", Json::array())) {
-    if (u.is_object()) unmet.push_back({{"origin", u.value("origin", "")}, {"people", u.value("people", 0)}, {"reason", u.value("reason", "")}});
+    if (u.is_object())
+      unmet.push_back(
+          {{"origin", u.value("origin", "")}, {"people", u.value("people", 0)}, {"reason", u.value("reason", "")}});
   }
   agreement["unmet"] = unmet;
   const auto summary = plan.value("summary", Json::object());
@@ -286,7 +291,8 @@ Json agreement_document(const Json& file) {
   if (!document.is_object() || document.value("type", Json()) != k_agreement_type) {
     throw InputError("type", std::string("not a corridor agreement (\"type\": \"") + k_agreement_type + "\")");
   }
-  if (!document.contains("version") || !document["version"].is_number_integer() || document["version"].get<std::int64_t>() < 1) {
+  if (!document.contains("version") || !document["version"].is_number_integer() ||
+      document["version"].get<std::int64_t>() < 1) {
     throw InputError("version", "must be a positive integer");
   }
   return document;
@@ -294,7 +300,8 @@ Json agreement_document(const Json& file) {
 
 Json propose_agreement(const Json& plan, const scenario::Scenario& s, const std::optional<Json>& previous_signed,
                        const ProposeOptions& options) {
-  return detail::guard_json("the plan or the previous agreement", [&] { return build_agreement(plan, s, previous_signed, options); });
+  return detail::guard_json("the plan or the previous agreement",
+                            [&] { return build_agreement(plan, s, previous_signed, options); });
 }
 
 }  // namespace corridor::agree

@@ -28,7 +28,8 @@ const RegisteredParty* Registry::find_party(const std::string& id) const {
 bool register_key(Registry& registry, const PublicKey& key, const std::string& name,
                   const std::optional<std::string>& role) {
   if (const auto* existing = registry.find_key(key.kid); existing != nullptr && existing->party != key.party) {
-    throw InputError("kid", "key " + key.kid + " is already registered to party " + existing->party + ", not " + key.party);
+    throw InputError("kid",
+                     "key " + key.kid + " is already registered to party " + existing->party + ", not " + key.party);
   }
   auto it = std::find_if(registry.parties.begin(), registry.parties.end(),
                          [&](const RegisteredParty& p) { return p.id == key.party; });
@@ -61,7 +62,8 @@ Registry registry_from_json(const nlohmann::json& file, const std::string& sourc
     if (!entry.is_object()) throw InputError(where.substr(0, where.size() - 1), "must be an object");
     RegisteredParty party;
     party.id = detail::required_string(entry, "id", where);
-    if (registry.find_party(party.id) != nullptr) throw InputError(where + "id", "party \"" + party.id + "\" is listed twice");
+    if (registry.find_party(party.id) != nullptr)
+      throw InputError(where + "id", "party \"" + party.id + "\" is listed twice");
     party.name = entry.contains("name") ? detail::required_string(entry, "name", where) : party.id;
     if (entry.contains("role")) {
       if (!entry["role"].is_string()) throw InputError(where + "role", "must be a string, got " + entry["role"].dump());

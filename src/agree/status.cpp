@@ -73,7 +73,8 @@ AgreementStatus check_agreement(const Json& signed_doc, const Registry& registry
 Json to_json(const AgreementStatus& status) {
   Json signatures = Json::array();
   for (const auto& c : status.signatures) {
-    signatures.push_back({{"party", c.party}, {"kid", c.kid}, {"known_key", c.known_key}, {"valid", c.valid}, {"problem", c.problem}});
+    signatures.push_back(
+        {{"party", c.party}, {"kid", c.kid}, {"known_key", c.known_key}, {"valid", c.valid}, {"problem", c.problem}});
   }
   return {{"scenario", status.scenario},
           {"version", status.version},
@@ -103,8 +104,9 @@ std::vector<std::string> describe(const AgreementStatus& status) {
   if (status.signatures.empty()) lines.push_back("no signatures");
   for (std::size_t i = 0; i < status.signatures.size(); ++i) {
     const auto& c = status.signatures[i];
-    std::string line = "signature " + std::to_string(i + 1) + ": " + (c.party.empty() ? "unnamed party" : who(c.party)) +
-                       ", key " + (c.kid.empty() ? "?" : c.kid) + ": ";
+    std::string line = "signature " + std::to_string(i + 1) + ": " +
+                       (c.party.empty() ? "unnamed party" : who(c.party)) + ", key " + (c.kid.empty() ? "?" : c.kid) +
+                       ": ";
     if (c.valid) {
       line += "valid, signed version " + version;
       if (std::find(status.signatories.begin(), status.signatories.end(), c.party) == status.signatories.end()) {
@@ -120,9 +122,8 @@ std::vector<std::string> describe(const AgreementStatus& status) {
   } else {
     std::vector<std::string> missing;
     for (const auto& id : status.missing) missing.push_back(who(id));
-    lines.push_back("NOT IN FORCE: " +
-                    (status.missing.empty() ? std::string("the document shown is not the one signed")
-                                            : "missing " + join(missing)));
+    lines.push_back("NOT IN FORCE: " + (status.missing.empty() ? std::string("the document shown is not the one signed")
+                                                               : "missing " + join(missing)));
   }
   return lines;
 }

@@ -119,7 +119,8 @@ void check_capacities(Context& c, const PlanIn& plan, const Sink& sink) {
   for (const auto& x : checkpoints.excesses(plan, checkpoint_limit)) {
     const auto& cp = c.s.checkpoints[x.key >> 32];
     const auto& m = plan.movements[x.crossing.movement];
-    sink.add("checkpoint-capacity", "movements[" + std::to_string(m.index) + "].path[" + std::to_string(x.crossing.at) + "]",
+    sink.add("checkpoint-capacity",
+             "movements[" + std::to_string(m.index) + "].path[" + std::to_string(x.crossing.at) + "]",
              "checkpoint \"" + cp.id + "\" (node " + std::to_string(m.ids[x.crossing.at]) + ") is passed by " +
                  std::to_string(x.total) + " vehicles in " + step_text(c, step_of_key(x.key)) + ", capacity " +
                  std::to_string(x.limit) + " (" + number_text(cp.vehicles_per_hour) + " vehicles/h)" +

@@ -45,8 +45,8 @@ struct Zone {
   std::size_t index = 0;  // into Scenario::hazards, ceasefires or areas
   const geo::MultiPolygon* area = nullptr;
   geo::Box box;
-  std::vector<Window> windows;       // hazard: when closed; ceasefire: when open
-  std::vector<std::size_t> rules;    // forbidden area: the rules forbidding it
+  std::vector<Window> windows;     // hazard: when closed; ceasefire: when open
+  std::vector<std::size_t> rules;  // forbidden area: the rules forbidding it
 };
 
 // The scenario on the graph, as the checker sees it.
@@ -80,10 +80,10 @@ class Context {
   [[nodiscard]] std::int64_t checkpoint_capacity(std::size_t checkpoint) const;
 
   // Text for messages.
-  [[nodiscard]] std::string segment(ArcId a) const;                // "segment 123 -> 456"
-  [[nodiscard]] std::string utc(double t) const;                   // "2022-03-05T08:42:00.5Z"
-  [[nodiscard]] std::string at(double t) const;                    // "2022-03-05T08:42:00Z (+2520 s, step 42)"
-  [[nodiscard]] std::string window(const Window& w) const;         // "from X until Y"
+  [[nodiscard]] std::string segment(ArcId a) const;         // "segment 123 -> 456"
+  [[nodiscard]] std::string utc(double t) const;            // "2022-03-05T08:42:00.5Z"
+  [[nodiscard]] std::string at(double t) const;             // "2022-03-05T08:42:00Z (+2520 s, step 42)"
+  [[nodiscard]] std::string window(const Window& w) const;  // "from X until Y"
   [[nodiscard]] std::int64_t step_of(double t) const;
 
  private:
@@ -109,11 +109,11 @@ struct MovementIn {
   std::optional<std::size_t> destination;  // scenario index
   std::int64_t vehicles = 0;
   std::int64_t people = 0;
-  bool numbers = false;  // vehicles and people were read
-  std::vector<std::int64_t> ids;     // empty when the path could not be read
-  std::vector<double> times;         // empty unless as long as ids
-  std::vector<NodeId> nodes;         // graph nodes, k_invalid when unknown
-  std::vector<ArcId> arcs;           // per consecutive pair, k_invalid when none
+  bool numbers = false;           // vehicles and people were read
+  std::vector<std::int64_t> ids;  // empty when the path could not be read
+  std::vector<double> times;      // empty unless as long as ids
+  std::vector<NodeId> nodes;      // graph nodes, k_invalid when unknown
+  std::vector<ArcId> arcs;        // per consecutive pair, k_invalid when none
 };
 
 struct UnmetIn {

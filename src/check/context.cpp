@@ -160,7 +160,8 @@ std::int64_t Context::step_of(double t) const {
 }
 
 std::string Context::at(double t) const {
-  return utc(t) + " (" + (t < 0 ? "-" : "+") + seconds_text(std::fabs(t)) + ", step " + std::to_string(step_of(t)) + ")";
+  return utc(t) + " (" + (t < 0 ? "-" : "+") + seconds_text(std::fabs(t)) + ", step " + std::to_string(step_of(t)) +
+         ")";
 }
 
 std::string Context::window(const Window& w) const {

@@ -72,7 +72,8 @@ void check_segments(const Context& c, MovementIn& m, const std::string& p, const
   for (std::size_t i = 0; i < m.ids.size(); ++i) {
     const auto v = c.node(m.ids[i]);
     m.nodes.push_back(v ? *v : graph::k_invalid);
-    if (!v) sink.add("segment", element(p, "path", i), "node " + std::to_string(m.ids[i]) + " is not a node of the map");
+    if (!v)
+      sink.add("segment", element(p, "path", i), "node " + std::to_string(m.ids[i]) + " is not a node of the map");
   }
   m.arcs.assign(m.ids.empty() ? 0 : m.ids.size() - 1, graph::k_invalid);
   for (std::size_t i = 0; i + 1 < m.ids.size(); ++i) {
@@ -84,7 +85,8 @@ void check_segments(const Context& c, MovementIn& m, const std::string& p, const
     const std::string from = std::to_string(m.ids[i]);
     const std::string to = std::to_string(m.ids[i + 1]);
     std::string why;
-    if (u == v) why = "node " + from + " repeats: a path moves from node to node";
+    if (u == v)
+      why = "node " + from + " repeats: a path moves from node to node";
     else if (c.g.find_arc(v, u) != graph::k_invalid) {
       why = "segment " + from + " -> " + to + " drives a one-way road backwards (only " + to + " -> " + from +
             " is allowed)";
@@ -143,14 +145,15 @@ struct Run {
 
 std::string zone_violation(const Context& c, const Zone& z, const MovementIn& m, const Run& run) {
   const bool one = run.first == run.last;
-  const std::string segments =
-      one ? c.segment(m.arcs[run.first])
-          : std::to_string(run.last - run.first + 1) + " segments from node " + std::to_string(m.ids[run.first]) +
-                " to node " + std::to_string(m.ids[run.last + 1]);
+  const std::string segments = one ? c.segment(m.arcs[run.first])
+                                   : std::to_string(run.last - run.first + 1) + " segments from node " +
+                                         std::to_string(m.ids[run.first]) + " to node " +
+                                         std::to_string(m.ids[run.last + 1]);
   const std::string meet = one ? " meets " : " meet ";
   const std::string it = one ? "it" : "them";
   if (z.kind == Zone::Kind::forbidden_area) {
-    return segments + meet + "area \"" + c.s.areas[z.index].id + "\", which " + parties(c, z.rules, "forbids", "forbid");
+    return segments + meet + "area \"" + c.s.areas[z.index].id + "\", which " +
+           parties(c, z.rules, "forbids", "forbid");
   }
   const double t0 = m.times[run.first];
   const double t1 = m.times[run.last + 1];
@@ -161,21 +164,24 @@ std::string zone_violation(const Context& c, const Zone& z, const MovementIn& m,
   const std::string head = segments + meet + "ceasefire zone \"" + c.s.ceasefires[z.index].id + "\"";
   for (const auto& w : z.windows) {
     if (w.from <= t0 && t0 < w.until) {
-      return head + "; the movement enters at " + c.at(t0) + " inside the window " + c.window(w) +
-             " but is still on " + it + " until " + c.at(t1) + ", after the window closes";
+      return head + "; the movement enters at " + c.at(t0) + " inside the window " + c.window(w) + " but is still on " +
+             it + " until " + c.at(t1) + ", after the window closes";
     }
   }
   std::string windows;
   for (const auto& w : z.windows) windows += (windows.empty() ? "" : ", ") + c.window(w);
-  return head + "; the movement is on " + it + " from " + c.at(t0) + " until " + c.at(t1) +
-         ", outside every window (" + (windows.empty() ? "it has none" : windows) + ")";
+  return head + "; the movement is on " + it + " from " + c.at(t0) + " until " + c.at(t1) + ", outside every window (" +
+         (windows.empty() ? "it has none" : windows) + ")";
 }
 
 const char* zone_code(const Zone& z) {
   switch (z.kind) {
-    case Zone::Kind::hazard: return "hazard";
-    case Zone::Kind::ceasefire: return "window";
-    case Zone::Kind::forbidden_area: return "rule-area";
+    case Zone::Kind::hazard:
+      return "hazard";
+    case Zone::Kind::ceasefire:
+      return "window";
+    case Zone::Kind::forbidden_area:
+      return "rule-area";
   }
   return "";
 }
@@ -234,8 +240,7 @@ void check_rules(const Context& c, const MovementIn& m, const std::string& p, co
       const auto& checkpoint = c.s.checkpoints[cp];
       sink.add("rule-checkpoint", element(p, "path", i),
                "passes checkpoint \"" + checkpoint.id + "\" (node " + std::to_string(m.ids[i]) + ") operated by " +
-                   checkpoint.operated_by + ", which " +
-                   parties(c, c.checkpoint_refused_by[cp], "refuses", "refuse"));
+                   checkpoint.operated_by + ", which " + parties(c, c.checkpoint_refused_by[cp], "refuses", "refuse"));
     }
   }
 }

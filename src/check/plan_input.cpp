@@ -64,14 +64,16 @@ std::optional<std::size_t> read_feature(const json& object, const char* key, con
   }
   std::string known;
   for (const auto& f : features) known += (known.empty() ? "" : ", ") + f.id;
-  sink.add("format", child(path, key),
-           std::string("no ") + kind + " \"" + id + "\" in the scenario (" + (known.empty() ? "it has none" : known) + ")");
+  sink.add(
+      "format", child(path, key),
+      std::string("no ") + kind + " \"" + id + "\" in the scenario (" + (known.empty() ? "it has none" : known) + ")");
   return std::nullopt;
 }
 
 void read_header(const Context& c, const json& plan, const Sink& sink) {
   if (const json* name = field(plan, "scenario", "", sink, false)) {
-    if (!name->is_string()) wrong(sink, "scenario", "the scenario's name (a string)", *name);
+    if (!name->is_string())
+      wrong(sink, "scenario", "the scenario's name (a string)", *name);
     else if (name->get_ref<const std::string&>() != c.s.name) {
       sink.add("scenario", "scenario",
                "the plan is for scenario \"" + name->get<std::string>() + "\", not \"" + c.s.name + "\"");
@@ -79,9 +81,12 @@ void read_header(const Context& c, const json& plan, const Sink& sink) {
   }
   if (const json* start = field(plan, "start", "", sink, true)) {
     std::string why;
-    const auto parsed = start->is_string() ? geo::parse_rfc3339(start->get_ref<const std::string&>(), &why) : std::nullopt;
-    if (!start->is_string()) wrong(sink, "start", "an RFC 3339 time", *start);
-    else if (!parsed) sink.add("format", "start", why + ", got " + shown(*start));
+    const auto parsed =
+        start->is_string() ? geo::parse_rfc3339(start->get_ref<const std::string&>(), &why) : std::nullopt;
+    if (!start->is_string())
+      wrong(sink, "start", "an RFC 3339 time", *start);
+    else if (!parsed)
+      sink.add("format", "start", why + ", got " + shown(*start));
     else if (parsed->utc != c.s.start) {
       sink.add("scenario", "start",
                "the plan starts at " + geo::format_utc(parsed->utc) + " but the scenario at " +
@@ -90,7 +95,8 @@ void read_header(const Context& c, const json& plan, const Sink& sink) {
     }
   }
   if (const json* step = field(plan, "time_step_s", "", sink, false)) {
-    if (!step->is_number()) wrong(sink, "time_step_s", "a number of seconds", *step);
+    if (!step->is_number())
+      wrong(sink, "time_step_s", "a number of seconds", *step);
     else if (step->get<double>() != static_cast<double>(c.s.time_step_s)) {
       sink.add("scenario", "time_step_s",
                "the plan counts capacities in steps of " + shown(*step) + " s, the scenario in steps of " +
@@ -265,8 +271,10 @@ PlanIn read_plan(const Context& c, const json& plan, const Sink& sink) {
   read_header(c, plan, sink);
   read_snaps(c, plan, sink);
   if (const json* summary = field(plan, "summary", "", sink, true)) {
-    if (summary->is_object()) in.summary = summary;
-    else wrong(sink, "summary", "an object", *summary);
+    if (summary->is_object())
+      in.summary = summary;
+    else
+      wrong(sink, "summary", "an object", *summary);
   }
   const json* movements = field(plan, "movements", "", sink, true);
   const json* unmet = field(plan, "unmet", "", sink, true);

@@ -48,8 +48,9 @@ void check_summary(const json& summary, const Sums& sums, const Sink& sink) {
     }
     if (nullable && it->is_null()) return std::nullopt;
     if (whole ? !json_integer(*it) : !it->is_number()) {
-      sink.add("format", path, std::string("must be ") + (whole ? "an integer" : "a number") +
-                                   (nullable ? " or null" : "") + ", got " + it->dump());
+      sink.add("format", path,
+               std::string("must be ") + (whole ? "an integer" : "a number") + (nullable ? " or null" : "") + ", got " +
+                   it->dump());
       return std::nullopt;
     }
     return it->get<double>();
@@ -64,8 +65,9 @@ void check_summary(const json& summary, const Sums& sums, const Sink& sink) {
 
   auto text = [](double v) { return number_text(v); };
   if (people && *people != static_cast<double>(sums.scenario_people)) {
-    sink.add("summary", "summary.people",
-             "is " + text(*people) + " but the scenario's origins hold " + std::to_string(sums.scenario_people) + " people");
+    sink.add(
+        "summary", "summary.people",
+        "is " + text(*people) + " but the scenario's origins hold " + std::to_string(sums.scenario_people) + " people");
   }
   if (!sums.complete) return;  // the sums below need every movement
   if (evacuated && *evacuated != static_cast<double>(sums.people)) {
@@ -84,9 +86,9 @@ void check_summary(const json& summary, const Sums& sums, const Sink& sink) {
   const bool everyone_out = sums.people == sums.scenario_people;
   if (lower && *lower < 0) sink.add("summary", "summary.lower_bound_s", "is negative: " + seconds_text(*lower));
   if (lower_null && everyone_out && sums.scenario_people > 0) {
-    sink.add("summary", "summary.lower_bound_s",
-             "is null (no plan gets everyone out), yet this plan evacuates all " + std::to_string(sums.people) +
-                 " people");
+    sink.add(
+        "summary", "summary.lower_bound_s",
+        "is null (no plan gets everyone out), yet this plan evacuates all " + std::to_string(sums.people) + " people");
   }
   if (lower && everyone_out && *lower > plan_egress + k_time_tolerance_s) {
     sink.add("summary", "summary.lower_bound_s",
@@ -101,7 +103,8 @@ void check_summary(const json& summary, const Sums& sums, const Sink& sink) {
   auto gap = [&](const char* key, std::optional<double> expected) {
     const auto it = summary.find(key);
     if (it == summary.end() || it->is_null() || !expected) return;
-    if (!it->is_number()) return sink.add("format", std::string("summary.") + key, "must be a number, got " + it->dump());
+    if (!it->is_number())
+      return sink.add("format", std::string("summary.") + key, "must be a number, got " + it->dump());
     if (std::fabs(it->get<double>() - *expected) > 1e-3 * std::max(1.0, std::fabs(*expected))) {
       sink.add("summary", std::string("summary.") + key,
                "is " + it->dump() + " but the summary's own numbers give " + number_text(*expected));
@@ -126,8 +129,10 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
   sums.all_times = true;
   for (const auto& o : s.origins) sums.scenario_people += o.people;
   for (const auto& m : plan.movements) {
-    if (m.times.empty()) sums.all_times = false;
-    else sums.egress = std::max(sums.egress, m.times.back());
+    if (m.times.empty())
+      sums.all_times = false;
+    else
+      sums.egress = std::max(sums.egress, m.times.back());
     if (!m.numbers) continue;
     sums.people += m.people;
     sums.vehicles += m.vehicles;
@@ -148,15 +153,15 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
     if (fleet[i].crossing) {
       sink.add("fleet", "movements[" + std::to_string(*fleet[i].crossing) + "].vehicles",
                "origin \"" + o.id + "\" sends " + std::to_string(fleet[i].total) + " vehicles (" +
-                   movements_text(fleet[i].movements) + ") but its fleet is " + std::to_string(o.vehicles()) +
-                   " (" + std::to_string(o.people) + " people, " + std::to_string(o.persons_per_vehicle) +
-                   " per vehicle)");
+                   movements_text(fleet[i].movements) + ") but its fleet is " + std::to_string(o.vehicles()) + " (" +
+                   std::to_string(o.people) + " people, " + std::to_string(o.persons_per_vehicle) + " per vehicle)");
     }
     if (!plan.complete) continue;
     const auto accounted = moved[i] + unmet[i];
     if (accounted == o.people) continue;
-    const std::string path =
-        unmet_entries[i].empty() ? std::string("unmet") : "unmet[" + std::to_string(unmet_entries[i].front()) + "].people";
+    const std::string path = unmet_entries[i].empty()
+                                 ? std::string("unmet")
+                                 : "unmet[" + std::to_string(unmet_entries[i].front()) + "].people";
     const auto difference = o.people - accounted;
     sink.add("conservation", path,
              "origin \"" + o.id + "\" has " + std::to_string(o.people) + " people; its movements carry " +

@@ -24,15 +24,15 @@ double bearing_deg(LonLat a, LonLat b) noexcept {
   constexpr double rad = std::numbers::pi / 180.0;
   const double dlon = (b.lon - a.lon) * rad;
   const double y = std::sin(dlon) * std::cos(b.lat * rad);
-  const double x = std::cos(a.lat * rad) * std::sin(b.lat * rad) - std::sin(a.lat * rad) * std::cos(b.lat * rad) * std::cos(dlon);
+  const double x =
+      std::cos(a.lat * rad) * std::sin(b.lat * rad) - std::sin(a.lat * rad) * std::cos(b.lat * rad) * std::cos(dlon);
   if (x == 0 && y == 0) return 0;
   const double deg = std::atan2(y, x) / rad;
   return deg < 0 ? deg + 360 : deg;
 }
 
 bool valid(LonLat p) noexcept {
-  return std::isfinite(p.lon) && std::isfinite(p.lat) && p.lon >= -180 && p.lon <= 180 && p.lat >= -90 &&
-         p.lat <= 90;
+  return std::isfinite(p.lon) && std::isfinite(p.lat) && p.lon >= -180 && p.lon <= 180 && p.lat >= -90 && p.lat <= 90;
 }
 
 Box bounding_box(const MultiPolygon& area) { return bg::return_envelope<Box>(area); }

@@ -10,12 +10,16 @@ std::optional<std::string> depth_problem(std::string_view text, std::size_t max_
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;  // the escaped character cannot end the string
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         if (++depth > max_depth) {
@@ -26,7 +30,8 @@ std::optional<std::string> depth_problem(std::string_view text, std::size_t max_
       case '}':
         if (depth > 0) --depth;  // unbalanced text is the parser's to report
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return std::nullopt;

@@ -1,12 +1,12 @@
 #include "corridor/geo/time.hpp"
 
 #include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <mutex>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 namespace corridor::geo {
 namespace {
@@ -221,8 +221,10 @@ std::string format_in_zone(UnixSeconds t, const std::string& zone) {
   const auto tt = static_cast<std::time_t>(t);
   std::tm local{};
   localtime_r(&tt, &local);
-  if (previous) setenv("TZ", saved.c_str(), 1);
-  else unsetenv("TZ");
+  if (previous)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
   tzset();
   return format_with_offset(t, static_cast<int>(local.tm_gmtoff / 60));
 }

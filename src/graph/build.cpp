@@ -42,7 +42,8 @@ std::vector<NodeId> hilbert_order(const osm::RawNetwork& net) {
     const auto y = static_cast<std::uint32_t>((net.node_lat[v] - static_cast<double>(*min_lat)) / span_lat * 65535.0);
     key[v] = hilbert_index(x, y);
   }
-  std::sort(order.begin(), order.end(), [&](NodeId a, NodeId b) { return key[a] < key[b] || (key[a] == key[b] && a < b); });
+  std::sort(order.begin(), order.end(),
+            [&](NodeId a, NodeId b) { return key[a] < key[b] || (key[a] == key[b] && a < b); });
   std::vector<NodeId> new_of_old(n);
   for (std::size_t i = 0; i < n; ++i) new_of_old[order[i]] = static_cast<NodeId>(i);
   return new_of_old;
@@ -77,9 +78,10 @@ RoadGraph build(osm::RawNetwork&& net) {
     if (a.time_ms != b.time_ms) return a.time_ms < b.time_ms;
     return a.capacity_vph > b.capacity_vph;
   });
-  net.arcs.erase(std::unique(net.arcs.begin(), net.arcs.end(),
-                             [](const osm::RawArc& a, const osm::RawArc& b) { return a.tail == b.tail && a.head == b.head; }),
-                 net.arcs.end());
+  net.arcs.erase(
+      std::unique(net.arcs.begin(), net.arcs.end(),
+                  [](const osm::RawArc& a, const osm::RawArc& b) { return a.tail == b.tail && a.head == b.head; }),
+      net.arcs.end());
 
   const std::size_t n = g.node_id.size();
   const std::size_t m = net.arcs.size();
@@ -139,7 +141,8 @@ std::string check_invariants(const RoadGraph& g) {
   const std::size_t m = g.head.size();
   auto bad = [](const std::string& what) { return what; };
   if (g.lat.size() != n || g.lon.size() != n) return bad("node arrays differ in length");
-  if (g.first_out.size() != n + 1 || g.in_first.size() != n + 1) return bad("first_out/in_first size is not node count + 1");
+  if (g.first_out.size() != n + 1 || g.in_first.size() != n + 1)
+    return bad("first_out/in_first size is not node count + 1");
   if (g.tail.size() != m || g.time_ms.size() != m || g.length_m.size() != m || g.capacity_vph.size() != m ||
       g.road_class.size() != m || g.lanes.size() != m || g.way_id.size() != m || g.in_arc.size() != m ||
       g.name.size() != m) {
@@ -167,7 +170,8 @@ std::string check_invariants(const RoadGraph& g) {
     for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
       if (g.tail[a] != v) return bad("tail does not match first_out at arc " + std::to_string(a));
       if (g.head[a] >= n) return bad("head out of range at arc " + std::to_string(a));
-      if (a > g.first_out[v] && g.head[a - 1] >= g.head[a]) return bad("arcs of node " + std::to_string(v) + " not sorted");
+      if (a > g.first_out[v] && g.head[a - 1] >= g.head[a])
+        return bad("arcs of node " + std::to_string(v) + " not sorted");
     }
     for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
       if (g.in_arc[i] >= m || g.head[g.in_arc[i]] != v) return bad("in_arc does not match heads");

@@ -119,12 +119,14 @@ void write_graph(const RoadGraph& g, const std::filesystem::path& path) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw IoError(path.string() + ": cannot write");
     out.write(reinterpret_cast<const char*>(&header), sizeof header);
-    out.write(reinterpret_cast<const char*>(table.data()), static_cast<std::streamsize>(table.size() * sizeof(SectionEntry)));
+    out.write(reinterpret_cast<const char*>(table.data()),
+              static_cast<std::streamsize>(table.size() * sizeof(SectionEntry)));
     std::uint64_t at = sizeof header + table.size() * sizeof(SectionEntry);
     const char zeros[8] = {};
     for (std::size_t i = 0; i < blobs.size(); ++i) {
       out.write(zeros, static_cast<std::streamsize>(table[i].offset - at));
-      out.write(static_cast<const char*>(blobs[i].data), static_cast<std::streamsize>(table[i].count * table[i].element_size));
+      out.write(static_cast<const char*>(blobs[i].data),
+                static_cast<std::streamsize>(table[i].count * table[i].element_size));
       at = table[i].offset + table[i].count * table[i].element_size;
     }
     out.write(zeros, static_cast<std::streamsize>(header.file_size - at));
@@ -140,7 +142,8 @@ void reseal_graph_bytes(std::string& bytes) {
   FileHeader header{};
   if (bytes.size() < sizeof header) return;
   std::memcpy(&header, bytes.data(), sizeof header);
-  const std::size_t count = std::min<std::size_t>(header.section_count, (bytes.size() - sizeof header) / sizeof(SectionEntry));
+  const std::size_t count =
+      std::min<std::size_t>(header.section_count, (bytes.size() - sizeof header) / sizeof(SectionEntry));
   std::vector<SectionEntry> table(count);
   if (count > 0) std::memcpy(table.data(), bytes.data() + sizeof header, count * sizeof(SectionEntry));
   for (auto& e : table) {
@@ -175,7 +178,8 @@ RoadGraph parse_graph(std::string_view bytes, const std::string& file) {
 
   auto fail = [&](const std::string& what) { return FormatError(file + ": " + what); };
   FileHeader header{};
-  if (size < sizeof header) throw fail("not a corridor graph file (too short for a header: " + std::to_string(size) + " bytes)");
+  if (size < sizeof header)
+    throw fail("not a corridor graph file (too short for a header: " + std::to_string(size) + " bytes)");
   std::memcpy(&header, bytes.data(), sizeof header);
   if (std::memcmp(header.magic, k_magic, sizeof k_magic) != 0) {
     throw fail("not a corridor graph file (bad magic); make one with `corridor import`");
@@ -234,9 +238,12 @@ RoadGraph parse_graph(std::string_view bytes, const std::string& file) {
       auto parsed = json::try_parse(bytes.substr(e->offset, e->count), &why);
       if (!parsed) throw fail(std::string("section '") + name + "' is not valid: " + why);
       auto j = std::move(*parsed);
-      if (std::string(name) == "meta") g.meta = std::move(j);
-      else if (std::string(name) == "names") g.names = j.get<std::vector<std::string>>();
-      else g.class_names = j.get<std::vector<std::string>>();
+      if (std::string(name) == "meta")
+        g.meta = std::move(j);
+      else if (std::string(name) == "names")
+        g.names = j.get<std::vector<std::string>>();
+      else
+        g.class_names = j.get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception& ex) {
       throw fail(std::string("section '") + name + "' is not valid: " + ex.what());
     }

@@ -40,9 +40,9 @@ double RoadGraph::total_arc_length_m() const noexcept {
 
 std::size_t RoadGraph::memory_bytes() const noexcept {
   auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
-  return bytes(first_out) + bytes(head) + bytes(tail) + bytes(in_first) + bytes(in_arc) + bytes(node_id) +
-         bytes(lat) + bytes(lon) + bytes(time_ms) + bytes(length_m) + bytes(capacity_vph) + bytes(road_class) +
-         bytes(lanes) + bytes(way_id) + bytes(name) + bytes(shape_first) + bytes(shape_lat) + bytes(shape_lon);
+  return bytes(first_out) + bytes(head) + bytes(tail) + bytes(in_first) + bytes(in_arc) + bytes(node_id) + bytes(lat) +
+         bytes(lon) + bytes(time_ms) + bytes(length_m) + bytes(capacity_vph) + bytes(road_class) + bytes(lanes) +
+         bytes(way_id) + bytes(name) + bytes(shape_first) + bytes(shape_lat) + bytes(shape_lon);
 }
 
 }  // namespace corridor::graph

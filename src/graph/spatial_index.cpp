@@ -12,7 +12,9 @@ constexpr double k_rad = std::numbers::pi / 180.0;
 constexpr double k_projection_range_m = 50'000;
 }  // namespace
 
-double SpatialIndex::x_of(double lon) const noexcept { return (lon - lon0_) * k_rad * geo::k_earth_radius_m * cos_lat0_; }
+double SpatialIndex::x_of(double lon) const noexcept {
+  return (lon - lon0_) * k_rad * geo::k_earth_radius_m * cos_lat0_;
+}
 double SpatialIndex::y_of(double lat) const noexcept { return (lat - lat0_) * k_rad * geo::k_earth_radius_m; }
 
 SpatialIndex::SpatialIndex(const RoadGraph& g) : g_(g) {

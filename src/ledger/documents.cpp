@@ -42,9 +42,10 @@ CheckedDocument check_document(const nlohmann::json& signed_doc, const agree::Re
                         ? payload["type"].get<std::string>()
                         : std::string();
   if (type != k_kind_agreement && type != k_kind_incident) {
-    throw RejectedEntry("the ledger takes agreements (\"type\": \"corridor-agreement\") and incident reports "
-                        "(\"type\": \"corridor-incident\"), not " +
-                        (type.empty() ? std::string("a document without a \"type\"") : "\"" + type + "\""));
+    throw RejectedEntry(
+        "the ledger takes agreements (\"type\": \"corridor-agreement\") and incident reports "
+        "(\"type\": \"corridor-incident\"), not " +
+        (type.empty() ? std::string("a document without a \"type\"") : "\"" + type + "\""));
   }
   if (signed_doc.contains("document") &&
       agree::canonical_json(signed_doc["document"]) != agree::canonical_json(payload)) {

@@ -146,8 +146,8 @@ std::vector<Hash> inclusion_path(const NodeSource& source, std::uint64_t index, 
 
 std::vector<Hash> consistency_path(const NodeSource& source, std::uint64_t old_size, std::uint64_t new_size) {
   if (old_size > new_size || new_size > source.size()) {
-    throw std::out_of_range("consistency_path: sizes " + std::to_string(old_size) + " and " +
-                            std::to_string(new_size) + " do not fit a tree of size " + std::to_string(source.size()));
+    throw std::out_of_range("consistency_path: sizes " + std::to_string(old_size) + " and " + std::to_string(new_size) +
+                            " do not fit a tree of size " + std::to_string(source.size()));
   }
   std::vector<Hash> out;
   if (old_size == 0 || old_size == new_size) return out;

@@ -46,8 +46,8 @@ std::pair<std::string, std::array<std::uint8_t, 32>> parse_key_parts(std::string
   if (!valid_key_name(name)) throw FormatError(what + ": invalid key name");
   const auto blob = from_base64(key_text);
   if (!blob || blob->size() != 33) throw FormatError(what + ": the key is not base64 of 33 bytes");
-  if ((*blob)[0] != k_type_ed25519) throw FormatError(what + ": not an Ed25519 key (type " +
-                                                      std::to_string((*blob)[0]) + ")");
+  if ((*blob)[0] != k_type_ed25519)
+    throw FormatError(what + ": not an Ed25519 key (type " + std::to_string((*blob)[0]) + ")");
   std::array<std::uint8_t, 32> bytes{};
   std::copy(blob->begin() + 1, blob->end(), bytes.begin());
   if (id_text != key_id_hex(derive(name, bytes))) throw FormatError(what + ": the key ID does not match the key");
@@ -137,9 +137,8 @@ NoteVerifier parse_verifier_key(std::string_view text) {
 
 NoteSigner parse_signer_key(std::string_view text) {
   if (chop(text) != "PRIVATE" || chop(text) != "KEY") throw FormatError("signer key: must start with PRIVATE+KEY+");
-  const auto [name, seed] = parse_key_parts(text, "signer key", [](const std::string& n, const auto& s) {
-    return signer_from_seed(n, s).key_id;
-  });
+  const auto [name, seed] = parse_key_parts(
+      text, "signer key", [](const std::string& n, const auto& s) { return signer_from_seed(n, s).key_id; });
   return signer_from_seed(name, seed);
 }
 

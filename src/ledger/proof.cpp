@@ -35,8 +35,8 @@ std::uint64_t get_size(const json& proof, const char* key) {
 }
 
 Hash get_hash(const json& proof, const char* key) {
-  const auto h = proof.contains(key) && proof[key].is_string() ? hash_from_hex(proof[key].get<std::string>())
-                                                               : std::nullopt;
+  const auto h =
+      proof.contains(key) && proof[key].is_string() ? hash_from_hex(proof[key].get<std::string>()) : std::nullopt;
   if (!h) throw InputError(key, "missing or not 64 hex digits");
   return *h;
 }
@@ -127,8 +127,8 @@ ProofCheck check_inclusion(const json& proof, const std::optional<std::string>& 
     out.notes.push_back("the entry hashes to leaf_hash");
   }
   if (!verify_inclusion(leaf, index, size, path, root)) {
-    return fail(out, "the audit path does not lead from leaf " + std::to_string(index) + " to root " +
-                         short_hex(root) + " of a tree of size " + std::to_string(size));
+    return fail(out, "the audit path does not lead from leaf " + std::to_string(index) + " to root " + short_hex(root) +
+                         " of a tree of size " + std::to_string(size));
   }
   if (auto why = check_embedded_head(proof, "head", size, root, key, out); !why.empty()) return fail(out, why);
   if (given) {
@@ -157,8 +157,8 @@ ProofCheck check_consistency(const json& proof, const std::optional<std::string>
                          short_hex(old_root) + "): entries before " + std::to_string(old_size) +
                          " were changed or removed, or the proof is wrong");
   }
-  for (const auto& [field, size, root] : {std::tuple{"old_head", old_size, old_root},
-                                          std::tuple{"new_head", new_size, new_root}}) {
+  for (const auto& [field, size, root] :
+       {std::tuple{"old_head", old_size, old_root}, std::tuple{"new_head", new_size, new_root}}) {
     if (auto why = check_embedded_head(proof, field, size, root, key, out); !why.empty()) return fail(out, why);
   }
   if (given) {
@@ -169,7 +169,8 @@ ProofCheck check_consistency(const json& proof, const std::optional<std::string>
     if (cp.size == old_size || cp.size == new_size) {
       const auto& root = cp.size == old_size ? old_root : new_root;
       if (auto why = head_mismatch(head, cp.size, root, "the given head"); !why.empty()) return fail(out, why);
-      out.notes.push_back("the given head is the proof's " + std::string(cp.size == old_size ? "old" : "new") + " tree");
+      out.notes.push_back("the given head is the proof's " + std::string(cp.size == old_size ? "old" : "new") +
+                          " tree");
     } else {
       return fail(out, "the given head is for size " + std::to_string(cp.size) + ", the proof for sizes " +
                            std::to_string(old_size) + " and " + std::to_string(new_size) +
@@ -177,8 +178,8 @@ ProofCheck check_consistency(const json& proof, const std::optional<std::string>
     }
   }
   out.valid = true;
-  out.summary = "the log of size " + std::to_string(new_size) + " extends the log of size " +
-                std::to_string(old_size) + " (root " + to_hex(old_root) + ")";
+  out.summary = "the log of size " + std::to_string(new_size) + " extends the log of size " + std::to_string(old_size) +
+                " (root " + to_hex(old_root) + ")";
   return out;
 }
 
@@ -193,9 +194,13 @@ json inclusion_proof_json(const Ledger& ledger, std::uint64_t index, std::option
     throw DamagedLedger("entry " + std::to_string(index) + ": body does not match its leaf hash");
   }
   const auto root = ledger.root(n);
-  json out = {{"type", "inclusion"},           {"log", ledger.info().name}, {"index", index},
-              {"tree_size", n},                {"leaf_hash", to_hex(entry->leaf_hash)},
-              {"path", hex_path(path)},        {"root", to_hex(root)}};
+  json out = {{"type", "inclusion"},
+              {"log", ledger.info().name},
+              {"index", index},
+              {"tree_size", n},
+              {"leaf_hash", to_hex(entry->leaf_hash)},
+              {"path", hex_path(path)},
+              {"root", to_hex(root)}};
   if (auto note = head_note(ledger, n, root); !note.empty()) out["head"] = note;
   out["entry"] = entry->body;
   return out;
@@ -206,9 +211,8 @@ json consistency_proof_json(const Ledger& ledger, std::uint64_t old_size, std::o
   const auto path = ledger.consistency_proof(old_size, n);
   const auto old_root = ledger.root(old_size);
   const auto new_root = ledger.root(n);
-  json out = {{"type", "consistency"},        {"log", ledger.info().name}, {"old_size", old_size},
-              {"new_size", n},                {"old_root", to_hex(old_root)}, {"new_root", to_hex(new_root)},
-              {"path", hex_path(path)}};
+  json out = {{"type", "consistency"},        {"log", ledger.info().name},    {"old_size", old_size},  {"new_size", n},
+              {"old_root", to_hex(old_root)}, {"new_root", to_hex(new_root)}, {"path", hex_path(path)}};
   if (auto note = head_note(ledger, old_size, old_root); !note.empty()) out["old_head"] = note;
   if (auto note = head_note(ledger, n, new_root); !note.empty()) out["new_head"] = note;
   return out;

@@ -9,8 +9,7 @@ void fail(sqlite3* db, int code, const std::string& what) {
   const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
   const int primary = code & 0xFF;
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-    throw DamagedLedger("the ledger file is damaged (" + detail + ") while " + what +
-                        "; was it truncated or edited?");
+    throw DamagedLedger("the ledger file is damaged (" + detail + ") while " + what + "; was it truncated or edited?");
   }
   throw IoError("SQLite: " + detail + " while " + what);
 }

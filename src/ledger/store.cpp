@@ -143,8 +143,8 @@ std::optional<Entry> Ledger::entry(std::uint64_t index) const {
 }
 
 std::optional<StoredHead> Ledger::head(std::uint64_t size) const {
-  return one_head(database(), "SELECT id, size, root, timestamp, note FROM heads WHERE size = ?1 ORDER BY id DESC LIMIT 1",
-                  size);
+  return one_head(database(),
+                  "SELECT id, size, root, timestamp, note FROM heads WHERE size = ?1 ORDER BY id DESC LIMIT 1", size);
 }
 
 std::optional<StoredHead> Ledger::latest_head() const {
@@ -154,9 +154,11 @@ std::optional<StoredHead> Ledger::latest_head() const {
 
 std::vector<Hash> Ledger::inclusion_proof(std::uint64_t index, std::uint64_t size) const {
   const auto n = this->size();
-  if (size > n) throw InputError("--size", std::to_string(size) + " is larger than the log (" + std::to_string(n) + ")");
+  if (size > n)
+    throw InputError("--size", std::to_string(size) + " is larger than the log (" + std::to_string(n) + ")");
   if (index >= size) {
-    throw InputError("--index", "entry " + std::to_string(index) + " is not in the tree of size " + std::to_string(size));
+    throw InputError("--index",
+                     "entry " + std::to_string(index) + " is not in the tree of size " + std::to_string(size));
   }
   StoredTree tree(database(), size);
   return inclusion_path(tree, index, size);

@@ -12,8 +12,8 @@ namespace corridor::ledger {
 namespace {
 
 std::string range(std::uint64_t first, std::uint64_t last) {
-  return first == last ? "entry " + std::to_string(first) : "entries " + std::to_string(first) + ".." +
-                                                                  std::to_string(last);
+  return first == last ? "entry " + std::to_string(first)
+                       : "entries " + std::to_string(first) + ".." + std::to_string(last);
 }
 
 std::optional<Hash> as_hash(const std::string& bytes) {
@@ -184,8 +184,8 @@ void check_head(const StoredHead& h, const Ledger& ledger, const EntryScan& scan
     }
     state.mismatch = true;
     const auto first = cp.size > state.last_good ? state.last_good : 0;
-    problems.push_back(range(first, cp.size - 1) + (cp.size - first == 1 ? " differs" : " differ") +
-                       " from what " + where + " (size " + std::to_string(cp.size) + ") signed");
+    problems.push_back(range(first, cp.size - 1) + (cp.size - first == 1 ? " differs" : " differ") + " from what " +
+                       where + " (size " + std::to_string(cp.size) + ") signed");
     return;
   }
   if (!state.mismatch && cp.size > state.last_good) state.last_good = cp.size;
@@ -261,8 +261,8 @@ VerifyReport verify_ledger(const std::filesystem::path& db, const VerifyOptions&
                          std::to_string(state.max_size));
     } else if (report.heads > 0 && state.max_size < scan.end) {
       problems.push_back(range(state.max_size, scan.end - 1) + (scan.end - state.max_size == 1 ? " is" : " are") +
-                         " covered by no signed head (the last head signed " +
-                         "size " + std::to_string(state.max_size) + "): rows were added outside `log append`");
+                         " covered by no signed head (the last head signed " + "size " +
+                         std::to_string(state.max_size) + "): rows were added outside `log append`");
     }
     if (options.given_head) check_given_head(*options.given_head, ledger, scan, report);
   } catch (const DamagedLedger& e) {

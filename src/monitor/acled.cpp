@@ -121,8 +121,11 @@ std::vector<Incident> parse_acled_csv(const std::string& text, const std::string
     Incident i;
     i.reported_by = reported_by;
     i.id = get("event_id_cnty").empty() ? "acled-row-" + std::to_string(r + 1) : get("event_id_cnty");
-    if (const auto day = parse_day(get("event_date"))) i.time = *day;
-    else problems.push_back({at + ".event_date", "must be YYYY-MM-DD or \"05 March 2022\", got \"" + get("event_date") + "\""});
+    if (const auto day = parse_day(get("event_date")))
+      i.time = *day;
+    else
+      problems.push_back(
+          {at + ".event_date", "must be YYYY-MM-DD or \"05 March 2022\", got \"" + get("event_date") + "\""});
     const std::string tp = get("time_precision");
     i.precision = tp == "3" ? TimePrecision::month : tp == "2" ? TimePrecision::week : TimePrecision::day;
     number("latitude", i.where.lat);
@@ -143,7 +146,8 @@ std::vector<Incident> parse_acled_csv(const std::string& text, const std::string
     if (!get("fatalities").empty() && number("fatalities", fatalities)) {
       // A count: checked before the conversion, which is undefined out of range.
       if (!(fatalities >= 0 && fatalities <= 1e9) || fatalities != std::floor(fatalities)) {
-        problems.push_back({at + ".fatalities", "must be a whole number from 0 to 1e9, got \"" + get("fatalities") + "\""});
+        problems.push_back(
+            {at + ".fatalities", "must be a whole number from 0 to 1e9, got \"" + get("fatalities") + "\""});
       } else {
         i.fatalities = static_cast<std::int64_t>(fatalities);
       }

@@ -102,8 +102,10 @@ Incident parse_incident(const json& d, const std::string& source) {
   }
   if (d.contains("actors") && d["actors"].is_array()) {
     for (const auto& a : d["actors"]) {
-      if (a.is_string()) i.actors.push_back(a.get<std::string>());
-      else problems.push_back({"actors", "must be strings, got " + a.dump()});
+      if (a.is_string())
+        i.actors.push_back(a.get<std::string>());
+      else
+        problems.push_back({"actors", "must be strings, got " + a.dump()});
     }
   }
   const json time = d.value("time", json());
@@ -111,8 +113,10 @@ Incident parse_incident(const json& d, const std::string& source) {
     problems.push_back({"time.utc", "is required (RFC 3339 with an offset)"});
   } else {
     std::string why;
-    if (auto t = geo::parse_rfc3339(time["utc"].get<std::string>(), &why)) i.time = t->utc;
-    else problems.push_back({"time.utc", why + ", got " + time["utc"].dump()});
+    if (auto t = geo::parse_rfc3339(time["utc"].get<std::string>(), &why))
+      i.time = t->utc;
+    else
+      problems.push_back({"time.utc", why + ", got " + time["utc"].dump()});
     const std::string p = time.value("precision", "minute");
     bool known = false;
     for (const auto& n : k_precisions) {
@@ -139,7 +143,8 @@ Incident parse_incident(const json& d, const std::string& source) {
   } else if (g.value("type", json()) == "Point") {
     position(g.value("coordinates", json()), "place.geometry.coordinates", i.where);
   } else if (g.value("type", json()) == "Polygon" || g.value("type", json()) == "MultiPolygon") {
-    const json polys = g["type"] == "Polygon" ? json::array({g.value("coordinates", json())}) : g.value("coordinates", json());
+    const json polys =
+        g["type"] == "Polygon" ? json::array({g.value("coordinates", json())}) : g.value("coordinates", json());
     geo::MultiPolygon area;
     for (std::size_t k = 0; polys.is_array() && k < polys.size(); ++k) {
       geo::Polygon poly;
@@ -149,10 +154,13 @@ Incident parse_incident(const json& d, const std::string& source) {
           geo::LonLat p;
           if (position(polys[k][r][v], "place.geometry.coordinates", p)) ring.push_back({p.lon, p.lat});
         }
-        if (r == 0) poly.outer() = ring;
-        else poly.inners().push_back(ring);
+        if (r == 0)
+          poly.outer() = ring;
+        else
+          poly.inners().push_back(ring);
       }
-      if (poly.outer().size() < 4) problems.push_back({"place.geometry.coordinates", "a polygon ring needs at least 4 positions"});
+      if (poly.outer().size() < 4)
+        problems.push_back({"place.geometry.coordinates", "a polygon ring needs at least 4 positions"});
       area.push_back(poly);
     }
     if (area.empty()) problems.push_back({"place.geometry.coordinates", "no polygon"});
@@ -160,7 +168,8 @@ Incident parse_incident(const json& d, const std::string& source) {
     if (!area.empty() && !area[0].outer().empty()) i.where = {area[0].outer()[0].x(), area[0].outer()[0].y()};
     i.area = std::move(area);
   } else {
-    problems.push_back({"place.geometry.type", "must be Point, Polygon or MultiPolygon, got " + g.value("type", json()).dump()});
+    problems.push_back(
+        {"place.geometry.type", "must be Point, Polygon or MultiPolygon, got " + g.value("type", json()).dump()});
   }
   if (place.is_object() && place.contains("precision_m")) {
     if (!place["precision_m"].is_number() || place["precision_m"].get<double>() < 0) {

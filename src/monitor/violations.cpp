@@ -88,8 +88,8 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
       if (entry->kind == "corridor-agreement") {
         const auto status = agree::check_agreement(doc, registry);
         if (!status.in_force()) {
-          report.notes.push_back("entry " + std::to_string(i) + ": agreement version " + std::to_string(status.version) +
-                                 " is not in force (not signed by every signatory)");
+          report.notes.push_back("entry " + std::to_string(i) + ": agreement version " +
+                                 std::to_string(status.version) + " is not in force (not signed by every signatory)");
           continue;
         }
         auto& slot = agreements[status.scenario];
@@ -137,7 +137,8 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
           const auto from = utc(list[w].value("from", json())), until = utc(list[w].value("until", json()));
           if (from && until && incident.time < *until && *from < incident.until()) {
             windows.push_back("ceasefire " + cf.value("ceasefire", std::string()) + " window " + std::to_string(w + 1) +
-                              " (" + list[w].value("from", std::string()) + " to " + list[w].value("until", std::string()) + ")");
+                              " (" + list[w].value("from", std::string()) + " to " +
+                              list[w].value("until", std::string()) + ")");
           }
         }
       }
@@ -175,23 +176,26 @@ json to_json(const ledger::Ledger& ledger, const ViolationReport& report) {
   for (const auto& v : report.violations) {
     json near = json::array();
     for (const auto& c : v.corridors) {
-      near.push_back({{"corridor", c.corridor}, {"route", c.label}, {"distance_m", c.distance_m}, {"during", c.during}});
+      near.push_back(
+          {{"corridor", c.corridor}, {"route", c.label}, {"distance_m", c.distance_m}, {"during", c.during}});
     }
-    list.push_back({{"incident", v.incident},
-                    {"agreement", {{"version", v.agreement_version}, {"hash", v.agreement_hash}}},
-                    {"distance_m", v.corridors.front().distance_m},
-                    {"corridors", near},
-                    {"evidence",
-                     {{"incident_entry", v.incident_entry},
-                      {"agreement_entry", v.agreement_entry},
-                      {"incident_inclusion", ledger::inclusion_proof_json(ledger, v.incident_entry, std::nullopt)},
-                      {"agreement_inclusion", ledger::inclusion_proof_json(ledger, v.agreement_entry, std::nullopt)}}}});
+    list.push_back(
+        {{"incident", v.incident},
+         {"agreement", {{"version", v.agreement_version}, {"hash", v.agreement_hash}}},
+         {"distance_m", v.corridors.front().distance_m},
+         {"corridors", near},
+         {"evidence",
+          {{"incident_entry", v.incident_entry},
+           {"agreement_entry", v.agreement_entry},
+           {"incident_inclusion", ledger::inclusion_proof_json(ledger, v.incident_entry, std::nullopt)},
+           {"agreement_inclusion", ledger::inclusion_proof_json(ledger, v.agreement_entry, std::nullopt)}}}});
   }
   return {{"possible_violations", list},
           {"incidents", report.incidents},
           {"agreements_in_force", report.agreements_in_force},
           {"notes", report.notes},
-          {"note", "possible violations lay out what was agreed and what was reported; they do not decide who is to blame"}};
+          {"note",
+           "possible violations lay out what was agreed and what was reported; they do not decide who is to blame"}};
 }
 
 }  // namespace corridor::monitor

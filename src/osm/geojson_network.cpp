@@ -74,15 +74,16 @@ class Parser {
     if (props.contains("from") != props.contains("to")) return fail(pp, "give both from and to, or neither");
     if (props.contains("from")) {
       for (const char* key : {"from", "to"}) {
-        if (!props[key].is_number_integer()) return fail(pp + "." + key, "must be an integer node id, got " + props[key].dump());
+        if (!props[key].is_number_integer())
+          return fail(pp + "." + key, "must be an integer node id, got " + props[key].dump());
       }
       l.from = props["from"].get<std::int64_t>();
       l.to = props["to"].get<std::int64_t>();
       for (const char* key : {"from", "to"}) {
         const auto id = props[key].get<std::int64_t>();
         if (id < 0 || id > k_max_node_id) {
-          return fail(pp + "." + key, "must be a node id from 0 to " + std::to_string(k_max_node_id) + ", got " +
-                                          props[key].dump());
+          return fail(pp + "." + key,
+                      "must be a node id from 0 to " + std::to_string(k_max_node_id) + ", got " + props[key].dump());
         }
       }
       if (*l.from == *l.to) return fail(pp + ".to", "equals from (" + std::to_string(*l.to) + ")");
@@ -106,8 +107,9 @@ class Parser {
     if (props.contains("travel_time_s") || props.contains("capacity_vph")) {
       for (const char* key : {"travel_time_s", "capacity_vph"}) {
         if (!props.contains(key) || !props[key].is_number() || props[key].get<double>() <= 0) {
-          return fail(pp + "." + key, std::string("must be a positive number (travel_time_s and capacity_vph go together)") +
-                                          (props.contains(key) ? ", got " + props[key].dump() : ""));
+          return fail(pp + "." + key,
+                      std::string("must be a positive number (travel_time_s and capacity_vph go together)") +
+                          (props.contains(key) ? ", got " + props[key].dump() : ""));
         }
       }
       l.time_s = props["travel_time_s"].get<double>();
@@ -116,8 +118,8 @@ class Parser {
                                                " (a week), got " + props["travel_time_s"].dump());
       }
       if (props["capacity_vph"].get<double>() > k_max_capacity_vph) {
-        return fail(pp + ".capacity_vph", "must be at most " + std::to_string(k_max_capacity_vph) + ", got " +
-                                              props["capacity_vph"].dump());
+        return fail(pp + ".capacity_vph",
+                    "must be at most " + std::to_string(k_max_capacity_vph) + ", got " + props["capacity_vph"].dump());
       }
       l.capacity_vph = static_cast<std::uint32_t>(std::lround(props["capacity_vph"].get<double>()));
       l.road_class = custom_class;
@@ -132,8 +134,10 @@ class Parser {
     // OSM-like properties: let the profile decide as it does for OSM ways.
     std::map<std::string, std::string> tags;
     for (const auto& [k, v] : props.items()) {
-      if (v.is_string()) tags[k] = v.get<std::string>();
-      else if (v.is_number()) tags[k] = v.dump();
+      if (v.is_string())
+        tags[k] = v.get<std::string>();
+      else if (v.is_number())
+        tags[k] = v.dump();
     }
     if (!oneway_tag.empty()) tags["oneway"] = oneway_tag;
     auto attributes = evaluate(profile_, &tags, [](const void* t, const char* key) -> const char* {
@@ -142,7 +146,8 @@ class Parser {
       return it == m.end() ? nullptr : it->second.c_str();
     });
     if (!attributes) {
-      return fail(pp + ".highway", "\"" + tags["highway"] + "\" is not a road class of the profile (or access forbids it)");
+      return fail(pp + ".highway",
+                  "\"" + tags["highway"] + "\" is not a road class of the profile (or access forbids it)");
     }
     l.road_class = attributes->road_class;
     l.speed_kmh = attributes->speed_kmh;
@@ -265,8 +270,8 @@ RawNetwork parse_geojson_network(std::string_view text, const std::string& sourc
     for (std::size_t i = 0; i + 1 < l.points.size(); ++i) length += geo::distance_m(l.points[i], l.points[i + 1]);
     RawArc arc;
     arc.length_m = static_cast<float>(length);
-    arc.time_ms = l.time_s > 0 ? static_cast<std::uint32_t>(std::lround(l.time_s * 1000.0))
-                               : travel_time_ms(length, l.speed_kmh);
+    arc.time_ms =
+        l.time_s > 0 ? static_cast<std::uint32_t>(std::lround(l.time_s * 1000.0)) : travel_time_ms(length, l.speed_kmh);
     arc.capacity_vph = l.capacity_vph;
     arc.road_class = l.road_class;
     arc.lanes = static_cast<std::uint8_t>(l.lanes);

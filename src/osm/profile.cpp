@@ -22,8 +22,8 @@ void derive_links(Profile& p) {
     if (std::string_view(base.highway).ends_with(k_link_suffix)) continue;
     std::string link = base.highway + std::string(k_link_suffix);
     if (p.class_of(link)) continue;
-    p.classes.push_back({link, base.speed_kmh * p.link_speed_factor, base.vph_per_lane * p.link_capacity_factor,
-                         p.link_lanes, false});
+    p.classes.push_back(
+        {link, base.speed_kmh * p.link_speed_factor, base.vph_per_lane * p.link_capacity_factor, p.link_lanes, false});
   }
 }
 
@@ -55,8 +55,8 @@ std::optional<int> parse_lanes(const char* value) {
 Profile Profile::defaults() {
   Profile p;
   p.classes = {
-      {"motorway", 90, 2000, 2, true},  {"trunk", 85, 1800, 2, false},      {"primary", 65, 1500, 1, false},
-      {"secondary", 55, 1200, 1, false}, {"tertiary", 40, 1000, 1, false}, {"unclassified", 25, 600, 1, false},
+      {"motorway", 90, 2000, 2, true},    {"trunk", 85, 1800, 2, false},        {"primary", 65, 1500, 1, false},
+      {"secondary", 55, 1200, 1, false},  {"tertiary", 40, 1000, 1, false},     {"unclassified", 25, 600, 1, false},
       {"residential", 25, 600, 1, false}, {"living_street", 10, 300, 1, false}, {"service", 15, 300, 1, false},
   };
   derive_links(p);
@@ -119,8 +119,10 @@ Profile Profile::from_json(std::string_view text, const std::string& source) {
     rc.vph_per_lane = number(c, "vph_per_lane", path, 1, 10000, 0, true);
     rc.lanes = static_cast<int>(number(c, "lanes", path, 1, 8, 1, false));
     if (c.contains("oneway")) {
-      if (!c["oneway"].is_boolean()) problems.push_back({path + ".oneway", "must be true or false, got " + c["oneway"].dump()});
-      else rc.oneway = c["oneway"].get<bool>();
+      if (!c["oneway"].is_boolean())
+        problems.push_back({path + ".oneway", "must be true or false, got " + c["oneway"].dump()});
+      else
+        rc.oneway = c["oneway"].get<bool>();
     }
     p.classes.push_back(rc);
   }
@@ -133,11 +135,15 @@ Profile Profile::from_json(std::string_view text, const std::string& source) {
 nlohmann::json Profile::to_json() const {
   nlohmann::json classes_json = nlohmann::json::array();
   for (const auto& c : classes) {
-    classes_json.push_back({{"highway", c.highway}, {"speed_kmh", c.speed_kmh}, {"vph_per_lane", c.vph_per_lane},
-                            {"lanes", c.lanes}, {"oneway", c.oneway}});
+    classes_json.push_back({{"highway", c.highway},
+                            {"speed_kmh", c.speed_kmh},
+                            {"vph_per_lane", c.vph_per_lane},
+                            {"lanes", c.lanes},
+                            {"oneway", c.oneway}});
   }
   return {{"classes", classes_json},
-          {"links", {{"speed_factor", link_speed_factor}, {"capacity_factor", link_capacity_factor}, {"lanes", link_lanes}}}};
+          {"links",
+           {{"speed_factor", link_speed_factor}, {"capacity_factor", link_capacity_factor}, {"lanes", link_lanes}}}};
 }
 
 std::optional<double> parse_maxspeed_kmh(std::string_view value) {

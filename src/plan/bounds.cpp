@@ -86,8 +86,10 @@ std::optional<Ms> arrival_of(const std::vector<Element>& cut, std::int64_t vehic
   Ms hi = limit;
   while (lo < hi) {  // invariant: slots_by(hi) >= vehicles
     const Ms mid = lo + (hi - lo) / 2;
-    if (slots_by(cut, mid, step) >= vehicles) hi = mid;
-    else lo = mid + 1;
+    if (slots_by(cut, mid, step) >= vehicles)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return hi;
 }
@@ -208,8 +210,10 @@ Bounds cut_bounds(const Instance& in) {
       group_people += in.origins[o].people;
     }
     const auto arrival = arrival_of(cut, group_vehicles, step, in.horizon());
-    if (!arrival) b.lower_bound_egress = std::nullopt;  // this group cannot all be out by the horizon
-    else if (b.lower_bound_egress) b.lower_bound_egress = std::max(*b.lower_bound_egress, *arrival);
+    if (!arrival)
+      b.lower_bound_egress = std::nullopt;  // this group cannot all be out by the horizon
+    else if (b.lower_bound_egress)
+      b.lower_bound_egress = std::max(*b.lower_bound_egress, *arrival);
     const auto by_horizon = slots_by(cut, in.horizon(), step);
     return group_people - people_in_fullest(in, group, by_horizon);  // people who cannot be out
   };
@@ -240,7 +244,8 @@ Bounds cut_bounds(const Instance& in) {
     std::int64_t group_stuck = apply(cut, group);
     if (const int cp = in.checkpoint_at(node); cp >= 0 && !cut.empty()) {
       // Every vehicle leaving passes the origin's own checkpoint too.
-      const std::vector<Element> checkpoint{{in.checkpoints[static_cast<std::size_t>(cp)].per_step, earliest, to_dest[node], {}}};
+      const std::vector<Element> checkpoint{
+          {in.checkpoints[static_cast<std::size_t>(cp)].per_step, earliest, to_dest[node], {}}};
       group_stuck = std::max(group_stuck, apply(checkpoint, group));
     }
     // A minimum cut between this group and the destinations.
@@ -262,8 +267,8 @@ Bounds cut_bounds(const Instance& in) {
   if (!travelling.empty()) {
     const auto from_travelling = from_group(travelling);
     b.upper_bound_people = std::min(b.upper_bound_people, people - apply(into, travelling));
-    b.upper_bound_people =
-        std::min(b.upper_bound_people, people - apply(minimum_cut(in, travelling, from_travelling, to_dest), travelling));
+    b.upper_bound_people = std::min(b.upper_bound_people,
+                                    people - apply(minimum_cut(in, travelling, from_travelling, to_dest), travelling));
   }
   b.upper_bound_people = std::max<std::int64_t>(0, b.upper_bound_people);
 

@@ -137,7 +137,8 @@ class Planner {
     };
     for (std::size_t o = 0; o < in_.origins.size(); ++o) {
       const auto& site = in_.origins[o];
-      if (vehicles_left_[o] > 0 && site.earliest < label(site.node)) set(site.node, site.earliest, graph::k_invalid, 0, o);
+      if (vehicles_left_[o] > 0 && site.earliest < label(site.node))
+        set(site.node, site.earliest, graph::k_invalid, 0, o);
     }
     while (!heap_.empty()) {
       const NodeId u = heap_.pop();
@@ -150,7 +151,7 @@ class Planner {
       }
       for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
         const NodeId w = g_.head[a];
-        if (potential_[w] >= k_never) continue;                 // leads to no destination with room
+        if (potential_[w] >= k_never) continue;                // leads to no destination with room
         if (stamp_[w] == current_ && time_[w] <= t) continue;  // cannot improve
         const Ms tau = entry(a, t, parent_[u]);
         if (tau == k_never) continue;
@@ -215,7 +216,8 @@ class Planner {
     for (std::size_t i = 0; i < p.arcs.size(); ++i) {
       const auto k = p.enter[i] / step;
       ledger_.take_arc(p.arcs[i], k, static_cast<std::uint32_t>(f));
-      if (const int cp = checkpoint_[g_.tail[p.arcs[i]]]; cp >= 0) ledger_.take_checkpoint(cp, k, static_cast<std::uint32_t>(f));
+      if (const int cp = checkpoint_[g_.tail[p.arcs[i]]]; cp >= 0)
+        ledger_.take_checkpoint(cp, k, static_cast<std::uint32_t>(f));
       m.nodes.push_back(g_.head[p.arcs[i]]);
       m.times.push_back(p.enter[i]);
     }

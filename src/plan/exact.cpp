@@ -40,9 +40,12 @@ te::Units vehicle_units(const Instance& in, bool bypass) {
     u.supplies.push_back({o, 1, site.people - (site.vehicles - 1) * site.persons_per_vehicle});
   }
   for (const auto& d : in.destinations) {
-    if (!d.acceptable()) u.intake.push_back(0);
-    else if (d.capacity_people >= people) u.intake.push_back(te::k_unbounded);
-    else u.intake.push_back(d.capacity_people / ppv_max);
+    if (!d.acceptable())
+      u.intake.push_back(0);
+    else if (d.capacity_people >= people)
+      u.intake.push_back(te::k_unbounded);
+    else
+      u.intake.push_back(d.capacity_people / ppv_max);
   }
   return u;
 }
@@ -156,8 +159,10 @@ std::vector<Movement> movements_of(const Instance& in, const te::Network& net,
 // more than finer timing gains, so the better of the two plans is kept.
 std::vector<std::unique_ptr<te::Network>> exact_networks(const Instance& in, const ExactLimits& limits) {
   std::vector<int> tries;
-  if (limits.substeps > 0) tries.push_back(in.step() % limits.substeps == 0 ? limits.substeps : 1);
-  else tries = {6, 3, 2, 1};
+  if (limits.substeps > 0)
+    tries.push_back(in.step() % limits.substeps == 0 ? limits.substeps : 1);
+  else
+    tries = {6, 3, 2, 1};
   std::vector<std::unique_ptr<te::Network>> nets;
   std::unique_ptr<te::Network> too_large;
   std::uint64_t copies = 0;
@@ -165,8 +170,10 @@ std::vector<std::unique_ptr<te::Network>> exact_networks(const Instance& in, con
     if (in.step() % m != 0 || (m > 1 && !nets.empty())) continue;
     auto net = std::make_unique<te::Network>(in, te::Model::exact, m);
     copies = net->node_copies(net->horizon_steps());
-    if (copies <= limits.max_nodes) nets.push_back(std::move(net));
-    else too_large = std::move(net);
+    if (copies <= limits.max_nodes)
+      nets.push_back(std::move(net));
+    else
+      too_large = std::move(net);
   }
   if (nets.empty()) {
     throw InputError("--method optimal",

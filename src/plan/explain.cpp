@@ -49,8 +49,10 @@ std::string explain_unmet(const Instance& in, std::size_t origin, const std::vec
   for (std::size_t d = 0; d < in.destinations.size(); ++d) {
     const auto& dest = in.destinations[d];
     const auto& id = s.destinations[dest.scenario_index].id;
-    if (dest.acceptable()) acceptable.push_back(d);
-    else refusals.push_back(id + " (" + list(dest.refused_by) + ")");
+    if (dest.acceptable())
+      acceptable.push_back(d);
+    else
+      refusals.push_back(id + " (" + list(dest.refused_by) + ")");
   }
   if (acceptable.empty()) {
     return "no destination is acceptable to every party: " + list(refusals);

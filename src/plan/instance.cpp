@@ -34,12 +34,13 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
   arc_cap_.resize(g.arc_count());
   for (ArcId a = 0; a < g.arc_count(); ++a) {
     // ceil(capacity_vph * step / 3600), exactly as DESIGN.md counts it.
-    arc_cap_[a] = static_cast<std::uint32_t>((std::uint64_t{g.capacity_vph[a]} * static_cast<std::uint64_t>(s.time_step_s) + 3599) / 3600);
+    arc_cap_[a] = static_cast<std::uint32_t>(
+        (std::uint64_t{g.capacity_vph[a]} * static_cast<std::uint64_t>(s.time_step_s) + 3599) / 3600);
   }
 
   for (const auto& p : o.snaps()) {
-    snaps.push_back({std::string(scenario::to_string(p.role)), p.id, p.feature_index, p.node, g.node_id[p.node],
-                     p.distance_m});
+    snaps.push_back(
+        {std::string(scenario::to_string(p.role)), p.id, p.feature_index, p.node, g.node_id[p.node], p.distance_m});
   }
   for (std::size_t i = 0; i < s.origins.size(); ++i) {
     const auto& origin = s.origins[i];
@@ -72,7 +73,8 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     CheckpointSite site;
     site.scenario_index = i;
     site.node = o.checkpoint(i).node;
-    site.per_step = static_cast<std::uint32_t>(std::ceil(c.vehicles_per_hour * static_cast<double>(s.time_step_s) / 3600.0 - 1e-9));
+    site.per_step =
+        static_cast<std::uint32_t>(std::ceil(c.vehicles_per_hour * static_cast<double>(s.time_step_s) / 3600.0 - 1e-9));
     for (const auto& r : s.rules) {
       for (const auto& op : r.forbid_checkpoints_operated_by) {
         if (op == c.operated_by) site.refused_by.push_back(r.party);
@@ -80,7 +82,8 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     }
     checkpoints.push_back(site);
   }
-  for (std::size_t i = 0; i < checkpoints.size(); ++i) checkpoint_nodes_.emplace_back(checkpoints[i].node, static_cast<int>(i));
+  for (std::size_t i = 0; i < checkpoints.size(); ++i)
+    checkpoint_nodes_.emplace_back(checkpoints[i].node, static_cast<int>(i));
   std::sort(checkpoint_nodes_.begin(), checkpoint_nodes_.end());
 
   // The overlay's closures, in the planner's milliseconds.
@@ -92,7 +95,8 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
   if (timed) {
     span_first_.assign(g.arc_count() + 1, 0);
     for (ArcId a = 0; a < g.arc_count(); ++a) {
-      for (const auto& span : o.closed_spans(a)) spans_.push_back({relative_ms(span.from, s.start), relative_ms(span.until, s.start)});
+      for (const auto& span : o.closed_spans(a))
+        spans_.push_back({relative_ms(span.from, s.start), relative_ms(span.until, s.start)});
       span_first_[a + 1] = static_cast<std::uint32_t>(spans_.size());
     }
   }

@@ -13,9 +13,7 @@ geo::UnixSeconds absolute(const Instance& in, Ms t) { return in.scenario().start
 
 // In the scenario's IANA time zone when it names one, else in the offset
 // its start was written with.
-std::string local_time(const Instance& in, Ms t) {
-  return in.scenario().local_time(absolute(in, t));
-}
+std::string local_time(const Instance& in, Ms t) { return in.scenario().local_time(absolute(in, t)); }
 
 // The named roads a movement follows.
 std::vector<std::string> via(const Instance& in, const Movement& m) {
@@ -65,16 +63,21 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
   if (plan.bounds.lower_bound_egress) {
     summary["lower_bound_s"] = seconds_json(*plan.bounds.lower_bound_egress);
     if (*plan.bounds.lower_bound_egress > 0 && evacuated == people) {
-      summary["egress_gap"] = std::round(static_cast<double>(egress) / static_cast<double>(*plan.bounds.lower_bound_egress) * 10000) / 10000;
+      summary["egress_gap"] =
+          std::round(static_cast<double>(egress) / static_cast<double>(*plan.bounds.lower_bound_egress) * 10000) /
+          10000;
     }
   }
   if (evacuated > 0) {
-    summary["people_gap"] = std::round(static_cast<double>(plan.bounds.upper_bound_people) / static_cast<double>(evacuated) * 10000) / 10000;
+    summary["people_gap"] =
+        std::round(static_cast<double>(plan.bounds.upper_bound_people) / static_cast<double>(evacuated) * 10000) /
+        10000;
   }
 
   nlohmann::json snaps = nlohmann::json::array();
   for (const auto& sn : in.snaps) {
-    snaps.push_back({{"kind", sn.kind}, {"id", sn.id}, {"node", sn.osm_node}, {"distance_m", std::round(sn.distance_m * 10) / 10}});
+    snaps.push_back(
+        {{"kind", sn.kind}, {"id", sn.id}, {"node", sn.osm_node}, {"distance_m", std::round(sn.distance_m * 10) / 10}});
   }
   nlohmann::json movements = nlohmann::json::array();
   for (const auto& m : plan.movements) {
@@ -94,7 +97,8 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
   }
   nlohmann::json unmet = nlohmann::json::array();
   for (const auto& u : plan.unmet) {
-    unmet.push_back({{"origin", s.origins[in.origins[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
+    unmet.push_back(
+        {{"origin", s.origins[in.origins[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
   }
   return {{"scenario", s.name},
           {"start", geo::format_with_offset(s.start, s.start_offset_minutes)},
@@ -132,8 +136,7 @@ nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
         along += geo::distance_m(geometry[p - 1], geometry[p]);
         coords.push_back({geometry[p].lon, geometry[p].lat});
         const bool last = p + 1 == geometry.size();
-        const auto t = last || length <= 0 ? m.times[k + 1]
-                                           : m.times[k] + static_cast<Ms>(span * along / length);
+        const auto t = last || length <= 0 ? m.times[k + 1] : m.times[k] + static_cast<Ms>(span * along / length);
         vertex_times.push_back(seconds_json(t));
       }
     }
@@ -174,8 +177,8 @@ std::string to_csv(const Instance& in, const PlanResult& plan) {
         << quoted(s.destinations[in.destinations[m.destination].scenario_index].id) << "," << m.vehicles << ","
         << m.people << "," << geo::format_utc(absolute(in, m.departure())) << ","
         << geo::format_utc(absolute(in, m.arrival())) << "," << local_time(in, m.departure()) << ","
-        << local_time(in, m.arrival()) << "," << std::round(static_cast<double>(m.arrival() - m.departure()) / 600.0) / 100.0
-        << ",";
+        << local_time(in, m.arrival()) << ","
+        << std::round(static_cast<double>(m.arrival() - m.departure()) / 600.0) / 100.0 << ",";
     std::string roads;
     for (const auto& name : via(in, m)) roads += (roads.empty() ? "" : "; ") + name;
     out << quoted(roads) << "\n";

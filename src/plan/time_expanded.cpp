@@ -16,8 +16,8 @@ std::int32_t to_steps(Ms value) {
 // the network's node ids (ids 0 and 1 are source and sink, then one
 // collector per destination, then these).
 struct Layout {
-  std::vector<std::int64_t> base;      // per road node: id of copy (v, lo), -1 when none
-  std::vector<std::uint8_t> stride;    // per road node: ids per step (arrive, depart, pass)
+  std::vector<std::int64_t> base;    // per road node: id of copy (v, lo), -1 when none
+  std::vector<std::uint8_t> stride;  // per road node: ids per step (arrive, depart, pass)
   std::vector<std::uint8_t> has_dep;
   std::vector<std::int64_t> buf_base;  // per section: id of buffer (s, lo(head)), -1 when none
   std::int64_t count = 0;              // node ids in all
@@ -97,9 +97,7 @@ Layout make_layout(const Instance& in, const std::vector<Section>& sections, con
   l.stride.assign(g.node_count(), 1);
   l.has_dep.assign(g.node_count(), 0);
   l.buf_base.assign(sections.size(), -1);
-  auto waits_at_end = [&](const Section& s) {
-    return s.buffered && !range(s.tail).empty() && !range(s.head).empty();
-  };
+  auto waits_at_end = [&](const Section& s) { return s.buffered && !range(s.tail).empty() && !range(s.head).empty(); };
   for (const auto& s : sections) {
     if (waits_at_end(s)) l.has_dep[s.head] = 1;
   }
@@ -153,7 +151,9 @@ std::unique_ptr<Expanded> Network::build(int last_step, const Units& units) cons
   };
   auto lo = [&](NodeId v) { return first_[v]; };
   auto hi = [&](NodeId v) { return static_cast<std::int32_t>(last_step - to_go_[v]); };
-  auto arrive = [&](NodeId v, std::int32_t k) { return l.base[v] + static_cast<std::int64_t>(k - lo(v)) * l.stride[v]; };
+  auto arrive = [&](NodeId v, std::int32_t k) {
+    return l.base[v] + static_cast<std::int64_t>(k - lo(v)) * l.stride[v];
+  };
   auto depart = [&](NodeId v, std::int32_t k) { return arrive(v, k) + l.has_dep[v]; };
   auto pass = [&](NodeId v, std::int32_t k) { return depart(v, k) + (l.stride[v] - 1 - l.has_dep[v]); };
   auto buffer = [&](std::uint32_t s, std::int32_t k) { return l.buf_base[s] + (k - lo(sections_[s].head)); };

@@ -54,10 +54,10 @@ struct Supply {
 inline constexpr std::int64_t k_unbounded = -1;
 
 struct Units {
-  std::int64_t road_factor = 1;        // multiplies segment and checkpoint capacities
+  std::int64_t road_factor = 1;  // multiplies segment and checkpoint capacities
   std::vector<Supply> supplies;
-  std::vector<std::int64_t> intake;    // per destination: units it takes, 0 none, k_unbounded
-  bool bypass = false;                 // an arc source -> sink for units that stay home
+  std::vector<std::int64_t> intake;  // per destination: units it takes, 0 none, k_unbounded
+  bool bypass = false;               // an arc source -> sink for units that stay home
 };
 
 enum class ArcKind : std::uint8_t { road, wait, source, sink, other };
@@ -86,10 +86,10 @@ struct Section {
   NodeId head = 0;
   std::uint32_t first = 0;
   std::uint32_t last = 0;
-  Ms time = 0;             // free-flow time of all its segments
+  Ms time = 0;                // free-flow time of all its segments
   std::int64_t capacity = 0;  // vehicles per step: the smallest of its segments'
-  std::int32_t steps = 1;  // exact: steps a vehicle spends on it
-  bool buffered = false;   // exact: its last segment closes some time within the horizon
+  std::int32_t steps = 1;     // exact: steps a vehicle spends on it
+  bool buffered = false;      // exact: its last segment closes some time within the horizon
 };
 
 class Network {
@@ -142,11 +142,11 @@ class Network {
   std::vector<Ms> offsets_;
   std::vector<std::uint32_t> out_first_;  // per node + 1: sections leaving it, CSR into out_
   std::vector<std::uint32_t> out_;
-  std::vector<std::uint32_t> in_first_;   // per node + 1: sections entering it, CSR into into_
+  std::vector<std::uint32_t> in_first_;  // per node + 1: sections entering it, CSR into into_
   std::vector<std::uint32_t> into_;
-  std::vector<std::int32_t> first_;   // per node: first step anything can be there (k_no_step: never)
-  std::vector<std::int32_t> to_go_;   // per node: steps to the nearest acceptable destination
-  std::vector<Ms> first_ms_;          // relaxed: earliest arrival in ms
+  std::vector<std::int32_t> first_;  // per node: first step anything can be there (k_no_step: never)
+  std::vector<std::int32_t> to_go_;  // per node: steps to the nearest acceptable destination
+  std::vector<Ms> first_ms_;         // relaxed: earliest arrival in ms
 };
 
 // The smallest step in [lo, hi] satisfying a monotone test that hi passes.
@@ -154,8 +154,10 @@ template <typename Test>
 int smallest_step(int lo, int hi, const Test& passes) {
   while (lo < hi) {
     const int mid = lo + (hi - lo) / 2;
-    if (passes(mid)) hi = mid;
-    else lo = mid + 1;
+    if (passes(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return hi;
 }

@@ -67,7 +67,8 @@ std::int64_t people_in_fullest(const Instance& in, std::int64_t vehicles) {
 // the nearest acceptable destination.
 Ms free_flow_arrival(const Instance& in) {
   const auto& g = in.graph();
-  const auto to = te::distances(in, te::acceptable_destinations(in), true, [&g](ArcId a) -> Ms { return g.time_ms[a]; });
+  const auto to =
+      te::distances(in, te::acceptable_destinations(in), true, [&g](ArcId a) -> Ms { return g.time_ms[a]; });
   Ms latest = 0;
   for (const auto& o : in.origins) {
     if (o.people <= 0) continue;
@@ -97,7 +98,8 @@ std::optional<Bounds> time_expanded_bounds(const Instance& in, const ExactLimits
   const auto vehicles = units(in, false, 1, [](std::int64_t cap) { return cap; });
   // A plan getting everyone out uses every vehicle of every fleet, and the
   // v vehicles reaching a destination carry at least v * ppv_min - slack people.
-  const auto everyone = units(in, false, 1, [&t](std::int64_t cap) { return std::min(cap, (cap + t.slack) / t.ppv_min); });
+  const auto everyone =
+      units(in, false, 1, [&t](std::int64_t cap) { return std::min(cap, (cap + t.slack) / t.ppv_min); });
 
   Bounds b;
   b.lower_bound_method = "time-expanded";
@@ -119,8 +121,8 @@ std::optional<Bounds> time_expanded_bounds(const Instance& in, const ExactLimits
     const std::int64_t people_by_horizon = te::max_flow(*build(horizon, people));
     const std::int64_t vehicles_by_horizon = te::max_flow(*build(horizon, vehicles));
     b.lower_bound_egress = std::nullopt;
-    b.upper_bound_people = std::min({std::max<std::int64_t>(0, t.people - 1), people_by_horizon,
-                                     people_in_fullest(in, vehicles_by_horizon)});
+    b.upper_bound_people = std::min(
+        {std::max<std::int64_t>(0, t.people - 1), people_by_horizon, people_in_fullest(in, vehicles_by_horizon)});
     return b;
   } catch (const TooLarge&) {
     return std::nullopt;

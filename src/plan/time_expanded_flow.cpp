@@ -19,9 +19,12 @@ using CostMap = Digraph::ArcMap<std::int64_t>;
 // not wander.
 std::int64_t time_cost(const ArcInfo& info) {
   switch (info.kind) {
-    case ArcKind::road: return 2 * std::int64_t{info.advance} + 1;
-    case ArcKind::wait: return 2 * std::int64_t{info.advance};
-    default: return 0;
+    case ArcKind::road:
+      return 2 * std::int64_t{info.advance} + 1;
+    case ArcKind::wait:
+      return 2 * std::int64_t{info.advance};
+    default:
+      return 0;
   }
 }
 
@@ -64,7 +67,8 @@ std::int64_t max_weight(const Expanded& x, bool tidy, std::vector<std::int64_t>*
   CostMap cost(x.g, 0);
   const std::int64_t scale = tidy ? weight_scale(x) : 1;
   if (tidy) {
-    for (Digraph::ArcIt a(x.g); a != lemon::INVALID; ++a) cost[a] = time_cost(x.info[static_cast<std::size_t>(Digraph::id(a))]);
+    for (Digraph::ArcIt a(x.g); a != lemon::INVALID; ++a)
+      cost[a] = time_cost(x.info[static_cast<std::size_t>(Digraph::id(a))]);
   }
   for (const auto& [id, weight] : x.source_weight) cost[Digraph::arcFromId(id)] -= weight * scale;
   auto result = min_cost(x, cost);
@@ -76,7 +80,8 @@ std::int64_t max_weight(const Expanded& x, bool tidy, std::vector<std::int64_t>*
 
 std::vector<std::int64_t> tidy_full_flow(const Expanded& x) {
   CostMap cost(x.g, 0);
-  for (Digraph::ArcIt a(x.g); a != lemon::INVALID; ++a) cost[a] = time_cost(x.info[static_cast<std::size_t>(Digraph::id(a))]);
+  for (Digraph::ArcIt a(x.g); a != lemon::INVALID; ++a)
+    cost[a] = time_cost(x.info[static_cast<std::size_t>(Digraph::id(a))]);
   return min_cost(x, cost);
 }
 

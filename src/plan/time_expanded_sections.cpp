@@ -121,7 +121,8 @@ void Network::make_sections() {
           previous = v;
           v = g.head[next];
         }
-        const bool open = std::none_of(chain.begin(), chain.end(), [&](ArcId b) { return in_.always_closed().contains(b); });
+        const bool open =
+            std::none_of(chain.begin(), chain.end(), [&](ArcId b) { return in_.always_closed().contains(b); });
         if (!through[v] && open) add(chain);
       }
     }
@@ -133,7 +134,8 @@ void Network::make_sections() {
     for (NodeId v = 0; v < g.node_count(); ++v) first[v + 1] += first[v];
     list.resize(sections_.size());
     auto fill = first;
-    for (std::uint32_t i = 0; i < sections_.size(); ++i) list[fill[by_head ? sections_[i].head : sections_[i].tail]++] = i;
+    for (std::uint32_t i = 0; i < sections_.size(); ++i)
+      list[fill[by_head ? sections_[i].head : sections_[i].tail]++] = i;
   };
   index(false, out_first_, out_);
   index(true, in_first_, into_);

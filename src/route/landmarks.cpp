@@ -16,7 +16,8 @@ std::vector<std::uint32_t> one_to_all(const graph::RoadGraph& g, NodeId s, bool 
   const auto d = route::one_to_all(g, {{s, 0}}, backward ? Direction::backward : Direction::forward);
   std::vector<std::uint32_t> dist(d.size());
   for (std::size_t v = 0; v < d.size(); ++v) {
-    dist[v] = d[v] >= k_unreachable ? k_unreached : static_cast<std::uint32_t>(std::min<std::int64_t>(d[v], k_unreached - 1));
+    dist[v] =
+        d[v] >= k_unreachable ? k_unreached : static_cast<std::uint32_t>(std::min<std::int64_t>(d[v], k_unreached - 1));
   }
   return dist;
 }

@@ -31,8 +31,10 @@ std::vector<Interval> merged(std::vector<Interval> spans) {
   std::sort(spans.begin(), spans.end(), [](const Interval& a, const Interval& b) { return a.from < b.from; });
   std::vector<Interval> out;
   for (const auto& s : spans) {
-    if (!out.empty() && s.from <= out.back().until) out.back().until = std::max(out.back().until, s.until);
-    else out.push_back(s);
+    if (!out.empty() && s.from <= out.back().until)
+      out.back().until = std::max(out.back().until, s.until);
+    else
+      out.push_back(s);
   }
   return out;
 }
@@ -47,20 +49,28 @@ std::string span_text(const Interval& i) {
 
 std::string_view to_string(Role role) noexcept {
   switch (role) {
-    case Role::origin: return "origin";
-    case Role::destination: return "destination";
-    case Role::via: return "via";
-    case Role::checkpoint: return "checkpoint";
+    case Role::origin:
+      return "origin";
+    case Role::destination:
+      return "destination";
+    case Role::via:
+      return "via";
+    case Role::checkpoint:
+      return "checkpoint";
   }
   return "point";
 }
 
 std::string_view to_string(ClosureKind kind) noexcept {
   switch (kind) {
-    case ClosureKind::hazard: return "hazard";
-    case ClosureKind::ceasefire: return "ceasefire";
-    case ClosureKind::area: return "area";
-    case ClosureKind::checkpoint: return "checkpoint";
+    case ClosureKind::hazard:
+      return "hazard";
+    case ClosureKind::ceasefire:
+      return "ceasefire";
+    case ClosureKind::area:
+      return "area";
+    case ClosureKind::checkpoint:
+      return "checkpoint";
   }
   return "closure";
 }
@@ -88,9 +98,12 @@ bool Closure::closed_at(geo::UnixSeconds t) const noexcept {
 
 std::string Closure::reason() const {
   switch (kind) {
-    case ClosureKind::hazard: return closed.empty() ? "never active" : "active " + span_text(closed.front());
-    case ClosureKind::ceasefire: return "outside every window";
-    case ClosureKind::area: return "forbidden by party " + party;
+    case ClosureKind::hazard:
+      return closed.empty() ? "never active" : "active " + span_text(closed.front());
+    case ClosureKind::ceasefire:
+      return "outside every window";
+    case ClosureKind::area:
+      return "forbidden by party " + party;
     case ClosureKind::checkpoint:
       return problem.empty() ? "operated by " + operated_by + ", refused by party " + party : problem;
   }
@@ -140,8 +153,10 @@ Overlay::Overlay(const graph::RoadGraph& g, const graph::SpatialIndex& index, co
         Closure c{ClosureKind::checkpoint, s.checkpoints[i].id, rule.party, operator_id, {}, {always}, ""};
         // A vehicle passes a checkpoint when it enters a segment from its node.
         const auto node = checkpoint(i).node;
-        if (node == graph::k_invalid) c.problem = "no road within " + metres(max_snap_m) + " m";
-        else for (auto a = g.first_out[node]; a < g.first_out[node + 1]; ++a) c.arcs.push_back(a);
+        if (node == graph::k_invalid)
+          c.problem = "no road within " + metres(max_snap_m) + " m";
+        else
+          for (auto a = g.first_out[node]; a < g.first_out[node + 1]; ++a) c.arcs.push_back(a);
         closures_.push_back(std::move(c));
       }
     }
@@ -150,11 +165,13 @@ Overlay::Overlay(const graph::RoadGraph& g, const graph::SpatialIndex& index, co
   // Permanent closures as a bit set, timed ones per arc as CSR.
   std::vector<std::pair<graph::ArcId, Interval>> timed;
   for (const auto& c : closures_) {
-    const bool permanent = c.closed.size() == 1 && c.closed.front().from == k_always_from &&
-                           c.closed.front().until == k_always_until;
+    const bool permanent =
+        c.closed.size() == 1 && c.closed.front().from == k_always_from && c.closed.front().until == k_always_until;
     for (auto a : c.arcs) {
-      if (permanent) always_closed_.insert(a);
-      else for (const auto& span : c.closed) timed.emplace_back(a, span);
+      if (permanent)
+        always_closed_.insert(a);
+      else
+        for (const auto& span : c.closed) timed.emplace_back(a, span);
     }
   }
   if (timed.empty()) return;

@@ -27,10 +27,10 @@ std::string signature_kid(const nlohmann::json& signature) {
   if (!signature.is_object() || !signature.contains("protected") || !signature["protected"].is_string()) return {};
   const auto bytes = agree::from_base64url(signature["protected"].get<std::string>());
   if (!bytes) return {};
-  const auto header = json::try_parse(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()))
-                          .value_or(nullptr);
+  const auto header =
+      json::try_parse(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size())).value_or(nullptr);
   return header.is_object() && header.contains("kid") && header["kid"].is_string() ? header["kid"].get<std::string>()
-                                                                                  : std::string();
+                                                                                   : std::string();
 }
 
 }  // namespace
@@ -147,8 +147,8 @@ nlohmann::json Service::add_signature(const std::string& hash, const nlohmann::j
   std::size_t added = 0;
   for (const auto& offer : offered) {
     const auto kid = signature_kid(offer);
-    const bool known = std::any_of(signatures.begin(), signatures.end(),
-                                   [&](const nlohmann::json& s) { return s == offer; });
+    const bool known =
+        std::any_of(signatures.begin(), signatures.end(), [&](const nlohmann::json& s) { return s == offer; });
     if (known) continue;  // a copy of the document carries the signatures there already
     signatures.erase(std::remove_if(signatures.begin(), signatures.end(),
                                     [&](const nlohmann::json& s) { return signature_kid(s) == kid; }),
@@ -210,8 +210,9 @@ nlohmann::json Service::report_incident(const nlohmann::json& body) {
   } catch (const ValidationError& e) {
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& p : e.problems()) errors.push_back({{"path", p.path}, {"message", p.message}});
-    throw ApiError(ErrorKind::invalid_body, "the incident report has " + std::to_string(e.problems().size()) +
-                                                " problem(s)", {{"errors", errors}});
+    throw ApiError(ErrorKind::invalid_body,
+                   "the incident report has " + std::to_string(e.problems().size()) + " problem(s)",
+                   {{"errors", errors}});
   }
   const auto registry = registry_copy();
   const auto checks = agree::verify_signatures(body, registry);

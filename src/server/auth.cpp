@@ -75,7 +75,8 @@ std::optional<Caller> Service::authenticate(const Request& request) {
   const auto authorization = request.header("Authorization");
   if (!authorization) return std::nullopt;
   constexpr std::string_view bearer = "Bearer ";
-  if (authorization->rfind(bearer, 0) != 0) unauthorized("Authorization must be \"Bearer TOKEN\" (from POST /sessions)");
+  if (authorization->rfind(bearer, 0) != 0)
+    unauthorized("Authorization must be \"Bearer TOKEN\" (from POST /sessions)");
   const auto session = store().session(hash_token(authorization->substr(bearer.size())));
   if (!session) unauthorized("the session token is not known to this service");
   if (session->expires <= now_s()) unauthorized("the session expired; sign POST /sessions again");
@@ -115,7 +116,8 @@ nlohmann::json Service::register_party(const nlohmann::json& body) {
   }
   auto text = [&](const char* field) -> std::optional<std::string> {
     if (!body.contains(field)) return std::nullopt;
-    if (!body[field].is_string()) throw ApiError(ErrorKind::invalid_body, std::string("body: ") + field + " must be a string");
+    if (!body[field].is_string())
+      throw ApiError(ErrorKind::invalid_body, std::string("body: ") + field + " must be a string");
     return body[field].get<std::string>();
   };
   const auto name = text("name");

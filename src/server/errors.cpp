@@ -55,10 +55,14 @@ std::string printable(std::string_view text) {
     // encode (overlong forms are invalid), per RFC 3629.
     std::size_t length = 0;
     std::uint32_t code = 0, least = 0;
-    if (c < 0x80) length = 1, code = c;
-    else if ((c & 0xE0) == 0xC0) length = 2, code = c & 0x1F, least = 0x80;
-    else if ((c & 0xF0) == 0xE0) length = 3, code = c & 0x0F, least = 0x800;
-    else if ((c & 0xF8) == 0xF0) length = 4, code = c & 0x07, least = 0x10000;
+    if (c < 0x80)
+      length = 1, code = c;
+    else if ((c & 0xE0) == 0xC0)
+      length = 2, code = c & 0x1F, least = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+      length = 3, code = c & 0x0F, least = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+      length = 4, code = c & 0x07, least = 0x10000;
     bool valid = length > 0 && i + length <= text.size();
     for (std::size_t k = 1; valid && k < length; ++k) {
       const auto next = static_cast<unsigned char>(text[i + k]);

@@ -57,8 +57,8 @@ struct HttpServer::State {
   std::atomic<bool> stopping{false};
 
   class Connection;
-  std::mutex mutex;                             // guards `open`
-  std::list<std::weak_ptr<Connection>> open;    // closed when the server stops
+  std::mutex mutex;                           // guards `open`
+  std::list<std::weak_ptr<Connection>> open;  // closed when the server stops
 
   void accept();
 };
@@ -115,7 +115,8 @@ class HttpServer::State::Connection : public std::enable_shared_from_this<Connec
     Request request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
-    for (const auto& field : req) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : req)
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(req.body());
     Answer answer;
     try {
@@ -156,8 +157,10 @@ class HttpServer::State::Connection : public std::enable_shared_from_this<Connec
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.expires_after(std::chrono::seconds(2));
     stream_.async_read_some(asio::buffer(drain_), [keep = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || keep->state_.stopping) keep->shut();
-      else keep->linger();
+      if (ec || keep->state_.stopping)
+        keep->shut();
+      else
+        keep->linger();
     });
   }
 

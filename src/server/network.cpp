@@ -1,8 +1,8 @@
 // GET /network.geojson: the road network itself, so that a map needs no
 // tile server: one LineString per road segment (both directions of a
 // two-way segment in one feature).
-#include <charconv>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <tuple>
@@ -43,7 +43,8 @@ Service::Box parse_bbox(const std::string& text) {
       return box;
     }
   }
-  throw ApiError(ErrorKind::invalid_value, "parameter bbox: expected west,south,east,north in degrees, got \"" + text + "\"");
+  throw ApiError(ErrorKind::invalid_value,
+                 "parameter bbox: expected west,south,east,north in degrees, got \"" + text + "\"");
 }
 
 }  // namespace
@@ -120,8 +121,10 @@ std::string Service::network_in(const Box& box) const {
         bool before_reversed = false;
         for (auto i = begin; i < end && !before; ++i) {
           if (used[i] || i == first) continue;
-          if (g.head[segments[i].arc] == at) before = i, before_reversed = false;
-          else if (two_way && g.tail[segments[i].arc] == at) before = i, before_reversed = true;
+          if (g.head[segments[i].arc] == at)
+            before = i, before_reversed = false;
+          else if (two_way && g.tail[segments[i].arc] == at)
+            before = i, before_reversed = true;
         }
         if (!before || *before == start) break;
         first = *before;
@@ -137,7 +140,8 @@ std::string Service::network_in(const Box& box) const {
         const auto arc = segments[*current].arc;
         auto shape = g.arc_geometry(arc);
         if (reversed) std::reverse(shape.begin(), shape.end());
-        for (std::size_t p = coords.empty() ? 0 : 1; p < shape.size(); ++p) coords.push_back({shape[p].lon, shape[p].lat});
+        for (std::size_t p = coords.empty() ? 0 : 1; p < shape.size(); ++p)
+          coords.push_back({shape[p].lon, shape[p].lat});
         metres += g.length_m[arc];
         seconds += g.time_ms[arc] / 1000.0;
         current = next_from(reversed ? g.tail[arc] : g.head[arc], reversed);
@@ -153,9 +157,8 @@ std::string Service::network_in(const Box& box) const {
     }
     begin = end;
   }
-  return nlohmann::json{{"type", "FeatureCollection"},
-                        {"attribution", "© OpenStreetMap contributors"},
-                        {"features", std::move(features)}}
+  return nlohmann::json{
+      {"type", "FeatureCollection"}, {"attribution", "© OpenStreetMap contributors"}, {"features", std::move(features)}}
       .dump();
 }
 

@@ -20,7 +20,9 @@ class Abandoned : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-nlohmann::json or_null(const std::string& text) { return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text); }
+nlohmann::json or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
 
 nlohmann::json job_json(const PlanRecord& p, std::int64_t done, std::int64_t total) {
   if (p.status == "done" && p.summary.is_object()) done = total = p.summary.value("vehicles", std::int64_t{0});
@@ -154,9 +156,11 @@ void Service::PlanJobs::run(PlanRecord job) {
 
 nlohmann::json Service::start_plan(const nlohmann::json& body, const Caller& caller) {
   store();
-  if (!body.is_object()) throw ApiError(ErrorKind::invalid_body, "the body must be {\"scenario\": NAME, \"method\": \"ccrp\"}");
+  if (!body.is_object())
+    throw ApiError(ErrorKind::invalid_body, "the body must be {\"scenario\": NAME, \"method\": \"ccrp\"}");
   for (const auto& [key, value] : body.items()) {
-    if (key != "scenario" && key != "method") throw ApiError(ErrorKind::invalid_body, "body: unknown member \"" + key + "\"");
+    if (key != "scenario" && key != "method")
+      throw ApiError(ErrorKind::invalid_body, "body: unknown member \"" + key + "\"");
   }
   if (!body.contains("scenario") || !body["scenario"].is_string()) {
     throw ApiError(ErrorKind::invalid_body, "body: scenario must be the name of an uploaded scenario");
@@ -166,12 +170,14 @@ nlohmann::json Service::start_plan(const nlohmann::json& body, const Caller& cal
   job.method = "ccrp";
   if (body.contains("method")) {
     if (!body["method"].is_string() || (body["method"] != "ccrp" && body["method"] != "optimal")) {
-      throw ApiError(ErrorKind::invalid_body, "body: method must be \"ccrp\" or \"optimal\", got " + body["method"].dump());
+      throw ApiError(ErrorKind::invalid_body,
+                     "body: method must be \"ccrp\" or \"optimal\", got " + body["method"].dump());
     }
     job.method = body["method"].get<std::string>();
   }
   if (!find_scenario(job.scenario)) {
-    throw ApiError(ErrorKind::invalid_body, "body: scenario: no scenario named \"" + job.scenario + "\" (see GET /scenarios)");
+    throw ApiError(ErrorKind::invalid_body,
+                   "body: scenario: no scenario named \"" + job.scenario + "\" (see GET /scenarios)");
   }
   job.id = new_plan_id();
   job.status = "queued";

@@ -53,8 +53,8 @@ std::vector<geo::LonLat> parse_coordinates(std::string_view text) {
     geo::LonLat p{};
     if (comma == std::string_view::npos || !number(parts[i].substr(0, comma), p.lon) ||
         !number(parts[i].substr(comma + 1), p.lat)) {
-      throw ApiError(ErrorKind::invalid_value, "coordinate " + std::to_string(i) + " is not {lon},{lat} in degrees: \"" +
-                                                   std::string(parts[i]) + "\"");
+      throw ApiError(ErrorKind::invalid_value, "coordinate " + std::to_string(i) +
+                                                   " is not {lon},{lat} in degrees: \"" + std::string(parts[i]) + "\"");
     }
     if (!geo::valid(p)) {
       throw ApiError(ErrorKind::invalid_value,
@@ -197,10 +197,8 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
       points.insert(points.end(), shape.begin() + 1, shape.end());
     }
   }
-  nlohmann::json route_json = {{"distance", distance},
-                               {"duration", duration},
-                               {"weight", duration},
-                               {"weight_name", "duration"}};
+  nlohmann::json route_json = {
+      {"distance", distance}, {"duration", duration}, {"weight", duration}, {"weight_name", "duration"}};
   if (request.overview != "false") {
     if (points.size() == 1) points.push_back(points.front());  // a LineString has two positions
     route_json["geometry"] = geometry(points);

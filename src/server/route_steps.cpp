@@ -89,32 +89,31 @@ nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, c
                      {"driving_side", "right"},
                      {"geometry", geometry(points)},
                      {"maneuver", maneuver},
-                     {"intersections",
-                      nlohmann::json::array({{{"location", {points[0].lon, points[0].lat}},
-                                              {"bearings", {whole_degrees(bearing_out)}},
-                                              {"entry", {true}},
-                                              {"out", 0}}})}});
+                     {"intersections", nlohmann::json::array({{{"location", {points[0].lon, points[0].lat}},
+                                                               {"bearings", {whole_degrees(bearing_out)}},
+                                                               {"entry", {true}},
+                                                               {"out", 0}}})}});
     bearing_in = geo::bearing_deg(points[points.size() - 2], points.back());
   }
   // The arrival: a step of no length where the leg ends.
   const auto end = g.where(leg.target);
-  steps.push_back({{"distance", 0},
-                   {"duration", 0},
-                   {"weight", 0},
-                   {"name", leg.arcs.empty() ? std::string() : g.name_of(leg.arcs.back())},
-                   {"mode", "driving"},
-                   {"driving_side", "right"},
-                   {"geometry", geometry({end, end})},
-                   {"maneuver",
-                    {{"location", {end.lon, end.lat}},
-                     {"bearing_before", whole_degrees(bearing_in)},
-                     {"bearing_after", 0},
-                     {"type", "arrive"}}},
-                   {"intersections",
-                    nlohmann::json::array({{{"location", {end.lon, end.lat}},
-                                            {"bearings", {whole_degrees(std::fmod(bearing_in + 180, 360))}},
-                                            {"entry", {true}},
-                                            {"in", 0}}})}});
+  steps.push_back(
+      {{"distance", 0},
+       {"duration", 0},
+       {"weight", 0},
+       {"name", leg.arcs.empty() ? std::string() : g.name_of(leg.arcs.back())},
+       {"mode", "driving"},
+       {"driving_side", "right"},
+       {"geometry", geometry({end, end})},
+       {"maneuver",
+        {{"location", {end.lon, end.lat}},
+         {"bearing_before", whole_degrees(bearing_in)},
+         {"bearing_after", 0},
+         {"type", "arrive"}}},
+       {"intersections", nlohmann::json::array({{{"location", {end.lon, end.lat}},
+                                                 {"bearings", {whole_degrees(std::fmod(bearing_in + 180, 360))}},
+                                                 {"entry", {true}},
+                                                 {"in", 0}}})}});
   return steps;
 }
 

@@ -9,9 +9,9 @@
 #include <sstream>
 #include <vector>
 
+#include "corridor/json.hpp"
 #include "corridor/server/http_server.hpp"
 #include "service_internal.hpp"
-#include "corridor/json.hpp"
 
 namespace corridor::server {
 
@@ -90,7 +90,9 @@ struct Call {
   }
 };
 
-Answer json_answer(const nlohmann::json& body, int status = 200) { return {status, answer_text(body), "application/json"}; }
+Answer json_answer(const nlohmann::json& body, int status = 200) {
+  return {status, answer_text(body), "application/json"};
+}
 
 struct Endpoint {
   std::string_view method;
@@ -105,18 +107,35 @@ struct Endpoint {
 const Endpoint k_endpoints[] = {
     {"GET", "/health", Access::open, {}, [](const Call& c) { return json_answer(c.service.health()); }},
     {"GET", "/ledger/head", Access::open, {}, [](const Call& c) { return json_answer(c.service.ledger_head()); }},
-    {"GET", "/ledger/proof/inclusion", Access::open, {"index", "size"},
+    {"GET",
+     "/ledger/proof/inclusion",
+     Access::open,
+     {"index", "size"},
      [](const Call& c) { return json_answer(c.service.inclusion_proof(c.params)); }},
-    {"GET", "/ledger/proof/consistency", Access::open, {"old", "new"},
+    {"GET",
+     "/ledger/proof/consistency",
+     Access::open,
+     {"old", "new"},
      [](const Call& c) { return json_answer(c.service.consistency_proof(c.params)); }},
-    {"GET", "/network.geojson", Access::open, {"bbox"},
-     [](const Call& c) { return Answer{200, c.service.network_geojson(c.params), "application/geo+json"}; }},
-    {"POST", "/sessions", Access::signed_, {},
+    {"GET",
+     "/network.geojson",
+     Access::open,
+     {"bbox"},
+     [](const Call& c) {
+       return Answer{200, c.service.network_geojson(c.params), "application/geo+json"};
+     }},
+    {"POST",
+     "/sessions",
+     Access::signed_,
+     {},
      [](const Call& c) {
        if (!c.request.body.empty()) throw ApiError(ErrorKind::invalid_body, "POST /sessions takes no body");
        return json_answer(c.service.create_session(*c.caller), 201);
      }},
-    {"GET", "/sessions/current", Access::party, {},
+    {"GET",
+     "/sessions/current",
+     Access::party,
+     {},
      [](const Call& c) {
        return json_answer({{"party", c.caller->party},
                            {"role", c.caller->role},
@@ -124,41 +143,91 @@ const Endpoint k_endpoints[] = {
                            {"via", c.caller->signed_request ? "signature" : "session"}});
      }},
     {"GET", "/parties", Access::party, {}, [](const Call& c) { return json_answer(c.service.parties()); }},
-    {"POST", "/parties", Access::mediator, {},
+    {"POST",
+     "/parties",
+     Access::mediator,
+     {},
      [](const Call& c) { return json_answer(c.service.register_party(c.json_body()), 201); }},
     {"GET", "/scenarios", Access::party, {}, [](const Call& c) { return json_answer(c.service.scenarios()); }},
-    {"POST", "/scenarios", Access::mediator, {"name"},
+    {"POST",
+     "/scenarios",
+     Access::mediator,
+     {"name"},
      [](const Call& c) {
        const auto name = param(c.params, "name");
        if (!name) throw ApiError(ErrorKind::invalid_value, "parameter name is required: POST /scenarios?name=NAME");
        return json_answer(c.service.upload_scenario(*name, c.request.body, *c.caller), 201);
      }},
-    {"GET", "/scenarios/*", Access::party, {},
-     [](const Call& c) { return Answer{200, c.service.scenario_geojson(c.wild[0]), "application/geo+json"}; }},
-    {"POST", "/plans", Access::mediator, {},
+    {"GET",
+     "/scenarios/*",
+     Access::party,
+     {},
+     [](const Call& c) {
+       return Answer{200, c.service.scenario_geojson(c.wild[0]), "application/geo+json"};
+     }},
+    {"POST",
+     "/plans",
+     Access::mediator,
+     {},
      [](const Call& c) { return json_answer(c.service.start_plan(c.json_body(), *c.caller), 202); }},
     {"GET", "/plans", Access::party, {}, [](const Call& c) { return json_answer(c.service.plans()); }},
     {"GET", "/plans/*", Access::party, {}, [](const Call& c) { return json_answer(c.service.plan_job(c.wild[0])); }},
-    {"GET", "/plans/*/plan.json", Access::party, {},
-     [](const Call& c) { return Answer{200, c.service.plan_output(c.wild[0], "json"), "application/json"}; }},
-    {"GET", "/plans/*/plan.geojson", Access::party, {},
-     [](const Call& c) { return Answer{200, c.service.plan_output(c.wild[0], "geojson"), "application/geo+json"}; }},
-    {"GET", "/plans/*/plan.csv", Access::party, {},
-     [](const Call& c) { return Answer{200, c.service.plan_output(c.wild[0], "csv"), "text/csv; charset=utf-8"}; }},
-    {"POST", "/agreements", Access::mediator, {},
+    {"GET",
+     "/plans/*/plan.json",
+     Access::party,
+     {},
+     [](const Call& c) {
+       return Answer{200, c.service.plan_output(c.wild[0], "json"), "application/json"};
+     }},
+    {"GET",
+     "/plans/*/plan.geojson",
+     Access::party,
+     {},
+     [](const Call& c) {
+       return Answer{200, c.service.plan_output(c.wild[0], "geojson"), "application/geo+json"};
+     }},
+    {"GET",
+     "/plans/*/plan.csv",
+     Access::party,
+     {},
+     [](const Call& c) {
+       return Answer{200, c.service.plan_output(c.wild[0], "csv"), "text/csv; charset=utf-8"};
+     }},
+    {"POST",
+     "/agreements",
+     Access::mediator,
+     {},
      [](const Call& c) { return json_answer(c.service.propose(c.json_body()), 201); }},
     {"GET", "/agreements", Access::party, {}, [](const Call& c) { return json_answer(c.service.agreements()); }},
-    {"GET", "/agreements/*", Access::party, {},
+    {"GET",
+     "/agreements/*",
+     Access::party,
+     {},
      [](const Call& c) { return json_answer(c.service.agreement(c.wild[0])); }},
-    {"GET", "/agreements/*/document", Access::party, {},
+    {"GET",
+     "/agreements/*/document",
+     Access::party,
+     {},
      [](const Call& c) { return json_answer(c.service.agreement_document(c.wild[0])); }},
-    {"POST", "/agreements/*/signatures", Access::signed_, {},
+    {"POST",
+     "/agreements/*/signatures",
+     Access::signed_,
+     {},
      [](const Call& c) { return json_answer(c.service.add_signature(c.wild[0], c.json_body())); }},
-    {"GET", "/agreements/*/verify", Access::party, {},
+    {"GET",
+     "/agreements/*/verify",
+     Access::party,
+     {},
      [](const Call& c) { return json_answer(c.service.verify_agreement(c.wild[0])); }},
-    {"GET", "/agreements/*/diff/*", Access::party, {},
+    {"GET",
+     "/agreements/*/diff/*",
+     Access::party,
+     {},
      [](const Call& c) { return json_answer(c.service.diff_agreements(c.wild[0], c.wild[1])); }},
-    {"POST", "/incidents", Access::signed_, {},
+    {"POST",
+     "/incidents",
+     Access::signed_,
+     {},
      [](const Call& c) { return json_answer(c.service.report_incident(c.json_body()), 201); }},
     {"GET", "/incidents", Access::party, {}, [](const Call& c) { return json_answer(c.service.incidents()); }},
     {"GET", "/violations", Access::party, {}, [](const Call& c) { return json_answer(c.service.violations()); }},
@@ -181,11 +250,16 @@ std::optional<std::vector<std::string>> match(std::string_view pattern, const st
 }
 
 std::string content_type_of(const std::filesystem::path& file) {
-  static const std::pair<std::string_view, std::string_view> types[] = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".ico", "image/x-icon"}, {".map", "application/json"}, {".txt", "text/plain; charset=utf-8"}};
+  static const std::pair<std::string_view, std::string_view> types[] = {{".html", "text/html; charset=utf-8"},
+                                                                        {".js", "text/javascript; charset=utf-8"},
+                                                                        {".mjs", "text/javascript; charset=utf-8"},
+                                                                        {".css", "text/css; charset=utf-8"},
+                                                                        {".json", "application/json"},
+                                                                        {".svg", "image/svg+xml"},
+                                                                        {".png", "image/png"},
+                                                                        {".ico", "image/x-icon"},
+                                                                        {".map", "application/json"},
+                                                                        {".txt", "text/plain; charset=utf-8"}};
   const auto ext = file.extension().string();
   for (const auto& [e, type] : types) {
     if (e == ext) return std::string(type);
@@ -244,8 +318,8 @@ const Caller& require(Service& service, const Request& request, Access access, s
     throw ApiError(ErrorKind::unauthorized, "writes must be signed (X-Corridor-* headers); a session token only reads");
   }
   if (access == Access::mediator && caller->role != "mediator") {
-    throw ApiError(ErrorKind::forbidden, "only the mediator may do this; party " + caller->party + " has role \"" +
-                                             caller->role + "\"");
+    throw ApiError(ErrorKind::forbidden,
+                   "only the mediator may do this; party " + caller->party + " has role \"" + caller->role + "\"");
   }
   return *caller;
 }
@@ -254,7 +328,8 @@ Answer dispatch(Service& service, const Request& request, const std::string& pat
   const auto parts = path_segments(path);
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
   if (parts.size() == 4 && parts[0] == "route" && parts[1] == "v1" && !parts[2].empty()) {
-    if (method != "GET") throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only GET is served here");
+    if (method != "GET")
+      throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only GET is served here");
     const auto scenario = param(params, "scenario");
     if (scenario && !service.public_scenario(*scenario) && service.has_ledger()) {
       std::optional<Caller> caller;  // an uploaded scenario's closures are for parties only
@@ -279,7 +354,8 @@ Answer dispatch(Service& service, const Request& request, const std::string& pat
     return e.run(Call{service, request, std::move(*wild), params, caller ? &*caller : nullptr});
   }
   if (!allowed.empty()) {
-    throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only " + allowed + " is served here");
+    throw ApiError(ErrorKind::method_not_allowed,
+                   request.method + " " + path + ": only " + allowed + " is served here");
   }
   if (method == "GET") {
     if (auto file = page_file(service.options().web_dir, path)) return *file;
@@ -292,10 +368,10 @@ Answer dispatch(Service& service, const Request& request, const std::string& pat
 std::vector<EndpointInfo> api_endpoints() {
   std::vector<EndpointInfo> list;
   for (const auto& e : k_endpoints) {
-    const char* access = e.access == Access::open       ? "open"
-                         : e.access == Access::party    ? "party"
+    const char* access = e.access == Access::open      ? "open"
+                         : e.access == Access::party   ? "party"
                          : e.access == Access::signed_ ? "signed"
-                                                        : "mediator";
+                                                       : "mediator";
     list.push_back({std::string(e.method), std::string(e.pattern), access});
   }
   list.push_back({"GET", "/route/v1/*/*", "open"});

@@ -49,8 +49,8 @@ void Service::attach_database(const std::filesystem::path& db, const std::filesy
 
   for (const auto& s : operator_scenarios_) {
     if (!store_->add_scenario(s) && store_->scenario(s.name)->geojson != s.geojson) {
-      throw InputError("--scenario", db.string() + " holds another scenario named \"" + s.name +
-                                         "\"; rename the file to serve both");
+      throw InputError("--scenario",
+                       db.string() + " holds another scenario named \"" + s.name + "\"; rename the file to serve both");
     }
   }
   for (const auto& r : store_->scenarios()) {
@@ -75,12 +75,8 @@ nlohmann::json Service::health() const {
     const std::shared_lock lock(scenarios_mutex_);
     for (const auto& [name, s] : scenarios_) names.push_back(name);
   }
-  return {{"status", "ok"},
-          {"nodes", graph_->node_count()},
-          {"arcs", graph_->arc_count()},
-          {"scenarios", names},
-          {"ledger", ledger_ != nullptr},
-          {"attribution", "© OpenStreetMap contributors"}};
+  return {{"status", "ok"},     {"nodes", graph_->node_count()}, {"arcs", graph_->arc_count()},
+          {"scenarios", names}, {"ledger", ledger_ != nullptr},  {"attribution", "© OpenStreetMap contributors"}};
 }
 
 bool Service::public_scenario(std::string_view name) const {
@@ -104,8 +100,7 @@ std::shared_ptr<const scenario::Overlay> Service::find_overlay(std::string_view 
   // The overlay refers to its scenario: one allocation keeps both alive.
   struct Compiled {
     Compiled(std::shared_ptr<const scenario::Scenario> sc, const Service& service)
-        : scenario(std::move(sc)),
-          overlay(*service.graph_, service.index_, *scenario, service.options_.max_snap_m) {}
+        : scenario(std::move(sc)), overlay(*service.graph_, service.index_, *scenario, service.options_.max_snap_m) {}
     std::shared_ptr<const scenario::Scenario> scenario;
     scenario::Overlay overlay;
   };
@@ -150,7 +145,8 @@ nlohmann::json Service::scenarios() {
 
 nlohmann::json Service::upload_scenario(const std::string& name, const std::string& body, const Caller& caller) {
   if (name.empty() || name.size() > 64 ||
-      name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != std::string::npos) {
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+          std::string::npos) {
     throw ApiError(ErrorKind::invalid_value,
                    "parameter name: 1 to 64 letters, digits, '-', '_' or '.', got \"" + name + "\"");
   }
@@ -169,12 +165,16 @@ nlohmann::json Service::upload_scenario(const std::string& name, const std::stri
   const ScenarioRecord record{name, parsed.name, caller.party, ledger::utc_timestamp(), body};
   const std::unique_lock lock(scenarios_mutex_);
   if (scenarios_.contains(name) || !store().add_scenario(record)) {
-    throw ApiError(ErrorKind::conflict, "a scenario named \"" + name + "\" exists; scenarios are never replaced, "
-                                        "upload it under a new name");
+    throw ApiError(ErrorKind::conflict, "a scenario named \"" + name +
+                                            "\" exists; scenarios are never replaced, "
+                                            "upload it under a new name");
   }
   const auto origins = parsed.origins.size();
   scenarios_.emplace(name, std::make_shared<const scenario::Scenario>(std::move(parsed)));
-  return {{"name", name}, {"title", record.title}, {"uploaded_by", caller.party}, {"uploaded_at", record.uploaded_at},
+  return {{"name", name},
+          {"title", record.title},
+          {"uploaded_by", caller.party},
+          {"uploaded_at", record.uploaded_at},
           {"origins", origins}};
 }
 

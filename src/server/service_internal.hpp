@@ -27,8 +27,7 @@ class Service::QueryPool {
 
   class Lease {
    public:
-    Lease(QueryPool& pool, std::unique_ptr<route::BidirectionalAlt> query)
-        : pool_(pool), query_(std::move(query)) {}
+    Lease(QueryPool& pool, std::unique_ptr<route::BidirectionalAlt> query) : pool_(pool), query_(std::move(query)) {}
     ~Lease() { pool_.give_back(std::move(query_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;

@@ -4,8 +4,8 @@
 
 #include <mutex>
 
-#include "corridor/ledger/sqlite.hpp"
 #include "corridor/json.hpp"
+#include "corridor/ledger/sqlite.hpp"
 #include "corridor/server/store.hpp"
 
 namespace corridor::server {
@@ -53,7 +53,8 @@ class SqliteStore final : public Store {
         .run();
   }
 
-  bool spend_nonce(std::string_view kid, std::string_view nonce, std::int64_t now, std::int64_t forget_before) override {
+  bool spend_nonce(std::string_view kid, std::string_view nonce, std::int64_t now,
+                   std::int64_t forget_before) override {
     const std::lock_guard lock(mutex_);
     db_.prepare("DELETE FROM service_nonces WHERE seen_at < ?1").bind(1, forget_before).run();
     db_.prepare("INSERT OR IGNORE INTO service_nonces(kid, nonce, seen_at) VALUES (?1, ?2, ?3)")
@@ -87,8 +88,9 @@ class SqliteStore final : public Store {
 
   bool add_scenario(const ScenarioRecord& r) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare("INSERT OR IGNORE INTO service_scenarios(name, title, uploaded_by, uploaded_at, geojson) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)")
+    db_.prepare(
+           "INSERT OR IGNORE INTO service_scenarios(name, title, uploaded_by, uploaded_at, geojson) "
+           "VALUES (?1, ?2, ?3, ?4, ?5)")
         .bind_text(1, r.name)
         .bind_text(2, r.title)
         .bind_text(3, r.uploaded_by)
@@ -100,7 +102,8 @@ class SqliteStore final : public Store {
 
   std::optional<ScenarioRecord> scenario(std::string_view name) override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios WHERE name = ?1");
+    auto q =
+        db_.prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios WHERE name = ?1");
     q.bind_text(1, name);
     if (!q.step()) return std::nullopt;
     ScenarioRecord r{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)};
@@ -118,11 +121,12 @@ class SqliteStore final : public Store {
 
   void save_plan(const PlanRecord& p) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare("INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
-                "summary, plan_json, plan_geojson, plan_csv) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                "ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, "
-                "error = excluded.error, summary = excluded.summary, plan_json = excluded.plan_json, "
-                "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv")
+    db_.prepare(
+           "INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
+           "summary, plan_json, plan_geojson, plan_csv) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+           "ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, "
+           "error = excluded.error, summary = excluded.summary, plan_json = excluded.plan_json, "
+           "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv")
         .bind_text(1, p.id)
         .bind_text(2, p.scenario)
         .bind_text(3, p.method)
@@ -140,7 +144,8 @@ class SqliteStore final : public Store {
 
   std::optional<PlanRecord> plan(std::string_view id) override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare(std::string(k_plan_columns) + ", plan_json, plan_geojson, plan_csv FROM service_plans WHERE id = ?1");
+    auto q = db_.prepare(std::string(k_plan_columns) +
+                         ", plan_json, plan_geojson, plan_csv FROM service_plans WHERE id = ?1");
     q.bind_text(1, id);
     if (!q.step()) return std::nullopt;
     auto p = plan_row(q);
@@ -229,4 +234,3 @@ class SqliteStore final : public Store {
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db) { return std::make_unique<SqliteStore>(db); }
 
 }  // namespace corridor::server
-

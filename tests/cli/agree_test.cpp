@@ -26,7 +26,8 @@ class CliAgree : public ::testing::Test {
   static void SetUpTestSuite() {
     shared_ = std::make_unique<TempDir>();
     const auto graph = (*shared_ / "andorra.graph").string();
-    const auto import = run_corridor({"import", osm_extract("andorra-2021-10.osm.pbf").string(), "-o", graph, "--quiet"});
+    const auto import =
+        run_corridor({"import", osm_extract("andorra-2021-10.osm.pbf").string(), "-o", graph, "--quiet"});
     if (import.exit_code != 0) {
       setup_error_ = "import failed: " + import.err;
       return;
@@ -46,12 +47,14 @@ class CliAgree : public ::testing::Test {
   void make_party(const std::string& id, const std::string& name) {
     const auto k = run_corridor({"keygen", "--party", id, "-o", at(id + ".key")});
     ASSERT_EQ(k.exit_code, 0) << k.err;
-    const auto r = run_corridor({"agree", "register", "--registry", at("parties.json"), "--pub", at(id + ".pub"), "--name", name});
+    const auto r =
+        run_corridor({"agree", "register", "--registry", at("parties.json"), "--pub", at(id + ".pub"), "--name", name});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   CommandResult propose(const std::string& output, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"agree", "propose", plan(), "--scenario",
-                                     shipped_scenario("andorra-exercise.geojson").string(), "--map", graph(), "-o", at(output)};
+    std::vector<std::string> args = {
+        "agree", "propose", plan(), "--scenario", shipped_scenario("andorra-exercise.geojson").string(),
+        "--map", graph(),   "-o",   at(output)};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_corridor(args);
   }
@@ -111,7 +114,10 @@ TEST_F(CliAgree, ProposeSignByBothPartiesAndVerify) {
   EXPECT_EQ(v.exit_code, 0) << v.out;
   EXPECT_TRUE(contains(v.out, "A (Party A)")) << v.out;
   EXPECT_TRUE(contains(v.out, "NOT IN FORCE: missing B (Party B)")) << v.out;
-  EXPECT_EQ(run_corridor({"agree", "verify", at("agreement.json"), "--registry", at("parties.json"), "--require-in-force"}).exit_code, 1);
+  EXPECT_EQ(
+      run_corridor({"agree", "verify", at("agreement.json"), "--registry", at("parties.json"), "--require-in-force"})
+          .exit_code,
+      1);
 
   const auto s = run_corridor({"agree", "sign", at("agreement.json"), "--key", at("B.key"), "-o", at("signed.json")});
   ASSERT_EQ(s.exit_code, 0) << s.err;
@@ -121,7 +127,8 @@ TEST_F(CliAgree, ProposeSignByBothPartiesAndVerify) {
   EXPECT_FALSE(contains(v.out, "NOT IN FORCE")) << v.out;
 
   // The same with the public keys instead of the registry, as JSON.
-  const auto j = run_corridor({"agree", "verify", at("signed.json"), "--pub", at("A.pub"), "--pub", at("B.pub"), "--json"});
+  const auto j =
+      run_corridor({"agree", "verify", at("signed.json"), "--pub", at("A.pub"), "--pub", at("B.pub"), "--json"});
   ASSERT_EQ(j.exit_code, 0) << j.err;
   const auto verdict = Json::parse(j.out);
   EXPECT_EQ(verdict["in_force"], true);
@@ -171,16 +178,18 @@ TEST_F(CliAgree, VersionTwoDiffAndReplayedSignatures) {
     if (f["properties"]["kind"] == "ceasefire") f["properties"]["windows"][0][1] = "2022-03-05T18:00:00+01:00";
   }
   std::ofstream(at("changed.geojson")) << scenario.dump();
-  const auto p = run_corridor({"agree", "propose", plan(), "--scenario", at("changed.geojson"), "--previous", at("v1.json"),
-                               "-o", at("v2.json")});
+  const auto p = run_corridor({"agree", "propose", plan(), "--scenario", at("changed.geojson"), "--previous",
+                               at("v1.json"), "-o", at("v2.json")});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   EXPECT_EQ(read_json(at("v2.json"))["document"]["version"], 2);
 
   const auto d = run_corridor({"agree", "diff", at("v1.json"), at("v2.json")});
   ASSERT_EQ(d.exit_code, 0) << d.err;
   EXPECT_TRUE(contains(d.out, "version 2 replaces version 1 (sha256:")) << d.out;
-  EXPECT_TRUE(contains(d.out, "window 1 of valley-ceasefire ends 17:00 UTC (18:00 Europe/Andorra) instead of "
-                              "18:00 UTC (19:00 Europe/Andorra)")) << d.out;
+  EXPECT_TRUE(contains(d.out,
+                       "window 1 of valley-ceasefire ends 17:00 UTC (18:00 Europe/Andorra) instead of "
+                       "18:00 UTC (19:00 Europe/Andorra)"))
+      << d.out;
   const auto backwards = run_corridor({"agree", "diff", at("v2.json"), at("v1.json")});
   EXPECT_TRUE(contains(backwards.out, "does not follow")) << backwards.out;
 
@@ -213,7 +222,8 @@ TEST(CliAgreeHelp, NamesTheSubcommands) {
 TEST_F(CliAgree, BadInputExitsTwoAndNamesTheProblem) {
   auto r = run_corridor({"agree", "verify", at("missing.json"), "--pub", at("missing.pub")});
   EXPECT_EQ(r.exit_code, 2);
-  r = run_corridor({"agree", "propose", plan(), "--scenario", fixture("agree/scenario.geojson").string(), "-o", at("x.json")});
+  r = run_corridor(
+      {"agree", "propose", plan(), "--scenario", fixture("agree/scenario.geojson").string(), "-o", at("x.json")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "scenario: the plan was made for scenario")) << r.err;
   std::ofstream(at("junk.json")) << "{\"payload\": 5}";

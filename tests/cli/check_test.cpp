@@ -48,12 +48,14 @@ e-----------f
 
   json scenario(int people) const {
     json features = json::array();
-    features.push_back({{"type", "Feature"},
-                        {"geometry", point('a')},
-                        {"properties", {{"kind", "origin"}, {"id", "town"}, {"people", people}, {"persons_per_vehicle", 20}}}});
-    features.push_back({{"type", "Feature"},
-                        {"geometry", point('d')},
-                        {"properties", {{"kind", "destination"}, {"id", "camp"}, {"capacity", 1000}, {"controlled_by", "A"}}}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", point('a')},
+         {"properties", {{"kind", "origin"}, {"id", "town"}, {"people", people}, {"persons_per_vehicle", 20}}}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", point('d')},
+         {"properties", {{"kind", "destination"}, {"id", "camp"}, {"capacity", 1000}, {"controlled_by", "A"}}}});
     return {{"type", "FeatureCollection"},
             {"corridor",
              {{"name", "drawn street"},
@@ -67,8 +69,8 @@ e-----------f
   static json movement(int vehicles, int people, double t0) {
     json path = json::array();
     for (char c : std::string("abcd")) path.push_back(AsciiMap::osm_id(c));
-    return {{"origin", "town"}, {"destination", "camp"}, {"vehicles", vehicles}, {"people", people},
-            {"path", path},     {"times_s", {t0, t0 + 20, t0 + 40, t0 + 60}}};
+    return {{"origin", "town"}, {"destination", "camp"}, {"vehicles", vehicles},
+            {"people", people}, {"path", path},          {"times_s", {t0, t0 + 20, t0 + 40, t0 + 60}}};
   }
 
   // Two movements of 10 vehicles along a-b-c-d, in steps 0 and 1.
@@ -117,7 +119,7 @@ TEST_F(CliCheck, EveryViolationIsOneLineAndTheExitCodeIsOne) {
   // One vehicle too many enters a-b and b-c in step 0.
   plan["movements"][1] = movement(1, 20, 30);
   plan["unmet"].push_back({{"origin", "town"}, {"people", 180}, {"reason", "no time"}});
-  plan["summary"] = {{"people", 400},  {"people_evacuated", 220},    {"vehicles", 11},
+  plan["summary"] = {{"people", 400},  {"people_evacuated", 220},  {"vehicles", 11},
                      {"egress_s", 90}, {"lower_bound_s", nullptr}, {"upper_bound_people", 400}};
   const auto r = check(write("plan.json", plan));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -131,13 +133,14 @@ TEST_F(CliCheck, EveryViolationIsOneLineAndTheExitCodeIsOne) {
 
 TEST_F(CliCheck, SeveralConstraintsAtOnce) {
   auto plan = valid_plan();
-  plan["movements"][0]["times_s"] = {0, 5, 40, 60};          // too fast on a-b
+  plan["movements"][0]["times_s"] = {0, 5, 40, 60};         // too fast on a-b
   plan["movements"][1]["path"][3] = AsciiMap::osm_id('f');  // c -> f is no road
   plan["summary"]["vehicles"] = 19;
   const auto r = check(write("plan.json", plan));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(has(r.out, "movements[0].times_s[0..1]: speed: takes 5 s over segment 1000 -> 1001")) << r.out;
-  EXPECT_TRUE(has(r.out, "movements[1].path[2..3]: segment: there is no road segment 1002 -> 1005 in the map")) << r.out;
+  EXPECT_TRUE(has(r.out, "movements[1].path[2..3]: segment: there is no road segment 1002 -> 1005 in the map"))
+      << r.out;
   EXPECT_TRUE(has(r.out, "movements[1].path[3]: snap: ends at node 1005, but destination \"camp\" snaps to node 1003"))
       << r.out;
   EXPECT_TRUE(has(r.out, "summary.vehicles: summary: is 19 but the movements use 20 vehicles")) << r.out;

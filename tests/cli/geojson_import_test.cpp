@@ -166,15 +166,15 @@ TEST(CliGeojsonImport, HighwayNetworkWithOnewayImportsAndRoutes) {
   const auto r = run_corridor({"import", fixture("networks/oneway-forms.geojson").string(), "-o", graph.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Link 7-8 is "oneway": -1, drivable only 8 -> 7.
-  const auto back = run_corridor({"route", graph.string(), "--from", "8.001,49.003", "--to", "8.0,49.003",
-                                  "--max-snap-m", "20"});
+  const auto back =
+      run_corridor({"route", graph.string(), "--from", "8.001,49.003", "--to", "8.0,49.003", "--max-snap-m", "20"});
   ASSERT_EQ(back.exit_code, 0) << back.err;
   const auto j = json::parse(back.out);
   EXPECT_EQ(j["path"].get<std::vector<std::int64_t>>(), (std::vector<std::int64_t>{8, 7}));
   EXPECT_DOUBLE_EQ(j["duration_s"].get<double>(), 10.0);
   // From 7 no road leaves: with a 20 m snap limit the start cannot snap.
-  const auto forward = run_corridor({"route", graph.string(), "--from", "8.0,49.003", "--to", "8.001,49.003",
-                                     "--max-snap-m", "20"});
+  const auto forward =
+      run_corridor({"route", graph.string(), "--from", "8.0,49.003", "--to", "8.001,49.003", "--max-snap-m", "20"});
   EXPECT_EQ(forward.exit_code, 2) << forward.err;
   EXPECT_TRUE(has(forward.err, "--from")) << forward.err;
 }

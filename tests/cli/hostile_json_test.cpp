@@ -69,9 +69,10 @@ class CliHostileJson : public ::testing::Test {
 };
 
 TEST_F(CliHostileJson, NumbersOutOfRangeAreBadInput) {
-  expect_refused(write("big.json", R"({"type": "FeatureCollection", "features": [], "corridor": {"horizon_hours": 1e309},
+  expect_refused(
+      write("big.json", R"({"type": "FeatureCollection", "features": [], "corridor": {"horizon_hours": 1e309},
     "version": 1e309, "classes": 1e309, "movements": 1e309})"),
-                 "1e309");
+      "1e309");
 }
 
 TEST_F(CliHostileJson, DeepNestingIsBadInput) {

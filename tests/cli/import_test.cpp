@@ -104,7 +104,8 @@ TEST(CliImport, OsmXmlWithFewRoadsImportsCleanly) {
   // left is a small graph, and the missing node references are counted.
   TempDir dir;
   const auto graph = dir / "chernivtsi.graph";
-  const auto r = run_corridor({"import", osm_extract("chernivtsi-ua-pt-stops-2015.osm").string(), "-o", graph.string()});
+  const auto r =
+      run_corridor({"import", osm_extract("chernivtsi-ua-pt-stops-2015.osm").string(), "-o", graph.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::is_regular_file(graph));
   std::smatch m;
@@ -239,8 +240,8 @@ TEST(CliImport, ProfileWithABadFieldNamesTheField) {
   TempDir dir;
   const auto profile = fixture("broken/bad-profile.json");
   const auto graph = dir / "out.graph";
-  const auto r = run_corridor({"import", osm_extract("monaco-2016-03.osm.pbf").string(), "-o", graph.string(),
-                               "--profile", profile.string()});
+  const auto r = run_corridor(
+      {"import", osm_extract("monaco-2016-03.osm.pbf").string(), "-o", graph.string(), "--profile", profile.string()});
   expect_clean_failure(r);
   EXPECT_TRUE(has(r.err, profile.string())) << r.err;
   EXPECT_TRUE(has(r.err, "classes[1].speed_kmh")) << r.err;
@@ -274,8 +275,8 @@ TEST(CliImport, CustomProfileIsUsedAndRecorded) {
   const auto profile = dir / "primary-only.json";
   std::ofstream(profile) << R"({"classes": [{"highway": "primary", "speed_kmh": 50, "vph_per_lane": 1000}]})";
   const auto graph = dir / "out.graph";
-  const auto r = run_corridor({"import", osm_extract("monaco-2016-03.osm.pbf").string(), "-o", graph.string(),
-                               "--profile", profile.string()});
+  const auto r = run_corridor(
+      {"import", osm_extract("monaco-2016-03.osm.pbf").string(), "-o", graph.string(), "--profile", profile.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto info = run_corridor({"info", "--json", graph.string()});
   ASSERT_EQ(info.exit_code, 0) << info.err;

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -62,8 +62,11 @@ class CliLog : public ::testing::Test {
   }
 
   static json agreement() {
-    return {{"type", "corridor-agreement"}, {"version", 1}, {"replaces", nullptr},
-            {"parties", {"A", "B"}},        {"corridors", json::array({{{"id", "c1"}, {"path", {1, 2, 3}}}})}};
+    return {{"type", "corridor-agreement"},
+            {"version", 1},
+            {"replaces", nullptr},
+            {"parties", {"A", "B"}},
+            {"corridors", json::array({{{"id", "c1"}, {"path", {1, 2, 3}}}})}};
   }
 
   std::string write(const std::string& name, const json& doc) {
@@ -72,7 +75,8 @@ class CliLog : public ::testing::Test {
     return path.string();
   }
 
-  std::string signed_file(const std::string& name, const json& document, const std::vector<const agree::SecretKey*>& keys) {
+  std::string signed_file(const std::string& name, const json& document,
+                          const std::vector<const agree::SecretKey*>& keys) {
     auto doc = agree::make_signed(document);
     for (const auto* k : keys) agree::add_signature(doc, *k);
     return write(name, doc);
@@ -102,9 +106,9 @@ TEST_F(CliLog, AppendsSignedDocumentsAndProvesThem) {
   EXPECT_TRUE(has(head1.out, "\n\n\xE2\x80\x94 corridor.test/ledger ")) << head1.out;
 
   // Several files in one call: one acknowledgement line each.
-  const auto r12 = run_corridor({"log", "append", "--db", db_, signed_file("i1.json", incident(1), {&a_}),
-                                 signed_file("i2.json", incident(2), {&b_}), "--registry",
-                                 (dir_ / "parties.json").string()});
+  const auto r12 =
+      run_corridor({"log", "append", "--db", db_, signed_file("i1.json", incident(1), {&a_}),
+                    signed_file("i2.json", incident(2), {&b_}), "--registry", (dir_ / "parties.json").string()});
   ASSERT_EQ(r12.exit_code, 0) << r12.err;
   std::istringstream lines(r12.out);
   std::string line;
@@ -131,7 +135,8 @@ TEST_F(CliLog, AppendsSignedDocumentsAndProvesThem) {
 
   const auto consistency = (dir_ / "consistency.json").string();
   ASSERT_EQ(run_corridor({"log", "prove-consistency", "--db", db_, "--old", "1", "-o", consistency}).exit_code, 0);
-  check = run_corridor({"log", "check-proof", consistency, "--head", (dir_ / "head1.note").string(), "--log-key", vkey});
+  check =
+      run_corridor({"log", "check-proof", consistency, "--head", (dir_ / "head1.note").string(), "--log-key", vkey});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   auto altered = json::parse(slurp(consistency));
   altered["old_root"] = altered["new_root"];
@@ -178,14 +183,17 @@ TEST_F(CliLog, RefusesWhatIsNotSignedByARegisteredParty) {
 }
 
 TEST_F(CliLog, VerifySaysWhereALedgerWasDamaged) {
-  for (int i = 0; i < 6; ++i) ASSERT_EQ(append(signed_file("i" + std::to_string(i) + ".json", incident(i), {&a_})).exit_code, 0);
+  for (int i = 0; i < 6; ++i)
+    ASSERT_EQ(append(signed_file("i" + std::to_string(i) + ".json", incident(i), {&a_})).exit_code, 0);
   std::ofstream(dir_ / "head6.note") << run_corridor({"log", "head", "--db", db_}).out;
   const auto pristine = dir_ / "pristine.db";
   fs::copy_file(db_, pristine);
 
   // A body edited in place (the SQLite CLI, as anyone with the file could).
-  ASSERT_EQ(std::system(("sqlite3 " + db_ + " \"DROP TRIGGER entries_no_update; UPDATE entries SET body = "
-                         "replace(body, 'report number 4', 'report number 5') WHERE idx = 4\"").c_str()),
+  ASSERT_EQ(std::system(("sqlite3 " + db_ +
+                         " \"DROP TRIGGER entries_no_update; UPDATE entries SET body = "
+                         "replace(body, 'report number 4', 'report number 5') WHERE idx = 4\"")
+                            .c_str()),
             0);
   auto r = run_corridor({"log", "verify", "--db", db_});
   EXPECT_EQ(r.exit_code, 1);
@@ -200,7 +208,8 @@ TEST_F(CliLog, VerifySaysWhereALedgerWasDamaged) {
 
   fs::remove(db_);
   fs::copy_file(pristine, db_);
-  ASSERT_EQ(std::system(("sqlite3 " + db_ + " \"DROP TRIGGER entries_no_delete; DROP TRIGGER heads_no_delete; "
+  ASSERT_EQ(std::system(("sqlite3 " + db_ +
+                         " \"DROP TRIGGER entries_no_delete; DROP TRIGGER heads_no_delete; "
                          "DROP TRIGGER nodes_no_delete; DELETE FROM entries WHERE idx >= 4; "
                          "DELETE FROM nodes WHERE ((idx + 1) << level) > 4; DELETE FROM heads WHERE size > 4\"")
                             .c_str()),

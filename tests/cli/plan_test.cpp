@@ -67,7 +67,8 @@ TEST_F(CliPlan, WritesPlanGeojsonAndTimetable) {
   EXPECT_EQ(geo["features"][0]["geometry"]["type"], "LineString");
   const auto csv = read(dir_ / "p.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "movement,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,travel_min,via");
+            "movement,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
+            "travel_min,via");
   EXPECT_NE(csv.find("2022-03-05T08:00:00Z,2022-03-05T08:01:00Z,2022-03-05T09:00:00+01:00"), std::string::npos) << csv;
   const auto c = run_corridor({"check", graph(), s, (dir_ / "p.json").string()});
   EXPECT_EQ(c.exit_code, 0) << c.out << c.err;

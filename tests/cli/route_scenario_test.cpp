@@ -82,9 +82,10 @@ d-----e
 
   json ceasefire(const std::string& id, const std::string& nodes, const std::string& from,
                  const std::string& until) const {
-    return {{"type", "Feature"},
-            {"geometry", polygon_around(nodes)},
-            {"properties", {{"kind", "ceasefire"}, {"id", id}, {"windows", json::array({json::array({from, until})})}}}};
+    return {
+        {"type", "Feature"},
+        {"geometry", polygon_around(nodes)},
+        {"properties", {{"kind", "ceasefire"}, {"id", id}, {"windows", json::array({json::array({from, until})})}}}};
   }
 
   fs::path write_scenario(const json& document, const std::string& name = "scenario.geojson") {
@@ -95,8 +96,8 @@ d-----e
 
   // Routes a -> c with the scenario, at `at` when not empty.
   CommandResult route(const fs::path& scenario_path, const std::string& at) {
-    std::vector<std::string> args = {"route", graph_.string(), "--from", lon_lat(map_.where('a')), "--to",
-                                     lon_lat(map_.where('c')), "--scenario", scenario_path.string()};
+    std::vector<std::string> args = {"route", graph_.string(),          "--from",     lon_lat(map_.where('a')),
+                                     "--to",  lon_lat(map_.where('c')), "--scenario", scenario_path.string()};
     if (!at.empty()) {
       args.push_back("--at");
       args.push_back(at);
@@ -110,8 +111,8 @@ d-----e
 };
 
 TEST_F(CliRouteScenario, ActiveHazardSendsTheRouteTheLongWay) {
-  const auto s = write_scenario(
-      scenario({hazard("shelling-b", "b", "2022-03-05T11:00:00+01:00", "2022-03-05T13:30:00+01:00")}));
+  const auto s =
+      write_scenario(scenario({hazard("shelling-b", "b", "2022-03-05T11:00:00+01:00", "2022-03-05T13:30:00+01:00")}));
   const auto r = route(s, "2022-03-05T12:00:00+01:00");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = json::parse(r.out);
@@ -131,8 +132,8 @@ TEST_F(CliRouteScenario, ActiveHazardSendsTheRouteTheLongWay) {
 }
 
 TEST_F(CliRouteScenario, InactiveHazardLeavesTheShortWay) {
-  const auto s = write_scenario(
-      scenario({hazard("shelling-b", "b", "2022-03-05T11:00:00+01:00", "2022-03-05T13:30:00+01:00")}));
+  const auto s =
+      write_scenario(scenario({hazard("shelling-b", "b", "2022-03-05T11:00:00+01:00", "2022-03-05T13:30:00+01:00")}));
   // Before it, at its end (the interval is half-open) and after it.
   for (const char* at : {"2022-03-05T10:59:59+01:00", "2022-03-05T13:30:00+01:00", "2022-03-05T15:00:00Z"}) {
     SCOPED_TRACE(at);
@@ -147,8 +148,8 @@ TEST_F(CliRouteScenario, InactiveHazardLeavesTheShortWay) {
 }
 
 TEST_F(CliRouteScenario, HazardIsActiveFromItsFirstSecond) {
-  const auto s = write_scenario(
-      scenario({hazard("shelling-b", "b", "2022-03-05T11:00:00+01:00", "2022-03-05T13:30:00+01:00")}));
+  const auto s =
+      write_scenario(scenario({hazard("shelling-b", "b", "2022-03-05T11:00:00+01:00", "2022-03-05T13:30:00+01:00")}));
   // The same instant written with another offset.
   const auto r = route(s, "2022-03-05T10:00:00Z");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -84,8 +84,8 @@ TEST_F(CliRoute, OkRouteHasDurationDistancePathAndGeometry) {
   const auto expected_ms = residential_ms(map_, 'a', 'b') + residential_ms(map_, 'b', 'c');
   EXPECT_DOUBLE_EQ(j["duration_s"].get<double>(), static_cast<double>(expected_ms) / 1000.0);
   ASSERT_TRUE(j["distance_m"].is_number());
-  const double expected_m = geo::distance_m(map_.where('a'), map_.where('b')) +
-                            geo::distance_m(map_.where('b'), map_.where('c'));
+  const double expected_m =
+      geo::distance_m(map_.where('a'), map_.where('b')) + geo::distance_m(map_.where('b'), map_.where('c'));
   EXPECT_NEAR(j["distance_m"].get<double>(), expected_m, 0.01);
   EXPECT_NEAR(j["distance_m"].get<double>(), 300.0, 1.0);
 
@@ -158,11 +158,11 @@ TEST_F(CliRoute, DestinationTooFarNamesTo) {
 }
 
 TEST_F(CliRoute, DefaultSnapLimitIsOneKilometre) {
-  const auto near = run_corridor({"route", graph_.string(), "--from", lon_lat(map_.offset('a', -900, 0)), "--to",
-                                  lon_lat(map_.where('c'))});
+  const auto near = run_corridor(
+      {"route", graph_.string(), "--from", lon_lat(map_.offset('a', -900, 0)), "--to", lon_lat(map_.where('c'))});
   EXPECT_EQ(near.exit_code, 0) << near.err;
-  const auto far = run_corridor({"route", graph_.string(), "--from", lon_lat(map_.offset('a', -1100, 0)), "--to",
-                                 lon_lat(map_.where('c'))});
+  const auto far = run_corridor(
+      {"route", graph_.string(), "--from", lon_lat(map_.offset('a', -1100, 0)), "--to", lon_lat(map_.where('c'))});
   EXPECT_EQ(far.exit_code, 2) << far.err;
   EXPECT_TRUE(has(far.err, "--from")) << far.err;
 }
@@ -203,8 +203,8 @@ TEST_F(CliRoute, AtWithoutScenarioIsBadInput) {
 
 TEST_F(CliRoute, MissingGraphNamesTheFile) {
   const auto absent = dir_ / "absent.graph";
-  const auto r = run_corridor({"route", absent.string(), "--from", lon_lat(map_.where('a')), "--to",
-                               lon_lat(map_.where('c'))});
+  const auto r =
+      run_corridor({"route", absent.string(), "--from", lon_lat(map_.where('a')), "--to", lon_lat(map_.where('c'))});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_TRUE(has(r.err, absent.string())) << r.err;
 }
@@ -220,8 +220,8 @@ c--d
   map.way("ab", {{"highway", "residential"}});
   map.way("cd", {{"highway", "residential"}});
   const auto graph = import_map(map, dir);
-  const auto r = run_corridor({"route", graph.string(), "--from", lon_lat(map.where('a')), "--to",
-                               lon_lat(map.where('d'))});
+  const auto r =
+      run_corridor({"route", graph.string(), "--from", lon_lat(map.where('a')), "--to", lon_lat(map.where('d'))});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   const auto j = json::parse(r.out);
   EXPECT_EQ(j["code"], "NoRoute");
@@ -236,13 +236,13 @@ TEST(CliRouteNoRoute, OnewayAgainstTheTravelDirectionGivesNoRoute) {
   AsciiMap map("a--b--c--d", 50.0);
   map.way("abcd", {{"highway", "residential"}, {"oneway", "yes"}});
   const auto graph = import_map(map, dir);
-  const auto forward = run_corridor({"route", graph.string(), "--from", lon_lat(map.where('a')), "--to",
-                                     lon_lat(map.where('d'))});
+  const auto forward =
+      run_corridor({"route", graph.string(), "--from", lon_lat(map.where('a')), "--to", lon_lat(map.where('d'))});
   EXPECT_EQ(forward.exit_code, 0) << forward.err;
   EXPECT_EQ(json::parse(forward.out)["path"].get<std::vector<std::int64_t>>(), ids("abcd"));
   // No road leaves d and none arrives at a: the start snaps to c, the end to b.
-  const auto backward = run_corridor({"route", graph.string(), "--from", lon_lat(map.where('d')), "--to",
-                                      lon_lat(map.where('a'))});
+  const auto backward =
+      run_corridor({"route", graph.string(), "--from", lon_lat(map.where('d')), "--to", lon_lat(map.where('a'))});
   EXPECT_EQ(backward.exit_code, 3) << backward.err;
   const auto j = json::parse(backward.out);
   EXPECT_EQ(j["code"], "NoRoute");

@@ -38,9 +38,9 @@ class CliServe : public ::testing::Test {
 
   // Starts the service on a free port; returns its base URL.
   std::string serve(std::unique_ptr<BackgroundCorridor>& server) {
-    server = std::make_unique<BackgroundCorridor>(std::vector<std::string>{
-        "serve", "--map", graph(), "--db", path("corridor.db"), "--registry", path("parties.json"), "--listen",
-        "127.0.0.1:0", "--threads", "2"});
+    server = std::make_unique<BackgroundCorridor>(
+        std::vector<std::string>{"serve", "--map", graph(), "--db", path("corridor.db"), "--registry",
+                                 path("parties.json"), "--listen", "127.0.0.1:0", "--threads", "2"});
     EXPECT_TRUE(server->wait_for("corridor serve: http://")) << server->err();
     std::smatch m;
     const auto err = server->err();
@@ -61,14 +61,14 @@ TEST_F(CliServe, SignedRequestsFromTheCommandLine) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["status"], "ok");
 
   std::ofstream(dir_ / "scenario.geojson") << R"({"type": "FeatureCollection", "features": []})";
-  r = run_corridor({"request", "--key", path("M.key"), "POST", url + "/scenarios?name=empty", "--data",
-                    path("scenario.geojson")});
+  r = run_corridor(
+      {"request", "--key", path("M.key"), "POST", url + "/scenarios?name=empty", "--data", path("scenario.geojson")});
   EXPECT_EQ(r.exit_code, 1);  // signed and allowed, but not a valid scenario
   EXPECT_NE(r.err.find("HTTP 400: InvalidScenario"), std::string::npos) << r.err;
   EXPECT_NE(nlohmann::json::parse(r.out)["errors"].size(), 0u);
 
-  r = run_corridor({"request", "--key", path("A.key"), "POST", url + "/scenarios?name=empty", "--data",
-                    path("scenario.geojson")});
+  r = run_corridor(
+      {"request", "--key", path("A.key"), "POST", url + "/scenarios?name=empty", "--data", path("scenario.geojson")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("HTTP 403: Forbidden"), std::string::npos) << r.err;
 

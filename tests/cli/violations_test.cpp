@@ -22,7 +22,8 @@ class CliViolations : public ::testing::Test {
     dir_ = new TempDir;
     auto run = [](const std::vector<std::string>& args) {
       const auto r = run_corridor(args);
-      if (r.exit_code != 0) ADD_FAILURE() << args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << r.err << r.out;
+      if (r.exit_code != 0)
+        ADD_FAILURE() << args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << r.err << r.out;
       return r;
     };
     const auto scenario = shipped_scenario("andorra-exercise.geojson").string();
@@ -33,7 +34,8 @@ class CliViolations : public ::testing::Test {
       run({"agree", "register", "--registry", p("parties.json"), "--pub", p(std::string(party) + ".pub"), "--name",
            std::string("Party ") + party});
     }
-    run({"agree", "propose", p("plan.json"), "--scenario", scenario, "--map", p("map.graph"), "-o", p("agreement.json")});
+    run({"agree", "propose", p("plan.json"), "--scenario", scenario, "--map", p("map.graph"), "-o",
+         p("agreement.json")});
     run({"agree", "sign", p("agreement.json"), "--key", p("A.key")});
     run({"agree", "sign", p("agreement.json"), "--key", p("B.key")});
     run({"log", "init", "--db", p("ledger.db"), "--name", "corridor.test/ledger", "--registry", p("parties.json")});
@@ -74,8 +76,8 @@ TEST_F(CliViolations, ListsIncidentsOnCorridorsDuringWindowsWithEvidence) {
   ASSERT_EQ(report("B.key", "2022-03-06T10:30:00+01:00", lon + 0.0012, lat, "near-next-day").exit_code, 0);
   // In the window but 8 km from any corridor... in France.
   ASSERT_EQ(report("A.key", "2022-03-05T11:00:00+01:00", 1.80, 42.60, "far-away").exit_code, 0);
-  const auto appended = run_corridor({"log", "append", "--db", p("ledger.db"), p("near-in-window.json"),
-                                      p("near-next-day.json"), p("far-away.json")});
+  const auto appended = run_corridor(
+      {"log", "append", "--db", p("ledger.db"), p("near-in-window.json"), p("near-next-day.json"), p("far-away.json")});
   ASSERT_EQ(appended.exit_code, 0) << appended.err;
 
   const auto r = run_corridor({"violations", "--db", p("ledger.db"), "--map", p("map.graph"), "--json"});
@@ -130,8 +132,8 @@ TEST_F(CliViolations, BadCsvAndBadReportNameTheField) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("row 2.event_date"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("row 2.latitude: must be a number, got \"north\""), std::string::npos) << r.err;
-  const auto t = run_corridor({"incident", "report", "--key", p("B.key"), "--time", "2022-03-05 10:00", "--at", "1.5,42.5",
-                               "--type", "Battles"});
+  const auto t = run_corridor({"incident", "report", "--key", p("B.key"), "--time", "2022-03-05 10:00", "--at",
+                               "1.5,42.5", "--type", "Battles"});
   EXPECT_EQ(t.exit_code, 2);
   EXPECT_NE(t.err.find("--time"), std::string::npos) << t.err;
 }

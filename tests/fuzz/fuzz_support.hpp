@@ -5,8 +5,8 @@
 // and so is every crash, leak or undefined behaviour the sanitizers see.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 #include "corridor/error.hpp"

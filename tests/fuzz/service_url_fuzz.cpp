@@ -14,8 +14,8 @@ namespace {
 corridor::server::Service& service() {
   static corridor::server::Service s = [] {
     const auto profile = corridor::osm::Profile::defaults();
-    return corridor::server::Service(corridor::graph::build(corridor::osm::read_geojson_network(
-        std::string(CORRIDOR_FIXTURES) + "/networks/small.geojson", profile)));
+    return corridor::server::Service(corridor::graph::build(
+        corridor::osm::read_geojson_network(std::string(CORRIDOR_FIXTURES) + "/networks/small.geojson", profile)));
   }();
   return s;
 }

@@ -3,10 +3,10 @@
 // METHOD \n TARGET \n header lines \n\n BODY. When the first byte is 'S' the
 // request is signed with the mediator's key (so bodies reach every write
 // endpoint); otherwise the headers are taken as given. A 5xx is a bug.
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "corridor/agree/keys.hpp"
 #include "corridor/graph/build.hpp"
@@ -39,8 +39,8 @@ struct World {
     options.max_plan_jobs = 1;
     options.max_plan_seconds = 1;
     service = std::make_unique<corridor::server::Service>(
-        corridor::graph::build(corridor::osm::read_geojson_network(
-            std::string(CORRIDOR_FIXTURES) + "/networks/small.geojson", profile)),
+        corridor::graph::build(
+            corridor::osm::read_geojson_network(std::string(CORRIDOR_FIXTURES) + "/networks/small.geojson", profile)),
         options);
     service->attach_database(dir / "fuzz.db");
   }

@@ -7,10 +7,10 @@
 
 #include <boost/geometry/algorithms/correct.hpp>
 
+#include "corridor/graph/area.hpp"
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/components.hpp"
 #include "corridor/graph/graph_file.hpp"
-#include "corridor/graph/area.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
 #include "test_support.hpp"
@@ -38,9 +38,9 @@ TEST_P(Extract, ImportsToAPlausibleConsistentGraph) {
   const auto& g = testing::imported_extract(GetParam());
   EXPECT_EQ(graph::check_invariants(g), "");
   EXPECT_GT(g.node_count(), 10'000u);
-  EXPECT_GT(g.arc_count(), g.node_count());       // most roads are two-way
-  EXPECT_LT(g.arc_count(), 3 * g.node_count());   // and road nodes have low degree
-  EXPECT_GT(g.total_arc_length_m(), 200'000.0);   // at least 100 km of road
+  EXPECT_GT(g.arc_count(), g.node_count());      // most roads are two-way
+  EXPECT_LT(g.arc_count(), 3 * g.node_count());  // and road nodes have low degree
+  EXPECT_GT(g.total_arc_length_m(), 200'000.0);  // at least 100 km of road
   for (graph::ArcId a = 0; a < g.arc_count(); ++a) {
     ASSERT_GT(g.capacity_vph[a], 0u);
     // Free-flow speed stays within the profile's range (1..300 km/h).
@@ -124,8 +124,11 @@ TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
     const double d = 0.002;
     geo::MultiPolygon area;
     area.resize(1);
-    area[0].outer() = {{mid.lon - d, mid.lat - d}, {mid.lon + d, mid.lat - d}, {mid.lon + d, mid.lat + d},
-                       {mid.lon - d, mid.lat + d}, {mid.lon - d, mid.lat - d}};
+    area[0].outer() = {{mid.lon - d, mid.lat - d},
+                       {mid.lon + d, mid.lat - d},
+                       {mid.lon + d, mid.lat + d},
+                       {mid.lon - d, mid.lat + d},
+                       {mid.lon - d, mid.lat - d}};
     boost::geometry::correct(area);
     const auto box = geo::bounding_box(area);
     route::ArcSet closed(g.arc_count());

@@ -30,8 +30,8 @@ TEST_P(ShippedScenario, PlansChecksValidAndReportsItsGap) {
   const auto graph = (dir / "map.graph").string();
   const auto plan = (dir / "plan.json").string();
   ASSERT_EQ(testing::run_corridor({"import", pbf.string(), "-o", graph, "--quiet"}).exit_code, 0);
-  const auto planned = testing::run_corridor(
-      {"plan", graph, scenario, "-o", plan, "--geojson", (dir / "plan.geojson").string(), "--csv", (dir / "plan.csv").string()});
+  const auto planned = testing::run_corridor({"plan", graph, scenario, "-o", plan, "--geojson",
+                                              (dir / "plan.geojson").string(), "--csv", (dir / "plan.csv").string()});
   ASSERT_EQ(planned.exit_code, 0) << planned.err;
   EXPECT_NE(planned.err.find("people out"), std::string::npos) << planned.err;
   EXPECT_NE(planned.err.find("ceasefire"), std::string::npos) << planned.err;
@@ -89,12 +89,13 @@ TEST_P(ShippedScenario, PlansChecksValidAndReportsItsGap) {
   EXPECT_GT(steps, 1000u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Exercises, ShippedScenario,
-                         ::testing::Values(Shipped{"andorra-exercise.geojson", "andorra-2021-10.osm.pbf"},
-                                           Shipped{"mannheim-exercise.geojson", "rhein-neckar-rnv-2016-12.osm.pbf"}),
-                         [](const auto& param_info) {
-                           return std::string(param_info.param.scenario).substr(0, std::string(param_info.param.scenario).find('-'));
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Exercises, ShippedScenario,
+    ::testing::Values(Shipped{"andorra-exercise.geojson", "andorra-2021-10.osm.pbf"},
+                      Shipped{"mannheim-exercise.geojson", "rhein-neckar-rnv-2016-12.osm.pbf"}),
+    [](const auto& param_info) {
+      return std::string(param_info.param.scenario).substr(0, std::string(param_info.param.scenario).find('-'));
+    });
 
 }  // namespace
 }  // namespace corridor

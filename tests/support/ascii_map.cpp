@@ -70,8 +70,8 @@ std::string AsciiMap::polygon_around(const std::string& nodes, double pad_m) con
   }
   std::ostringstream out;
   out.precision(10);
-  out << "[[[" << min_lon << "," << min_lat << "],[" << max_lon << "," << min_lat << "],[" << max_lon << ","
-      << max_lat << "],[" << min_lon << "," << max_lat << "],[" << min_lon << "," << min_lat << "]]]";
+  out << "[[[" << min_lon << "," << min_lat << "],[" << max_lon << "," << min_lat << "],[" << max_lon << "," << max_lat
+      << "],[" << min_lon << "," << max_lat << "],[" << min_lon << "," << min_lat << "]]]";
   return out.str();
 }
 

@@ -18,8 +18,9 @@ NetworkBuilder& NetworkBuilder::arc(std::uint32_t u, std::uint32_t v, std::uint3
   a.tail = u;
   a.head = v;
   a.time_ms = time_ms;
-  a.length_m = static_cast<float>(geo::distance_m({geo::from_fixed(net_.node_lon[u]), geo::from_fixed(net_.node_lat[u])},
-                                                  {geo::from_fixed(net_.node_lon[v]), geo::from_fixed(net_.node_lat[v])}));
+  a.length_m =
+      static_cast<float>(geo::distance_m({geo::from_fixed(net_.node_lon[u]), geo::from_fixed(net_.node_lat[u])},
+                                         {geo::from_fixed(net_.node_lon[v]), geo::from_fixed(net_.node_lat[v])}));
   a.capacity_vph = capacity_vph;
   a.way_id = static_cast<std::int64_t>(net_.arcs.size()) + 1;
   net_.arcs.push_back(a);
@@ -44,9 +45,12 @@ osm::RawNetwork NetworkBuilder::random_grid(std::uint32_t side, std::mt19937_64&
     const double len = geo::distance_m({geo::from_fixed(b.net_.node_lon[u]), geo::from_fixed(b.net_.node_lat[u])},
                                        {geo::from_fixed(b.net_.node_lon[v]), geo::from_fixed(b.net_.node_lat[v])});
     const auto time = osm::travel_time_ms(len, 50.0 / slow(rng));
-    if (k == 1) b.arc(u, v, time);        // one-way
-    else if (k == 2) b.arc(v, u, time);   // one-way the other way
-    else b.arc(u, v, time, true);
+    if (k == 1)
+      b.arc(u, v, time);  // one-way
+    else if (k == 2)
+      b.arc(v, u, time);  // one-way the other way
+    else
+      b.arc(u, v, time, true);
   };
   for (std::uint32_t y = 0; y < side; ++y) {
     for (std::uint32_t x = 0; x < side; ++x) {

@@ -16,7 +16,8 @@ namespace {
 double haversine(const osmium::Location& a, const osmium::Location& b) {
   const double r = 6371008.8, rad = M_PI / 180;
   const double dlat = (b.lat() - a.lat()) * rad, dlon = (b.lon() - a.lon()) * rad;
-  const double h = std::pow(std::sin(dlat / 2), 2) + std::cos(a.lat() * rad) * std::cos(b.lat() * rad) * std::pow(std::sin(dlon / 2), 2);
+  const double h = std::pow(std::sin(dlat / 2), 2) +
+                   std::cos(a.lat() * rad) * std::cos(b.lat() * rad) * std::pow(std::sin(dlon / 2), 2);
   return 2 * r * std::asin(std::sqrt(h));
 }
 
@@ -25,7 +26,7 @@ struct RawReader : osmium::handler::Handler {
 
   static std::optional<double> speed(const osmium::TagList& tags) {
     static const std::map<std::string, double> table = {
-        {"motorway", 90}, {"trunk", 85},        {"primary", 65},       {"secondary", 55}, {"tertiary", 40},
+        {"motorway", 90},     {"trunk", 85},       {"primary", 65},       {"secondary", 55}, {"tertiary", 40},
         {"unclassified", 25}, {"residential", 25}, {"living_street", 10}, {"service", 15}};
     std::string hw = tags.get_value_by_key("highway", "");
     double factor = 1;
@@ -53,7 +54,8 @@ struct RawReader : osmium::handler::Handler {
     const bool implied = std::string(w.tags().get_value_by_key("highway", "")) == "motorway" ||
                          std::string(w.tags().get_value_by_key("junction", "")) == "roundabout";
     const bool forward = oneway != "-1";
-    const bool backward = oneway == "-1" || (oneway != "yes" && oneway != "1" && oneway != "true" && !(implied && oneway != "no"));
+    const bool backward =
+        oneway == "-1" || (oneway != "yes" && oneway != "1" && oneway != "true" && !(implied && oneway != "no"));
     const auto& nodes = w.nodes();
     for (std::size_t i = 0; i + 1 < nodes.size(); ++i) {
       if (!nodes[i].location().valid() || !nodes[i + 1].location().valid()) continue;

@@ -69,7 +69,8 @@ int run_propose(const AgreeOptions& o) {
     people += c["people"].get<std::int64_t>();
   }
   std::string signatories;
-  for (const auto& id : document["signatories"]) signatories += (signatories.empty() ? "" : ", ") + id.get<std::string>();
+  for (const auto& id : document["signatories"])
+    signatories += (signatories.empty() ? "" : ", ") + id.get<std::string>();
   std::cout << "proposed version " << document["version"] << " (" << agree::content_hash(document) << ")"
             << (previous ? ", replacing " + document["replaces"].get<std::string>() : std::string()) << ": "
             << document["corridors"].size() << " corridors, " << vehicles << " vehicles, " << people
@@ -83,8 +84,8 @@ int run_sign(const AgreeOptions& o) {
   const auto document = in_file(o.file, [&] { return agree::agreement_document(signed_doc); });
   const auto& signatories = document.value("signatories", Json::array());
   if (std::find(signatories.begin(), signatories.end(), Json(key.party)) == signatories.end()) {
-    throw InputError(o.key, "party " + key.party + " is not a signatory of " + o.file + " (signatories: " +
-                                signatories.dump() + ")");
+    throw InputError(o.key, "party " + key.party + " is not a signatory of " + o.file +
+                                " (signatories: " + signatories.dump() + ")");
   }
   in_file(o.file, [&] {
     agree::add_signature(signed_doc, key);
@@ -150,9 +151,8 @@ int run_register(const AgreeOptions& o) {
       agree::register_key(registry, key, o.name, o.role_given ? std::optional<std::string>(o.role) : std::nullopt);
   agree::write_registry(registry, o.registry);
   const auto* party = registry.find_party(key.party);
-  std::cout << (added ? "registered key " : "key already registered: ") << key.kid << " for party " << key.party
-            << " (" << party->name << (party->role.empty() ? "" : ", " + party->role) << ") in " << o.registry
-            << "\n";
+  std::cout << (added ? "registered key " : "key already registered: ") << key.kid << " for party " << key.party << " ("
+            << party->name << (party->role.empty() ? "" : ", " + party->role) << ") in " << o.registry << "\n";
   return k_exit_ok;
 }
 

@@ -49,9 +49,9 @@ int run_check(const CheckCommandOptions& o) {
               << count(static_cast<std::size_t>(c.people), "person", "people") << " checked against "
               << file_name(o.map) << " and " << file_name(o.scenario) << " ("
               << count(c.segment_entries, "segment entry", "segment entries") << ", "
-              << count(c.hazards, "hazard", "hazards") << ", " << count(c.ceasefires, "ceasefire zone", "ceasefire zones")
-              << ", " << count(c.checkpoints, "checkpoint", "checkpoints") << ", " << count(c.rules, "rule", "rules")
-              << ")\n";
+              << count(c.hazards, "hazard", "hazards") << ", "
+              << count(c.ceasefires, "ceasefire zone", "ceasefire zones") << ", "
+              << count(c.checkpoints, "checkpoint", "checkpoints") << ", " << count(c.rules, "rule", "rules") << ")\n";
     return k_exit_ok;
   }
   for (const auto& v : report.violations) std::cout << check::to_line(v) << "\n";

@@ -69,8 +69,10 @@ int run_report(const ReportOptions& o) {
   i.fatalities = o.fatalities;
   i.id = o.id.empty() ? key.party + "-" + geo::format_utc(i.time) : o.id;
   const auto doc = sign_incident(i, key);
-  if (o.output.empty()) std::cout << doc.dump(2) << "\n";
-  else agree::write_signed(doc, o.output);
+  if (o.output.empty())
+    std::cout << doc.dump(2) << "\n";
+  else
+    agree::write_signed(doc, o.output);
   return k_exit_ok;
 }
 
@@ -85,8 +87,8 @@ int run_import(const ImportOptions& o) {
     }
     agree::write_signed(sign_incident(i, key), std::filesystem::path(o.output_dir) / (file + ".json"));
   }
-  std::cerr << "corridor incident import: " << incidents.size() << " incident reports signed by " << key.party
-            << " in " << o.output_dir << "/ (append them with `corridor log append`)\n";
+  std::cerr << "corridor incident import: " << incidents.size() << " incident reports signed by " << key.party << " in "
+            << o.output_dir << "/ (append them with `corridor log append`)\n";
   return k_exit_ok;
 }
 
@@ -105,7 +107,8 @@ void add_incident_command(CLI::App& app, Runs& runs) {
       "           --description \"shells near the checkpoint\" -o incident.json");
   report->add_option("--key", r->key, "the reporting party's secret key (corridor keygen)")->required();
   report->add_option("--time", r->time, "when it happened, RFC 3339 with an offset")->required();
-  report->add_option("--precision", r->precision, "how exactly the time is known: minute (default), hour, day, week, month");
+  report->add_option("--precision", r->precision,
+                     "how exactly the time is known: minute (default), hour, day, week, month");
   report->add_option("--at", r->at, "where, as LON,LAT")->required();
   report->add_option("--precision-m", r->precision_m, "how far the true place may be, metres (default 0)");
   report->add_option("--type", r->type, "event type (ACLED's event_type)")->required();

@@ -52,7 +52,8 @@ nlohmann::json graph_info(const std::string& path, const graph::RoadGraph& g) {
 
 void print_text(const nlohmann::json& i) {
   std::printf("graph       %s (%.1f MB)\n", i["file"].get<std::string>().c_str(), i["file_bytes"].get<double>() / 1e6);
-  std::printf("source      %s (%s)\n", i["source"].get<std::string>().c_str(), i["source_kind"].get<std::string>().c_str());
+  std::printf("source      %s (%s)\n", i["source"].get<std::string>().c_str(),
+              i["source_kind"].get<std::string>().c_str());
   std::printf("nodes       %u\n", i["nodes"].get<unsigned>());
   std::printf("arcs        %u\n", i["arcs"].get<unsigned>());
   std::printf("road        %.1f km\n", i["road_km"].get<double>());
@@ -85,8 +86,10 @@ void add_info_command(CLI::App& app, Runs& runs) {
   runs[cmd] = [path, json] {
     const auto g = graph::read_graph(*path);
     const auto info = graph_info(*path, g);
-    if (*json) std::cout << info.dump(2) << "\n";
-    else print_text(info);
+    if (*json)
+      std::cout << info.dump(2) << "\n";
+    else
+      print_text(info);
     return k_exit_ok;
   };
 }

@@ -146,8 +146,9 @@ int run_head(const LogOptions& o) {
 int run_show(const LogOptions& o) {
   const auto l = ledger::Ledger::open(o.db);
   const auto e = l.entry(o.index);
-  if (!e) throw InputError("--index", "no entry " + std::to_string(o.index) + " (the log has " +
-                                          std::to_string(l.size()) + ")");
+  if (!e)
+    throw InputError("--index",
+                     "no entry " + std::to_string(o.index) + " (the log has " + std::to_string(l.size()) + ")");
   json out = {{"index", e->index},
               {"kind", e->kind},
               {"leaf_hash", ledger::to_hex(e->leaf_hash)},
@@ -216,10 +217,9 @@ void add_log_command(CLI::App& app, Runs& runs) {
       "  corridor log verify --db ledger.db --head head.note");
   log->require_subcommand(1);
 
-  auto* init = sub(log, runs, o, "init", "Creates a ledger and the log's Ed25519 key (NAME.logkey beside it, or --key).",
-                   run_init);
-  init->add_option("--name", o->name, "the log's name, e.g. corridor.example/ledger (no spaces, no '+')")
-      ->required();
+  auto* init = sub(log, runs, o, "init",
+                   "Creates a ledger and the log's Ed25519 key (NAME.logkey beside it, or --key).", run_init);
+  init->add_option("--name", o->name, "the log's name, e.g. corridor.example/ledger (no spaces, no '+')")->required();
   init->add_option("--key", o->key, "where to write the log's signing key (default: NAME.logkey beside --db)");
   init->add_option("--registry", o->registry, "party registry that `log append` uses by default");
 
@@ -253,9 +253,9 @@ void add_log_command(CLI::App& app, Runs& runs) {
   o->inclusion_size = inclusion->add_option("--size", o->size, "tree size (default: the current size)");
   inclusion->add_option("-o,--output", o->output, "write to this file instead of stdout");
 
-  auto* consistency = sub(log, runs, o, "prove-consistency",
-                          "Writes a consistency proof that the tree of size N extends the tree of size M.",
-                          run_prove_consistency);
+  auto* consistency =
+      sub(log, runs, o, "prove-consistency",
+          "Writes a consistency proof that the tree of size N extends the tree of size M.", run_prove_consistency);
   consistency->add_option("--old", o->old_size, "the older tree size M")->required();
   o->new_option = consistency->add_option("--new", o->new_size, "the newer tree size N (default: the current size)");
   consistency->add_option("-o,--output", o->output, "write to this file instead of stdout");

@@ -74,13 +74,15 @@ int run_plan(const PlanOptions& o) {
   std::fprintf(stderr, "corridor plan: %s\n", sc.name.c_str());
   std::fprintf(stderr, "  people out      %lld of %lld (upper bound %lld)\n", s["people_evacuated"].get<long long>(),
                s["people"].get<long long>(), s["upper_bound_people"].get<long long>());
-  std::fprintf(stderr, "  vehicles        %lld in %zu movements\n", s["vehicles"].get<long long>(), result.movements.size());
+  std::fprintf(stderr, "  vehicles        %lld in %zu movements\n", s["vehicles"].get<long long>(),
+               result.movements.size());
   std::fprintf(stderr, "  egress          %s after start", hms(result.egress()).c_str());
   if (result.bounds.lower_bound_egress) {
-    std::fprintf(stderr, "; lower bound %s; gap %.1f%%\n", hms(*result.bounds.lower_bound_egress).c_str(),
-                 *result.bounds.lower_bound_egress > 0
-                     ? (static_cast<double>(result.egress()) / static_cast<double>(*result.bounds.lower_bound_egress) - 1) * 100
-                     : 0.0);
+    std::fprintf(
+        stderr, "; lower bound %s; gap %.1f%%\n", hms(*result.bounds.lower_bound_egress).c_str(),
+        *result.bounds.lower_bound_egress > 0
+            ? (static_cast<double>(result.egress()) / static_cast<double>(*result.bounds.lower_bound_egress) - 1) * 100
+            : 0.0);
   } else {
     std::fprintf(stderr, "; no plan can get everyone out within the horizon\n");
   }
@@ -110,7 +112,8 @@ void add_plan_command(CLI::App& app, Runs& runs) {
       "Plan the evacuation of a scenario: which vehicles leave when, by which roads, to which destinations.\n"
       "Writes the plan JSON (docs/plan.md) and prints people out, egress time, its proven lower bound and gap,\n"
       "what cannot be done and why, and whether each ceasefire window is long enough.\n"
-      "Example: corridor plan andorra.graph andorra-exercise.geojson -o plan.json --geojson plan.geojson --csv plan.csv");
+      "Example: corridor plan andorra.graph andorra-exercise.geojson -o plan.json --geojson plan.geojson --csv "
+      "plan.csv");
   cmd->add_option("map", o->map, "graph file made by `corridor import`")->required();
   cmd->add_option("scenario", o->scenario, "scenario GeoJSON (docs/scenario.md)")->required();
   cmd->add_option("-o,--output", o->output, "plan JSON to write")->required();

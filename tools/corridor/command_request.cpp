@@ -44,7 +44,8 @@ Url parse_url(const std::string& text) {
   url.host = authority.substr(0, colon);
   if (colon != std::string::npos) url.port = authority.substr(colon + 1);
   if (url.host.size() > 2 && url.host.front() == '[') url.host = url.host.substr(1, url.host.size() - 2);
-  if (url.host.empty() || url.port.empty()) throw InputError("URL", "expected http://HOST[:PORT]/PATH, got \"" + text + "\"");
+  if (url.host.empty() || url.port.empty())
+    throw InputError("URL", "expected http://HOST[:PORT]/PATH, got \"" + text + "\"");
   return url;
 }
 
@@ -117,7 +118,8 @@ void add_request_command(CLI::App& app, Runs& runs) {
       "signed or with --token (from POST /sessions). Exit 0 on a 2xx answer, 1 otherwise.\n"
       "Examples:\n"
       "  corridor request --key mediator.key POST http://127.0.0.1:8080/scenarios?name=andorra --data andorra.geojson\n"
-      "  corridor request --key mediator.key POST http://127.0.0.1:8080/plans --data - <<< '{\"scenario\": \"andorra\"}'\n"
+      "  corridor request --key mediator.key POST http://127.0.0.1:8080/plans --data - <<< '{\"scenario\": "
+      "\"andorra\"}'\n"
       "  corridor request --key party-a.key GET http://127.0.0.1:8080/agreements");
   cmd->add_option("method", o->method, "GET or POST")->required();
   cmd->add_option("url", o->url, "http://HOST:PORT/PATH?QUERY")->required();

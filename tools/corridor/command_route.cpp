@@ -45,7 +45,8 @@ void print_summary(const nlohmann::json& out) {
                                     : "; avoiding at " + out["at"].get<std::string>() + ":";
     for (const auto& c : out["closures"]) {
       line += " " + c["kind"].get<std::string>() + " " + c["id"].get<std::string>() + " (" +
-              std::to_string(c["closed_arcs"].get<unsigned>()) + " road segments, " + c["reason"].get<std::string>() + ")";
+              std::to_string(c["closed_arcs"].get<unsigned>()) + " road segments, " + c["reason"].get<std::string>() +
+              ")";
     }
   }
   std::fprintf(stderr, "%s\n", line.c_str());
@@ -57,10 +58,11 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
                    const scenario::Closures* closures) {
   nlohmann::json features = nlohmann::json::array();
   if (route_out.contains("geometry")) {
-    features.push_back({{"type", "Feature"},
-                        {"geometry", route_out["geometry"]},
-                        {"properties",
-                         {{"kind", "route"}, {"duration_s", route_out["duration_s"]}, {"distance_m", route_out["distance_m"]}}}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", route_out["geometry"]},
+         {"properties",
+          {{"kind", "route"}, {"duration_s", route_out["duration_s"]}, {"distance_m", route_out["distance_m"]}}}});
   }
   auto polygon_json = [](const geo::MultiPolygon& area) {
     nlohmann::json polys = nlohmann::json::array();
@@ -81,9 +83,10 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
     auto add_area = [&](const std::string& kind, const std::string& id, const geo::MultiPolygon& area) {
       for (const auto& c : closures->causes) {
         if (scenario::to_string(c.kind) == kind && c.id == id) {
-          features.push_back({{"type", "Feature"},
-                              {"geometry", polygon_json(area)},
-                              {"properties", {{"kind", kind}, {"id", id}, {"reason", c.reason}, {"closed_arcs", c.arcs}}}});
+          features.push_back(
+              {{"type", "Feature"},
+               {"geometry", polygon_json(area)},
+               {"properties", {{"kind", kind}, {"id", id}, {"reason", c.reason}, {"closed_arcs", c.arcs}}}});
         }
       }
     };
@@ -91,16 +94,15 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
     for (const auto& c : sc->ceasefires) add_area("ceasefire", c.id, c.area);
     for (const auto& a : sc->areas) add_area("area", a.id, a.area);
   }
-  const nlohmann::json doc = {{"type", "FeatureCollection"},
-                              {"attribution", "© OpenStreetMap contributors"},
-                              {"features", features}};
+  const nlohmann::json doc = {
+      {"type", "FeatureCollection"}, {"attribution", "© OpenStreetMap contributors"}, {"features", features}};
   std::ofstream out(path);
   out << doc.dump() << "\n";
   if (!out) throw IoError(path + ": cannot write");
 }
 
-graph::Snap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option,
-                 geo::LonLat p, double max_snap_m, scenario::Role role) {
+graph::Snap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option, geo::LonLat p,
+                 double max_snap_m, scenario::Role role) {
   std::string why;
   if (auto s = scenario::snap_point(g, index, p, role, max_snap_m, &why)) return *s;
   throw InputError(option, why + " (--max-snap-m)");
@@ -136,7 +138,8 @@ int run_route(const RouteOptions& o) {
     out["at"] = geo::format_utc(at);
     nlohmann::json causes = nlohmann::json::array();
     for (const auto& c : closures->causes) {
-      causes.push_back({{"kind", scenario::to_string(c.kind)}, {"id", c.id}, {"reason", c.reason}, {"closed_arcs", c.arcs}});
+      causes.push_back(
+          {{"kind", scenario::to_string(c.kind)}, {"id", c.id}, {"reason", c.reason}, {"closed_arcs", c.arcs}});
     }
     out["closures"] = causes;
   } else if (!o.at.empty()) {

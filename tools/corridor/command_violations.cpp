@@ -30,14 +30,16 @@ int run_violations(const ViolationsOptions& o) {
     std::cout << monitor::to_json(l, report).dump(2) << "\n";
     return k_exit_ok;
   }
-  std::printf("incident reports checked: %zu; agreements in force: %zu; possible violations: %zu\n",
-              report.incidents, report.agreements_in_force, report.violations.size());
+  std::printf("incident reports checked: %zu; agreements in force: %zu; possible violations: %zu\n", report.incidents,
+              report.agreements_in_force, report.violations.size());
   for (std::size_t k = 0; k < report.violations.size(); ++k) {
     const auto& v = report.violations[k];
     const auto& i = v.incident;
     std::printf("\n%zu. incident %s reported by %s: %s at %s (%s precision)\n", k + 1, i.value("id", "").c_str(),
                 i.value("reported_by", "").c_str(),
-                (i.value("event_type", "") + (i.value("sub_event_type", "").empty() ? "" : " / " + i.value("sub_event_type", ""))).c_str(),
+                (i.value("event_type", "") +
+                 (i.value("sub_event_type", "").empty() ? "" : " / " + i.value("sub_event_type", "")))
+                    .c_str(),
                 i["time"].value("utc", "").c_str(), i["time"].value("precision", "").c_str());
     if (!i.value("description", "").empty()) std::printf("   \"%s\"\n", i.value("description", "").c_str());
     const auto& nearest = v.corridors.front();
@@ -48,7 +50,8 @@ int run_violations(const ViolationsOptions& o) {
     if (v.corridors.size() > 1) {
       std::string others;
       for (std::size_t c = 1; c < v.corridors.size(); ++c) {
-        others += (c > 1 ? ", " : "") + v.corridors[c].corridor + " (" + std::to_string(static_cast<long>(v.corridors[c].distance_m)) + " m)";
+        others += (c > 1 ? ", " : "") + v.corridors[c].corridor + " (" +
+                  std::to_string(static_cast<long>(v.corridors[c].distance_m)) + " m)";
       }
       std::printf("   also near %s\n", others.c_str());
     }

@@ -64,9 +64,9 @@ struct AgreementStatus {
   std::optional<std::string> replaces;  // hash of the version it replaces
   bool document_matches_payload = true;
   std::vector<SignatureCheck> signatures;
-  std::vector<std::string> signatories;  // party ids
-  std::vector<std::string> signed_by;    // signatories with a valid signature
-  std::vector<std::string> missing;      // signatories without one
+  std::vector<std::string> signatories;                          // party ids
+  std::vector<std::string> signed_by;                            // signatories with a valid signature
+  std::vector<std::string> missing;                              // signatories without one
   std::vector<std::pair<std::string, std::string>> party_names;  // id -> name
 
   // Every signature present verifies (and the document shown is the payload).

@@ -34,11 +34,11 @@ nlohmann::json payload_of(const nlohmann::json& signed_doc);
 bool document_matches_payload(const nlohmann::json& signed_doc);
 
 struct SignatureCheck {
-  std::string party;   // from the protected header
+  std::string party;  // from the protected header
   std::string kid;
-  bool known_key = false;    // the registry has this kid for this party
-  bool valid = false;        // the signature verifies over this payload
-  std::string problem;       // why not, in words
+  bool known_key = false;  // the registry has this kid for this party
+  bool valid = false;      // the signature verifies over this payload
+  std::string problem;     // why not, in words
 };
 
 // Checks every signature against the registry's keys.

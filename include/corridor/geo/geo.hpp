@@ -21,9 +21,7 @@ struct LonLat {
 
 inline constexpr double k_fixed_scale = 1e7;
 
-inline std::int32_t to_fixed(double degrees) {
-  return static_cast<std::int32_t>(std::lround(degrees * k_fixed_scale));
-}
+inline std::int32_t to_fixed(double degrees) { return static_cast<std::int32_t>(std::lround(degrees * k_fixed_scale)); }
 inline double from_fixed(std::int32_t fixed) { return fixed / k_fixed_scale; }
 
 // Mean Earth radius (IUGG), metres.

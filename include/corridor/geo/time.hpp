@@ -13,8 +13,8 @@ namespace corridor::geo {
 using UnixSeconds = std::int64_t;
 
 struct ParsedTime {
-  UnixSeconds utc = 0;         // the instant
-  int offset_minutes = 0;      // the offset it was written with
+  UnixSeconds utc = 0;     // the instant
+  int offset_minutes = 0;  // the offset it was written with
 };
 
 // Parses "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)". Returns nullopt when

@@ -5,8 +5,8 @@ namespace corridor::graph {
 
 struct Components {
   std::uint32_t count = 0;
-  std::uint32_t largest = 0;              // nodes in the largest component
-  std::vector<std::uint32_t> of_node;     // component id per node
+  std::uint32_t largest = 0;           // nodes in the largest component
+  std::vector<std::uint32_t> of_node;  // component id per node
 };
 
 // Weakly connected components (arc directions ignored): islands of roads.

@@ -41,13 +41,13 @@ struct RoadGraph {
   std::vector<std::int32_t> lon;
 
   // Per arc.
-  std::vector<std::uint32_t> time_ms;       // free-flow travel time
+  std::vector<std::uint32_t> time_ms;  // free-flow travel time
   std::vector<float> length_m;
   std::vector<std::uint32_t> capacity_vph;  // vehicles per hour
   std::vector<std::uint8_t> road_class;     // index into class_names
   std::vector<std::uint8_t> lanes;
-  std::vector<std::int64_t> way_id;         // source way (OSM way id)
-  std::vector<std::uint32_t> name;          // index into names; 0: unnamed
+  std::vector<std::int64_t> way_id;  // source way (OSM way id)
+  std::vector<std::uint32_t> name;   // index into names; 0: unnamed
 
   // Optional intermediate shape points (GeoJSON networks): arc a's shape is
   // shape_first[a] .. shape_first[a+1]-1; empty vectors when no arc has one.
@@ -57,7 +57,7 @@ struct RoadGraph {
 
   std::vector<std::string> class_names;
   std::vector<std::string> names{""};  // road numbers (ref) or else names, [0] = ""
-  nlohmann::json meta;  // source file, source kind, profile, import time
+  nlohmann::json meta;                 // source file, source kind, profile, import time
 
   [[nodiscard]] std::uint32_t node_count() const noexcept { return static_cast<std::uint32_t>(node_id.size()); }
   [[nodiscard]] std::uint32_t arc_count() const noexcept { return static_cast<std::uint32_t>(head.size()); }

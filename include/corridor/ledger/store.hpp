@@ -32,8 +32,6 @@ struct Ledger::State {
 };
 
 // Hash <-> BLOB column.
-inline std::string_view as_bytes(const Hash& hash) {
-  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
-}
+inline std::string_view as_bytes(const Hash& hash) { return {reinterpret_cast<const char*>(hash.data()), hash.size()}; }
 
 }  // namespace corridor::ledger

@@ -32,9 +32,9 @@ struct VerifyOptions {
 
 struct VerifyReport {
   std::string name;
-  std::uint64_t entries = 0;       // rows found
-  std::uint64_t heads = 0;         // stored heads checked
-  Hash root{};                     // recomputed from the bodies
+  std::uint64_t entries = 0;  // rows found
+  std::uint64_t heads = 0;    // stored heads checked
+  Hash root{};                // recomputed from the bodies
   bool given_head_checked = false;
   std::vector<std::string> problems;  // each says where ("entry 17: ...")
   [[nodiscard]] bool intact() const { return problems.empty(); }

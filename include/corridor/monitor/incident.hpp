@@ -21,19 +21,19 @@ enum class TimePrecision { minute, hour, day, week, month };
 
 struct Incident {
   std::string id;
-  std::string reported_by;      // party id (the signer)
-  geo::UnixSeconds time = 0;    // start of the interval the precision spans
+  std::string reported_by;    // party id (the signer)
+  geo::UnixSeconds time = 0;  // start of the interval the precision spans
   TimePrecision precision = TimePrecision::minute;
-  geo::LonLat where;            // a point...
+  geo::LonLat where;                      // a point...
   std::optional<geo::MultiPolygon> area;  // ...or an area (where = its first vertex)
-  double precision_m = 0;       // how far the true place may be from `where`
-  std::string event_type;       // ACLED event_type
-  std::string sub_event_type;   // ACLED sub_event_type
+  double precision_m = 0;                 // how far the true place may be from `where`
+  std::string event_type;                 // ACLED event_type
+  std::string sub_event_type;             // ACLED sub_event_type
   std::vector<std::string> actors;
   std::string description;
   std::string source;
   std::int64_t fatalities = 0;
-  nlohmann::json acled;         // the source row when imported, else null
+  nlohmann::json acled;  // the source row when imported, else null
 
   // [time, time + length of the precision): when it may have happened.
   [[nodiscard]] geo::UnixSeconds until() const;

@@ -22,13 +22,13 @@ struct ViolationOptions {
 struct PossibleViolation {
   std::uint64_t incident_entry = 0;
   std::uint64_t agreement_entry = 0;
-  nlohmann::json incident;       // the incident document
+  nlohmann::json incident;  // the incident document
   std::string agreement_hash;
   std::int64_t agreement_version = 0;
   struct Near {
-    std::string corridor;  // corridor id, "c1"
-    std::string label;     // "andorra-la-vella -> south-reception"
-    double distance_m = 0; // from the incident's place to the route
+    std::string corridor;             // corridor id, "c1"
+    std::string label;                // "andorra-la-vella -> south-reception"
+    double distance_m = 0;            // from the incident's place to the route
     std::vector<std::string> during;  // "ceasefire valley-ceasefire window 1 (...)", "corridor convoys on the road ..."
   };
   std::vector<Near> corridors;  // every corridor it is near during a window, nearest first
@@ -36,9 +36,9 @@ struct PossibleViolation {
 
 struct ViolationReport {
   std::vector<PossibleViolation> violations;
-  std::size_t incidents = 0;           // incidents with valid signatures
+  std::size_t incidents = 0;  // incidents with valid signatures
   std::size_t agreements_in_force = 0;
-  std::vector<std::string> notes;      // entries skipped and why
+  std::vector<std::string> notes;  // entries skipped and why
 };
 
 // Node coordinates come from the map the agreements' routes were made on.

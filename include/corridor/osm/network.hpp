@@ -13,7 +13,7 @@
 namespace corridor::osm {
 
 struct RawArc {
-  std::uint32_t tail = 0;          // index into RawNetwork nodes
+  std::uint32_t tail = 0;  // index into RawNetwork nodes
   std::uint32_t head = 0;
   std::uint32_t time_ms = 0;       // free-flow travel time
   float length_m = 0;              // along the geometry
@@ -27,9 +27,9 @@ struct RawArc {
 };
 
 struct ImportStats {
-  std::uint64_t ways_read = 0;       // ways (features) looked at
-  std::uint64_t ways_routable = 0;   // kept by the profile
-  std::uint64_t missing_nodes = 0;   // node references without a location
+  std::uint64_t ways_read = 0;      // ways (features) looked at
+  std::uint64_t ways_routable = 0;  // kept by the profile
+  std::uint64_t missing_nodes = 0;  // node references without a location
 };
 
 struct RawNetwork {

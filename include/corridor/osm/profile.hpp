@@ -13,11 +13,11 @@
 namespace corridor::osm {
 
 struct RoadClass {
-  std::string highway;       // OSM highway=* value
-  double speed_kmh = 0;      // free-flow speed when no usable maxspeed
-  double vph_per_lane = 0;   // vehicles per hour per lane
-  int lanes = 1;             // lanes per direction when no lanes=* tag
-  bool oneway = false;       // one-way by default (motorway)
+  std::string highway;      // OSM highway=* value
+  double speed_kmh = 0;     // free-flow speed when no usable maxspeed
+  double vph_per_lane = 0;  // vehicles per hour per lane
+  int lanes = 1;            // lanes per direction when no lanes=* tag
+  bool oneway = false;      // one-way by default (motorway)
 };
 
 struct Profile {
@@ -44,10 +44,10 @@ struct Profile {
 struct WayAttributes {
   std::uint8_t road_class = 0;
   double speed_kmh = 0;
-  int lanes = 1;                  // per direction
-  std::uint32_t capacity_vph = 0; // per direction: vph_per_lane x lanes
-  bool forward = true;            // drivable in the way's node order
-  bool backward = true;           // drivable against it
+  int lanes = 1;                   // per direction
+  std::uint32_t capacity_vph = 0;  // per direction: vph_per_lane x lanes
+  bool forward = true;             // drivable in the way's node order
+  bool backward = true;            // drivable against it
 };
 
 // Looks up a tag value by key; nullptr when the way has no such tag.

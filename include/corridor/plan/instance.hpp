@@ -56,7 +56,7 @@ struct DestinationSite {
 struct CheckpointSite {
   std::size_t scenario_index = 0;
   NodeId node = graph::k_invalid;
-  std::uint32_t per_step = 0;  // ceil(vehicles_per_hour * step / 3600)
+  std::uint32_t per_step = 0;           // ceil(vehicles_per_hour * step / 3600)
   std::vector<std::string> refused_by;  // parties whose rules forbid passing it
 };
 
@@ -71,8 +71,7 @@ class Instance {
   // Compiles the scenario onto the graph (scenario::Overlay: every point
   // within max_snap_m, else ValidationError naming each feature) and derives
   // closures and capacities in the planner's units.
-  Instance(const graph::RoadGraph& g, const graph::SpatialIndex& index, const scenario::Scenario& s,
-           double max_snap_m);
+  Instance(const graph::RoadGraph& g, const graph::SpatialIndex& index, const scenario::Scenario& s, double max_snap_m);
   // The same from an overlay built before (a service keeps one per scenario).
   explicit Instance(std::shared_ptr<const scenario::Overlay> overlay);
 

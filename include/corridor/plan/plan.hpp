@@ -19,8 +19,8 @@ struct Movement {
   std::size_t destination = 0;  // index into Instance::destinations
   std::int64_t vehicles = 0;
   std::int64_t people = 0;
-  std::vector<NodeId> nodes;    // graph nodes, origin first
-  std::vector<Ms> times;        // when the movement passes nodes[i]
+  std::vector<NodeId> nodes;  // graph nodes, origin first
+  std::vector<Ms> times;      // when the movement passes nodes[i]
   [[nodiscard]] Ms departure() const { return times.front(); }
   [[nodiscard]] Ms arrival() const { return times.back(); }
 };

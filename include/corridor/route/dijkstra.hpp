@@ -21,10 +21,10 @@ struct Route {
   NodeId source = graph::k_invalid;
   NodeId target = graph::k_invalid;
   bool found = false;
-  std::uint64_t time_ms = 0;   // sum of the arcs' free-flow times
+  std::uint64_t time_ms = 0;  // sum of the arcs' free-flow times
   double length_m = 0;
-  std::vector<ArcId> arcs;     // in driving order
-  std::uint32_t settled = 0;   // nodes settled by the search (for benchmarks)
+  std::vector<ArcId> arcs;    // in driving order
+  std::uint32_t settled = 0;  // nodes settled by the search (for benchmarks)
 };
 
 // The nodes a route passes, source first.

@@ -65,9 +65,9 @@ struct Closure {
 // Where an origin, destination or checkpoint landed.
 struct PointSnap {
   Role role = Role::origin;
-  std::size_t index = 0;          // into the scenario's origins, destinations or checkpoints
+  std::size_t index = 0;  // into the scenario's origins, destinations or checkpoints
   std::string id;
-  std::size_t feature_index = 0;  // position in "features"
+  std::size_t feature_index = 0;          // position in "features"
   graph::NodeId node = graph::k_invalid;  // k_invalid: too far from any road
   double distance_m = 0;
 };

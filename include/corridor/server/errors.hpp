@@ -13,25 +13,25 @@
 namespace corridor::server {
 
 enum class ErrorKind {
-  invalid_url,        // InvalidUrl     400: unknown path or parameter, malformed URL
-  invalid_value,      // InvalidValue   400: a parameter's value is wrong
-  no_segment,         // NoSegment      400: a coordinate is too far from any road
-  no_route,           // NoRoute        400: no route between the points
-  too_big,            // TooBig         400: more coordinates than supported
-  unknown_path,       // InvalidUrl     404: no endpoint at this path
-  not_found,          // NotFound       404: a resource this service does not hold
-  method_not_allowed, // MethodNotAllowed 405: a known path with a method other than GET
-  payload_too_large,  // TooBig         413: request body over the limit
-  headers_too_large,  // TooBig         431: request header block over the limit
-  invalid_body,       // InvalidBody    400: a request body that is not what the endpoint takes
-  invalid_scenario,   // InvalidScenario 400: an uploaded scenario that does not validate
-  unauthorized,       // Unauthorized   401: no valid signature or session
-  replayed,           // Replayed       401: a signed request whose nonce was used before
-  forbidden,          // Forbidden      403: a registered party without the role
-  conflict,           // Conflict       409: the name is taken
-  not_ready,          // NotReady       409: the plan is not done (yet)
-  busy,               // Busy           503: too many planning jobs at once
-  internal,           // InternalError  500: a bug or a damaged file
+  invalid_url,         // InvalidUrl     400: unknown path or parameter, malformed URL
+  invalid_value,       // InvalidValue   400: a parameter's value is wrong
+  no_segment,          // NoSegment      400: a coordinate is too far from any road
+  no_route,            // NoRoute        400: no route between the points
+  too_big,             // TooBig         400: more coordinates than supported
+  unknown_path,        // InvalidUrl     404: no endpoint at this path
+  not_found,           // NotFound       404: a resource this service does not hold
+  method_not_allowed,  // MethodNotAllowed 405: a known path with a method other than GET
+  payload_too_large,   // TooBig         413: request body over the limit
+  headers_too_large,   // TooBig         431: request header block over the limit
+  invalid_body,        // InvalidBody    400: a request body that is not what the endpoint takes
+  invalid_scenario,    // InvalidScenario 400: an uploaded scenario that does not validate
+  unauthorized,        // Unauthorized   401: no valid signature or session
+  replayed,            // Replayed       401: a signed request whose nonce was used before
+  forbidden,           // Forbidden      403: a registered party without the role
+  conflict,            // Conflict       409: the name is taken
+  not_ready,           // NotReady       409: the plan is not done (yet)
+  busy,                // Busy           503: too many planning jobs at once
+  internal,            // InternalError  500: a bug or a damaged file
 };
 
 struct ErrorInfo {

@@ -12,11 +12,11 @@
 namespace corridor::server {
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";        // an IPv4 or IPv6 address
-  int port = 8080;                       // 0: any free port
-  std::size_t threads = 8;               // threads answering requests
-  std::size_t max_body_bytes = 4u << 20; // larger request bodies get 413 (a signed agreement can be 1 MiB)
-  int idle_timeout_s = 30;               // a connection idle this long is closed
+  std::string host = "127.0.0.1";         // an IPv4 or IPv6 address
+  int port = 8080;                        // 0: any free port
+  std::size_t threads = 8;                // threads answering requests
+  std::size_t max_body_bytes = 4u << 20;  // larger request bodies get 413 (a signed agreement can be 1 MiB)
+  int idle_timeout_s = 30;                // a connection idle this long is closed
 };
 
 class HttpServer {

@@ -36,7 +36,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
   std::string method;
-  std::string target;  // path and query, as on the request line
+  std::string target;                                        // path and query, as on the request line
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   // The first header of that name (case-insensitive), if any.
@@ -50,14 +50,14 @@ struct Answer {
 };
 
 struct ServiceOptions {
-  double max_snap_m = 1000;           // farther coordinates get NoSegment
+  double max_snap_m = 1000;  // farther coordinates get NoSegment
   std::uint32_t landmark_count = 16;
-  std::filesystem::path web_dir;      // the built page (web/dist); empty: none
+  std::filesystem::path web_dir;        // the built page (web/dist); empty: none
   std::int64_t max_clock_skew_s = 300;  // signed requests this far from now are refused
   std::int64_t session_hours = 12;
-  std::size_t max_plan_jobs = 4;      // queued or running at once
-  double max_plan_seconds = 300;      // a job planning longer is stopped
-  std::size_t max_expanded_nodes = 300'000;  // largest time-expanded network of the bounds
+  std::size_t max_plan_jobs = 4;              // queued or running at once
+  double max_plan_seconds = 300;              // a job planning longer is stopped
+  std::size_t max_expanded_nodes = 300'000;   // largest time-expanded network of the bounds
   std::size_t max_optimal_nodes = 3'000'000;  // ... and of the optimal method
 };
 
@@ -156,7 +156,7 @@ class Service {
 
   mutable std::shared_mutex scenarios_mutex_;
   std::map<std::string, std::shared_ptr<const scenario::Scenario>, std::less<>> scenarios_;
-  std::vector<ScenarioRecord> operator_scenarios_;  // from add_scenario: public
+  std::vector<ScenarioRecord> operator_scenarios_;                                         // from add_scenario: public
   std::map<std::string, std::shared_ptr<const scenario::Overlay>, std::less<>> overlays_;  // under scenarios_mutex_
 
   std::unique_ptr<Store> store_;

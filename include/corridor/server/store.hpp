@@ -28,39 +28,39 @@ struct ScenarioRecord {
   std::string title;
   std::string uploaded_by;  // party id, or "operator" for --scenario files
   std::string uploaded_at;
-  std::string geojson;      // the text as uploaded
+  std::string geojson;  // the text as uploaded
 };
 
 struct PlanRecord {
   std::string id;
   std::string scenario;
   std::string method;
-  std::string status;       // queued, running, done, failed
+  std::string status;  // queued, running, done, failed
   std::string requested_by;
   std::string created_at;
   std::string finished_at;
   std::string error;
-  nlohmann::json summary;   // plan.json's summary once done
-  std::string plan_json;    // the three outputs once done
+  nlohmann::json summary;  // plan.json's summary once done
+  std::string plan_json;   // the three outputs once done
   std::string plan_geojson;
   std::string plan_csv;
 };
 
 struct AgreementRecord {
-  std::string hash;         // content hash of the agreement document
+  std::string hash;  // content hash of the agreement document
   std::string scenario;
   std::int64_t version = 0;
-  std::string plan;         // the plan it was proposed from
-  std::string signed_json;  // the JWS document with the signatures so far
+  std::string plan;                           // the plan it was proposed from
+  std::string signed_json;                    // the JWS document with the signatures so far
   std::optional<std::uint64_t> ledger_entry;  // once in force and logged
   std::string created_at;
 };
 
 struct Session {
-  std::string token_hash;   // hex SHA-256 of the token; the token is not kept
+  std::string token_hash;  // hex SHA-256 of the token; the token is not kept
   std::string party;
   std::string kid;
-  std::int64_t expires = 0; // Unix seconds
+  std::int64_t expires = 0;  // Unix seconds
 };
 
 class Store {

@@ -21,9 +21,9 @@ scenario::Scenario valley() { return scenario::load_scenario(testing::fixture("a
 
 // Nodes 1..5 about 1.64 km apart along a parallel; 10..12 elsewhere.
 MapLookup test_map() {
-  static const std::map<std::int64_t, geo::LonLat> nodes = {
-      {1, {1.50, 42.5}}, {2, {1.52, 42.5}}, {3, {1.54, 42.5}}, {4, {1.56, 42.5}}, {5, {1.54, 42.501}},
-      {10, {1.50, 42.4}}, {11, {1.52, 42.4}}, {12, {1.54, 42.4}}};
+  static const std::map<std::int64_t, geo::LonLat> nodes = {{1, {1.50, 42.5}},  {2, {1.52, 42.5}},   {3, {1.54, 42.5}},
+                                                            {4, {1.56, 42.5}},  {5, {1.54, 42.501}}, {10, {1.50, 42.4}},
+                                                            {11, {1.52, 42.4}}, {12, {1.54, 42.4}}};
   MapLookup map;
   map.where = [](std::int64_t node) -> std::optional<geo::LonLat> {
     const auto it = nodes.find(node);
@@ -57,16 +57,21 @@ TEST(Propose, CorridorsGroupMovementsByRoute) {
   EXPECT_EQ(c[2]["origin"], "river");
   EXPECT_EQ(c[2]["destination"], "east-camp");
   EXPECT_EQ(c[2]["arrivals"]["last"], "2022-03-05T08:08:20Z");
-  EXPECT_EQ(c[2]["route"]["waypoints"], Json::parse(R"([{"node": 10, "name": "river"}, {"node": 12, "name": "east-camp"}])"));
+  EXPECT_EQ(c[2]["route"]["waypoints"],
+            Json::parse(R"([{"node": 10, "name": "river"}, {"node": 12, "name": "east-camp"}])"));
   const auto& w = doc["windows"][0];
   EXPECT_EQ(w["ceasefire"], "valley");
   ASSERT_EQ(w["windows"].size(), 2u);
-  EXPECT_EQ(w["windows"][0], Json({{"from", "2022-03-05T08:00:00Z"}, {"until", "2022-03-05T18:00:00Z"},
-                                   {"from_local", "2022-03-05T09:00:00+01:00"}, {"until_local", "2022-03-05T19:00:00+01:00"}}));
-  EXPECT_EQ(doc["destinations"][0], Json({{"id", "north-camp"}, {"controlled_by", "A"}, {"capacity", 1000}, {"people", 400}}));
+  EXPECT_EQ(w["windows"][0], Json({{"from", "2022-03-05T08:00:00Z"},
+                                   {"until", "2022-03-05T18:00:00Z"},
+                                   {"from_local", "2022-03-05T09:00:00+01:00"},
+                                   {"until_local", "2022-03-05T19:00:00+01:00"}}));
+  EXPECT_EQ(doc["destinations"][0],
+            Json({{"id", "north-camp"}, {"controlled_by", "A"}, {"capacity", 1000}, {"people", 400}}));
   EXPECT_EQ(doc["destinations"][1]["people"], 200);
   EXPECT_EQ(doc["checkpoints"][0], Json({{"id", "bridge"}, {"operated_by", "B"}, {"vehicles_per_hour", 240.0}}));
-  EXPECT_EQ(doc["hazards"][0], Json({{"id", "shelling"}, {"from", "2022-03-05T10:00:00Z"}, {"until", "2022-03-05T12:30:00Z"}}));
+  EXPECT_EQ(doc["hazards"][0],
+            Json({{"id", "shelling"}, {"from", "2022-03-05T10:00:00Z"}, {"until", "2022-03-05T12:30:00Z"}}));
   EXPECT_EQ(doc["unmet"][0]["people"], 40);
   EXPECT_EQ(doc["plan"]["hash"], content_hash(plan()));
   EXPECT_NO_THROW(canonical_json(doc));
@@ -188,13 +193,17 @@ TEST(Diff, SaysWhatChangedInSentences) {
   std::string all;
   for (const auto& l : lines) all += l + "\n";
   EXPECT_EQ(lines[0], "version 2 replaces version 1 (" + content_hash(v1) + ")");
-  EXPECT_TRUE(has("window 1 of valley ends 17:00 UTC (18:00 Europe/Andorra) instead of 18:00 UTC (19:00 Europe/Andorra)")) << all;
+  EXPECT_TRUE(
+      has("window 1 of valley ends 17:00 UTC (18:00 Europe/Andorra) instead of 18:00 UTC (19:00 Europe/Andorra)"))
+      << all;
   EXPECT_TRUE(has("destination east-camp removed")) << all;
   EXPECT_TRUE(has("corridor c3 (river -> east-camp) removed (it carried 5 vehicles, 200 people)")) << all;
   // Matched by route first: the old c2 is now c3, the new c1 takes another road.
   EXPECT_TRUE(has("corridor c3 (was c2) (old-town -> north-camp): 3 vehicles instead of 8")) << all;
-  EXPECT_TRUE(has("corridor c3 (was c2) (old-town -> north-camp): first departure 08:01 UTC (09:01 Europe/Andorra) "
-                  "instead of 08:00 UTC (09:00 Europe/Andorra)")) << all;
+  EXPECT_TRUE(
+      has("corridor c3 (was c2) (old-town -> north-camp): first departure 08:01 UTC (09:01 Europe/Andorra) "
+          "instead of 08:00 UTC (09:00 Europe/Andorra)"))
+      << all;
   EXPECT_TRUE(has("corridor c1 (old-town -> north-camp) added: 5 vehicles, 200 people")) << all;
   EXPECT_EQ(all.find("destination north-camp"), std::string::npos) << all;
 
@@ -221,11 +230,15 @@ TEST(Diff, RouteAndWindowChanges) {
   std::string all;
   for (const auto& l : lines) all += l + "\n";
   EXPECT_TRUE(has("route of corridor c1 changed: 5 nodes (was 4), 2 not on the old route")) << all;
-  EXPECT_TRUE(has("window 2 of valley removed (it was from 2022-03-05 19:00 UTC (20:00 Europe/Andorra) until "
-                  "2022-03-05 20:00 UTC (21:00 Europe/Andorra))")) << all;
+  EXPECT_TRUE(
+      has("window 2 of valley removed (it was from 2022-03-05 19:00 UTC (20:00 Europe/Andorra) until "
+          "2022-03-05 20:00 UTC (21:00 Europe/Andorra))"))
+      << all;
   EXPECT_EQ(lines.size(), 5u) << all;
   EXPECT_TRUE(has("checkpoint bridge: 120 vehicles per hour instead of 240")) << all;
-  EXPECT_TRUE(has("hazard shelling: active until 13:00 UTC (14:00 Europe/Andorra) instead of 12:30 UTC (13:30 Europe/Andorra)")) << all;
+  EXPECT_TRUE(
+      has("hazard shelling: active until 13:00 UTC (14:00 Europe/Andorra) instead of 12:30 UTC (13:30 Europe/Andorra)"))
+      << all;
 }
 
 }  // namespace

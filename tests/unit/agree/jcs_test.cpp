@@ -3,8 +3,8 @@
 
 #include <bit>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -45,10 +45,10 @@ TEST(Jcs, Rfc8785SortsNamesByUtf16CodeUnits) {
     "\u0080": "Control",
     "\u00f6": "Latin Small Letter O With Diaeresis"
   })");
-  const std::string expected = std::string("{") + "\"\\r\":\"Carriage Return\"," + "\"1\":\"One\"," +
-                               "\"\xc2\x80" + "\":\"Control\"," + "\"\xc3\xb6" +
-                               "\":\"Latin Small Letter O With Diaeresis\"," + "\"\xe2\x82\xac" + "\":\"Euro Sign\"," +
-                               "\"\xf0\x9f\x98\x80" + "\":\"Emoji: Grinning Face\"," + "\"\xef\xac\xb3" +
+  const std::string expected = std::string("{") + "\"\\r\":\"Carriage Return\"," + "\"1\":\"One\"," + "\"\xc2\x80" +
+                               "\":\"Control\"," + "\"\xc3\xb6" + "\":\"Latin Small Letter O With Diaeresis\"," +
+                               "\"\xe2\x82\xac" + "\":\"Euro Sign\"," + "\"\xf0\x9f\x98\x80" +
+                               "\":\"Emoji: Grinning Face\"," + "\"\xef\xac\xb3" +
                                "\":\"Hebrew Letter Dalet With Dagesh\"" + "}";
   EXPECT_EQ(canonical_json(input), expected);
 }
@@ -134,8 +134,8 @@ TEST(Jcs, RefusesWhatItCannotRepresent) {
   EXPECT_THROW(canonical_json(Json(std::numeric_limits<double>::infinity())), InputError);
   EXPECT_THROW(canonical_json(Json(std::int64_t{9007199254740993})), InputError);
   EXPECT_THROW(canonical_json(Json(std::string("\xff"))), InputError);
-  EXPECT_THROW(canonical_json(Json(std::string("\xc0\xaf"))), InputError);        // overlong '/'
-  EXPECT_THROW(canonical_json(Json(std::string("\xed\xa0\x80"))), InputError);    // a lone surrogate
+  EXPECT_THROW(canonical_json(Json(std::string("\xc0\xaf"))), InputError);      // overlong '/'
+  EXPECT_THROW(canonical_json(Json(std::string("\xed\xa0\x80"))), InputError);  // a lone surrogate
   Json bad = {{"corridors", Json::array({Json::object(), {{"people", std::nan("")}}})}};
   try {
     canonical_json(bad);

@@ -22,7 +22,8 @@ using Json = nlohmann::json;
 using testing::TempDir;
 
 Json document(int version) {
-  return {{"type", "corridor-agreement"}, {"version", version}, {"vehicles", 45}, {"note", "\u20ac 4.50"}, {"share", 0.25}};
+  return {
+      {"type", "corridor-agreement"}, {"version", version}, {"vehicles", 45}, {"note", "\u20ac 4.50"}, {"share", 0.25}};
 }
 
 class Jws : public ::testing::Test {
@@ -228,8 +229,9 @@ TEST_F(Jws, WeVerifyASignatureMadeByOpenSsl) {
   // PKCS #8 private key for Ed25519 (RFC 8410 section 7): the 32-byte seed.
   write_bytes(dir / "key.pem", pem("PRIVATE KEY", "302e020100300506032b657004220420", a_.bytes.data(), 32));
   write_bytes(dir / "input.bin", input);
-  const auto [status, output] = openssl(dir, "pkeyutl -sign -inkey '" + (dir / "key.pem").string() + "' -rawin -in '" +
-                                                 (dir / "input.bin").string() + "' -out '" + (dir / "sig.bin").string() + "'");
+  const auto [status, output] =
+      openssl(dir, "pkeyutl -sign -inkey '" + (dir / "key.pem").string() + "' -rawin -in '" +
+                       (dir / "input.bin").string() + "' -out '" + (dir / "sig.bin").string() + "'");
   ASSERT_EQ(status, 0) << output;
   const auto sig = slurp(dir / "sig.bin");
   ASSERT_EQ(sig.size(), 64u);

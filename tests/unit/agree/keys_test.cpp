@@ -16,7 +16,9 @@ namespace {
 using Json = nlohmann::json;
 using testing::TempDir;
 
-std::string encode(const std::string& s) { return base64url(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+std::string encode(const std::string& s) {
+  return base64url(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -55,8 +57,8 @@ TEST(Base64url, RejectsOtherAlphabetsPaddingAndJunk) {
   EXPECT_FALSE(from_base64url("Zm9vYg==").has_value());  // padding
   EXPECT_FALSE(from_base64url("+/+/").has_value());      // standard alphabet
   EXPECT_FALSE(from_base64url("Zm9v Yg").has_value());
-  EXPECT_FALSE(from_base64url("Z").has_value());         // not a whole byte
-  EXPECT_FALSE(from_base64url("Zh").has_value());        // non-zero trailing bits
+  EXPECT_FALSE(from_base64url("Z").has_value());   // not a whole byte
+  EXPECT_FALSE(from_base64url("Zh").has_value());  // non-zero trailing bits
 }
 
 TEST(Keys, KidIsTheStartOfTheSha256OfThePublicKey) {
@@ -120,7 +122,8 @@ TEST(Keys, DamagedFilesNameTheFileAndField) {
   damaged = secret;
   damaged["alg"] = "RS256";
   std::ofstream(dir / "alg.key") << damaged.dump();
-  EXPECT_NE(error_of([&] { read_secret_key(dir / "alg.key"); }).find("alg.key: alg: must be \"EdDSA\""), std::string::npos);
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "alg.key"); }).find("alg.key: alg: must be \"EdDSA\""),
+            std::string::npos);
   std::ofstream(dir / "junk.pub") << "{not json";
   EXPECT_THROW(read_public_key(dir / "junk.pub"), InputError);
   EXPECT_THROW(read_public_key(dir / "missing.pub"), IoError);
@@ -157,8 +160,8 @@ TEST(Registry, RegisterWriteReadAndLookUp) {
 TEST(Registry, ErrorsNameTheFileAndField) {
   TempDir dir;
   const auto a = generate_key("A");
-  Json file = {{"parties", {{{"id", "A"}, {"name", "Party A"},
-                             {"keys", {{{"kid", a.kid}, {"public_key", "not-a-key"}}}}}}}};
+  Json file = {
+      {"parties", {{{"id", "A"}, {"name", "Party A"}, {"keys", {{{"kid", a.kid}, {"public_key", "not-a-key"}}}}}}}};
   std::ofstream(dir / "parties.json") << file.dump();
   EXPECT_NE(error_of([&] { read_registry(dir / "parties.json"); }).find("parties.json: parties[0].keys[0].public_key"),
             std::string::npos);

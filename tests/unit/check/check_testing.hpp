@@ -73,12 +73,14 @@ inline json feature(json geometry, json properties) {
 
 inline json base_scenario() {
   json features = json::array();
-  features.push_back(feature(point_at('a'), {{"kind", "origin"}, {"id", "town"}, {"people", 400}, {"persons_per_vehicle", 20}}));
-  features.push_back(feature(point_at('d'), {{"kind", "destination"}, {"id", "camp"}, {"capacity", 1000}, {"controlled_by", "A"}}));
   features.push_back(
-      feature(point_at('h'), {{"kind", "destination"}, {"id", "south-camp"}, {"capacity", 1000}, {"controlled_by", "A"}}));
+      feature(point_at('a'), {{"kind", "origin"}, {"id", "town"}, {"people", 400}, {"persons_per_vehicle", 20}}));
   features.push_back(
-      feature(point_at('e'), {{"kind", "destination"}, {"id", "west-camp"}, {"capacity", 1000}, {"controlled_by", "B"}}));
+      feature(point_at('d'), {{"kind", "destination"}, {"id", "camp"}, {"capacity", 1000}, {"controlled_by", "A"}}));
+  features.push_back(feature(
+      point_at('h'), {{"kind", "destination"}, {"id", "south-camp"}, {"capacity", 1000}, {"controlled_by", "A"}}));
+  features.push_back(feature(
+      point_at('e'), {{"kind", "destination"}, {"id", "west-camp"}, {"capacity", 1000}, {"controlled_by", "B"}}));
   features.push_back(feature({{"type", "Polygon"}, {"coordinates", json::parse("[[[0,0],[0.1,0],[0.1,0.1],[0,0]]]")}},
                              {{"kind", "area"}, {"id", "front"}}));
   return {{"type", "FeatureCollection"},
@@ -90,9 +92,9 @@ inline json base_scenario() {
             {"parties", json::array({{{"id", "A"}, {"name", "Party A"}},
                                      {{"id", "B"}, {"name", "Party B"}},
                                      {{"id", "M"}, {"name", "Mediator"}, {"role", "mediator"}}})},
-            {"rules", json::array({{{"party", "A"}, {"forbid", {{"destinations_controlled_by", {"B"}}}}},
-                                   {{"party", "B"},
-                                    {"forbid", {{"areas", {"front"}}, {"checkpoints_operated_by", {"A"}}}}}})}}},
+            {"rules",
+             json::array({{{"party", "A"}, {"forbid", {{"destinations_controlled_by", {"B"}}}}},
+                          {{"party", "B"}, {"forbid", {{"areas", {"front"}}, {"checkpoints_operated_by", {"A"}}}}}})}}},
           {"features", features}};
 }
 
@@ -108,8 +110,8 @@ inline json movement(const std::string& origin, const std::string& destination, 
                      const std::string& nodes, const std::vector<double>& times) {
   json path = json::array();
   for (char c : nodes) path.push_back(id(c));
-  return {{"origin", origin}, {"destination", destination}, {"vehicles", vehicles},
-          {"people", people}, {"path", path},               {"times_s", times}};
+  return {{"origin", origin}, {"destination", destination}, {"vehicles", vehicles}, {"people", people}, {"path", path},
+          {"times_s", times}};
 }
 
 inline json base_plan() {

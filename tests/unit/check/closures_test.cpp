@@ -11,7 +11,8 @@ json hazard_around(const std::string& nodes, const std::string& from, const std:
 }
 
 json ceasefire_around(const std::string& nodes, const std::string& from, const std::string& until) {
-  return feature(polygon_around(nodes), {{"kind", "ceasefire"}, {"id", "cf"}, {"windows", json::array({json::array({from, until})})}});
+  return feature(polygon_around(nodes),
+                 {{"kind", "ceasefire"}, {"id", "cf"}, {"windows", json::array({json::array({from, until})})}});
 }
 
 TEST(CheckClosures, MovementThroughAnActiveHazard) {
@@ -69,8 +70,9 @@ TEST(CheckClosures, ForbiddenDestination) {
   plan["summary"]["lower_bound_s"] = 50.0;
   const auto report = run_check(base_scenario(), plan);
   EXPECT_EQ(found(report), Found{"movements[1].destination rule-destination"}) << all_lines(report);
-  EXPECT_EQ(message_at(report, "movements[1].destination"),
-            "destination \"west-camp\" is controlled by B, and party A (rules[0]) forbids destinations controlled by B");
+  EXPECT_EQ(
+      message_at(report, "movements[1].destination"),
+      "destination \"west-camp\" is controlled by B, and party A (rules[0]) forbids destinations controlled by B");
 }
 
 TEST(CheckClosures, ForbiddenArea) {
@@ -91,8 +93,8 @@ TEST(CheckClosures, AreaNoRuleForbidsIsFine) {
 
 TEST(CheckClosures, RefusedCheckpoint) {
   auto s = base_scenario();
-  s["features"].push_back(feature(point_at('b'),
-                                  {{"kind", "checkpoint"}, {"id", "cp-a"}, {"vehicles_per_hour", 6000}, {"operated_by", "A"}}));
+  s["features"].push_back(feature(
+      point_at('b'), {{"kind", "checkpoint"}, {"id", "cp-a"}, {"vehicles_per_hour", 6000}, {"operated_by", "A"}}));
   const auto report = run_check(s, base_plan());
   EXPECT_EQ(found(report), (Found{"movements[0].path[1] rule-checkpoint", "movements[1].path[1] rule-checkpoint"}))
       << all_lines(report);

@@ -28,8 +28,8 @@ TEST(CheckFormat, WrongTypesInAMovement) {
   plan["movements"][0].erase("path");
   plan["movements"][1]["people"] = -3;
   const auto report = run_check(base_scenario(), plan);
-  EXPECT_EQ(found(report), (Found{"movements[0].path format", "movements[0].vehicles format",
-                                  "movements[1].people format"}))
+  EXPECT_EQ(found(report),
+            (Found{"movements[0].path format", "movements[0].vehicles format", "movements[1].people format"}))
       << all_lines(report);
   EXPECT_EQ(message_at(report, "movements[0].vehicles"), "must be a positive integer, got \"ten\"");
   EXPECT_EQ(message_at(report, "movements[1].people"), "must be an integer >= 0, got -3");
@@ -51,8 +51,7 @@ TEST(CheckFormat, NodeIdsMustBeIntegers) {
   plan["movements"][0]["path"][1] = "1001";
   plan["movements"][1]["path"][2] = 1002.5;
   const auto report = run_check(base_scenario(), plan);
-  EXPECT_EQ(found(report), (Found{"movements[0].path[1] format", "movements[1].path[2] format"}))
-      << all_lines(report);
+  EXPECT_EQ(found(report), (Found{"movements[0].path[1] format", "movements[1].path[2] format"})) << all_lines(report);
 }
 
 TEST(CheckFormat, UnknownOriginAndDestination) {
@@ -79,8 +78,8 @@ TEST(CheckFormat, SummaryFieldsMustBeNumbers) {
   plan["summary"].erase("upper_bound_people");
   plan["summary"]["lower_bound_s"] = "none";
   const auto report = run_check(base_scenario(), plan);
-  EXPECT_EQ(found(report), (Found{"summary.egress_s format", "summary.lower_bound_s format",
-                                  "summary.upper_bound_people format"}))
+  EXPECT_EQ(found(report),
+            (Found{"summary.egress_s format", "summary.lower_bound_s format", "summary.upper_bound_people format"}))
       << all_lines(report);
 }
 
@@ -107,8 +106,15 @@ TEST(CheckFormat, NoReplacedFieldMakesTheCheckerThrow) {
   for (const auto& [leaf, value] : flat.items()) {
     for (auto p = json::json_pointer(leaf); !p.empty(); p = p.parent_pointer()) pointers.insert(p.to_string());
   }
-  const std::vector<json> replacements = {nullptr,       "x",  -1, 1.5, json::array(), json::object(),
-                                          json::array({1}), true, json(std::uint64_t{18446744073709551615u})};
+  const std::vector<json> replacements = {nullptr,
+                                          "x",
+                                          -1,
+                                          1.5,
+                                          json::array(),
+                                          json::object(),
+                                          json::array({1}),
+                                          true,
+                                          json(std::uint64_t{18446744073709551615u})};
   for (const auto& pointer : pointers) {
     for (const auto& replacement : replacements) {
       auto plan = valid;

@@ -44,7 +44,8 @@ TEST(PlanMutation, DamagedPlansAreReportedNotThrown) {
       }
     }
     CheckReport report;
-    ASSERT_NO_THROW(report = run_check(scenario, damaged)) << "round " << round << " seed " << seed << "\n" << damaged.dump();
+    ASSERT_NO_THROW(report = run_check(scenario, damaged)) << "round " << round << " seed " << seed << "\n"
+                                                           << damaged.dump();
     flagged += report.valid() ? 0 : 1;
   }
   EXPECT_GT(flagged, 500);

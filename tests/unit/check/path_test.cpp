@@ -75,7 +75,8 @@ TEST(CheckPath, FasterThanFreeFlow) {
   const auto report = run_check(base_scenario(), plan);
   EXPECT_EQ(found(report), Found{"movements[0].times_s[0..1] speed"}) << all_lines(report);
   const auto message = message_at(report, "movements[0].times_s[0..1]");
-  EXPECT_TRUE(has(message, "takes 10 s over segment 1000 -> 1001 (100 m), faster than its free-flow time 14.")) << message;
+  EXPECT_TRUE(has(message, "takes 10 s over segment 1000 -> 1001 (100 m), faster than its free-flow time 14."))
+      << message;
 }
 
 TEST(CheckPath, TimesThatGoBackwards) {

@@ -33,8 +33,8 @@ TEST(CheckTotals, CapacityCountsEntriesNotVehiclesOnTheRoad) {
 
 TEST(CheckTotals, CheckpointOverCapacity) {
   auto s = base_scenario();
-  s["features"].push_back(feature(point_at('b'),
-                                  {{"kind", "checkpoint"}, {"id", "cp-m"}, {"vehicles_per_hour", 540}, {"operated_by", "M"}}));
+  s["features"].push_back(feature(
+      point_at('b'), {{"kind", "checkpoint"}, {"id", "cp-m"}, {"vehicles_per_hour", 540}, {"operated_by", "M"}}));
   const auto report = run_check(s, base_plan());
   EXPECT_EQ(found(report),
             (Found{"movements[0].path[1] checkpoint-capacity", "movements[1].path[1] checkpoint-capacity"}))
@@ -91,14 +91,14 @@ TEST(CheckTotals, PeopleNotConserved) {
 
 TEST(CheckTotals, WrongSummaryNumbers) {
   auto plan = base_plan();
-  plan["summary"] = {{"people", 401},          {"people_evacuated", 399},  {"vehicles", 19},
-                     {"egress_s", 119.0},      {"lower_bound_s", 130.0},   {"upper_bound_people", 300},
-                     {"egress_gap", 2.0},      {"people_gap", 300.0 / 399}};
+  plan["summary"] = {{"people", 401},     {"people_evacuated", 399},  {"vehicles", 19},
+                     {"egress_s", 119.0}, {"lower_bound_s", 130.0},   {"upper_bound_people", 300},
+                     {"egress_gap", 2.0}, {"people_gap", 300.0 / 399}};
   const auto report = run_check(base_scenario(), plan);
-  EXPECT_EQ(found(report), (Found{"summary.egress_gap summary", "summary.egress_s summary",
-                                  "summary.lower_bound_s summary", "summary.people summary",
-                                  "summary.people_evacuated summary", "summary.upper_bound_people summary",
-                                  "summary.vehicles summary"}))
+  EXPECT_EQ(found(report),
+            (Found{"summary.egress_gap summary", "summary.egress_s summary", "summary.lower_bound_s summary",
+                   "summary.people summary", "summary.people_evacuated summary", "summary.upper_bound_people summary",
+                   "summary.vehicles summary"}))
       << all_lines(report);
   EXPECT_EQ(message_at(report, "summary.egress_s"), "is 119 s but the last movement arrives at 120 s");
   EXPECT_EQ(message_at(report, "summary.lower_bound_s"),

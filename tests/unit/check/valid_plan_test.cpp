@@ -32,15 +32,16 @@ TEST(CheckValid, RespectedHazardsWindowsCheckpointsAndAreasPass) {
                                                         {"id", "earlier"},
                                                         {"from", "2022-03-05T08:00:00+01:00"},
                                                         {"until", "2022-03-05T09:00:20+01:00"}}));
-  s["features"].push_back(feature(polygon_around("b"),
-                                  {{"kind", "ceasefire"},
-                                   {"id", "cf"},
-                                   {"windows", json::array({json::array({"2022-03-05T09:00:00+01:00", "2022-03-05T09:01:40+01:00"})})}}));
   s["features"].push_back(
-      feature(point_at('b'), {{"kind", "checkpoint"}, {"id", "cp-m"}, {"vehicles_per_hour", 600}, {"operated_by", "M"}}));
+      feature(polygon_around("b"),
+              {{"kind", "ceasefire"},
+               {"id", "cf"},
+               {"windows", json::array({json::array({"2022-03-05T09:00:00+01:00", "2022-03-05T09:01:40+01:00"})})}}));
+  s["features"].push_back(feature(
+      point_at('b'), {{"kind", "checkpoint"}, {"id", "cp-m"}, {"vehicles_per_hour", 600}, {"operated_by", "M"}}));
   // A refused checkpoint at the destination is never passed: nothing leaves it.
-  s["features"].push_back(
-      feature(point_at('d'), {{"kind", "checkpoint"}, {"id", "cp-a"}, {"vehicles_per_hour", 60}, {"operated_by", "A"}}));
+  s["features"].push_back(feature(
+      point_at('d'), {{"kind", "checkpoint"}, {"id", "cp-a"}, {"vehicles_per_hour", 60}, {"operated_by", "A"}}));
   feature_named(s, "front")["geometry"] = polygon_around("fg");
   const auto report = run_check(s, base_plan());
   EXPECT_TRUE(report.valid()) << all_lines(report);

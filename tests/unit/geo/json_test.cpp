@@ -25,8 +25,8 @@ TEST(Json, BracketsInsideStringsDoNotCount) {
 }
 
 TEST(Json, EveryFailureIsAnInputErrorNamingTheSource) {
-  for (const std::string& text : {std::string("[1e309]"), std::string("{"), std::string("nul"), nested(50000),
-                                 std::string("[1] [2]")}) {
+  for (const std::string& text :
+       {std::string("[1e309]"), std::string("{"), std::string("nul"), nested(50000), std::string("[1] [2]")}) {
     try {
       parse(text, "plan.json");
       ADD_FAILURE() << text.substr(0, 20) << " parsed";

@@ -144,8 +144,8 @@ TEST(ParseRfc3339, InstantsThatCannotBeWrittenBackAreRefused) {
   EXPECT_FALSE(parse_rfc3339("0000-01-01T00:20:01+12:00", &why));
   EXPECT_EQ(why, "the instant in UTC lies outside the years 0000-9999");
   EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59-00:01"));
-  for (const char* edge : {"0000-01-01T00:00:00Z", "0000-01-01T12:00:00+12:00", "9999-12-31T23:59:59Z",
-                           "9999-12-31T12:00:00-11:59"}) {
+  for (const char* edge :
+       {"0000-01-01T00:00:00Z", "0000-01-01T12:00:00+12:00", "9999-12-31T23:59:59Z", "9999-12-31T12:00:00-11:59"}) {
     const auto t = parse_rfc3339(edge);
     ASSERT_TRUE(t) << edge;
     const auto again = parse_rfc3339(format_utc(t->utc));

@@ -52,9 +52,10 @@ TEST(SignedNote, AlteredTextsSignaturesAndKeysDoNotVerify) {
   const auto other = generate_signer("PeterNeumann");
   EXPECT_FALSE(verify_note(parsed, other.verifier()));  // same name, other key: other key ID
   // An unknown key's signature is ignored; the note still verifies with the known one.
-  const auto twice = parse_note(v["note"].get<std::string>() + k_dash + " Other " +
-                                std::string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") +
-                                "\n");
+  const auto twice = parse_note(
+      v["note"].get<std::string>() + k_dash + " Other " +
+      std::string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") +
+      "\n");
   EXPECT_EQ(twice.signatures.size(), 2u);
   EXPECT_TRUE(verify_note(twice, verifier));
 }
@@ -63,17 +64,19 @@ TEST(SignedNote, MalformedNotesAndKeysAreRefused) {
   const auto signer = generate_signer("log.example/a");
   const auto good = sign_note("hello\n", signer);
   EXPECT_NO_THROW((void)parse_note(good));
-  EXPECT_THROW((void)parse_note("hello\n"), FormatError);                          // no signatures
-  EXPECT_THROW((void)parse_note("hello\n\n-- log AAAA\n"), FormatError);           // not an em dash
+  EXPECT_THROW((void)parse_note("hello\n"), FormatError);                             // no signatures
+  EXPECT_THROW((void)parse_note("hello\n\n-- log AAAA\n"), FormatError);              // not an em dash
   EXPECT_THROW((void)parse_note("hello\n\n" + k_dash + " log !!!!\n"), FormatError);  // not base64
-  EXPECT_THROW((void)parse_note(good.substr(0, good.size() - 1)), FormatError);    // no final newline
+  EXPECT_THROW((void)parse_note(good.substr(0, good.size() - 1)), FormatError);       // no final newline
   EXPECT_THROW((void)sign_note("no newline", signer), InputError);
   EXPECT_THROW((void)sign_note("a\n\nb\n", signer), InputError);
   EXPECT_THROW((void)sign_note("bell\a\n", signer), InputError);
   EXPECT_FALSE(valid_key_name(""));
   EXPECT_FALSE(valid_key_name("a b"));
   EXPECT_FALSE(valid_key_name("a+b"));
-  EXPECT_FALSE(valid_key_name("a\xC2\xA0" "b"));  // U+00A0, a Unicode space
+  EXPECT_FALSE(
+      valid_key_name("a\xC2\xA0"
+                     "b"));  // U+00A0, a Unicode space
   EXPECT_FALSE(valid_key_name("\xFF"));
   EXPECT_TRUE(valid_key_name("corridor.example/ledger"));
   EXPECT_THROW((void)generate_signer("bad name"), InputError);

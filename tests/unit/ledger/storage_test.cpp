@@ -34,7 +34,7 @@ TEST(LedgerStore, CreatesTheFileTheKeyAndTheEmptyHead) {
 
 TEST(LedgerStore, KeepsTheKeyWhereItIsToldAndChecksItOnUse) {
   testing::TempDir dir;
-  auto l = Ledger::create(dir / "ledger.db", {"log", dir / "secret" , {}});
+  auto l = Ledger::create(dir / "ledger.db", {"log", dir / "secret", {}});
   EXPECT_EQ(l.key_path(), dir / "secret");
   EXPECT_NO_THROW((void)l.load_signer());
   const auto other = generate_signer("log");

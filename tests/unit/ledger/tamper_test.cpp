@@ -81,8 +81,8 @@ TEST_F(Tamper, EveryFlippedLeafHashIsFoundAtItsEntry) {
 TEST_F(Tamper, ABodyRewrittenWithItsHashDiffersFromTheSignedHeads) {
   const auto db = copy();
   const std::string forged = R"({"n":17,"test":"something else"})";
-  test::tamper(db, "UPDATE entries SET body = " + blob(forged) + ", leaf_hash = " + blob(leaf_hash(forged)) +
-                       " WHERE idx = 17");
+  test::tamper(
+      db, "UPDATE entries SET body = " + blob(forged) + ", leaf_hash = " + blob(leaf_hash(forged)) + " WHERE idx = 17");
   const auto r = test::verify(db);
   EXPECT_TRUE(reports(r, "entry 17 differs from what head #19 (size 18) signed")) << test::joined(r);
   EXPECT_TRUE(reports(r, "does not match the bodies")) << test::joined(r);
@@ -101,8 +101,8 @@ TEST_F(Tamper, DeletedRowsAreFound) {
     test::tamper(db, "DELETE FROM entries WHERE idx = " + std::to_string(i));
     const auto r = test::verify(db);
     const auto before = i == 0 ? std::string("the start") : "entry " + std::to_string(i - 1);
-    EXPECT_TRUE(reports(r, "entry " + std::to_string(i) + " missing (entry " + std::to_string(i + 1) + " follows " +
-                               before + ")"))
+    EXPECT_TRUE(reports(
+        r, "entry " + std::to_string(i) + " missing (entry " + std::to_string(i + 1) + " follows " + before + ")"))
         << test::joined(r);
   }
   const auto db = copy();
@@ -155,7 +155,8 @@ TEST_F(Tamper, AHistoryRewrittenWithTheLogKeyIsFoundByWhoeverKeptAHead) {
   auto rewritten = Ledger::open(dir_ / "rewritten.db");
   const auto signer = original.load_signer();
   for (std::uint64_t i = 0; i < 30; ++i) original.append("test", test::body(i), signer);
-  for (std::uint64_t i = 0; i < 40; ++i) rewritten.append("test", i == 10 ? "{\"n\":10,\"rewritten\":true}" : test::body(i), signer);
+  for (std::uint64_t i = 0; i < 40; ++i)
+    rewritten.append("test", i == 10 ? "{\"n\":10,\"rewritten\":true}" : test::body(i), signer);
   const auto kept_early = original.head(5)->note;
   const auto kept_late = original.head(30)->note;
   EXPECT_TRUE(test::verify(dir_ / "rewritten.db").intact());
@@ -177,8 +178,9 @@ TEST_F(Tamper, RowsAndHeadsEditedOutsideAppendAreFound) {
   test::tamper(db, "UPDATE heads SET root = " + blob(leaf_hash("x")) + " WHERE id = 10");
   EXPECT_TRUE(reports(test::verify(db), "head #10: its size or root columns differ from its signed note"));
   db = copy();
-  test::tamper(db, "UPDATE heads SET note = replace(note, char(10) || '10' || char(10), char(10) || '11' || char(10)) "
-                   "WHERE id = 11");
+  test::tamper(db,
+               "UPDATE heads SET note = replace(note, char(10) || '10' || char(10), char(10) || '11' || char(10)) "
+               "WHERE id = 11");
   EXPECT_TRUE(reports(test::verify(db), "head #11: the head has no valid signature")) << test::joined(test::verify(db));
 }
 

@@ -23,11 +23,12 @@ std::vector<Problem> problems_of(const std::string& csv) {
 }
 
 TEST(AcledCsv, RowsBecomeIncidentsWithTheirFields) {
-  const auto incidents = parse_acled_csv(std::string(k_header) +
-                                             "UKR1,05 March 2022,1,Explosions/Remote violence,Shelling,\"Forces, of X\",,"
-                                             "47.0951,37.5413,2,Media,\"Shelling \"\"near\"\" the road\",3\n"
-                                             "UKR2,2022-03-06,3,Battles,Armed clash,A,B,47.1,37.6,3,Report,,\n",
-                                         "events.csv", "A");
+  const auto incidents =
+      parse_acled_csv(std::string(k_header) +
+                          "UKR1,05 March 2022,1,Explosions/Remote violence,Shelling,\"Forces, of X\",,"
+                          "47.0951,37.5413,2,Media,\"Shelling \"\"near\"\" the road\",3\n"
+                          "UKR2,2022-03-06,3,Battles,Armed clash,A,B,47.1,37.6,3,Report,,\n",
+                      "events.csv", "A");
   ASSERT_EQ(incidents.size(), 2u);
   const auto& first = incidents[0];
   EXPECT_EQ(first.id, "UKR1");
@@ -60,7 +61,8 @@ TEST(AcledCsv, EveryBadValueIsNamedByRowAndColumn) {
 // undefined behaviour.
 TEST(AcledCsv, CountsOutOfRangeAreRefusedBeforeConversion) {
   for (const char* count : {"1e300", "nan", "inf", "2.5", "-0.5"}) {
-    const auto problems = problems_of(std::string(k_header) + "X1,2022-03-05,1,Battles,s,a,b,47,37,1,s,n," + count + "\n");
+    const auto problems =
+        problems_of(std::string(k_header) + "X1,2022-03-05,1,Battles,s,a,b,47,37,1,s,n," + count + "\n");
     ASSERT_EQ(problems.size(), 1u) << count;
     EXPECT_EQ(problems[0].path, "row 2.fatalities") << count;
   }

@@ -171,11 +171,16 @@ TEST(GeojsonNetwork, OnewayFormsSetTheDirections) {
     const char* form;
   };
   const std::vector<Expectation> expectations = {
-      {1, 2, true, false, "true"},        {3, 4, true, false, "\"yes\""},
-      {5, 6, true, false, "1"},           {7, 8, false, true, "-1"},
-      {9, 10, false, true, "\"-1\""},     {11, 12, true, true, "false"},
-      {13, 14, true, true, "\"no\""},     {15, 16, true, true, "absent"},
-      {17, 18, true, false, "absent, motorway"}, {19, 20, true, true, "false, motorway"},
+      {1, 2, true, false, "true"},
+      {3, 4, true, false, "\"yes\""},
+      {5, 6, true, false, "1"},
+      {7, 8, false, true, "-1"},
+      {9, 10, false, true, "\"-1\""},
+      {11, 12, true, true, "false"},
+      {13, 14, true, true, "\"no\""},
+      {15, 16, true, true, "absent"},
+      {17, 18, true, false, "absent, motorway"},
+      {19, 20, true, true, "false, motorway"},
   };
   for (const auto& e : expectations) {
     SCOPED_TRACE(std::string("oneway ") + e.form);
@@ -320,8 +325,8 @@ TEST(GeojsonNetwork, ShapePointsAreKeptInTheGraph) {
 TEST(GeojsonNetwork, LoopBackToItsOwnStartIsDropped) {
   TempDir dir;
   const auto path = dir / "network.geojson";
-  std::ofstream(path) << collection({good_link(), line({{8.01, 49.0}, {8.02, 49.01}, {8.01, 49.0}},
-                                                       {{"highway", "residential"}})})
+  std::ofstream(path) << collection({good_link(),
+                                     line({{8.01, 49.0}, {8.02, 49.01}, {8.01, 49.0}}, {{"highway", "residential"}})})
                              .dump();
   const auto net = read_geojson_network(path, Profile::defaults());
   EXPECT_EQ(net.node_id.size(), 2u);
@@ -386,9 +391,10 @@ TEST_F(GeojsonNetworkErrors, PointGeometryNamesTheGeometryType) {
 }
 
 TEST_F(GeojsonNetworkErrors, OtherGeometryTypesAndMissingGeometry) {
-  const json polygon = {{"type", "Feature"},
-                        {"geometry", {{"type", "Polygon"}, {"coordinates", {{{8.0, 49.0}, {8.1, 49.0}, {8.0, 49.1}, {8.0, 49.0}}}}}},
-                        {"properties", {{"highway", "residential"}}}};
+  const json polygon = {
+      {"type", "Feature"},
+      {"geometry", {{"type", "Polygon"}, {"coordinates", {{{8.0, 49.0}, {8.1, 49.0}, {8.0, 49.1}, {8.0, 49.0}}}}}},
+      {"properties", {{"highway", "residential"}}}};
   const json multi = {{"type", "Feature"},
                       {"geometry", {{"type", "MultiLineString"}, {"coordinates", {{{8.0, 49.0}, {8.1, 49.0}}}}}},
                       {"properties", {{"highway", "residential"}}}};
@@ -424,7 +430,8 @@ TEST_F(GeojsonNetworkErrors, OutOfRangeAndShortPositions) {
       line({{8.0, 49.0}, {181.0, 49.0}}, {{"highway", "residential"}}),
       line({{8.0, 49.0}, {8.0, -91.0}}, {{"highway", "residential"}}),
       {{"type", "Feature"},
-       {"geometry", {{"type", "LineString"}, {"coordinates", json::array({json::array({8.0, 49.0}), json::array({8.01})})}}},
+       {"geometry",
+        {{"type", "LineString"}, {"coordinates", json::array({json::array({8.0, 49.0}), json::array({8.01})})}}},
        {"properties", {{"highway", "residential"}}}},
   }));
   EXPECT_TRUE(has_path(problems, "features[0].geometry.coordinates[1]")) << describe(problems);
@@ -434,18 +441,20 @@ TEST_F(GeojsonNetworkErrors, OutOfRangeAndShortPositions) {
 }
 
 TEST_F(GeojsonNetworkErrors, FromWithoutTo) {
-  const auto problems = problems_of(collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"highway", "primary"}})}));
+  const auto problems =
+      problems_of(collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"highway", "primary"}})}));
   ASSERT_EQ(problems.size(), 1u) << describe(problems);
   EXPECT_EQ(problems[0].path, "features[0].properties");
   EXPECT_NE(problems[0].message.find("from and to"), std::string::npos) << problems[0].message;
-  const auto to_only = problems_of(collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"to", 2}, {"highway", "primary"}})}));
+  const auto to_only =
+      problems_of(collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"to", 2}, {"highway", "primary"}})}));
   EXPECT_TRUE(has_path(to_only, "features[0].properties")) << describe(to_only);
 }
 
 TEST_F(GeojsonNetworkErrors, NonIntegerNodeId) {
-  const auto problems = problems_of(
-      collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", "1"}, {"to", 2}, {"highway", "primary"}}),
-                  line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"to", 2.5}, {"highway", "primary"}})}));
+  const auto problems =
+      problems_of(collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", "1"}, {"to", 2}, {"highway", "primary"}}),
+                              line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"to", 2.5}, {"highway", "primary"}})}));
   EXPECT_TRUE(has_path(problems, "features[0].properties.from")) << describe(problems);
   EXPECT_TRUE(has_path(problems, "features[1].properties.to")) << describe(problems);
 }
@@ -460,9 +469,9 @@ TEST_F(GeojsonNetworkErrors, FromEqualsTo) {
 
 TEST_F(GeojsonNetworkErrors, ConflictingCoordinatesForOneNodeId) {
   // Node 2 ends the first link at 8.01 and starts the second 1 km further east.
-  const auto problems = problems_of(
-      collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"to", 2}, {"highway", "primary"}}),
-                  line({{8.02, 49.0}, {8.03, 49.0}}, {{"from", 2}, {"to", 3}, {"highway", "primary"}})}));
+  const auto problems =
+      problems_of(collection({line({{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"to", 2}, {"highway", "primary"}}),
+                              line({{8.02, 49.0}, {8.03, 49.0}}, {{"from", 2}, {"to", 3}, {"highway", "primary"}})}));
   ASSERT_EQ(problems.size(), 1u) << describe(problems);
   EXPECT_EQ(problems[0].path, "features[1].properties.from");
   EXPECT_NE(problems[0].message.find("node 2"), std::string::npos) << problems[0].message;
@@ -477,9 +486,9 @@ TEST_F(GeojsonNetworkErrors, CoordinatesWithinAMetreAreTheSameNode) {
 }
 
 TEST_F(GeojsonNetworkErrors, UnknownHighwayClass) {
-  const auto problems = problems_of(
-      collection({good_link(), line({{8.0, 49.0}, {8.01, 49.0}}, {{"highway", "footway"}}),
-                  line({{8.0, 49.0}, {8.01, 49.0}}, {{"highway", "primary"}, {"access", "no"}})}));
+  const auto problems =
+      problems_of(collection({good_link(), line({{8.0, 49.0}, {8.01, 49.0}}, {{"highway", "footway"}}),
+                              line({{8.0, 49.0}, {8.01, 49.0}}, {{"highway", "primary"}, {"access", "no"}})}));
   ASSERT_EQ(problems.size(), 2u) << describe(problems);
   EXPECT_EQ(problems[0].path, "features[1].properties.highway");
   EXPECT_NE(problems[0].message.find("footway"), std::string::npos) << problems[0].message;
@@ -551,8 +560,8 @@ class GeojsonNetworkProfile : public GeojsonNetworkErrors {
 };
 
 TEST_F(GeojsonNetworkProfile, OneWayLinkHasAllItsLanes) {
-  const auto net = read(collection({line({{8.0, 49.0}, {8.01, 49.0}},
-                                         {{"from", 1}, {"to", 2}, {"highway", "primary"}, {"lanes", 4}, {"oneway", true}})}));
+  const auto net = read(collection({line(
+      {{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"to", 2}, {"highway", "primary"}, {"lanes", 4}, {"oneway", true}})}));
   const auto forward = arcs_between(net, 1, 2);
   ASSERT_EQ(forward.size(), 1u);
   EXPECT_EQ(forward[0].lanes, 4);
@@ -561,8 +570,8 @@ TEST_F(GeojsonNetworkProfile, OneWayLinkHasAllItsLanes) {
 }
 
 TEST_F(GeojsonNetworkProfile, RoundaboutIsOneWayAsInOsm) {
-  const auto net = read(collection({line({{8.0, 49.0}, {8.01, 49.0}},
-                                         {{"from", 1}, {"to", 2}, {"highway", "primary"}, {"junction", "roundabout"}})}));
+  const auto net = read(collection({line(
+      {{8.0, 49.0}, {8.01, 49.0}}, {{"from", 1}, {"to", 2}, {"highway", "primary"}, {"junction", "roundabout"}})}));
   EXPECT_EQ(arcs_between(net, 1, 2).size(), 1u);
   EXPECT_TRUE(arcs_between(net, 2, 1).empty());
 }

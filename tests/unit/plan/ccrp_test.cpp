@@ -39,10 +39,13 @@ std::string polygon_feature(const std::string& rings, const std::string& propert
 
 std::string scenario_text(const std::vector<std::string>& features, const std::string& rules = "[]",
                           double horizon_hours = 6) {
-  std::string text = R"({"type": "FeatureCollection", "corridor": {"name": "drawn", "start": "2022-03-05T09:00:00+01:00",
-    "horizon_hours": )" + std::to_string(horizon_hours) +
-                     R"(, "time_step_s": 60, "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
-    "rules": )" + rules + R"(}, "features": [)";
+  std::string text =
+      R"({"type": "FeatureCollection", "corridor": {"name": "drawn", "start": "2022-03-05T09:00:00+01:00",
+    "horizon_hours": )" +
+      std::to_string(horizon_hours) +
+      R"(, "time_step_s": 60, "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+    "rules": )" +
+      rules + R"(}, "features": [)";
   for (std::size_t i = 0; i < features.size(); ++i) text += (i ? "," : "") + features[i];
   return text + "]}";
 }
@@ -84,8 +87,11 @@ const testing::Tags k_road = {{"highway", "residential"}, {"maxspeed", "36"}};  
 TEST(Ccrp, BottleneckRoadSendsTenVehiclesAMinute) {
   AsciiMap m("a-----b", 100);  // 600 m: 60 s
   m.way("ab", k_road);
-  const auto p = plan_for(m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 1})"),
-                                            point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
+  const auto p = plan_for(
+      m, scenario_text(
+             {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 1})"),
+              point_feature(m.where('b'),
+                            R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   // 100 vehicles, 10 per step: the last group leaves in step 9 (540 s) and
   // arrives 60 s later.
@@ -100,9 +106,12 @@ TEST(Ccrp, CheckpointLimitsThePassage) {
   AsciiMap m("a--c--b", 100);
   m.way("acb", k_road);
   const auto p = plan_for(
-      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 20, "persons_per_vehicle": 1})"),
-                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
-                        point_feature(m.where('c'), R"({"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 120, "operated_by": "B"})")}));
+      m,
+      scenario_text(
+          {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 20, "persons_per_vehicle": 1})"),
+           point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+           point_feature(m.where('c'),
+                         R"({"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 120, "operated_by": "B"})")}));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   // 2 vehicles a minute pass c: the 20th passes in step 9 (540 s), then 30 s to b.
   EXPECT_NEAR(seconds(p->plan.egress()), 570.0, 0.5);
@@ -121,11 +130,15 @@ TEST(Ccrp, HazardSendsVehiclesRoundOrMakesThemWait) {
   AsciiMap m(drawing, 100);
   m.way("abc", k_road);
   m.way("adefc", k_road);
-  const auto hazard = polygon_feature(m.polygon_around("b", 30),
-                                      R"({"kind": "hazard", "id": "shelling", "from": "2022-03-05T09:00:00+01:00", "until": "2022-03-05T09:30:00+01:00"})");
-  const auto p = plan_for(m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 30, "persons_per_vehicle": 1})"),
-                                            point_feature(m.where('c'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
-                                            hazard}));
+  const auto hazard = polygon_feature(
+      m.polygon_around("b", 30),
+      R"({"kind": "hazard", "id": "shelling", "from": "2022-03-05T09:00:00+01:00", "until": "2022-03-05T09:30:00+01:00"})");
+  const auto p = plan_for(
+      m,
+      scenario_text(
+          {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 30, "persons_per_vehicle": 1})"),
+           point_feature(m.where('c'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+           hazard}));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   EXPECT_EQ(p->plan.people_evacuated(), 30);
   for (const auto& mv : p->plan.movements) {
@@ -139,11 +152,15 @@ TEST(Ccrp, HazardSendsVehiclesRoundOrMakesThemWait) {
 TEST(Ccrp, WindowTooShortLeavesPeopleWithAReason) {
   AsciiMap m("a-----b", 100);
   m.way("ab", k_road);
-  const auto cease = polygon_feature(m.polygon_around("ab", 50),
-                                     R"({"kind": "ceasefire", "id": "cf", "windows": [["2022-03-05T09:00:00+01:00", "2022-03-05T09:05:00+01:00"]]})");
-  const auto p = plan_for(m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 1})"),
-                                            point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
-                                            cease}));
+  const auto cease = polygon_feature(
+      m.polygon_around("ab", 50),
+      R"({"kind": "ceasefire", "id": "cf", "windows": [["2022-03-05T09:00:00+01:00", "2022-03-05T09:05:00+01:00"]]})");
+  const auto p = plan_for(
+      m,
+      scenario_text(
+          {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 1})"),
+           point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+           cease}));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   // Five minutes, 60 s on the road: groups entering at 0..240 s are off by 300 s.
   EXPECT_EQ(p->plan.people_evacuated(), 50);
@@ -163,10 +180,13 @@ TEST(Ccrp, RuleLeavesOnlyOneDestination) {
   AsciiMap m(drawing, 100);
   m.way("xay", k_road);
   const auto p = plan_for(
-      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 40, "persons_per_vehicle": 2})"),
-                        point_feature(m.where('x'), R"({"kind": "destination", "id": "west", "capacity": 1000, "controlled_by": "B"})"),
-                        point_feature(m.where('y'), R"({"kind": "destination", "id": "east", "capacity": 1000, "controlled_by": "A"})")},
-                       R"([{"party": "A", "forbid": {"destinations_controlled_by": ["B"]}}])"));
+      m, scenario_text(
+             {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 40, "persons_per_vehicle": 2})"),
+              point_feature(m.where('x'),
+                            R"({"kind": "destination", "id": "west", "capacity": 1000, "controlled_by": "B"})"),
+              point_feature(m.where('y'),
+                            R"({"kind": "destination", "id": "east", "capacity": 1000, "controlled_by": "A"})")},
+             R"([{"party": "A", "forbid": {"destinations_controlled_by": ["B"]}}])"));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   for (const auto& mv : p->doc["movements"]) EXPECT_EQ(mv["destination"], "east");
   // 20 vehicles, 10 a minute, 60 s: 120 s.
@@ -179,11 +199,13 @@ TEST(Ccrp, NoAcceptableDestinationIsExplained) {
   m.way("ab", k_road);
   const auto p = plan_for(
       m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 10})"),
-                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "B"})")},
+                        point_feature(m.where('b'),
+                                      R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "B"})")},
                        R"([{"party": "A", "forbid": {"destinations_controlled_by": ["B"]}}])"));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   ASSERT_EQ(p->plan.unmet.size(), 1u);
-  EXPECT_EQ(p->plan.unmet[0].reason, "no destination is acceptable to every party: d (party A forbids destinations controlled by B)");
+  EXPECT_EQ(p->plan.unmet[0].reason,
+            "no destination is acceptable to every party: d (party A forbids destinations controlled by B)");
   EXPECT_EQ(p->plan.bounds.upper_bound_people, 0);
 }
 
@@ -194,9 +216,12 @@ TEST(Ccrp, DestinationCapacitySplitsTheFlow) {
   AsciiMap m(drawing, 100);
   m.way("xay", k_road);
   const auto p = plan_for(
-      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 4})"),
-                        point_feature(m.where('x'), R"({"kind": "destination", "id": "west", "capacity": 40, "controlled_by": "A"})"),
-                        point_feature(m.where('y'), R"({"kind": "destination", "id": "east", "capacity": 1000, "controlled_by": "A"})")}));
+      m, scenario_text(
+             {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 4})"),
+              point_feature(m.where('x'),
+                            R"({"kind": "destination", "id": "west", "capacity": 40, "controlled_by": "A"})"),
+              point_feature(m.where('y'),
+                            R"({"kind": "destination", "id": "east", "capacity": 1000, "controlled_by": "A"})")}));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   std::int64_t west = 0;
   for (const auto& mv : p->doc["movements"]) {
@@ -219,11 +244,14 @@ TEST(CutBounds, PartlyFilledVehiclesAreCountedLast) {
   AsciiMap m("a-----b", 100);
   m.way("ab", k_road);
   const auto p = plan_for(
-      m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o1", "people": 262, "persons_per_vehicle": 15})"),
-                        point_feature(m.where('a'), R"({"kind": "origin", "id": "o2", "people": 188, "persons_per_vehicle": 15})"),
-                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
-                        point_feature(m.where('a'), R"({"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 60, "operated_by": "A"})")},
-                       "[]", 0.3));
+      m,
+      scenario_text(
+          {point_feature(m.where('a'), R"({"kind": "origin", "id": "o1", "people": 262, "persons_per_vehicle": 15})"),
+           point_feature(m.where('a'), R"({"kind": "origin", "id": "o2", "people": 188, "persons_per_vehicle": 15})"),
+           point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})"),
+           point_feature(m.where('a'),
+                         R"({"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 60, "operated_by": "A"})")},
+          "[]", 0.3));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   EXPECT_EQ(p->plan.bounds.upper_bound_people, 270);
   EXPECT_LE(p->plan.people_evacuated(), 270);
@@ -233,9 +261,12 @@ TEST(CutBounds, PeopleAlreadyAtADestinationAreOut) {
   AsciiMap m("a-----b", 100);
   m.way("ab", k_road);
   const auto p = plan_for(
-      m, scenario_text({point_feature(m.where('b'), R"({"kind": "origin", "id": "there", "people": 635, "persons_per_vehicle": 5})"),
-                        point_feature(m.where('a'), R"({"kind": "origin", "id": "here", "people": 10, "persons_per_vehicle": 5})"),
-                        point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
+      m,
+      scenario_text(
+          {point_feature(m.where('b'), R"({"kind": "origin", "id": "there", "people": 635, "persons_per_vehicle": 5})"),
+           point_feature(m.where('a'), R"({"kind": "origin", "id": "here", "people": 10, "persons_per_vehicle": 5})"),
+           point_feature(m.where('b'),
+                         R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   EXPECT_EQ(p->plan.people_evacuated(), 645);
   EXPECT_EQ(p->plan.bounds.upper_bound_people, 645);

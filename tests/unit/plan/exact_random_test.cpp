@@ -58,15 +58,19 @@ std::unique_ptr<Case> random_case(std::mt19937_64& rng, bool aligned, double hor
   }
   std::string rules;
   if (!aligned) {
-    features += feature(R"({"type": "Polygon", "coordinates": )" + polygon_around(c->g.where(any_node(rng)), 0.0004) + "}",
-                        R"("kind": "hazard", "id": "h", "from": ")" + at(60 * people(rng)) + R"(", "until": ")" +
-                            at(600 + 90 * people(rng)) + "\"") + ",";
-    features += feature(R"({"type": "Polygon", "coordinates": )" + polygon_around(c->g.where(any_node(rng)), 0.0004) + "}",
-                        R"("kind": "ceasefire", "id": "cf", "windows": [[")" + at(0) + R"(", ")" +
-                            at(300 * people(rng)) + R"("]])") + ",";
-    features += feature(point(c->g.where(any_node(rng))),
-                        R"("kind": "checkpoint", "id": "cp", "vehicles_per_hour": )" + std::to_string(60 * people(rng)) +
-                            R"(, "operated_by": "M")");
+    features +=
+        feature(R"({"type": "Polygon", "coordinates": )" + polygon_around(c->g.where(any_node(rng)), 0.0004) + "}",
+                R"("kind": "hazard", "id": "h", "from": ")" + at(60 * people(rng)) + R"(", "until": ")" +
+                    at(600 + 90 * people(rng)) + "\"") +
+        ",";
+    features +=
+        feature(R"({"type": "Polygon", "coordinates": )" + polygon_around(c->g.where(any_node(rng)), 0.0004) + "}",
+                R"("kind": "ceasefire", "id": "cf", "windows": [[")" + at(0) + R"(", ")" + at(300 * people(rng)) +
+                    R"("]])") +
+        ",";
+    features +=
+        feature(point(c->g.where(any_node(rng))), R"("kind": "checkpoint", "id": "cp", "vehicles_per_hour": )" +
+                                                      std::to_string(60 * people(rng)) + R"(, "operated_by": "M")");
     if (coin(rng)) rules = R"({"party": "B", "forbid": {"destinations_controlled_by": ["A"]}})";
   } else {
     features.pop_back();
@@ -75,7 +79,6 @@ std::unique_ptr<Case> random_case(std::mt19937_64& rng, bool aligned, double hor
   c->in = std::make_unique<Instance>(c->g, *c->index, c->s, 1000);
   return c;
 }
-
 
 TEST(ExactRandom, PlansKeepEveryRuleAndTheBoundsHold) {
   std::mt19937_64 rng(testing::test_seed());

@@ -98,8 +98,10 @@ TEST(ExactPlan, HazardClosesTheShortRouteForAWhile) {
   EXPECT_EQ(*r.bounds->lower_bound_egress, 5 * k_step);
   std::int64_t long_way = 0;
   for (const auto& mv : r.plan.movements) {
-    if (r.c->letters(mv) == "adefc") long_way += mv.vehicles;
-    else EXPECT_GE(mv.times.front(), 2 * k_step);  // the short way only once open
+    if (r.c->letters(mv) == "adefc")
+      long_way += mv.vehicles;
+    else
+      EXPECT_GE(mv.times.front(), 2 * k_step);  // the short way only once open
   }
   EXPECT_EQ(long_way, 20);
 }
@@ -135,7 +137,8 @@ TEST(ExactPlan, RuleLeavesOnlyTheFarDestination) {
   // 2 and 3: 180 s.
   const auto features = origin(m, 'a', "town", 800) + "," + destination(m, 'c', "west", 100000, "A") + "," +
                         destination(m, 'd', "east", 100000, "B");
-  const auto r = solve(m, scenario_text(features, R"({"party": "B", "forbid": {"destinations_controlled_by": ["A"]}})"));
+  const auto r =
+      solve(m, scenario_text(features, R"({"party": "B", "forbid": {"destinations_controlled_by": ["A"]}})"));
   EXPECT_EQ(r.plan.people_evacuated(), 800);
   EXPECT_EQ(r.plan.egress(), 3 * k_step);
   for (const auto& mv : r.plan.movements) {
@@ -154,8 +157,8 @@ TEST(ExactPlan, DestinationCapacityHolds) {
   m.way("cabd", k_residential);
   // 30 buses; west takes 400 people (10 buses, arriving at step 1), so 20
   // go east in steps 0 and 1, the last arriving at step 3: 180 s.
-  const auto features = origin(m, 'a', "town", 1200) + "," + destination(m, 'c', "west", 400) + "," +
-                        destination(m, 'd', "east", 100000);
+  const auto features =
+      origin(m, 'a', "town", 1200) + "," + destination(m, 'c', "west", 400) + "," + destination(m, 'd', "east", 100000);
   const auto r = solve(m, scenario_text(features));
   EXPECT_EQ(r.plan.people_evacuated(), 1200);
   EXPECT_EQ(r.plan.egress(), 3 * k_step);
@@ -193,7 +196,8 @@ TEST(ExactPlan, FinerCopiesFollowShortSections) {
        |
        |
        d
-  )", 100);
+  )",
+             100);
   m.way("abc", k_residential);
   m.way("bd", k_residential);
   // a->b and b->c take 30 s each; b is a junction, so each is a section of

@@ -39,9 +39,11 @@ inline std::string at(int seconds) {
   return text;
 }
 
-inline std::string origin(const AsciiMap& m, char node, const std::string& id, int people, const std::string& extra = "") {
-  return R"({"type": "Feature", "geometry": )" + point(m.where(node)) + R"(, "properties": {"kind": "origin", "id": ")" +
-         id + R"(", "people": )" + std::to_string(people) + extra + "}}";
+inline std::string origin(const AsciiMap& m, char node, const std::string& id, int people,
+                          const std::string& extra = "") {
+  return R"({"type": "Feature", "geometry": )" + point(m.where(node)) +
+         R"(, "properties": {"kind": "origin", "id": ")" + id + R"(", "people": )" + std::to_string(people) + extra +
+         "}}";
 }
 
 inline std::string destination(const AsciiMap& m, char node, const std::string& id, int capacity,
@@ -58,7 +60,8 @@ inline std::string checkpoint(const AsciiMap& m, char node, const std::string& i
          std::to_string(per_hour) + R"(, "operated_by": ")" + operated_by + R"("}})";
 }
 
-inline std::string hazard(const AsciiMap& m, const std::string& around, const std::string& id, int from_s, int until_s) {
+inline std::string hazard(const AsciiMap& m, const std::string& around, const std::string& id, int from_s,
+                          int until_s) {
   return R"({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": )" + m.polygon_around(around, 10) +
          R"(}, "properties": {"kind": "hazard", "id": ")" + id + R"(", "from": ")" + at(from_s) + R"(", "until": ")" +
          at(until_s) + R"("}})";
@@ -76,11 +79,13 @@ inline std::string scenario_text(const std::string& features, const std::string&
   std::ostringstream horizon;
   horizon << horizon_hours;
   return R"({"type": "FeatureCollection",
-    "corridor": {"name": "t", "start": ")" + at(0) + R"(", "horizon_hours": )" + horizon.str() +
-         R"(, "time_step_s": )" + std::to_string(step_s) + R"(,
+    "corridor": {"name": "t", "start": ")" +
+         at(0) + R"(", "horizon_hours": )" + horizon.str() + R"(, "time_step_s": )" + std::to_string(step_s) + R"(,
                  "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}, {"id": "M", "name": "M", "role": "mediator"}],
-                 "rules": [)" + rules + R"(]},
-    "features": [)" + features + "]}";
+                 "rules": [)" +
+         rules + R"(]},
+    "features": [)" +
+         features + "]}";
 }
 
 // A scenario on a road graph, kept together because Instance refers to both.
@@ -157,7 +162,8 @@ inline void expect_valid(const Instance& in, const PlanResult& plan) {
       if (in.checkpoint_at(m.nodes[i]) >= 0) passes[{m.nodes[i], m.times[i] / step}] += m.vehicles;
     }
   }
-  for (const auto& [key, count] : entries) EXPECT_LE(count, std::int64_t{in.arc_capacity(key.first)}) << "step " << key.second;
+  for (const auto& [key, count] : entries)
+    EXPECT_LE(count, std::int64_t{in.arc_capacity(key.first)}) << "step " << key.second;
   for (const auto& [key, count] : passes) {
     const auto cp = static_cast<std::size_t>(in.checkpoint_at(key.first));
     EXPECT_LE(count, std::int64_t{in.checkpoints[cp].per_step}) << "checkpoint, step " << key.second;

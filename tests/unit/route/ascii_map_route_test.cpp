@@ -94,7 +94,7 @@ TEST(AsciiRoute, PrivateRoadsAreNotRouted) {
 }
 
 TEST(AsciiRoute, TravelTimeIsLengthOverSpeed) {
-  AsciiMap m("a-----b", 100);  // six cells of 100 m
+  AsciiMap m("a-----b", 100);                                 // six cells of 100 m
   m.way("ab", {{"highway", "primary"}, {"maxspeed", "36"}});  // 10 m/s
   const auto im = import(m);
   BidirectionalDijkstra q(im.g);
@@ -109,7 +109,8 @@ std::string scenario_with(const std::string& features) {
     "corridor": {"name": "t", "start": "2022-03-05T09:00:00+01:00", "horizon_hours": 12,
                  "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
                  "rules": [{"party": "B", "forbid": {"areas": ["front"], "checkpoints_operated_by": ["A"]}}]},
-    "features": [)" + features + "]}";
+    "features": [)" +
+         features + "]}";
 }
 
 TEST(AsciiRoute, HazardClosesTheShortWayWhileActive) {
@@ -145,11 +146,12 @@ TEST(AsciiRoute, CeasefireRoadsOnlyInsideWindowsAndForbiddenAreasAlways) {
   const auto im = import(m);
   const graph::SpatialIndex index(im.g);
   const auto s = scenario::parse_scenario(
-      scenario_with(R"({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": )" + m.polygon_around("b", 10) +
+      scenario_with(R"({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": )" +
+                    m.polygon_around("b", 10) +
                     R"(}, "properties": {"kind": "ceasefire", "id": "cf",
                         "windows": [["2022-03-05T10:00:00+01:00", "2022-03-05T12:00:00+01:00"]]}},
-                       {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": )" + m.polygon_around("e", 10) +
-                    R"(}, "properties": {"kind": "area", "id": "front"}})"),
+                       {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": )" +
+                    m.polygon_around("e", 10) + R"(}, "properties": {"kind": "area", "id": "front"}})"),
       "t.geojson");
   BidirectionalDijkstra q(im.g);
   // 09:00: outside the window, b is closed; the area around e is forbidden by B.
@@ -168,9 +170,10 @@ TEST(AsciiRoute, RefusedCheckpointClosesTheRoadsLeavingIt) {
   const graph::SpatialIndex index(im.g);
   const auto cp = m.offset('b', 3, 4);
   const auto s = scenario::parse_scenario(
-      scenario_with(R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [)" + std::to_string(cp.lon) + "," +
-                    std::to_string(cp.lat) +
-                    R"(]}, "properties": {"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 60, "operated_by": "A"}},
+      scenario_with(
+          R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [)" + std::to_string(cp.lon) + "," +
+          std::to_string(cp.lat) +
+          R"(]}, "properties": {"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 60, "operated_by": "A"}},
                        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[0.1,0],[0.1,0.1],[0,0]]]},
                         "properties": {"kind": "area", "id": "front"}})"),
       "t.geojson");

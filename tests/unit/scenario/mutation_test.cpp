@@ -36,10 +36,18 @@ TEST(ScenarioMutation, DamagedScenariosAreRefusedCleanly) {
     for (int e = 0; e < edits && !text.empty(); ++e) {
       const std::size_t at = rng() % text.size();
       switch (rng() % 4) {
-        case 0: text[at] = alphabet[rng() % alphabet.size()]; break;
-        case 1: text.erase(at, 1 + rng() % 8); break;
-        case 2: text.insert(at, text.substr(at, std::min<std::size_t>(16, text.size() - at))); break;
-        default: text.resize(at); break;
+        case 0:
+          text[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          text.erase(at, 1 + rng() % 8);
+          break;
+        case 2:
+          text.insert(at, text.substr(at, std::min<std::size_t>(16, text.size() - at)));
+          break;
+        default:
+          text.resize(at);
+          break;
       }
     }
     try {

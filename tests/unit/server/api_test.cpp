@@ -6,8 +6,8 @@
 // restart.
 #include <atomic>
 #include <fstream>
-#include <thread>
 #include <random>
+#include <thread>
 
 #include "corridor/agree/jws.hpp"
 #include "corridor/agree/keys.hpp"
@@ -222,7 +222,10 @@ TEST_F(Api, RolesAndSessions) {
 
 TEST_F(Api, TheMediatorRegistersParties) {
   const auto c = agree::generate_key("C");
-  nlohmann::json pub = {{"party", "C"}, {"kid", c.kid}, {"alg", "EdDSA"}, {"crv", "Ed25519"},
+  nlohmann::json pub = {{"party", "C"},
+                        {"kid", c.kid},
+                        {"alg", "EdDSA"},
+                        {"crv", "Ed25519"},
                         {"public_key", agree::base64url(c.public_key().bytes.data(), 32)}};
   EXPECT_EQ(call("A", "POST", "/parties", pub.dump()).status, 403);
   auto r = call("M", "POST", "/parties", pub.dump());
@@ -503,9 +506,17 @@ TEST_F(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {
   std::mt19937 random(testing::test_seed());
   std::string noise(2000, '\0');
   for (auto& c : noise) c = static_cast<char>(random() & 0xFF);
-  const std::vector<std::string> bodies = {"", "null", "[]", "{}", "\"text\"", "42", R"({"scenario": 5})",
-                                           R"({"plan": ["x"]})", R"({"protected": 1, "signature": {}})",
-                                           R"({"payload": "", "signatures": "none"})", std::string(100000, '[') ,
+  const std::vector<std::string> bodies = {"",
+                                           "null",
+                                           "[]",
+                                           "{}",
+                                           "\"text\"",
+                                           "42",
+                                           R"({"scenario": 5})",
+                                           R"({"plan": ["x"]})",
+                                           R"({"protected": 1, "signature": {}})",
+                                           R"({"payload": "", "signatures": "none"})",
+                                           std::string(100000, '['),
                                            noise};
   for (const auto& e : api_endpoints()) {
     if (e.method != "POST") continue;
@@ -520,8 +531,9 @@ TEST_F(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {
       EXPECT_TRUE(r.body.is_object() && r.body.contains("code")) << target << " " << r.text;
     }
   }
-  for (const std::string& target : std::vector<std::string>{"/%", "/plans/%zz", "/plans/" + std::string(5000, 'x'), "/agreements//verify",
-                                   "/scenarios/..%2f..%2fetc", "//", "/route/v1/driving/;", "/network.geojson?bbox=nan,nan,nan,nan"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "/%", "/plans/%zz", "/plans/" + std::string(5000, 'x'), "/agreements//verify", "/scenarios/..%2f..%2fetc",
+           "//", "/route/v1/driving/;", "/network.geojson?bbox=nan,nan,nan,nan"}) {
     const auto r = call("A", "GET", target);
     EXPECT_GE(r.status, 400) << target;
     EXPECT_LT(r.status, 500) << target << " " << r.text;
@@ -544,9 +556,9 @@ TEST_F(Api, DeeplyNestedBodiesAreRefusedAtParseTime) {
   agree::add_signature(report, key("B"));
   std::string report_text = report.dump();
   report_text.insert(1, "\"extra\": " + nested + ", ");
-  const std::vector<std::string> bodies = {
-      nested, R"({"protected": "e30", "signature": "AA", "header": )" + nested + "}",
-      R"({"document": )" + nested + "}", report_text};
+  const std::vector<std::string> bodies = {nested,
+                                           R"({"protected": "e30", "signature": "AA", "header": )" + nested + "}",
+                                           R"({"document": )" + nested + "}", report_text};
   for (const auto& e : api_endpoints()) {
     if (e.method != "POST" || e.pattern == "/sessions") continue;
     std::string target = e.pattern;

@@ -77,13 +77,15 @@ TEST(Http, BytesThatAreNotUtf8AreEscapedNot500) {
   const auto route = get(server.port(), "/route/v1/driving/%ff,1;2,3");
   EXPECT_EQ(route.status, 400) << route.text;
   EXPECT_EQ(get(server.port(), "/health?%ff=1").status, 400);
-  EXPECT_EQ(printable("a\xc3\xa9\xe2\x82\xac\x01\xc0\xaf\xed\xa0\x80"), "a\xc3\xa9\xe2\x82\xac\\x01\\xc0\\xaf\\xed\\xa0\\x80");
+  EXPECT_EQ(printable("a\xc3\xa9\xe2\x82\xac\x01\xc0\xaf\xed\xa0\x80"),
+            "a\xc3\xa9\xe2\x82\xac\\x01\\xc0\\xaf\\xed\\xa0\\x80");
 }
 
 TEST(Http, OversizedHeadersNameTheHeaderLimit) {
   Service service(import_map(drawn_map()));
   RunningServer server(service);
-  const auto r = raw_exchange(server.port(), {"GET /health HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"});
+  const auto r = raw_exchange(server.port(),
+                              {"GET /health HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"});
   EXPECT_TRUE(r.starts_with("HTTP/1.1 431")) << r.substr(0, 200);
   EXPECT_NE(r.find("header block is larger than the limit of 16384 bytes"), std::string::npos) << r.substr(0, 300);
 }

@@ -65,9 +65,9 @@ TEST_F(LedgerApi, ConsistencyProofVerifies) {
 }
 
 TEST_F(LedgerApi, BadProofRequests) {
-  for (const char* target : {"/ledger/proof/inclusion?index=9", "/ledger/proof/inclusion?index=-1",
-                             "/ledger/proof/inclusion", "/ledger/proof/inclusion?index=1&size=x",
-                             "/ledger/proof/consistency?old=4&new=9"}) {
+  for (const char* target :
+       {"/ledger/proof/inclusion?index=9", "/ledger/proof/inclusion?index=-1", "/ledger/proof/inclusion",
+        "/ledger/proof/inclusion?index=1&size=x", "/ledger/proof/consistency?old=4&new=9"}) {
     const auto r = ask(target);
     EXPECT_EQ(r.status, 400) << target << ": " << r.text;
     EXPECT_EQ(r.body.value("code", ""), "InvalidValue") << target;

@@ -22,8 +22,7 @@ const std::filesystem::path k_openapi = std::filesystem::path(__FILE__).parent_p
 const char* const k_methods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
 // The four headers of a signed request, each an apiKey scheme.
-const std::set<std::string> k_signature_schemes = {"corridorKey", "corridorTime", "corridorNonce",
-                                                   "corridorSignature"};
+const std::set<std::string> k_signature_schemes = {"corridorKey", "corridorTime", "corridorNonce", "corridorSignature"};
 
 const nlohmann::json& document() {
   static const nlohmann::json doc = [] {
@@ -52,7 +51,8 @@ bool same_path(const std::string& pattern, const std::string& documented) {
 }
 
 std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
 }
 
@@ -85,9 +85,9 @@ std::set<std::string> path_parameters(const nlohmann::json& doc, const nlohmann:
     if (ref.is_string()) {
       const std::string prefix = "#/components/parameters/";
       const auto text = ref.get<std::string>();
-      parameter = text.rfind(prefix, 0) == 0 ? member(member(member(doc, "components"), "parameters"),
-                                                      text.substr(prefix.size()))
-                                             : nlohmann::json();
+      parameter = text.rfind(prefix, 0) == 0
+                      ? member(member(member(doc, "components"), "parameters"), text.substr(prefix.size()))
+                      : nlohmann::json();
     }
     if (member(parameter, "in") == "path" && member(parameter, "required") == true) {
       names.insert(member(parameter, "name").get<std::string>());
@@ -96,7 +96,8 @@ std::set<std::string> path_parameters(const nlohmann::json& doc, const nlohmann:
   return names;
 }
 
-void collect_refs(const nlohmann::json& node, const std::string& where, std::vector<std::pair<std::string, std::string>>& out) {
+void collect_refs(const nlohmann::json& node, const std::string& where,
+                  std::vector<std::pair<std::string, std::string>>& out) {
   if (node.is_object()) {
     for (const auto& [key, value] : node.items()) {
       if (key == "$ref" && value.is_string()) out.emplace_back(value.get<std::string>(), where);
@@ -133,8 +134,8 @@ TEST(OpenApi, IsAnOpenApi31Document) {
     EXPECT_EQ(member(scheme, "in"), "header") << name;
     if (member(scheme, "name").is_string()) headers.insert(member(scheme, "name").get<std::string>());
   }
-  EXPECT_EQ(headers, (std::set<std::string>{"X-Corridor-Key", "X-Corridor-Time", "X-Corridor-Nonce",
-                                            "X-Corridor-Signature"}));
+  EXPECT_EQ(headers,
+            (std::set<std::string>{"X-Corridor-Key", "X-Corridor-Time", "X-Corridor-Nonce", "X-Corridor-Signature"}));
   const auto schemas = member(doc["components"], "schemas");
   for (const auto* schema : {"Error", "PlanJob", "AgreementRecord", "Session", "RouteResponse"}) {
     EXPECT_TRUE(schemas.contains(schema)) << schema;

@@ -35,7 +35,7 @@ TEST(Polyline, EmptyAndMalformed) {
   EXPECT_EQ(encode_polyline({}), "");
   EXPECT_TRUE(decode_polyline("")->empty());
   EXPECT_FALSE(decode_polyline("_p~iF~ps|U_ulLnnqC_mqNvxq"));  // ends inside a value
-  EXPECT_FALSE(decode_polyline("_p~iF "));                      // outside the alphabet
+  EXPECT_FALSE(decode_polyline("_p~iF "));                     // outside the alphabet
 }
 
 }  // namespace

@@ -177,8 +177,8 @@ TEST(RouteSteps, OsrmStepsOnMonaco) {
   ASSERT_EQ(r.status, 200) << r.text;
   const auto& legs = r.body["routes"][0]["legs"];
   ASSERT_EQ(legs.size(), 2u);
-  const std::set<std::string> modifiers = {"uturn", "sharp right", "right", "slight right", "straight",
-                                           "slight left", "left", "sharp left"};
+  const std::set<std::string> modifiers = {"uturn",    "sharp right", "right", "slight right",
+                                           "straight", "slight left", "left",  "sharp left"};
   for (const auto& leg : legs) {
     const auto& steps = leg["steps"];
     ASSERT_GE(steps.size(), 2u);
@@ -194,7 +194,8 @@ TEST(RouteSteps, OsrmStepsOnMonaco) {
       duration += step["duration"].get<double>();
       EXPECT_TRUE(step["name"].is_string());
       EXPECT_EQ(step["mode"], "driving");
-      EXPECT_GE(decode_polyline(step["geometry"].get<std::string>(), 5).value_or(std::vector<geo::LonLat>{}).size(), 2u);
+      EXPECT_GE(decode_polyline(step["geometry"].get<std::string>(), 5).value_or(std::vector<geo::LonLat>{}).size(),
+                2u);
       const auto& m = step["maneuver"];
       ASSERT_EQ(m["location"].size(), 2u);
       EXPECT_GE(m["bearing_after"].get<int>(), 0);

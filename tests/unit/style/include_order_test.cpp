@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 
 // Lowest first; modules on one level do not include each other.
 const std::vector<std::vector<std::string>> k_levels = {
-    {"geo", "crypto"}, {"osm"}, {"graph"}, {"route"}, {"scenario"}, {"plan"}, {"check"},
-    {"agree"},         {"ledger"}, {"monitor"}, {"ops"}, {"sim"}, {"server"}};
+    {"geo", "crypto"}, {"osm"},    {"graph"},   {"route"}, {"scenario"}, {"plan"},  {"check"},
+    {"agree"},         {"ledger"}, {"monitor"}, {"ops"},   {"sim"},      {"server"}};
 
 int level_of(const std::string& module) {
   for (std::size_t i = 0; i < k_levels.size(); ++i) {
