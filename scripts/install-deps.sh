@@ -10,6 +10,7 @@ packages=(
   libsodium-dev libsqlite3-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   osmium-tool tzdata
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
   chromium wrk curl iproute2
 )
 # The web page is built with npm; Debian's Node.js unless one is installed.

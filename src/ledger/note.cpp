@@ -72,7 +72,7 @@ bool valid_key_name(std::string_view name) {
   if (name.empty()) return false;
   for (std::size_t i = 0; i < name.size();) {
     const long cp = next_code_point(name, i);
-    if (cp < 0 || cp < 0x20 || cp == 0x7F || cp == '+' || is_unicode_space(cp)) return false;
+    if (cp < 0x20 || cp == 0x7F || cp == '+' || is_unicode_space(cp)) return false;
   }
   return true;
 }

@@ -64,7 +64,7 @@ struct Path {
 // its bottleneck (the textbook path decomposition); units that stay home
 // (the bypass arc) are dropped.
 std::vector<std::pair<Path, std::int64_t>> decompose(const te::Expanded& x, std::vector<std::int64_t> flow) {
-  const auto nodes = static_cast<std::size_t>(x.g.maxNodeId() + 1);
+  const auto nodes = static_cast<std::size_t>(x.g.maxNodeId()) + 1;
   std::vector<Digraph::Arc> current(nodes);
   std::vector<char> started(nodes, 0);
   auto next_arc = [&](Digraph::Node u) {

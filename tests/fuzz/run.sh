@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a bounded time on its seed corpus.
-#   run.sh FUZZER NAME SECONDS CORRIDOR SHARED_DATA
+#   run.sh FUZZER NAME SECONDS CORRIDOR SHARED_DATA   (FUZZ_SECONDS overrides SECONDS)
 # Seeds: tests/fuzz/corpus/NAME/, the repository's fixtures, the shipped
 # scenarios, and documents made here with the corridor binary (a graph file,
 # a signed agreement, a proof). The working corpus is $FUZZ_CORPUS/NAME when
@@ -8,7 +8,7 @@
 # folder. A crash leaves its input in $FUZZ_ARTIFACTS (default:
 # fuzz-artifacts/ in the folder it runs in) and fails the run; the closing line gives the executions.
 set -euo pipefail
-fuzzer=$1 name=$2 seconds=$3 corridor=$4 shared=$5
+fuzzer=$1 name=$2 seconds=${FUZZ_SECONDS:-$3} corridor=$4 shared=$5
 here=$(cd "$(dirname "$0")" && pwd)
 fixtures=$here/../fixtures
 scratch=$(mktemp -d)
