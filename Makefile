@@ -7,6 +7,10 @@ BUILD ?= build
 JOBS ?= 2
 SHARED ?= $(CURDIR)/../shared
 FUZZ_BUILD ?= build-fuzz
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere
+# (as CI makes) reuses what an earlier build compiled.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 FUZZ_SECONDS ?= 300
 
 .PHONY: all deps build web test style sanitize fuzz demo bench clean format
