@@ -58,14 +58,15 @@ d-----e
   }
 
   // A scenario starting 2022-03-05 09:00 +01:00 for 12 hours with `features`.
-  static json scenario(json features) {
+  // (A vector, not a json: `scenario({f})` would be f itself under clang.)
+  static json scenario(const std::vector<json>& features) {
     return {{"type", "FeatureCollection"},
             {"corridor",
              {{"name", "drawn block"},
               {"start", "2022-03-05T09:00:00+01:00"},
               {"horizon_hours", 12},
               {"parties", json::array({{{"id", "A"}, {"name", "Party A"}}, {{"id", "B"}, {"name", "Party B"}}})}}},
-            {"features", std::move(features)}};
+            {"features", json(features)}};
   }
 
   json polygon_around(const std::string& nodes) const {
