@@ -8,8 +8,6 @@
 #include <random>
 #include <type_traits>
 
-#include <boost/geometry/algorithms/correct.hpp>
-
 #include "corridor/graph/area.hpp"
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/components.hpp"
@@ -38,6 +36,10 @@ const std::map<std::string, Extract> k_extracts = {
     {"milan", {"milan-small.osm.pbf", {9.17, 45.45, 9.21, 45.48}}},
 };
 
+geo::Area box_area(const double* b) {
+  return geo::Area({{{{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}, {b[0], b[1]}}}});
+}
+
 const Fixture& fixture(const std::string& name) {
   static std::map<std::string, Fixture> cache;
   auto it = cache.find(name);
@@ -56,13 +58,8 @@ const Fixture& fixture(const std::string& name) {
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<std::size_t> pick(0, nodes.size() - 1);
   for (int i = 0; i < 1000; ++i) f.pairs.emplace_back(nodes[pick(rng)], nodes[pick(rng)]);
-  geo::MultiPolygon area;
-  area.resize(1);
-  const auto* b = e.hazard;
-  area[0].outer() = {{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}, {b[0], b[1]}};
-  boost::geometry::correct(area);
   f.hazard = route::ArcSet(f.g.arc_count());
-  for (auto a : graph::arcs_meeting(f.g, area, geo::bounding_box(area))) f.hazard.insert(a);
+  for (auto a : graph::arcs_meeting(f.g, box_area(e.hazard))) f.hazard.insert(a);
   f.landmarks = std::make_unique<route::Landmarks>(f.g, 16);
   return cache.emplace(name, std::move(f)).first->second;
 }
@@ -94,12 +91,8 @@ void route_queries(benchmark::State& state, const std::string& name, bool with_h
 void closure_from_polygon(benchmark::State& state, const std::string& name) {
   const auto& f = fixture(name);
   const auto* b = k_extracts.at(name).hazard;
-  geo::MultiPolygon area;
-  area.resize(1);
-  area[0].outer() = {{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}, {b[0], b[1]}};
-  boost::geometry::correct(area);
-  const auto box = geo::bounding_box(area);
-  for (auto _ : state) benchmark::DoNotOptimize(graph::arcs_meeting(f.g, area, box).size());
+  const auto area = box_area(b);
+  for (auto _ : state) benchmark::DoNotOptimize(graph::arcs_meeting(f.g, area).size());
 }
 
 void landmark_preprocessing(benchmark::State& state, const std::string& name) {

@@ -43,8 +43,7 @@ struct Zone {
   enum class Kind { hazard, ceasefire, forbidden_area };
   Kind kind = Kind::hazard;
   std::size_t index = 0;  // into Scenario::hazards, ceasefires or areas
-  const geo::MultiPolygon* area = nullptr;
-  geo::Box box;
+  const geo::Area* area = nullptr;
   std::vector<Window> windows;     // hazard: when closed; ceasefire: when open
   std::vector<std::size_t> rules;  // forbidden area: the rules forbidding it
 };

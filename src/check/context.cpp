@@ -62,11 +62,11 @@ Context::Context(const graph::RoadGraph& graph, const scenario::Scenario& scen, 
 
   for (std::size_t i = 0; i < s.hazards.size(); ++i) {
     const auto& h = s.hazards[i];
-    zones.push_back({Zone::Kind::hazard, i, &h.area, h.box, {window_of(h.active, s.start)}, {}});
+    zones.push_back({Zone::Kind::hazard, i, &h.area, {window_of(h.active, s.start)}, {}});
   }
   for (std::size_t i = 0; i < s.ceasefires.size(); ++i) {
     const auto& cf = s.ceasefires[i];
-    Zone z{Zone::Kind::ceasefire, i, &cf.area, cf.box, {}, {}};
+    Zone z{Zone::Kind::ceasefire, i, &cf.area, {}, {}};
     for (const auto& w : cf.windows) z.windows.push_back(window_of(w, s.start));
     std::sort(z.windows.begin(), z.windows.end(), [](const Window& a, const Window& b) { return a.from < b.from; });
     zones.push_back(std::move(z));
@@ -80,7 +80,7 @@ Context::Context(const graph::RoadGraph& graph, const scenario::Scenario& scen, 
         return z.kind == Zone::Kind::forbidden_area && z.index == index_of_area;
       });
       if (zone == zones.end()) {
-        zones.push_back({Zone::Kind::forbidden_area, index_of_area, &it->area, it->box, {}, {}});
+        zones.push_back({Zone::Kind::forbidden_area, index_of_area, &it->area, {}, {}});
         zone = zones.end() - 1;
       }
       if (std::find(zone->rules.begin(), zone->rules.end(), r) == zone->rules.end()) zone->rules.push_back(r);
@@ -108,7 +108,7 @@ const std::vector<std::uint32_t>& Context::zones_of(ArcId a) {
       shaped ? g.arc_geometry(a) : std::vector<geo::LonLat>{g.where(g.tail[a]), g.where(g.head[a])};
   for (std::uint32_t z = 0; z < zones.size(); ++z) {
     for (std::size_t i = 0; i + 1 < points.size(); ++i) {
-      if (geo::segment_meets(*zones[z].area, zones[z].box, points[i], points[i + 1])) {
+      if (zones[z].area->meets(points[i], points[i + 1])) {
         it->second.push_back(z);
         break;
       }

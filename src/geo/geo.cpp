@@ -3,13 +3,7 @@
 #include <algorithm>
 #include <numbers>
 
-#include <boost/geometry/algorithms/covered_by.hpp>
-#include <boost/geometry/algorithms/envelope.hpp>
-#include <boost/geometry/algorithms/intersects.hpp>
-
 namespace corridor::geo {
-
-namespace bg = boost::geometry;
 
 double distance_m(LonLat a, LonLat b) noexcept {
   constexpr double rad = std::numbers::pi / 180.0;
@@ -34,19 +28,5 @@ double bearing_deg(LonLat a, LonLat b) noexcept {
 bool valid(LonLat p) noexcept {
   return std::isfinite(p.lon) && std::isfinite(p.lat) && p.lon >= -180 && p.lon <= 180 && p.lat >= -90 && p.lat <= 90;
 }
-
-Box bounding_box(const MultiPolygon& area) { return bg::return_envelope<Box>(area); }
-
-bool segment_meets(const MultiPolygon& area, const Box& box, LonLat a, LonLat b) {
-  // Cheap rejection first: most road segments are far from any given area.
-  if (std::max(a.lon, b.lon) < box.min_corner().x() || std::min(a.lon, b.lon) > box.max_corner().x() ||
-      std::max(a.lat, b.lat) < box.min_corner().y() || std::min(a.lat, b.lat) > box.max_corner().y()) {
-    return false;
-  }
-  const bg::model::segment<Point> seg{Point{a.lon, a.lat}, Point{b.lon, b.lat}};
-  return bg::intersects(seg, area);
-}
-
-bool point_in(const MultiPolygon& area, LonLat p) { return bg::covered_by(Point{p.lon, p.lat}, area); }
 
 }  // namespace corridor::geo

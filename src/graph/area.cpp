@@ -2,17 +2,17 @@
 
 namespace corridor::graph {
 
-std::vector<ArcId> arcs_meeting(const RoadGraph& g, const geo::MultiPolygon& area, const geo::Box& box) {
+std::vector<ArcId> arcs_meeting(const RoadGraph& g, const geo::Area& area) {
   std::vector<ArcId> out;
   const bool shapes = !g.shape_first.empty();
   for (ArcId a = 0; a < g.arc_count(); ++a) {
     if (!shapes || g.shape_first[a] == g.shape_first[a + 1]) {
-      if (geo::segment_meets(area, box, g.where(g.tail[a]), g.where(g.head[a]))) out.push_back(a);
+      if (area.meets(g.where(g.tail[a]), g.where(g.head[a]))) out.push_back(a);
       continue;
     }
     const auto points = g.arc_geometry(a);
     for (std::size_t i = 0; i + 1 < points.size(); ++i) {
-      if (geo::segment_meets(area, box, points[i], points[i + 1])) {
+      if (area.meets(points[i], points[i + 1])) {
         out.push_back(a);
         break;
       }

@@ -1,7 +1,5 @@
 #include "corridor/monitor/incident.hpp"
 
-#include <boost/geometry/algorithms/correct.hpp>
-
 #include "corridor/error.hpp"
 
 namespace corridor::monitor {
@@ -19,12 +17,6 @@ constexpr PrecisionName k_precisions[] = {{TimePrecision::minute, "minute", 60},
                                           {TimePrecision::day, "day", 86400},
                                           {TimePrecision::week, "week", 7 * 86400},
                                           {TimePrecision::month, "month", 31 * 86400}};
-
-json ring_json(const geo::Polygon::ring_type& ring) {
-  json r = json::array();
-  for (const auto& p : ring) r.push_back({p.x(), p.y()});
-  return r;
-}
 
 }  // namespace
 
@@ -45,13 +37,7 @@ geo::UnixSeconds Incident::until() const {
 json incident_document(const Incident& i) {
   json place;
   if (i.area) {
-    json polys = json::array();
-    for (const auto& poly : *i.area) {
-      json rings = json::array({ring_json(poly.outer())});
-      for (const auto& inner : poly.inners()) rings.push_back(ring_json(inner));
-      polys.push_back(rings);
-    }
-    place = {{"type", "MultiPolygon"}, {"coordinates", polys}};
+    place = geo::to_geojson(*i.area);
   } else {
     place = {{"type", "Point"}, {"coordinates", {i.where.lon, i.where.lat}}};
   }
@@ -145,27 +131,24 @@ Incident parse_incident(const json& d, const std::string& source) {
   } else if (g.value("type", json()) == "Polygon" || g.value("type", json()) == "MultiPolygon") {
     const json polys =
         g["type"] == "Polygon" ? json::array({g.value("coordinates", json())}) : g.value("coordinates", json());
-    geo::MultiPolygon area;
+    std::vector<geo::PolygonRings> polygons;
     for (std::size_t k = 0; polys.is_array() && k < polys.size(); ++k) {
-      geo::Polygon poly;
+      geo::PolygonRings rings;
       for (std::size_t r = 0; polys[k].is_array() && r < polys[k].size(); ++r) {
-        geo::Polygon::ring_type ring;
+        geo::Ring ring;
         for (std::size_t v = 0; polys[k][r].is_array() && v < polys[k][r].size(); ++v) {
           geo::LonLat p;
-          if (position(polys[k][r][v], "place.geometry.coordinates", p)) ring.push_back({p.lon, p.lat});
+          if (position(polys[k][r][v], "place.geometry.coordinates", p)) ring.push_back(p);
         }
-        if (r == 0)
-          poly.outer() = ring;
-        else
-          poly.inners().push_back(ring);
+        rings.push_back(std::move(ring));
       }
-      if (poly.outer().size() < 4)
+      if (rings.empty() || rings[0].size() < 4)
         problems.push_back({"place.geometry.coordinates", "a polygon ring needs at least 4 positions"});
-      area.push_back(poly);
+      polygons.push_back(std::move(rings));
     }
-    if (area.empty()) problems.push_back({"place.geometry.coordinates", "no polygon"});
-    boost::geometry::correct(area);
-    if (!area.empty() && !area[0].outer().empty()) i.where = {area[0].outer()[0].x(), area[0].outer()[0].y()};
+    if (polygons.empty()) problems.push_back({"place.geometry.coordinates", "no polygon"});
+    geo::Area area(std::move(polygons));
+    if (!area.empty()) i.where = area.polygons()[0][0][0];
     i.area = std::move(area);
   } else {
     problems.push_back(

@@ -34,15 +34,11 @@ double distance_to_route(const Incident& incident, const std::vector<geo::LonLat
   double best = std::numeric_limits<double>::infinity();
   if (route.size() == 1) return geo::distance_m(incident.where, route[0]);
   std::vector<geo::LonLat> probes{incident.where};
-  std::optional<geo::Box> box;
   if (incident.area) {
-    box = geo::bounding_box(*incident.area);
-    for (const auto& poly : *incident.area) {
-      for (const auto& v : poly.outer()) probes.push_back({v.x(), v.y()});
-    }
+    for (const auto& rings : incident.area->polygons()) probes.insert(probes.end(), rings[0].begin(), rings[0].end());
   }
   for (std::size_t i = 0; i + 1 < route.size(); ++i) {
-    if (incident.area && geo::segment_meets(*incident.area, *box, route[i], route[i + 1])) return 0;
+    if (incident.area && incident.area->meets(route[i], route[i + 1])) return 0;
     for (const auto& p : probes) best = std::min(best, to_segment_m(p, route[i], route[i + 1]));
   }
   return best;

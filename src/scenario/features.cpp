@@ -30,7 +30,6 @@ void read_area_of(Reader& reader, const Feature& feature, std::string_view kind,
   if (feature.geometry == nullptr) return;
   if (auto area = read_area(reader, *feature.geometry, feature.geometry_path(), kind)) {
     shape.area = std::move(*area);
-    shape.box = geo::bounding_box(shape.area);
   }
 }
 

@@ -1,14 +1,8 @@
 // Feature geometries: Points for places, Polygons and MultiPolygons for areas.
-#include <boost/geometry/algorithms/correct.hpp>
-#include <boost/geometry/algorithms/is_valid.hpp>
-
 #include "scenario/reader.hpp"
 
 namespace corridor::scenario::detail {
 namespace {
-
-namespace bg = boost::geometry;
-using Ring = geo::Polygon::ring_type;
 
 constexpr std::size_t k_min_ring_positions = 4;
 
@@ -40,7 +34,7 @@ std::optional<geo::LonLat> read_position(Reader& reader, const Json& value, cons
 
 std::string show_position(const Json& position) { return "[" + show(position[0]) + ", " + show(position[1]) + "]"; }
 
-std::optional<Ring> read_ring(Reader& reader, const Json& value, const std::string& path) {
+std::optional<geo::Ring> read_ring(Reader& reader, const Json& value, const std::string& path) {
   if (!value.is_array()) {
     reader.problem(path, "must be an array of positions (a linear ring), got " + show(value));
     return std::nullopt;
@@ -49,20 +43,18 @@ std::optional<Ring> read_ring(Reader& reader, const Json& value, const std::stri
     reader.problem(path, "a ring needs at least 4 positions, got " + std::to_string(value.size()));
     return std::nullopt;
   }
-  Ring ring;
+  geo::Ring ring;
   bool ok = true;
   for (std::size_t k = 0; k < value.size(); ++k) {
     const auto where = read_position(reader, value[k], element_path(path, k));
     if (where) {
-      ring.push_back(geo::Point{where->lon, where->lat});
+      ring.push_back(*where);
     } else {
       ok = false;
     }
   }
   if (!ok) return std::nullopt;
-  const geo::Point& first = ring.front();
-  const geo::Point& last = ring.back();
-  if (first.x() != last.x() || first.y() != last.y()) {
+  if (ring.front().lon != ring.back().lon || ring.front().lat != ring.back().lat) {
     reader.problem(
         path, "ring is not closed: first " + show_position(value.front()) + " last " + show_position(value.back()));
     return std::nullopt;
@@ -70,53 +62,25 @@ std::optional<Ring> read_ring(Reader& reader, const Json& value, const std::stri
   return ring;
 }
 
-std::string describe(bg::validity_failure_type failure) {
-  switch (failure) {
-    case bg::failure_few_points:
-      return "a ring has fewer than 3 distinct points";
-    case bg::failure_wrong_topological_dimension:
-      return "a ring encloses no area";
-    case bg::failure_self_intersections:
-      return "its boundary crosses itself";
-    case bg::failure_wrong_orientation:  // left after correct(): no signed area
-      return "a ring crosses itself or encloses no area";
-    case bg::failure_interior_rings_outside:
-      return "a hole lies outside the outer ring";
-    case bg::failure_nested_interior_rings:
-      return "a hole lies inside another hole";
-    case bg::failure_disconnected_interior:
-      return "its holes cut the interior apart";
-    case bg::failure_spikes:
-      return "a ring has a spike";
-    default:
-      return "not a simple polygon";
-  }
-}
-
 // Reads one Polygon's rings (the first is the outer boundary, the rest
 // holes) and orients it; orientation in the file does not matter.
-std::optional<geo::Polygon> read_polygon(Reader& reader, const Json& value, const std::string& path) {
+std::optional<geo::PolygonRings> read_polygon(Reader& reader, const Json& value, const std::string& path) {
   if (!value.is_array() || value.empty()) {
     reader.problem(path, "must be a non-empty array of rings, got " + show(value));
     return std::nullopt;
   }
-  geo::Polygon polygon;
+  geo::PolygonRings polygon;
   bool ok = true;
   for (std::size_t r = 0; r < value.size(); ++r) {
-    auto ring = read_ring(reader, value[r], element_path(path, r));
-    if (!ring) {
-      ok = false;
-    } else if (r == 0) {
-      polygon.outer() = std::move(*ring);
+    if (auto ring = read_ring(reader, value[r], element_path(path, r))) {
+      polygon.push_back(std::move(*ring));
     } else {
-      polygon.inners().push_back(std::move(*ring));
+      ok = false;
     }
   }
   if (!ok) return std::nullopt;
-  bg::correct(polygon);
-  bg::validity_failure_type failure = bg::no_failure;
-  if (!bg::is_valid(polygon, failure)) {
-    reader.problem(path, "is not a valid polygon: " + describe(failure));
+  if (const auto problem = geo::Area::polygon_problem(polygon)) {
+    reader.problem(path, "is not a valid polygon: " + *problem);
     return std::nullopt;
   }
   return polygon;
@@ -137,8 +101,8 @@ std::optional<geo::LonLat> read_point(Reader& reader, const Json& geometry, cons
   return read_position(reader, *coordinates, path + ".coordinates");
 }
 
-std::optional<geo::MultiPolygon> read_area(Reader& reader, const Json& geometry, const std::string& path,
-                                           std::string_view kind) {
+std::optional<geo::Area> read_area(Reader& reader, const Json& geometry, const std::string& path,
+                                   std::string_view kind) {
   const auto type = reader.text(geometry, "type", path, Need::required);
   if (!type) return std::nullopt;
   if (*type != "Polygon" && *type != "MultiPolygon") {
@@ -148,7 +112,7 @@ std::optional<geo::MultiPolygon> read_area(Reader& reader, const Json& geometry,
   const Json* coordinates = reader.member(geometry, "coordinates", path, Need::required);
   if (coordinates == nullptr) return std::nullopt;
   const std::string coordinates_path = path + ".coordinates";
-  geo::MultiPolygon area;
+  std::vector<geo::PolygonRings> area;
   if (*type == "Polygon") {
     auto polygon = read_polygon(reader, *coordinates, coordinates_path);
     if (!polygon) return std::nullopt;
@@ -169,8 +133,7 @@ std::optional<geo::MultiPolygon> read_area(Reader& reader, const Json& geometry,
     }
     if (!ok) return std::nullopt;
   }
-  bg::correct(area);
-  return area;
+  return geo::Area(std::move(area));
 }
 
 }  // namespace corridor::scenario::detail

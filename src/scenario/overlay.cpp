@@ -134,17 +134,17 @@ Overlay::Overlay(const graph::RoadGraph& g, const graph::SpatialIndex& index, co
 
   const Interval always{k_always_from, k_always_until};
   for (const auto& h : s.hazards) {
-    closures_.push_back({ClosureKind::hazard, h.id, "", "", graph::arcs_meeting(g, h.area, h.box), {h.active}, ""});
+    closures_.push_back({ClosureKind::hazard, h.id, "", "", graph::arcs_meeting(g, h.area), {h.active}, ""});
   }
   for (const auto& cf : s.ceasefires) {
     closures_.push_back(
-        {ClosureKind::ceasefire, cf.id, "", "", graph::arcs_meeting(g, cf.area, cf.box), outside(cf.windows), ""});
+        {ClosureKind::ceasefire, cf.id, "", "", graph::arcs_meeting(g, cf.area), outside(cf.windows), ""});
   }
   for (const auto& rule : s.rules) {
     for (const auto& area_id : rule.forbid_areas) {
       if (const auto* area = s.area(area_id)) {
         closures_.push_back(
-            {ClosureKind::area, area_id, rule.party, "", graph::arcs_meeting(g, area->area, area->box), {always}, ""});
+            {ClosureKind::area, area_id, rule.party, "", graph::arcs_meeting(g, area->area), {always}, ""});
       }
     }
     for (const auto& operator_id : rule.forbid_checkpoints_operated_by) {

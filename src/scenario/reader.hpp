@@ -96,7 +96,7 @@ void read_features(Reader& reader, const Json& features, Names& names, Scenario&
 // Geometry of one feature; `kind` names it in messages ("an origin").
 std::optional<geo::LonLat> read_point(Reader& reader, const Json& geometry, const std::string& path,
                                       std::string_view kind);
-std::optional<geo::MultiPolygon> read_area(Reader& reader, const Json& geometry, const std::string& path,
-                                           std::string_view kind);
+std::optional<geo::Area> read_area(Reader& reader, const Json& geometry, const std::string& path,
+                                   std::string_view kind);
 
 }  // namespace corridor::scenario::detail

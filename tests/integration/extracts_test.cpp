@@ -5,8 +5,6 @@
 
 #include <random>
 
-#include <boost/geometry/algorithms/correct.hpp>
-
 #include "corridor/graph/area.hpp"
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/components.hpp"
@@ -122,17 +120,13 @@ TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
     // A ~400 m square hazard around the middle of the fastest route.
     const auto mid = g.where(g.head[plain.arcs[plain.arcs.size() / 2]]);
     const double d = 0.002;
-    geo::MultiPolygon area;
-    area.resize(1);
-    area[0].outer() = {{mid.lon - d, mid.lat - d},
-                       {mid.lon + d, mid.lat - d},
-                       {mid.lon + d, mid.lat + d},
-                       {mid.lon - d, mid.lat + d},
-                       {mid.lon - d, mid.lat - d}};
-    boost::geometry::correct(area);
-    const auto box = geo::bounding_box(area);
+    const geo::Area area({{{{mid.lon - d, mid.lat - d},
+                            {mid.lon + d, mid.lat - d},
+                            {mid.lon + d, mid.lat + d},
+                            {mid.lon - d, mid.lat + d},
+                            {mid.lon - d, mid.lat - d}}}});
     route::ArcSet closed(g.arc_count());
-    for (auto a : graph::arcs_meeting(g, area, box)) closed.insert(a);
+    for (auto a : graph::arcs_meeting(g, area)) closed.insert(a);
     if (closed.contains(plain.arcs.front()) || closed.contains(plain.arcs.back())) continue;
     const auto r = query.run(s, t, &closed);
     const auto want = testing::reference_times(g, s, &closed)[t];
@@ -149,8 +143,7 @@ TEST_P(Extract, RoutesNeverCrossAnActiveHazard) {
     EXPECT_EQ(r.time_ms, want);
     EXPECT_GE(r.time_ms, plain.time_ms);
     for (auto a : r.arcs) {
-      ASSERT_FALSE(geo::segment_meets(area, box, g.where(g.tail[a]), g.where(g.head[a])))
-          << "route crosses the hazard on arc " << a;
+      ASSERT_FALSE(area.meets(g.where(g.tail[a]), g.where(g.head[a]))) << "route crosses the hazard on arc " << a;
     }
     ++detours;
   }

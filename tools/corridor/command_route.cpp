@@ -64,28 +64,13 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
          {"properties",
           {{"kind", "route"}, {"duration_s", route_out["duration_s"]}, {"distance_m", route_out["distance_m"]}}}});
   }
-  auto polygon_json = [](const geo::MultiPolygon& area) {
-    nlohmann::json polys = nlohmann::json::array();
-    for (const auto& poly : area) {
-      nlohmann::json rings = nlohmann::json::array();
-      auto ring_json = [](const auto& ring) {
-        nlohmann::json r = nlohmann::json::array();
-        for (const auto& p : ring) r.push_back({p.x(), p.y()});
-        return r;
-      };
-      rings.push_back(ring_json(poly.outer()));
-      for (const auto& inner : poly.inners()) rings.push_back(ring_json(inner));
-      polys.push_back(rings);
-    }
-    return nlohmann::json{{"type", "MultiPolygon"}, {"coordinates", polys}};
-  };
   if (sc && closures) {
-    auto add_area = [&](const std::string& kind, const std::string& id, const geo::MultiPolygon& area) {
+    auto add_area = [&](const std::string& kind, const std::string& id, const geo::Area& area) {
       for (const auto& c : closures->causes) {
         if (scenario::to_string(c.kind) == kind && c.id == id) {
           features.push_back(
               {{"type", "Feature"},
-               {"geometry", polygon_json(area)},
+               {"geometry", geo::to_geojson(area)},
                {"properties", {{"kind", kind}, {"id", id}, {"reason", c.reason}, {"closed_arcs", c.arcs}}}});
         }
       }

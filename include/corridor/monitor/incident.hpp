@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corridor/agree/keys.hpp"
+#include "corridor/geo/area.hpp"
 #include "corridor/geo/geo.hpp"
 #include "corridor/geo/time.hpp"
 
@@ -24,11 +25,11 @@ struct Incident {
   std::string reported_by;    // party id (the signer)
   geo::UnixSeconds time = 0;  // start of the interval the precision spans
   TimePrecision precision = TimePrecision::minute;
-  geo::LonLat where;                      // a point...
-  std::optional<geo::MultiPolygon> area;  // ...or an area (where = its first vertex)
-  double precision_m = 0;                 // how far the true place may be from `where`
-  std::string event_type;                 // ACLED event_type
-  std::string sub_event_type;             // ACLED sub_event_type
+  geo::LonLat where;              // a point...
+  std::optional<geo::Area> area;  // ...or an area (where = its first vertex)
+  double precision_m = 0;         // how far the true place may be from `where`
+  std::string event_type;         // ACLED event_type
+  std::string sub_event_type;     // ACLED sub_event_type
   std::vector<std::string> actors;
   std::string description;
   std::string source;

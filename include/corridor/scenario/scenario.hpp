@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "corridor/geo/area.hpp"
 #include "corridor/geo/geo.hpp"
 #include "corridor/geo/time.hpp"
 
@@ -67,14 +68,12 @@ struct Destination : FeatureRef {
 };
 
 struct Hazard : FeatureRef {
-  geo::MultiPolygon area;
-  geo::Box box;
+  geo::Area area;
   Interval active;  // closed while active
 };
 
 struct Ceasefire : FeatureRef {
-  geo::MultiPolygon area;
-  geo::Box box;
+  geo::Area area;
   std::vector<Interval> windows;  // roads meeting the area are open only inside one
 };
 
@@ -85,8 +84,7 @@ struct Checkpoint : FeatureRef {
 };
 
 struct Area : FeatureRef {
-  geo::MultiPolygon area;
-  geo::Box box;
+  geo::Area area;
 };
 
 struct Scenario {

@@ -1,18 +1,15 @@
 #include <gtest/gtest.h>
 
-#include <boost/geometry/algorithms/correct.hpp>
+#include <nlohmann/json.hpp>
 
+#include "corridor/geo/area.hpp"
 #include "corridor/geo/geo.hpp"
 
 namespace corridor::geo {
 namespace {
 
-MultiPolygon square(double lon0, double lat0, double lon1, double lat1) {
-  MultiPolygon m;
-  m.resize(1);
-  m[0].outer() = {{lon0, lat0}, {lon1, lat0}, {lon1, lat1}, {lon0, lat1}, {lon0, lat0}};
-  boost::geometry::correct(m);
-  return m;
+Area square(double lon0, double lat0, double lon1, double lat1) {
+  return Area({{{{lon0, lat0}, {lon1, lat0}, {lon1, lat1}, {lon0, lat1}, {lon0, lat0}}}});
 }
 
 TEST(Distance, KnownDistances) {
@@ -42,28 +39,49 @@ TEST(Valid, Ranges) {
 
 TEST(SegmentMeets, CrossingTouchingInsideOutside) {
   const auto area = square(1, 1, 2, 2);
-  const auto box = bounding_box(area);
-  EXPECT_TRUE(segment_meets(area, box, {0, 1.5}, {3, 1.5}));      // crosses
-  EXPECT_TRUE(segment_meets(area, box, {1.2, 1.2}, {1.8, 1.8}));  // inside
-  EXPECT_TRUE(segment_meets(area, box, {0, 1}, {3, 1}));          // runs along the boundary
-  EXPECT_TRUE(segment_meets(area, box, {1.5, 0}, {1.5, 1}));      // ends on it
-  EXPECT_FALSE(segment_meets(area, box, {0, 0}, {0.9, 3}));       // outside
-  EXPECT_FALSE(segment_meets(area, box, {0, 2.5}, {3, 2.5}));     // passes above
+  EXPECT_TRUE(area.meets({0, 1.5}, {3, 1.5}));      // crosses
+  EXPECT_TRUE(area.meets({1.2, 1.2}, {1.8, 1.8}));  // inside
+  EXPECT_TRUE(area.meets({0, 1}, {3, 1}));          // runs along the boundary
+  EXPECT_TRUE(area.meets({1.5, 0}, {1.5, 1}));      // ends on it
+  EXPECT_FALSE(area.meets({0, 0}, {0.9, 3}));       // outside
+  EXPECT_FALSE(area.meets({0, 2.5}, {3, 2.5}));     // passes above
   // Diagonal that passes the corner outside the box-overlap shortcut.
-  EXPECT_FALSE(segment_meets(area, box, {2.2, 1.9}, {1.9, 2.2}));
+  EXPECT_FALSE(area.meets({2.2, 1.9}, {1.9, 2.2}));
 }
 
 TEST(SegmentMeets, HolesAreOutside) {
-  MultiPolygon ring;
-  ring.resize(1);
-  ring[0].outer() = {{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}};
-  ring[0].inners().push_back({{1, 1}, {1, 3}, {3, 3}, {3, 1}, {1, 1}});
-  boost::geometry::correct(ring);
-  const auto box = bounding_box(ring);
-  EXPECT_FALSE(segment_meets(ring, box, {1.5, 2}, {2.5, 2}));
-  EXPECT_TRUE(segment_meets(ring, box, {0.5, 2}, {2.5, 2}));
-  EXPECT_FALSE(point_in(ring, {2, 2}));
-  EXPECT_TRUE(point_in(ring, {0.5, 0.5}));
+  const Area ring({{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}, {{1, 1}, {1, 3}, {3, 3}, {3, 1}, {1, 1}}}});
+  EXPECT_FALSE(ring.meets({1.5, 2}, {2.5, 2}));
+  EXPECT_TRUE(ring.meets({0.5, 2}, {2.5, 2}));
+  EXPECT_FALSE(ring.contains({2, 2}));
+  EXPECT_TRUE(ring.contains({0.5, 0.5}));
+}
+
+TEST(Area, OrientsRingsWhateverTheFileSays) {
+  // Clockwise outer ring: oriented counter-clockwise, still the same area.
+  const Area area({{{{0, 0}, {0, 1}, {1, 1}, {1, 0}, {0, 0}}}});
+  EXPECT_TRUE(area.contains({0.5, 0.5}));
+  EXPECT_DOUBLE_EQ(area.min_corner().lon, 0);
+  EXPECT_DOUBLE_EQ(area.max_corner().lat, 1);
+  const auto& outer = area.polygons().at(0).at(0);
+  EXPECT_DOUBLE_EQ(outer[1].lon, 1);  // second vertex now to the east
+  const auto geojson = to_geojson(area);
+  EXPECT_EQ(geojson["type"], "MultiPolygon");
+  EXPECT_EQ(geojson["coordinates"][0][0].size(), 5U);
+}
+
+TEST(Area, EmptyMeetsNothing) {
+  const Area none;
+  EXPECT_TRUE(none.empty());
+  EXPECT_FALSE(none.meets({0, 0}, {1, 1}));
+  EXPECT_FALSE(none.contains({0, 0}));
+}
+
+TEST(Area, PolygonProblemsAreNamed) {
+  EXPECT_EQ(Area::polygon_problem({{{0, 0}, {1, 1}, {1, 0}, {0, 1}, {0, 0}}}),
+            "a ring crosses itself or encloses no area");  // a bow tie: no signed area
+  EXPECT_EQ(Area::polygon_problem({{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}), std::nullopt);
+  EXPECT_EQ(Area::polygon_problem({}), "a polygon needs an outer ring");
 }
 
 }  // namespace

@@ -103,26 +103,26 @@ TEST_F(Geometry, RingPositionsAreNumbersInRange) {
 TEST_F(Geometry, OrientationDoesNotMatter) {
   geometry(k_area)["coordinates"] = Json::array({square(1.45, 42.45, 0.05, true)});
   const Scenario s = parse(doc);
-  EXPECT_TRUE(geo::point_in(s.areas[0].area, {1.47, 42.47}));
-  EXPECT_FALSE(geo::point_in(s.areas[0].area, {1.44, 42.47}));
-  EXPECT_DOUBLE_EQ(s.areas[0].box.min_corner().x(), 1.45);
-  EXPECT_DOUBLE_EQ(s.areas[0].box.max_corner().y(), 42.5);
+  EXPECT_TRUE(s.areas[0].area.contains({1.47, 42.47}));
+  EXPECT_FALSE(s.areas[0].area.contains({1.44, 42.47}));
+  EXPECT_DOUBLE_EQ(s.areas[0].area.min_corner().lon, 1.45);
+  EXPECT_DOUBLE_EQ(s.areas[0].area.max_corner().lat, 42.5);
 }
 
 TEST_F(Geometry, PolygonWithHole) {
   geometry(k_area)["coordinates"] = Json::array({square(0, 0, 10), square(4, 4, 2, true)});
   const Scenario s = parse(doc);
-  EXPECT_TRUE(geo::point_in(s.areas[0].area, {1, 1}));
-  EXPECT_FALSE(geo::point_in(s.areas[0].area, {5, 5}));
+  EXPECT_TRUE(s.areas[0].area.contains({1, 1}));
+  EXPECT_FALSE(s.areas[0].area.contains({5, 5}));
 }
 
 TEST_F(Geometry, MultiPolygon) {
   geometry(k_area) = {{"type", "MultiPolygon"},
                       {"coordinates", Json::array({Json::array({square(0, 0, 1)}), Json::array({square(5, 5, 1)})})}};
   const Scenario s = parse(doc);
-  EXPECT_EQ(s.areas[0].area.size(), 2U);
-  EXPECT_TRUE(geo::point_in(s.areas[0].area, {5.5, 5.5}));
-  EXPECT_DOUBLE_EQ(s.areas[0].box.max_corner().x(), 6);
+  EXPECT_EQ(s.areas[0].area.polygons().size(), 2U);
+  EXPECT_TRUE(s.areas[0].area.contains({5.5, 5.5}));
+  EXPECT_DOUBLE_EQ(s.areas[0].area.max_corner().lon, 6);
 
   geometry(k_area)["coordinates"][1][0][4] = position(5, 5.5);
   EXPECT_TRUE(only_problem(doc, "features[5].geometry.coordinates[1][0]",

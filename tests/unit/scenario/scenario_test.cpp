@@ -50,9 +50,9 @@ TEST(ParseScenario, ReadsEveryPartOfTheDesignExample) {
   EXPECT_EQ(s.hazards[0].index, 2U);
   EXPECT_EQ(s.hazards[0].active.from, k_march_5_0700z + 2 * 3600);
   EXPECT_EQ(s.hazards[0].active.until, k_march_5_0700z + 6 * 3600);
-  EXPECT_TRUE(geo::point_in(s.hazards[0].area, {1.509, 42.501}));
-  EXPECT_DOUBLE_EQ(s.hazards[0].box.min_corner().x(), 1.5);
-  EXPECT_DOUBLE_EQ(s.hazards[0].box.max_corner().y(), 42.51);
+  EXPECT_TRUE(s.hazards[0].area.contains({1.509, 42.501}));
+  EXPECT_DOUBLE_EQ(s.hazards[0].area.min_corner().lon, 1.5);
+  EXPECT_DOUBLE_EQ(s.hazards[0].area.max_corner().lat, 42.51);
 
   ASSERT_EQ(s.ceasefires.size(), 1U);
   ASSERT_EQ(s.ceasefires[0].windows.size(), 1U);
