@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "agree/crypto.hpp"
+#include "corridor/crypto/crypto.hpp"
 #include "corridor/error.hpp"
 
 namespace corridor::agree {
@@ -255,8 +255,7 @@ std::string canonical_json(const nlohmann::json& value) {
 }
 
 std::string content_hash(const nlohmann::json& value) {
-  const auto digest = detail::sha256(canonical_json(value));
-  return "sha256:" + detail::hex(digest.data(), digest.size());
+  return "sha256:" + crypto::hex(crypto::sha256(canonical_json(value)));
 }
 
 }  // namespace corridor::agree

@@ -3,12 +3,11 @@
 // the document.
 #include "corridor/agree/jws.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 
-#include "agree/crypto.hpp"
+#include "agree/files.hpp"
 #include "corridor/agree/jcs.hpp"
+#include "corridor/crypto/crypto.hpp"
 #include "corridor/error.hpp"
 #include "corridor/json.hpp"
 
@@ -17,13 +16,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string encode_text(const std::string& text) {
-  return base64url(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-}
+std::string encode_text(const std::string& text) { return crypto::base64url(text); }
 
 std::optional<Json> decode_json(const Json& member) {
   if (!member.is_string()) return std::nullopt;
-  const auto bytes = from_base64url(member.get<std::string>());
+  const auto bytes = crypto::from_base64url(member.get<std::string>());
   if (!bytes) return std::nullopt;
   return json::try_parse(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
 }
@@ -91,17 +88,15 @@ SignatureCheck check_one(const Json& signature, const std::string& payload, cons
   }
   check.known_key = true;
   const auto bytes = signature.contains("signature") && signature["signature"].is_string()
-                         ? from_base64url(signature["signature"].get<std::string>())
+                         ? crypto::from_base64url(signature["signature"].get<std::string>())
                          : std::nullopt;
-  if (!bytes || bytes->size() != crypto_sign_BYTES) {
+  if (!bytes || bytes->size() != crypto::Signature{}.size()) {
     check.problem = "signature is not 64 bytes of base64url";
     return check;
   }
   // RFC 7515 section 5.2: the signing input is ASCII(protected "." payload).
   const std::string input = signature["protected"].get<std::string>() + "." + payload;
-  detail::ensure_sodium();
-  const bool verifies = crypto_sign_verify_detached(bytes->data(), reinterpret_cast<const unsigned char*>(input.data()),
-                                                    input.size(), key->bytes.data()) == 0;
+  const bool verifies = crypto::verify(input, *bytes, key->bytes);
   const auto signed_version = version_of(*header);
   const auto document_version = version_of(document);
   if (!verifies) {
@@ -133,7 +128,7 @@ Json make_signed(const Json& document) {
 
 Json payload_of(const Json& signed_doc) {
   const auto& text = payload_text(signed_doc);
-  const auto bytes = from_base64url(text);
+  const auto bytes = crypto::from_base64url(text);
   if (!bytes) throw InputError("payload", "is not base64url (RFC 4648 section 5, no padding)");
   const std::string decoded(bytes->begin(), bytes->end());
   std::string why;
@@ -161,10 +156,7 @@ void add_signature(Json& signed_doc, const SecretKey& key) {
   if (!signed_doc["signatures"].is_array()) throw InputError("signatures", "must be an array");
   const std::string header = encode_text(canonical_json(protected_header(key, document)));
   const std::string input = header + "." + payload_text(signed_doc);
-  std::array<std::uint8_t, crypto_sign_BYTES> signature{};
-  detail::ensure_sodium();
-  crypto_sign_detached(signature.data(), nullptr, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                       key.bytes.data());
+  const auto signature = crypto::sign(input, key.bytes);
   auto& list = signed_doc["signatures"];
   Json kept = Json::array();
   for (const auto& existing : list) {
@@ -178,7 +170,7 @@ void add_signature(Json& signed_doc, const SecretKey& key) {
         existing_header && existing_header->is_object() && (member("party") == key.party || member("kid") == key.kid);
     if (!same_signer) kept.push_back(existing);
   }
-  kept.push_back({{"protected", header}, {"signature", base64url(signature.data(), signature.size())}});
+  kept.push_back({{"protected", header}, {"signature", crypto::base64url(signature)}});
   list = std::move(kept);
 }
 

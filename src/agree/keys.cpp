@@ -2,7 +2,6 @@
 #include "corridor/agree/keys.hpp"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agree/crypto.hpp"
+#include "agree/files.hpp"
 #include "agree/key_json.hpp"
 #include "corridor/error.hpp"
 
@@ -25,7 +24,7 @@ using Json = nlohmann::json;
 void write_secret_file(const std::filesystem::path& path, std::string text) {
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    sodium_memzero(text.data(), text.size());
+    crypto::wipe(text);
     throw IoError("cannot write secret key " + path.string() + ": " + std::strerror(errno));
   }
   std::string why;
@@ -42,7 +41,7 @@ void write_secret_file(const std::filesystem::path& path, std::string text) {
   }
   if (why.empty() && fsync(fd) != 0) why = std::strerror(errno);
   if (close(fd) != 0 && why.empty()) why = std::strerror(errno);
-  sodium_memzero(text.data(), text.size());
+  crypto::wipe(text);
   if (!why.empty()) throw IoError("cannot write secret key " + path.string() + ": " + why);
 }
 
@@ -51,8 +50,8 @@ void write_secret_file(const std::filesystem::path& path, std::string text) {
 namespace detail {
 
 std::string key_id(const std::array<std::uint8_t, 32>& public_key) {
-  const auto digest = sha256(std::string_view(reinterpret_cast<const char*>(public_key.data()), public_key.size()));
-  return hex(digest.data(), 8);
+  const auto digest = crypto::sha256(crypto::ByteView(public_key));
+  return crypto::hex(crypto::ByteView(digest).first(8));
 }
 
 std::string required_string(const Json& object, const std::string& field, const std::string& where) {
@@ -66,7 +65,7 @@ std::string required_string(const Json& object, const std::string& field, const 
 
 std::array<std::uint8_t, 32> decode_public_key(const Json& object, const std::string& field, const std::string& where) {
   const auto text = required_string(object, field, where);
-  const auto bytes = from_base64url(text);
+  const auto bytes = crypto::from_base64url(text);
   if (!bytes || bytes->size() != 32) {
     throw InputError(where + field, "must be 32 bytes of base64url (an Ed25519 public key)");
   }
@@ -86,20 +85,15 @@ void check_algorithm(const Json& object, const std::string& where) {
 
 }  // namespace detail
 
-PublicKey SecretKey::public_key() const {
-  PublicKey key{party, kid, {}};
-  std::copy(bytes.begin() + 32, bytes.end(), key.bytes.begin());
-  return key;
-}
+PublicKey SecretKey::public_key() const { return PublicKey{party, kid, crypto::public_half(bytes)}; }
 
 SecretKey generate_key(const std::string& party) {
   if (party.empty()) throw InputError("party", "must not be empty");
-  detail::ensure_sodium();
+  const auto pair = crypto::generate_key_pair();
   SecretKey key;
   key.party = party;
-  std::array<std::uint8_t, 32> public_key{};
-  crypto_sign_keypair(public_key.data(), key.bytes.data());
-  key.kid = detail::key_id(public_key);
+  key.bytes = pair.secret_key;
+  key.kid = detail::key_id(pair.public_key);
   return key;
 }
 
@@ -112,12 +106,11 @@ void write_key_pair(const SecretKey& key, const std::filesystem::path& secret_pa
   const auto public_key = key.public_key();
   const Json common = {{"party", key.party}, {"kid", key.kid}, {"alg", "EdDSA"}, {"crv", "Ed25519"}};
   Json secret = common;
-  secret["secret_key"] = base64url(key.bytes.data(), key.bytes.size());
+  secret["secret_key"] = crypto::base64url(key.bytes);
   Json published = common;
-  published["public_key"] = base64url(public_key.bytes.data(), public_key.bytes.size());
+  published["public_key"] = crypto::base64url(public_key.bytes);
   auto secret_text = secret.dump(2) + "\n";
-  sodium_memzero(secret["secret_key"].get_ref<std::string&>().data(),
-                 secret["secret_key"].get_ref<std::string&>().size());
+  crypto::wipe(secret["secret_key"].get_ref<std::string&>());
   write_secret_file(secret_path, std::move(secret_text));
   detail::write_file_atomically(public_path, published.dump(2) + "\n");
 }
@@ -131,20 +124,21 @@ SecretKey read_secret_key(const std::filesystem::path& path) {
   key.party = detail::required_string(file, "party", where);
   key.kid = detail::required_string(file, "kid", where);
   auto text = detail::required_string(file, "secret_key", where);
-  auto bytes = from_base64url(text);
-  sodium_memzero(text.data(), text.size());
+  auto bytes = crypto::from_base64url(text);
+  crypto::wipe(text);
   if (!bytes || bytes->size() != 64) {
     throw InputError(where + "secret_key", "must be 64 bytes of base64url (a libsodium Ed25519 secret key)");
   }
   std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
-  sodium_memzero(bytes->data(), bytes->size());
+  crypto::wipe(*bytes);
   // The second half is the public key: it must be the one the seed makes,
   // and the kid must name it (RFC 8032 section 5.1.5).
-  std::array<std::uint8_t, 32> derived{};
-  std::array<std::uint8_t, 64> scratch{};
-  detail::ensure_sodium();
-  crypto_sign_seed_keypair(derived.data(), scratch.data(), key.bytes.data());
-  sodium_memzero(scratch.data(), scratch.size());
+  crypto::Seed seed{};
+  std::copy(key.bytes.begin(), key.bytes.begin() + seed.size(), seed.begin());
+  auto pair = crypto::key_pair_from_seed(seed);
+  crypto::wipe(seed);
+  crypto::wipe(pair.secret_key);
+  const auto derived = pair.public_key;
   if (!std::equal(derived.begin(), derived.end(), key.bytes.begin() + 32)) {
     throw InputError(where + "secret_key", "is damaged: its public half is not the key its seed makes");
   }
@@ -172,31 +166,6 @@ PublicKey public_key_from_json(const nlohmann::json& file, const std::string& so
                      "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(key.bytes) + ")");
   }
   return key;
-}
-
-// RFC 4648 section 5 (the URL and file name safe alphabet), without the
-// padding, as JWS uses it (RFC 7515 section 2).
-std::string base64url(const std::uint8_t* data, std::size_t size) {
-  detail::ensure_sodium();
-  const auto length = sodium_base64_encoded_len(size, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  std::string out(length, '\0');
-  sodium_bin2base64(out.data(), length, data, size, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(length - 1);  // the terminating NUL
-  return out;
-}
-
-std::optional<std::vector<std::uint8_t>> from_base64url(const std::string& text) {
-  detail::ensure_sodium();
-  std::vector<std::uint8_t> out(text.size() * 3 / 4 + 1);
-  std::size_t length = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  out.resize(length);
-  return out;
 }
 
 }  // namespace corridor::agree

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agree/crypto.hpp"
+#include "agree/files.hpp"
 #include "agree/key_json.hpp"
 #include "corridor/agree/keys.hpp"
 #include "corridor/error.hpp"
@@ -102,10 +102,8 @@ nlohmann::json registry_to_json(const Registry& registry) {
   for (const auto& party : registry.parties) {
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& key : party.keys) {
-      keys.push_back({{"kid", key.kid},
-                      {"alg", "EdDSA"},
-                      {"crv", "Ed25519"},
-                      {"public_key", base64url(key.bytes.data(), key.bytes.size())}});
+      keys.push_back(
+          {{"kid", key.kid}, {"alg", "EdDSA"}, {"crv", "Ed25519"}, {"public_key", crypto::base64url(key.bytes)}});
     }
     nlohmann::json entry = {{"id", party.id}, {"name", party.name}, {"keys", keys}};
     if (!party.role.empty()) entry["role"] = party.role;

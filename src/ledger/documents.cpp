@@ -12,7 +12,7 @@ namespace corridor::ledger {
 
 nlohmann::json AppendResult::to_json() const {
   nlohmann::json j = {
-      {"index", index}, {"leaf_hash", to_hex(leaf_hash)}, {"tree_size", tree_size}, {"root", to_hex(root)}};
+      {"index", index}, {"leaf_hash", crypto::hex(leaf_hash)}, {"tree_size", tree_size}, {"root", crypto::hex(root)}};
   if (already_present) j["already_present"] = true;
   return j;
 }

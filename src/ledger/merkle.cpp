@@ -3,19 +3,12 @@
 // and 2.1.4.2.
 #include "corridor/ledger/merkle.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <bit>
 #include <stdexcept>
 
 namespace corridor::ledger {
 namespace {
-
-void ensure_sodium() {
-  static const int status = sodium_init();
-  if (status < 0) throw std::runtime_error("libsodium could not be initialised");
-}
 
 bool is_power_of_two(std::uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
@@ -54,64 +47,23 @@ void subproof(const NodeSource& source, std::uint64_t m, std::uint64_t begin, st
 
 }  // namespace
 
-Hash sha256(std::string_view bytes) {
-  ensure_sodium();
-  Hash out{};
-  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return out;
-}
-
 Hash leaf_hash(std::string_view entry) {
-  ensure_sodium();
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  const unsigned char prefix = 0x00;
-  crypto_hash_sha256_update(&state, &prefix, 1);
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(entry.data()), entry.size());
-  Hash out{};
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  const std::uint8_t prefix = 0x00;
+  return crypto::Sha256().update(crypto::ByteView(&prefix, 1)).update(entry).finish();
 }
 
 Hash node_hash(const Hash& left, const Hash& right) {
-  ensure_sodium();
-  std::array<unsigned char, 65> buffer{};
-  buffer[0] = 0x01;
-  std::copy(left.begin(), left.end(), buffer.begin() + 1);
-  std::copy(right.begin(), right.end(), buffer.begin() + 33);
-  Hash out{};
-  crypto_hash_sha256(out.data(), buffer.data(), buffer.size());
-  return out;
+  const std::uint8_t prefix = 0x01;
+  return crypto::Sha256().update(crypto::ByteView(&prefix, 1)).update(left).update(right).finish();
 }
 
-Hash empty_root() { return sha256({}); }
-
-std::string to_hex(const Hash& hash) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (auto b : hash) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
-  }
-  return out;
-}
+Hash empty_root() { return crypto::sha256(std::string_view()); }
 
 std::optional<Hash> hash_from_hex(std::string_view text) {
-  if (text.size() != 64) return std::nullopt;
-  auto value = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
+  const auto bytes = text.size() == 64 ? crypto::from_hex(text) : std::nullopt;
+  if (!bytes) return std::nullopt;
   Hash out{};
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = value(text[2 * i]);
-    const int lo = value(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
+  std::copy(bytes->begin(), bytes->end(), out.begin());
   return out;
 }
 

@@ -2,8 +2,6 @@
 // (https://c2sp.org/tlog-checkpoint): text, signature lines, parsing.
 #include "corridor/ledger/note.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -77,35 +75,13 @@ bool valid_key_name(std::string_view name) {
   return true;
 }
 
-std::string base64(const std::uint8_t* data, std::size_t size) {
-  std::string out(sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), data, size, sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
-std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text) {
-  if (sodium_init() < 0) return std::nullopt;
-  std::vector<std::uint8_t> out(text.size() / 4 * 3 + 3);
-  std::size_t length = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  out.resize(length);
-  return out;
-}
-
 std::string sign_note(const std::string& text, const NoteSigner& signer) {
   if (const auto problem = text_problem(text); !problem.empty()) throw InputError("note", problem);
-  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
-  std::array<std::uint8_t, 4 + crypto_sign_BYTES> blob{};
+  const auto signature = crypto::sign(text, signer.secret_key);
+  std::array<std::uint8_t, 4 + signature.size()> blob{};
   std::copy(signer.key_id.begin(), signer.key_id.end(), blob.begin());
-  crypto_sign_detached(blob.data() + 4, nullptr, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                       signer.secret_key.data());
-  return text + "\n" + std::string(k_signature_prefix) + signer.name + " " + base64(blob.data(), blob.size()) + "\n";
+  std::copy(signature.begin(), signature.end(), blob.begin() + 4);
+  return text + "\n" + std::string(k_signature_prefix) + signer.name + " " + crypto::base64(blob) + "\n";
 }
 
 Note parse_note(std::string_view note) {
@@ -130,7 +106,7 @@ Note parse_note(std::string_view note) {
     NoteSignature sig;
     sig.name = std::string(body.substr(0, space));
     if (!valid_key_name(sig.name)) throw FormatError("signed note: invalid key name \"" + sig.name + "\"");
-    const auto blob = from_base64(body.substr(space + 1));
+    const auto blob = crypto::from_base64(body.substr(space + 1));
     if (!blob || blob->size() < 5) throw FormatError("signed note: the signature of " + sig.name + " is not base64");
     std::copy(blob->begin(), blob->begin() + 4, sig.key_id.begin());
     sig.signature.assign(blob->begin() + 4, blob->end());
@@ -141,20 +117,16 @@ Note parse_note(std::string_view note) {
 }
 
 bool verify_note(const Note& note, const NoteVerifier& key) {
-  if (sodium_init() < 0) return false;
   for (const auto& sig : note.signatures) {
     if (sig.name != key.name || sig.key_id != key.key_id) continue;
     // The first signature by this key decides, as in the Go reference.
-    return sig.signature.size() == crypto_sign_BYTES &&
-           crypto_sign_verify_detached(sig.signature.data(), reinterpret_cast<const unsigned char*>(note.text.data()),
-                                       note.text.size(), key.public_key.data()) == 0;
+    return crypto::verify(note.text, sig.signature, key.public_key);
   }
   return false;
 }
 
 std::string checkpoint_text(const Checkpoint& checkpoint) {
-  return checkpoint.origin + "\n" + std::to_string(checkpoint.size) + "\n" +
-         base64(checkpoint.root.data(), checkpoint.root.size()) + "\n";
+  return checkpoint.origin + "\n" + std::to_string(checkpoint.size) + "\n" + crypto::base64(checkpoint.root) + "\n";
 }
 
 Checkpoint parse_checkpoint(std::string_view text) {
@@ -175,7 +147,7 @@ Checkpoint parse_checkpoint(std::string_view text) {
       (size_line.size() > 1 && size_line[0] == '0')) {
     throw FormatError("checkpoint: tree size \"" + std::string(size_line) + "\" is not a decimal number");
   }
-  const auto root = from_base64(lines[2]);
+  const auto root = crypto::from_base64(lines[2]);
   if (!root || root->size() != out.root.size()) {
     throw FormatError("checkpoint: root hash \"" + std::string(lines[2]) + "\" is not base64 of 32 bytes");
   }

@@ -1,7 +1,6 @@
 // The log's Ed25519 key in the C2SP signed-note key encodings
 // (https://c2sp.org/signed-note, as golang.org/x/mod/sumdb/note writes them).
 #include <fcntl.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,10 +16,6 @@ namespace {
 
 // Ed25519's signed-note signature type.
 constexpr std::uint8_t k_type_ed25519 = 0x01;
-
-void ensure_sodium() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
-}
 
 // Splits `text` at the first '+': the part before, and the rest after.
 std::string_view chop(std::string_view& text) {
@@ -44,7 +39,7 @@ std::pair<std::string, std::array<std::uint8_t, 32>> parse_key_parts(std::string
   const auto id_text = chop(text);
   const auto key_text = text;
   if (!valid_key_name(name)) throw FormatError(what + ": invalid key name");
-  const auto blob = from_base64(key_text);
+  const auto blob = crypto::from_base64(key_text);
   if (!blob || blob->size() != 33) throw FormatError(what + ": the key is not base64 of 33 bytes");
   if ((*blob)[0] != k_type_ed25519)
     throw FormatError(what + ": not an Ed25519 key (type " + std::to_string((*blob)[0]) + ")");
@@ -67,19 +62,14 @@ std::string read_key_line(const std::filesystem::path& path, const std::string& 
 
 }  // namespace
 
-std::string key_id_hex(const KeyId& id) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : id) out += {digits[b >> 4], digits[b & 15]};
-  return out;
-}
+std::string key_id_hex(const KeyId& id) { return crypto::hex(id); }
 
 KeyId note_key_id(std::string_view name, const std::array<std::uint8_t, 32>& public_key) {
   std::string input(name);
   input.push_back('\n');
   input.push_back(static_cast<char>(k_type_ed25519));
   input.append(reinterpret_cast<const char*>(public_key.data()), public_key.size());
-  const auto digest = sha256(input);
+  const auto digest = crypto::sha256(input);
   KeyId id{};
   std::copy(digest.begin(), digest.begin() + 4, id.begin());
   return id;
@@ -97,22 +87,20 @@ NoteSigner signer_from_seed(const std::string& name, const std::array<std::uint8
   if (!valid_key_name(name)) {
     throw InputError("--name", "\"" + name + "\" is not a key name (non-empty, no spaces, no '+')");
   }
-  ensure_sodium();
+  const auto pair = crypto::key_pair_from_seed(seed);
   NoteSigner s;
   s.name = name;
   s.seed = seed;
-  std::array<std::uint8_t, 32> public_key{};
-  crypto_sign_seed_keypair(public_key.data(), s.secret_key.data(), seed.data());
-  s.key_id = note_key_id(name, public_key);
+  s.secret_key = pair.secret_key;
+  s.key_id = note_key_id(name, pair.public_key);
   return s;
 }
 
 NoteSigner generate_signer(const std::string& name) {
-  ensure_sodium();
-  std::array<std::uint8_t, 32> seed{};
-  randombytes_buf(seed.data(), seed.size());
+  crypto::Seed seed{};
+  crypto::random_bytes(seed);
   auto s = signer_from_seed(name, seed);
-  sodium_memzero(seed.data(), seed.size());
+  crypto::wipe(seed);
   return s;
 }
 
@@ -120,14 +108,14 @@ std::string format_verifier_key(const NoteVerifier& key) {
   std::array<std::uint8_t, 33> blob{};
   blob[0] = k_type_ed25519;
   std::copy(key.public_key.begin(), key.public_key.end(), blob.begin() + 1);
-  return key.name + "+" + key_id_hex(key.key_id) + "+" + base64(blob.data(), blob.size());
+  return key.name + "+" + key_id_hex(key.key_id) + "+" + crypto::base64(blob);
 }
 
 std::string format_signer_key(const NoteSigner& key) {
   std::array<std::uint8_t, 33> blob{};
   blob[0] = k_type_ed25519;
   std::copy(key.seed.begin(), key.seed.end(), blob.begin() + 1);
-  return "PRIVATE+KEY+" + key.name + "+" + key_id_hex(key.key_id) + "+" + base64(blob.data(), blob.size());
+  return "PRIVATE+KEY+" + key.name + "+" + key_id_hex(key.key_id) + "+" + crypto::base64(blob);
 }
 
 NoteVerifier parse_verifier_key(std::string_view text) {

@@ -12,7 +12,7 @@ using nlohmann::json;
 
 json hex_path(const std::vector<Hash>& path) {
   json out = json::array();
-  for (const auto& h : path) out.push_back(to_hex(h));
+  for (const auto& h : path) out.push_back(crypto::hex(h));
   return out;
 }
 
@@ -53,7 +53,7 @@ std::vector<Hash> get_path(const json& proof) {
   return out;
 }
 
-std::string short_hex(const Hash& h) { return to_hex(h).substr(0, 16) + "..."; }
+std::string short_hex(const Hash& h) { return crypto::hex(h).substr(0, 16) + "..."; }
 
 // Checks a signed head against a (size, root) the proof claims; returns
 // the problem, or empty.
@@ -140,7 +140,7 @@ ProofCheck check_inclusion(const json& proof, const std::optional<std::string>& 
   }
   out.valid = true;
   out.summary = "entry " + std::to_string(index) + " is in the log of size " + std::to_string(size) + " with root " +
-                to_hex(root);
+                crypto::hex(root);
   return out;
 }
 
@@ -179,7 +179,7 @@ ProofCheck check_consistency(const json& proof, const std::optional<std::string>
   }
   out.valid = true;
   out.summary = "the log of size " + std::to_string(new_size) + " extends the log of size " + std::to_string(old_size) +
-                " (root " + to_hex(old_root) + ")";
+                " (root " + crypto::hex(old_root) + ")";
   return out;
 }
 
@@ -198,9 +198,9 @@ json inclusion_proof_json(const Ledger& ledger, std::uint64_t index, std::option
               {"log", ledger.info().name},
               {"index", index},
               {"tree_size", n},
-              {"leaf_hash", to_hex(entry->leaf_hash)},
+              {"leaf_hash", crypto::hex(entry->leaf_hash)},
               {"path", hex_path(path)},
-              {"root", to_hex(root)}};
+              {"root", crypto::hex(root)}};
   if (auto note = head_note(ledger, n, root); !note.empty()) out["head"] = note;
   out["entry"] = entry->body;
   return out;
@@ -211,8 +211,9 @@ json consistency_proof_json(const Ledger& ledger, std::uint64_t old_size, std::o
   const auto path = ledger.consistency_proof(old_size, n);
   const auto old_root = ledger.root(old_size);
   const auto new_root = ledger.root(n);
-  json out = {{"type", "consistency"},        {"log", ledger.info().name},    {"old_size", old_size},  {"new_size", n},
-              {"old_root", to_hex(old_root)}, {"new_root", to_hex(new_root)}, {"path", hex_path(path)}};
+  json out = {{"type", "consistency"}, {"log", ledger.info().name},         {"old_size", old_size},
+              {"new_size", n},         {"old_root", crypto::hex(old_root)}, {"new_root", crypto::hex(new_root)},
+              {"path", hex_path(path)}};
   if (auto note = head_note(ledger, old_size, old_root); !note.empty()) out["old_head"] = note;
   if (auto note = head_note(ledger, n, new_root); !note.empty()) out["new_head"] = note;
   return out;

@@ -25,7 +25,7 @@ nlohmann::json parse_json(const std::string& text, const std::string& what) {
 // The kid in a JWS signature object's protected header, if it has one.
 std::string signature_kid(const nlohmann::json& signature) {
   if (!signature.is_object() || !signature.contains("protected") || !signature["protected"].is_string()) return {};
-  const auto bytes = agree::from_base64url(signature["protected"].get<std::string>());
+  const auto bytes = crypto::from_base64url(signature["protected"].get<std::string>());
   if (!bytes) return {};
   const auto header =
       json::try_parse(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size())).value_or(nullptr);

@@ -1,6 +1,6 @@
 // Who is asking: signed requests (request_signature.hpp), read sessions,
 // and the party registry the mediator keeps.
-#include <sodium.h>
+#include "corridor/crypto/crypto.hpp"
 
 #include <cctype>
 
@@ -15,7 +15,7 @@ namespace {
 
 [[noreturn]] void unauthorized(const std::string& why) { throw ApiError(ErrorKind::unauthorized, why); }
 
-std::string hash_token(std::string_view token) { return ledger::to_hex(ledger::sha256(token)); }
+std::string hash_token(std::string_view token) { return crypto::hex(crypto::sha256(token)); }
 
 std::int64_t now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
@@ -88,9 +88,7 @@ std::optional<Caller> Service::authenticate(const Request& request) {
 }
 
 nlohmann::json Service::create_session(const Caller& caller) {
-  std::uint8_t bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  const auto token = agree::base64url(bytes, sizeof bytes);
+  const auto token = crypto::random_token(32);
   const auto expires = now_s() + options_.session_hours * 3600;
   store().save_session({hash_token(token), caller.party, caller.kid, expires});
   return {{"token", token},

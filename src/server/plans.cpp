@@ -1,7 +1,7 @@
 // Planning jobs: POST /plans queues one, a thread of its own plans it
 // (plan::run_plan, as `corridor plan` does) under the service's limits, and
 // the Store keeps the outcome.
-#include <sodium.h>
+#include "corridor/crypto/crypto.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -44,17 +44,7 @@ nlohmann::json job_json(const PlanRecord& p, std::int64_t done, std::int64_t tot
             {"csv", self + "/plan.csv"}}}};
 }
 
-std::string new_plan_id() {
-  std::uint8_t bytes[6];
-  randombytes_buf(bytes, sizeof bytes);
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string id = "plan-";
-  for (const auto b : bytes) {
-    id += digits[b >> 4];
-    id += digits[b & 15];
-  }
-  return id;
-}
+std::string new_plan_id() { return "plan-" + crypto::random_hex(6); }
 
 }  // namespace
 

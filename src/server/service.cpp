@@ -215,7 +215,7 @@ nlohmann::json Service::ledger_head() {
   if (!head) throw ApiError(ErrorKind::internal, "the ledger has no signed head");
   return {{"log", l.info().name},
           {"size", head->size},
-          {"root", ledger::to_hex(head->root)},
+          {"root", crypto::hex(head->root)},
           {"timestamp", head->timestamp},
           {"note", head->note},
           {"verifier_key", ledger::format_verifier_key(l.info().verifier)}};

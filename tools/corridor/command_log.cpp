@@ -119,7 +119,7 @@ int run_verify(const LogOptions& o) {
     return k_exit_failed_check;
   }
   std::cout << "ledger " << o.db << " (log " << report.name << ") is intact: " << report.entries << " entries, "
-            << report.heads << " signed heads checked, root " << ledger::to_hex(report.root) << "\n";
+            << report.heads << " signed heads checked, root " << crypto::hex(report.root) << "\n";
   if (report.given_head_checked) std::cout << "it extends the given head " << o.head << "\n";
   return k_exit_ok;
 }
@@ -134,7 +134,7 @@ int run_head(const LogOptions& o) {
   }
   std::cout << json{{"log", l.info().name},
                     {"size", head->size},
-                    {"root", ledger::to_hex(head->root)},
+                    {"root", crypto::hex(head->root)},
                     {"timestamp", head->timestamp},
                     {"note", head->note},
                     {"verifier_key", ledger::format_verifier_key(l.info().verifier)}}
@@ -151,7 +151,7 @@ int run_show(const LogOptions& o) {
                      "no entry " + std::to_string(o.index) + " (the log has " + std::to_string(l.size()) + ")");
   json out = {{"index", e->index},
               {"kind", e->kind},
-              {"leaf_hash", ledger::to_hex(e->leaf_hash)},
+              {"leaf_hash", crypto::hex(e->leaf_hash)},
               {"appended_at", e->appended_at}};
   const auto doc = corridor::json::try_parse(e->body).value_or(json::value_t::discarded);
   if (doc.is_discarded()) {

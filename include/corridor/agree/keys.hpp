@@ -17,18 +17,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "corridor/crypto/crypto.hpp"
+
 namespace corridor::agree {
 
 struct PublicKey {
   std::string party;
   std::string kid;
-  std::array<std::uint8_t, 32> bytes{};
+  crypto::PublicKeyBytes bytes{};
 };
 
 struct SecretKey {
   std::string party;
   std::string kid;
-  std::array<std::uint8_t, 64> bytes{};  // libsodium's seed + public key form
+  crypto::SecretKeyBytes bytes{};  // libsodium's seed + public key form
   [[nodiscard]] PublicKey public_key() const;
 };
 
@@ -66,8 +68,5 @@ void write_registry(const Registry& registry, const std::filesystem::path& path)
 // The same as documents; `source` names it in messages.
 Registry registry_from_json(const nlohmann::json& document, const std::string& source);
 nlohmann::json registry_to_json(const Registry& registry);
-
-std::string base64url(const std::uint8_t* data, std::size_t size);
-std::optional<std::vector<std::uint8_t>> from_base64url(const std::string& text);
 
 }  // namespace corridor::agree

@@ -21,12 +21,12 @@
 #include <utility>
 #include <vector>
 
+#include "corridor/crypto/crypto.hpp"
+
 namespace corridor::ledger {
 
-using Hash = std::array<std::uint8_t, 32>;
+using Hash = crypto::Digest;
 
-// SHA-256 (libsodium crypto_hash_sha256).
-Hash sha256(std::string_view bytes);
 // SHA-256(0x00 || entry): RFC 6962 section 2.1 leaf hash.
 Hash leaf_hash(std::string_view entry);
 // SHA-256(0x01 || left || right): RFC 6962 section 2.1 interior node hash.
@@ -34,8 +34,8 @@ Hash node_hash(const Hash& left, const Hash& right);
 // MTH of the empty tree: SHA-256 of the empty string.
 Hash empty_root();
 
-// Lowercase hex and back (nullopt unless exactly 64 hex digits).
-std::string to_hex(const Hash& hash);
+// From lowercase hex (crypto::hex writes it); nullopt unless exactly 64 hex
+// digits.
 std::optional<Hash> hash_from_hex(std::string_view text);
 
 // The largest power of two strictly smaller than n (n >= 2): RFC 6962's k.

@@ -40,8 +40,8 @@ struct NoteVerifier {
 struct NoteSigner {
   std::string name;
   KeyId key_id{};
-  std::array<std::uint8_t, 32> seed{};
-  std::array<std::uint8_t, 64> secret_key{};  // libsodium's seed || public key
+  crypto::Seed seed{};
+  crypto::SecretKeyBytes secret_key{};  // libsodium's seed || public key
   [[nodiscard]] NoteVerifier verifier() const;
 };
 
@@ -69,10 +69,6 @@ NoteVerifier read_verifier_key(const std::filesystem::path& path);
 NoteSigner read_signer_key(const std::filesystem::path& path);
 // Writes the signer key with mode 0600, refusing to overwrite; IoError.
 void write_signer_key(const NoteSigner& key, const std::filesystem::path& path);
-
-// Standard base64 with padding (RFC 4648 section 4), as the note spec uses.
-std::string base64(const std::uint8_t* data, std::size_t size);
-std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text);
 
 struct NoteSignature {
   std::string name;

@@ -1,7 +1,6 @@
 // Signed documents (JWS JSON serialization, EdDSA): round trips, every
 // kind of tampering, and independent verification with OpenSSL 3.
 #include <gtest/gtest.h>
-#include <sodium.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -38,13 +37,11 @@ class Jws : public ::testing::Test {
 };
 
 std::string decode_text(const Json& member) {
-  const auto bytes = from_base64url(member.get<std::string>());
+  const auto bytes = crypto::from_base64url(member.get<std::string>());
   return {bytes->begin(), bytes->end()};
 }
 
-std::string encode_text(const std::string& s) {
-  return base64url(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+std::string encode_text(const std::string& s) { return crypto::base64url(s); }
 
 TEST_F(Jws, SignAndVerifyRoundTrip) {
   auto doc = make_signed(document(1));
@@ -76,9 +73,9 @@ TEST_F(Jws, SignAndVerifyRoundTrip) {
 TEST_F(Jws, ForgedSignatureIsRejected) {
   auto doc = make_signed(document(1));
   add_signature(doc, a_);
-  auto bytes = *from_base64url(doc["signatures"][0]["signature"].get<std::string>());
+  auto bytes = *crypto::from_base64url(doc["signatures"][0]["signature"].get<std::string>());
   bytes[10] ^= 0x01;
-  doc["signatures"][0]["signature"] = base64url(bytes.data(), bytes.size());
+  doc["signatures"][0]["signature"] = crypto::base64url(bytes);
   const auto checks = verify_signatures(doc, registry_);
   EXPECT_FALSE(checks[0].valid);
   EXPECT_TRUE(checks[0].known_key);
@@ -163,10 +160,7 @@ std::string pem(const char* label, const std::string& der_prefix_hex, const std:
     der += static_cast<char>(std::stoi(der_prefix_hex.substr(i, 2), nullptr, 16));
   }
   der.append(reinterpret_cast<const char*>(key), size);
-  std::string b64(sodium_base64_encoded_len(der.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(der.data()), der.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(b64.size() - 1);
+  const auto b64 = crypto::base64(crypto::bytes_of(der));
   std::string out = std::string("-----BEGIN ") + label + "-----\n";
   for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
   return out + "-----END " + label + "-----\n";
@@ -200,7 +194,7 @@ TEST_F(Jws, OpenSslVerifiesOurSignature) {
   add_signature(doc, a_);
   const auto& signature = doc["signatures"][0];
   const auto input = signature["protected"].get<std::string>() + "." + doc["payload"].get<std::string>();
-  const auto sig = *from_base64url(signature["signature"].get<std::string>());
+  const auto sig = *crypto::from_base64url(signature["signature"].get<std::string>());
   const auto pub = a_.public_key();
   // SubjectPublicKeyInfo for Ed25519 (RFC 8410 section 4).
   write_bytes(dir / "pub.pem", pem("PUBLIC KEY", "302a300506032b6570032100", pub.bytes.data(), pub.bytes.size()));

@@ -1,4 +1,4 @@
-// Base64url, Ed25519 key files and the party registry.
+// Ed25519 key files and the party registry.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -16,10 +16,6 @@ namespace {
 using Json = nlohmann::json;
 using testing::TempDir;
 
-std::string encode(const std::string& s) {
-  return base64url(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
-
 std::string error_of(const std::function<void()>& f) {
   try {
     f();
@@ -27,38 +23,6 @@ std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "(no error)";
-}
-
-// RFC 4648 section 10, in the URL-safe alphabet without padding.
-TEST(Base64url, Rfc4648Vectors) {
-  EXPECT_EQ(encode(""), "");
-  EXPECT_EQ(encode("f"), "Zg");
-  EXPECT_EQ(encode("fo"), "Zm8");
-  EXPECT_EQ(encode("foo"), "Zm9v");
-  EXPECT_EQ(encode("foob"), "Zm9vYg");
-  EXPECT_EQ(encode("fooba"), "Zm9vYmE");
-  EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(encode("\xfb\xff\xbf"), "-_-_");  // '+' and '/' in the standard alphabet
-}
-
-TEST(Base64url, RoundTripsEveryLength) {
-  std::vector<std::uint8_t> bytes;
-  for (int n = 0; n < 200; ++n) {
-    const auto text = base64url(bytes.data(), bytes.size());
-    EXPECT_EQ(text.find_first_of("+/="), std::string::npos) << text;
-    const auto back = from_base64url(text);
-    ASSERT_TRUE(back.has_value()) << text;
-    EXPECT_EQ(*back, bytes);
-    bytes.push_back(static_cast<std::uint8_t>(n * 37 + 11));
-  }
-}
-
-TEST(Base64url, RejectsOtherAlphabetsPaddingAndJunk) {
-  EXPECT_FALSE(from_base64url("Zm9vYg==").has_value());  // padding
-  EXPECT_FALSE(from_base64url("+/+/").has_value());      // standard alphabet
-  EXPECT_FALSE(from_base64url("Zm9v Yg").has_value());
-  EXPECT_FALSE(from_base64url("Z").has_value());   // not a whole byte
-  EXPECT_FALSE(from_base64url("Zh").has_value());  // non-zero trailing bits
 }
 
 TEST(Keys, KidIsTheStartOfTheSha256OfThePublicKey) {

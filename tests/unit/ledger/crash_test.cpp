@@ -27,7 +27,7 @@ using namespace std::chrono_literals;
     const auto signer = l.load_signer();
     for (std::uint64_t k = first; k < first + 100000; ++k) {
       const auto r = l.append("test", test::body(k), signer);
-      const auto line = std::to_string(r.index) + " " + std::to_string(k) + " " + to_hex(r.leaf_hash) + "\n";
+      const auto line = std::to_string(r.index) + " " + std::to_string(k) + " " + crypto::hex(r.leaf_hash) + "\n";
       if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(4);
     }
   } catch (...) {
@@ -82,7 +82,7 @@ TEST(CrashSafety, EveryAcknowledgedAppendSurvivesSigkill) {
     std::string hash;
     int acked = 0;
     while (lines >> index >> k >> hash) {
-      ASSERT_EQ(hash, to_hex(leaf_hash(test::body(k))));
+      ASSERT_EQ(hash, crypto::hex(leaf_hash(test::body(k))));
       ASSERT_FALSE(acknowledged.contains(index)) << "index " << index << " acknowledged twice";
       acknowledged[index] = k;
       ++acked;

@@ -35,15 +35,15 @@ Hash h(const std::string& hex) { return hash_from_hex(hex).value(); }
 // MTH straight from the RFC 6962 2.1 definition, over the entries.
 Hash brute_mth(const std::vector<std::string>& d, std::size_t begin, std::size_t end) {
   const auto n = end - begin;
-  if (n == 0) return sha256("");
-  if (n == 1) return sha256(std::string(1, '\0') + d[begin]);
+  if (n == 0) return crypto::sha256("");
+  if (n == 1) return crypto::sha256(std::string(1, '\0') + d[begin]);
   std::size_t k = 1;
   while (k * 2 < n) k *= 2;
   const auto l = brute_mth(d, begin, begin + k);
   const auto r = brute_mth(d, begin + k, end);
   std::string buffer(1, '\1');
   buffer.append(reinterpret_cast<const char*>(l.data()), 32).append(reinterpret_cast<const char*>(r.data()), 32);
-  return sha256(buffer);
+  return crypto::sha256(buffer);
 }
 
 std::vector<std::string> entries(std::size_t n) {
@@ -64,14 +64,14 @@ Hash flipped(Hash x, std::size_t byte = 0) {
 }
 
 TEST(Merkle, HashesHaveTheRfc6962Prefixes) {
-  EXPECT_EQ(to_hex(empty_root()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(leaf_hash("abc"), sha256(std::string("\0abc", 4)));
+  EXPECT_EQ(crypto::hex(empty_root()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(leaf_hash("abc"), crypto::sha256(std::string("\0abc", 4)));
   const auto a = leaf_hash("a");
   const auto b = leaf_hash("b");
   std::string joined(1, '\1');
   joined.append(reinterpret_cast<const char*>(a.data()), 32).append(reinterpret_cast<const char*>(b.data()), 32);
-  EXPECT_EQ(node_hash(a, b), sha256(joined));
-  EXPECT_EQ(hash_from_hex(to_hex(a)), a);
+  EXPECT_EQ(node_hash(a, b), crypto::sha256(joined));
+  EXPECT_EQ(hash_from_hex(crypto::hex(a)), a);
   EXPECT_FALSE(hash_from_hex("abc"));
   EXPECT_FALSE(hash_from_hex(std::string(64, 'g')));
 }
@@ -89,7 +89,7 @@ TEST(Merkle, MatchesThePublishedVectors) {
   for (const auto& leaf : v["leaves"]) d.push_back(unhex(leaf.get<std::string>()));
   const auto t = tree_of(d);
   for (std::size_t n = 0; n <= d.size(); ++n) {
-    EXPECT_EQ(to_hex(t.root(n)), v["roots"][n].get<std::string>()) << "size " << n;
+    EXPECT_EQ(crypto::hex(t.root(n)), v["roots"][n].get<std::string>()) << "size " << n;
     EXPECT_EQ(brute_mth(d, 0, n), t.root(n)) << "size " << n;
   }
   for (const auto& p : v["inclusion"]) {

@@ -101,7 +101,7 @@ TEST(Checkpoint, RoundTripsAndRefusesMalformedBodies) {
   EXPECT_EQ(back.root, c.root);
   EXPECT_NO_THROW((void)parse_checkpoint(text + "extension line\n"));
   EXPECT_THROW((void)parse_checkpoint("log\n42\n"), FormatError);
-  const auto root_line = base64(c.root.data(), c.root.size()) + "\n";
+  const auto root_line = crypto::base64(c.root) + "\n";
   EXPECT_NO_THROW((void)parse_checkpoint("log\n0\n" + root_line));
   EXPECT_THROW((void)parse_checkpoint("log\n042\n" + root_line), FormatError);
   EXPECT_THROW((void)parse_checkpoint("\n42\n" + root_line), FormatError);

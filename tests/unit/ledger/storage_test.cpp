@@ -140,7 +140,7 @@ TEST(ProofDocuments, VerifyWithoutTheDatabaseAndFailWhenAltered) {
   bad["index"] = 8;
   EXPECT_FALSE(check_proof(bad, std::nullopt, nullptr).valid);
   bad = p;
-  bad["path"][1] = to_hex(leaf_hash("x"));
+  bad["path"][1] = crypto::hex(leaf_hash("x"));
   EXPECT_FALSE(check_proof(bad, std::nullopt, nullptr).valid);
   bad = p;
   bad["head"] = l.head(20)->note;
@@ -157,7 +157,7 @@ TEST(ProofDocuments, VerifyWithoutTheDatabaseAndFailWhenAltered) {
   EXPECT_TRUE(check_proof(c, l.head(21)->note, &key).valid);
   EXPECT_FALSE(check_proof(c, l.head(10)->note, &key).valid);
   bad = c;
-  bad["old_root"] = to_hex(l.root(8));
+  bad["old_root"] = crypto::hex(l.root(8));
   EXPECT_FALSE(check_proof(bad, std::nullopt, nullptr).valid);
   bad = c;
   bad["path"].erase(0);

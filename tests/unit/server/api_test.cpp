@@ -226,7 +226,7 @@ TEST_F(Api, TheMediatorRegistersParties) {
                         {"kid", c.kid},
                         {"alg", "EdDSA"},
                         {"crv", "Ed25519"},
-                        {"public_key", agree::base64url(c.public_key().bytes.data(), 32)}};
+                        {"public_key", crypto::base64url(c.public_key().bytes)}};
   EXPECT_EQ(call("A", "POST", "/parties", pub.dump()).status, 403);
   auto r = call("M", "POST", "/parties", pub.dump());
   EXPECT_EQ(r.status, 400);  // a new party needs a name

@@ -1,45 +1,17 @@
-#include "agree/crypto.hpp"
+#include "agree/files.hpp"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 #include <sstream>
-#include <stdexcept>
 
 #include "corridor/error.hpp"
 #include "corridor/json.hpp"
 
 namespace corridor::agree::detail {
-
-void ensure_sodium() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
-  });
-}
-
-std::array<std::uint8_t, 32> sha256(std::string_view bytes) {
-  ensure_sodium();
-  std::array<std::uint8_t, 32> digest{};
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return digest;
-}
-
-std::string hex(const std::uint8_t* data, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 0x0F];
-  }
-  return out;
-}
 
 std::string read_file(const std::filesystem::path& path, const std::string& what) {
   std::error_code error;

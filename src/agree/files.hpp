@@ -1,8 +1,6 @@
 #pragma once
-// libsodium set-up and the small byte helpers agree/ shares: SHA-256
-// (FIPS 180-4), lowercase hex, reading and writing whole files.
-#include <array>
-#include <cstdint>
+// Reading and writing the whole files agree/ keeps: keys, registries,
+// agreements.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -10,13 +8,6 @@
 #include <nlohmann/json.hpp>
 
 namespace corridor::agree::detail {
-
-// Initialises libsodium once per process (thread-safe; sodium_init is
-// idempotent). Throws std::runtime_error when the library cannot start.
-void ensure_sodium();
-
-std::array<std::uint8_t, 32> sha256(std::string_view bytes);
-std::string hex(const std::uint8_t* data, std::size_t size);
 
 // The file's bytes; throws IoError naming the file.
 std::string read_file(const std::filesystem::path& path, const std::string& what);
