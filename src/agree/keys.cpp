@@ -63,24 +63,54 @@ std::string required_string(const Json& object, const std::string& field, const 
   return it->get<std::string>();
 }
 
-std::array<std::uint8_t, 32> decode_public_key(const Json& object, const std::string& field, const std::string& where) {
-  const auto text = required_string(object, field, where);
-  const auto bytes = crypto::from_base64url(text);
-  if (!bytes || bytes->size() != 32) {
-    throw InputError(where + field, "must be 32 bytes of base64url (an Ed25519 public key)");
+template <std::size_t N>
+std::array<std::uint8_t, N> decode_bytes(const Json& object, const std::string& field, const std::string& where,
+                                         const std::string& what) {
+  auto text = required_string(object, field, where);
+  auto bytes = crypto::from_base64url(text);
+  crypto::wipe(text);
+  if (!bytes || bytes->size() != N) {
+    if (bytes) crypto::wipe(*bytes);
+    throw InputError(where + field, "must be " + std::to_string(N) + " bytes of base64url (" + what + ")");
   }
-  std::array<std::uint8_t, 32> key{};
-  std::copy(bytes->begin(), bytes->end(), key.begin());
-  return key;
+  std::array<std::uint8_t, N> out{};
+  std::copy(bytes->begin(), bytes->end(), out.begin());
+  crypto::wipe(*bytes);
+  return out;
 }
 
+bool is_jwk(const Json& object) { return object.contains("kty") || object.contains("x"); }
+
 void check_algorithm(const Json& object, const std::string& where) {
-  if (object.contains("alg") && object["alg"] != "EdDSA") {
+  // "Ed25519" is the fully specified name of RFC 9864; "EdDSA" that of RFC 8037.
+  if (object.contains("alg") && object["alg"] != "EdDSA" && object["alg"] != "Ed25519") {
     throw InputError(where + "alg", "must be \"EdDSA\", got " + object["alg"].dump());
   }
-  if (object.contains("crv") && object["crv"] != "Ed25519") {
+  if (is_jwk(object)) {
+    if (required_string(object, "kty", where) != "OKP") {
+      throw InputError(where + "kty", "must be \"OKP\" (an RFC 8037 key), got " + object["kty"].dump());
+    }
+    if (required_string(object, "crv", where) != "Ed25519") {
+      throw InputError(where + "crv", "must be \"Ed25519\", got " + object["crv"].dump());
+    }
+  } else if (object.contains("crv") && object["crv"] != "Ed25519") {
     throw InputError(where + "crv", "must be \"Ed25519\", got " + object["crv"].dump());
   }
+}
+
+crypto::PublicKeyBytes decode_public_key(const Json& object, const std::string& where) {
+  check_algorithm(object, where);
+  return is_jwk(object) ? decode_bytes<32>(object, "x", where, "an Ed25519 public key")
+                        : decode_bytes<32>(object, "public_key", where, "an Ed25519 public key");
+}
+
+std::string checked_kid(const Json& object, const crypto::PublicKeyBytes& bytes, const std::string& where) {
+  const auto derived = key_id(bytes);
+  // A JWK from another tool may come without a kid: corridor's is derived.
+  if (!object.contains("kid") && is_jwk(object)) return derived;
+  const auto kid = required_string(object, "kid", where);
+  if (kid != derived) throw InputError(where + "kid", "\"" + kid + "\" does not name this key (it is " + derived + ")");
+  return kid;
 }
 
 }  // namespace detail
@@ -97,20 +127,26 @@ SecretKey generate_key(const std::string& party) {
   return key;
 }
 
+nlohmann::json public_jwk(const PublicKey& key) {
+  return {{"kty", "OKP"}, {"crv", "Ed25519"},  {"x", crypto::base64url(key.bytes)}, {"kid", key.kid}, {"alg", "EdDSA"},
+          {"use", "sig"}, {"party", key.party}};
+}
+
 void write_key_pair(const SecretKey& key, const std::filesystem::path& secret_path) {
   auto public_path = secret_path;
   public_path.replace_extension(".pub");
   if (public_path == secret_path) {
     throw IoError("cannot write secret key " + secret_path.string() + ": its name must not end in .pub");
   }
-  const auto public_key = key.public_key();
-  const Json common = {{"party", key.party}, {"kid", key.kid}, {"alg", "EdDSA"}, {"crv", "Ed25519"}};
-  Json secret = common;
-  secret["secret_key"] = crypto::base64url(key.bytes);
-  Json published = common;
-  published["public_key"] = crypto::base64url(public_key.bytes);
+  const auto published = public_jwk(key.public_key());
+  // RFC 8037 section 2: the private key "d" is the 32-byte seed.
+  Json secret = published;
+  crypto::Seed seed{};
+  std::copy(key.bytes.begin(), key.bytes.begin() + seed.size(), seed.begin());
+  secret["d"] = crypto::base64url(seed);
+  crypto::wipe(seed);
   auto secret_text = secret.dump(2) + "\n";
-  crypto::wipe(secret["secret_key"].get_ref<std::string&>());
+  crypto::wipe(secret["d"].get_ref<std::string&>());
   write_secret_file(secret_path, std::move(secret_text));
   detail::write_file_atomically(public_path, published.dump(2) + "\n");
 }
@@ -120,32 +156,33 @@ SecretKey read_secret_key(const std::filesystem::path& path) {
   const std::string where = path.string() + ": ";
   if (!file.is_object()) throw InputError(path.string(), "a secret key file is a JSON object");
   detail::check_algorithm(file, where);
-  SecretKey key;
-  key.party = detail::required_string(file, "party", where);
-  key.kid = detail::required_string(file, "kid", where);
-  auto text = detail::required_string(file, "secret_key", where);
-  auto bytes = crypto::from_base64url(text);
-  crypto::wipe(text);
-  if (!bytes || bytes->size() != 64) {
-    throw InputError(where + "secret_key", "must be 64 bytes of base64url (a libsodium Ed25519 secret key)");
-  }
-  std::copy(bytes->begin(), bytes->end(), key.bytes.begin());
-  crypto::wipe(*bytes);
-  // The second half is the public key: it must be the one the seed makes,
-  // and the kid must name it (RFC 8032 section 5.1.5).
+  // A JWK carries the seed ("d") and the public key ("x"); the older form the
+  // libsodium secret key (seed || public key). Either way the public key must
+  // be the one the seed makes (RFC 8032 section 5.1.5), and the kid name it.
   crypto::Seed seed{};
-  std::copy(key.bytes.begin(), key.bytes.begin() + seed.size(), seed.begin());
-  auto pair = crypto::key_pair_from_seed(seed);
+  crypto::PublicKeyBytes stated{};
+  std::string field;
+  if (file.contains("d")) {
+    field = "d";
+    seed = detail::decode_bytes<32>(file, "d", where, "an Ed25519 private key");
+    stated = detail::decode_public_key(file, where);
+  } else {
+    field = "secret_key";
+    auto bytes = detail::decode_bytes<64>(file, "secret_key", where, "a libsodium Ed25519 secret key");
+    std::copy(bytes.begin(), bytes.begin() + seed.size(), seed.begin());
+    stated = crypto::public_half(bytes);
+    crypto::wipe(bytes);
+  }
+  const auto pair = crypto::key_pair_from_seed(seed);
   crypto::wipe(seed);
-  crypto::wipe(pair.secret_key);
-  const auto derived = pair.public_key;
-  if (!std::equal(derived.begin(), derived.end(), key.bytes.begin() + 32)) {
-    throw InputError(where + "secret_key", "is damaged: its public half is not the key its seed makes");
+  SecretKey key;
+  key.bytes = pair.secret_key;
+  if (pair.public_key != stated) {
+    crypto::wipe(key.bytes);
+    throw InputError(where + field, "is damaged: its public key is not the key its seed makes");
   }
-  if (detail::key_id(derived) != key.kid) {
-    throw InputError(where + "kid",
-                     "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(derived) + ")");
-  }
+  key.party = detail::required_string(file, "party", where);
+  key.kid = detail::checked_kid(file, pair.public_key, where);
   return key;
 }
 
@@ -156,15 +193,13 @@ PublicKey read_public_key(const std::filesystem::path& path) {
 PublicKey public_key_from_json(const nlohmann::json& file, const std::string& source) {
   const std::string where = source + ": ";
   if (!file.is_object()) throw InputError(source, "a public key file is a JSON object");
-  detail::check_algorithm(file, where);
-  PublicKey key;
-  key.party = detail::required_string(file, "party", where);
-  key.kid = detail::required_string(file, "kid", where);
-  key.bytes = detail::decode_public_key(file, "public_key", where);
-  if (detail::key_id(key.bytes) != key.kid) {
-    throw InputError(where + "kid",
-                     "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(key.bytes) + ")");
+  if (file.contains("d") || file.contains("secret_key")) {
+    throw InputError(source, "is a secret key: publish the .pub file, never the .key");
   }
+  PublicKey key;
+  key.bytes = detail::decode_public_key(file, where);
+  key.party = detail::required_string(file, "party", where);
+  key.kid = detail::checked_kid(file, key.bytes, where);
   return key;
 }
 

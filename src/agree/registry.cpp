@@ -74,15 +74,14 @@ Registry registry_from_json(const nlohmann::json& file, const std::string& sourc
     for (std::size_t k = 0; k < keys.size(); ++k) {
       const std::string key_where = where + "keys[" + std::to_string(k) + "].";
       if (!keys[k].is_object()) throw InputError(key_where.substr(0, key_where.size() - 1), "must be an object");
-      detail::check_algorithm(keys[k], key_where);
+      if (keys[k].contains("party") && keys[k]["party"] != party.id) {
+        throw InputError(key_where + "party",
+                         "must be the party's id \"" + party.id + "\", got " + keys[k]["party"].dump());
+      }
       PublicKey key;
       key.party = party.id;
-      key.kid = detail::required_string(keys[k], "kid", key_where);
-      key.bytes = detail::decode_public_key(keys[k], "public_key", key_where);
-      if (detail::key_id(key.bytes) != key.kid) {
-        throw InputError(key_where + "kid",
-                         "\"" + key.kid + "\" does not name this key (it is " + detail::key_id(key.bytes) + ")");
-      }
+      key.bytes = detail::decode_public_key(keys[k], key_where);
+      key.kid = detail::checked_kid(keys[k], key.bytes, key_where);
       if (registry.find_key(key.kid) != nullptr) {
         throw InputError(key_where + "kid", "key " + key.kid + " is registered twice");
       }
@@ -102,14 +101,21 @@ nlohmann::json registry_to_json(const Registry& registry) {
   for (const auto& party : registry.parties) {
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& key : party.keys) {
-      keys.push_back(
-          {{"kid", key.kid}, {"alg", "EdDSA"}, {"crv", "Ed25519"}, {"public_key", crypto::base64url(key.bytes)}});
+      keys.push_back(public_jwk(key));
     }
     nlohmann::json entry = {{"id", party.id}, {"name", party.name}, {"keys", keys}};
     if (!party.role.empty()) entry["role"] = party.role;
     parties.push_back(std::move(entry));
   }
   return {{"parties", parties}};
+}
+
+nlohmann::json registry_jwks(const Registry& registry) {
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& party : registry.parties) {
+    for (const auto& key : party.keys) keys.push_back(public_jwk(key));
+  }
+  return {{"keys", keys}};
 }
 
 }  // namespace corridor::agree

@@ -108,6 +108,13 @@ for party in A B; do
     || fail "POST /agreements/$hash/signatures by $party: $(cat "$tmp/signed-$party.json")"
 done
 [ "$(field in_force < "$tmp/signed-B.json")" = True ] || fail "the agreement is not in force: $(cat "$tmp/signed-B.json")"
+# The agreement as it is now in force, and the registry as a JWK Set, for
+# the test with the npm jose package (web/test/jose.test.mjs).
+request GET "$url/agreements/$hash" > "$tmp/agreement-record.json" || fail "GET /agreements/$hash"
+python3 -c 'import json, sys; json.dump(json.load(sys.stdin)["signed"], sys.stdout)' \
+  < "$tmp/agreement-record.json" > "$tmp/agreement-in-force.json"
+"$corridor" agree register --registry "$tmp/parties.json" --jwks "$tmp/parties.jwks" > /dev/null \
+  || fail "agree register --jwks"
 request POST "$url/sessions" > "$tmp/session.json" || fail "POST /sessions: $(cat "$tmp/session.json")"
 token=$(field token < "$tmp/session.json")
 [ -n "$token" ] || fail "no token in $(cat "$tmp/session.json")"
@@ -115,6 +122,7 @@ token=$(field token < "$tmp/session.json")
 mkdir -p "$artifacts"
 code=0
 CORRIDOR_URL="$url/#session=$token" CORRIDOR_KEY="$tmp/A.key" CHROMIUM="$chromium" CORRIDOR_IN_FORCE=1 \
+  CORRIDOR_AGREEMENT="$tmp/agreement-in-force.json" CORRIDOR_JWKS="$tmp/parties.jwks" \
   CORRIDOR_SCREENSHOT="$artifacts/map.png" node --test "$web/test/" || code=$?
 if [ "$code" -ne 0 ]; then
   cp "$tmp/serve.err" "$artifacts/serve.log"

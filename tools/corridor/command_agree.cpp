@@ -22,7 +22,7 @@ namespace {
 using Json = nlohmann::json;
 
 struct AgreeOptions {
-  std::string plan, scenario, map, previous, output, file, key, registry, name, role, older, newer;
+  std::string plan, scenario, map, previous, output, file, key, registry, name, role, older, newer, jwks;
   std::vector<std::string> signatories, pubs;
   bool json = false;
   bool require_in_force = false;
@@ -144,15 +144,30 @@ int run_diff(const AgreeOptions& o) {
 }
 
 int run_register(const AgreeOptions& o) {
-  const auto key = agree::read_public_key(o.pubs.front());
+  if (o.pubs.empty() && o.jwks.empty()) throw InputError("--pub", "give a public key to register, or --jwks to export");
   agree::Registry registry;
-  if (std::filesystem::exists(o.registry)) registry = agree::read_registry(o.registry);
-  const bool added =
-      agree::register_key(registry, key, o.name, o.role_given ? std::optional<std::string>(o.role) : std::nullopt);
-  agree::write_registry(registry, o.registry);
-  const auto* party = registry.find_party(key.party);
-  std::cout << (added ? "registered key " : "key already registered: ") << key.kid << " for party " << key.party << " ("
-            << party->name << (party->role.empty() ? "" : ", " + party->role) << ") in " << o.registry << "\n";
+  if (std::filesystem::exists(o.registry)) {
+    registry = agree::read_registry(o.registry);
+  } else if (o.pubs.empty()) {
+    throw IoError("cannot read registry " + o.registry + ": no such file");
+  }
+  if (!o.pubs.empty()) {
+    const auto key = agree::read_public_key(o.pubs.front());
+    const bool added =
+        agree::register_key(registry, key, o.name, o.role_given ? std::optional<std::string>(o.role) : std::nullopt);
+    agree::write_registry(registry, o.registry);
+    const auto* party = registry.find_party(key.party);
+    std::cout << (added ? "registered key " : "key already registered: ") << key.kid << " for party " << key.party
+              << " (" << party->name << (party->role.empty() ? "" : ", " + party->role) << ") in " << o.registry
+              << "\n";
+  }
+  if (!o.jwks.empty()) {
+    const auto jwks = agree::registry_jwks(registry);
+    std::ofstream out(o.jwks, std::ios::binary);
+    out << jwks.dump(2) << "\n";
+    if (!out.flush()) throw IoError("cannot write " + o.jwks);
+    std::cout << "wrote " << jwks["keys"].size() << " keys as a JWK Set to " << o.jwks << "\n";
+  }
   return k_exit_ok;
 }
 
@@ -210,10 +225,13 @@ void add_agree_command(CLI::App& app, Runs& runs) {
 
   auto* reg = agree->add_subcommand(
       "register",
-      "Adds a party's public key to the registry (created when missing), or updates its name and role.\n"
-      "Example: corridor agree register --registry parties.json --pub a.pub --name \"Party A\"");
+      "Adds a party's public key to the registry (created when missing), or updates its name and role;\n"
+      "with --jwks, also writes every registered key as a JWK Set (RFC 7517) that JOSE libraries read.\n"
+      "Example: corridor agree register --registry parties.json --pub a.pub --name \"Party A\"\n"
+      "         corridor agree register --registry parties.json --jwks parties.jwks");
   reg->add_option("--registry", o->registry, "party registry to update")->required();
-  reg->add_option("--pub", o->pubs, "the party's public key file")->required()->expected(1);
+  reg->add_option("--pub", o->pubs, "the party's public key file (a JWK, as corridor keygen writes it)")->expected(1);
+  reg->add_option("--jwks", o->jwks, "write the registry's public keys as a JWK Set to this file");
   reg->add_option("--name", o->name, "the party's name (required for a new party)");
   auto* role = reg->add_option("--role", o->role, "the party's role (e.g. mediator)");
   runs[reg] = [o, role] {

@@ -19,19 +19,36 @@ export function base64urlEncode(bytes) {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Parses and checks a party key file (as written by `corridor keygen`). */
+function bytesOf(key, field, length) {
+  let bytes;
+  try { bytes = base64urlDecode(key[field]); } catch { throw new Error(`"${field}" is not base64url`); }
+  if (bytes.length !== length) throw new Error(`"${field}" has ${bytes.length} bytes, not ${length}`);
+  return bytes;
+}
+
+/**
+ * Parses and checks a party key file as `corridor keygen` writes it: an
+ * RFC 8037 JWK with the seed in "d" (or the older form, libsodium's 64-byte
+ * "secret_key"). The public key must be the one the seed makes.
+ */
 export function parseKeyFile(text) {
   let key;
   try { key = JSON.parse(text); } catch { throw new Error('the key file is not JSON'); }
   if (typeof key !== 'object' || key === null) throw new Error('the key file is not a JSON object');
-  for (const field of ['party', 'kid', 'secret_key']) {
+  const jwk = 'kty' in key || 'd' in key;
+  for (const field of ['party', 'kid', jwk ? 'd' : 'secret_key']) {
     if (typeof key[field] !== 'string' || !key[field]) throw new Error(`the key file has no "${field}"`);
   }
-  if (key.alg !== 'EdDSA' || key.crv !== 'Ed25519') throw new Error('the key file is not an Ed25519 (EdDSA) key');
-  let secretKey;
-  try { secretKey = base64urlDecode(key.secret_key); } catch { throw new Error('"secret_key" is not base64url'); }
-  if (secretKey.length !== 64) throw new Error(`"secret_key" has ${secretKey.length} bytes, not 64`);
-  return { party: key.party, kid: key.kid, secretKey };
+  const okp = jwk ? key.kty === 'OKP' : true;
+  if (!okp || key.crv !== 'Ed25519' || !['EdDSA', 'Ed25519', undefined].includes(key.alg)) {
+    throw new Error('the key file is not an Ed25519 (EdDSA) key');
+  }
+  if (!jwk) return { party: key.party, kid: key.kid, secretKey: bytesOf(key, 'secret_key', 64) };
+  const pair = nacl.sign.keyPair.fromSeed(bytesOf(key, 'd', 32));
+  if (typeof key.x === 'string' && base64urlEncode(pair.publicKey) !== key.x) {
+    throw new Error('"x" is not the public key of "d": the key file is damaged');
+  }
+  return { party: key.party, kid: key.kid, secretKey: pair.secretKey };
 }
 
 /** RFC 3339 UTC with whole seconds: 2026-11-29T12:00:00Z. */

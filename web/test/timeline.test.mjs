@@ -49,6 +49,19 @@ test('checkpoint passes come from paths through the snapped node', () => {
   assert.equal(cp.at(200), 7);
 });
 
+test('a JWK key file and the older form give the same secret key', () => {
+  const pair = nacl.sign.keyPair();
+  const seed = pair.secretKey.slice(0, 32);
+  const jwk = { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', party: 'A', kid: 'abcd', x: base64urlEncode(pair.publicKey), d: base64urlEncode(seed) };
+  assert.deepEqual(parseKeyFile(JSON.stringify(jwk)).secretKey, pair.secretKey);
+  const old = { party: 'A', kid: 'abcd', alg: 'EdDSA', crv: 'Ed25519', secret_key: base64urlEncode(pair.secretKey) };
+  assert.deepEqual(parseKeyFile(JSON.stringify(old)).secretKey, pair.secretKey);
+  const other = nacl.sign.keyPair();
+  assert.throws(() => parseKeyFile(JSON.stringify({ ...jwk, x: base64urlEncode(other.publicKey) })), /damaged/);
+  assert.throws(() => parseKeyFile(JSON.stringify({ ...jwk, kty: 'EC' })), /not an Ed25519/);
+  assert.throws(() => parseKeyFile(JSON.stringify({ ...jwk, d: 'AAAA' })), /"d" has 3 bytes, not 32/);
+});
+
 test('a signed request verifies with the party public key', async () => {
   const pair = nacl.sign.keyPair();
   const file = JSON.stringify({ party: 'A', kid: 'abcd', alg: 'EdDSA', crv: 'Ed25519', secret_key: base64urlEncode(pair.secretKey) });

@@ -1,13 +1,14 @@
 #pragma once
 // Ed25519 keys (libsodium) and the party registry.
 //
-// Key files are JSON: NAME.key {"party", "kid", "alg": "EdDSA", "crv": "Ed25519",
-// "secret_key": base64url(64-byte libsodium secret key)} written with mode
-// 0600, and NAME.pub {"party", "kid", "alg", "crv", "public_key":
-// base64url(32 bytes)}. kid = first 16 hex digits of SHA-256(public key).
-// The registry (parties.json) the mediator maintains:
-// {"parties": [{"id", "name", "role", "keys": [{"kid", "public_key"}]}]}.
-// Base64url is RFC 4648 section 5 without padding, as in JWS.
+// Keys are RFC 8037 JWKs, which any JOSE library reads: NAME.pub is
+// {"kty": "OKP", "crv": "Ed25519", "x": base64url(32-byte public key), "kid",
+// "alg": "EdDSA", "use": "sig", "party"}, and NAME.key (mode 0600) the same
+// with "d": base64url(32-byte seed). kid = first 16 hex digits of
+// SHA-256(public key). The registry (parties.json) the mediator maintains:
+// {"parties": [{"id", "name", "role", "keys": [JWK, ...]}]}. The older form
+// ("public_key" for x, "secret_key" for libsodium's 64-byte secret key) is
+// still read. Base64url is RFC 4648 section 5 without padding, as in JWS.
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -40,7 +41,8 @@ void write_key_pair(const SecretKey& key, const std::filesystem::path& secret_pa
 // Throw IoError / InputError naming the file and field.
 SecretKey read_secret_key(const std::filesystem::path& path);
 PublicKey read_public_key(const std::filesystem::path& path);
-// The same from a parsed document; `source` names it in messages.
+// The same from a parsed document (a JWK or the older form); `source` names
+// it in messages.
 PublicKey public_key_from_json(const nlohmann::json& document, const std::string& source);
 
 struct RegisteredParty {
@@ -68,5 +70,10 @@ void write_registry(const Registry& registry, const std::filesystem::path& path)
 // The same as documents; `source` names it in messages.
 Registry registry_from_json(const nlohmann::json& document, const std::string& source);
 nlohmann::json registry_to_json(const Registry& registry);
+
+// The key as an RFC 8037 JWK, with its party as an extra member.
+nlohmann::json public_jwk(const PublicKey& key);
+// Every registered key as a JWK Set (RFC 7517 section 5).
+nlohmann::json registry_jwks(const Registry& registry);
 
 }  // namespace corridor::agree

@@ -65,16 +65,96 @@ TEST(Keys, RewritingNarrowsAWideSecretFile) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST(Keys, FilesAreRfc8037Jwks) {
+  TempDir dir;
+  const auto key = generate_key("A");
+  write_key_pair(key, dir / "a.key");
+  const auto pub = Json::parse(std::ifstream(dir / "a.pub"));
+  EXPECT_EQ(pub["kty"], "OKP");
+  EXPECT_EQ(pub["crv"], "Ed25519");
+  EXPECT_EQ(pub["alg"], "EdDSA");
+  EXPECT_EQ(pub["kid"], key.kid);
+  EXPECT_EQ(pub["party"], "A");
+  EXPECT_EQ(pub["x"], crypto::base64url(key.public_key().bytes));
+  EXPECT_FALSE(pub.contains("d"));
+  const auto secret = Json::parse(std::ifstream(dir / "a.key"));
+  EXPECT_EQ(crypto::from_base64url(secret["d"].get<std::string>())->size(), 32U);  // the seed
+  EXPECT_EQ(read_secret_key(dir / "a.key").bytes, key.bytes);
+  EXPECT_EQ(read_public_key(dir / "a.pub").bytes, key.public_key().bytes);
+}
+
+TEST(Keys, TheOlderFormIsStillRead) {
+  TempDir dir;
+  const auto key = generate_key("A");
+  const Json old_secret = {{"party", "A"},
+                           {"kid", key.kid},
+                           {"alg", "EdDSA"},
+                           {"crv", "Ed25519"},
+                           {"secret_key", crypto::base64url(key.bytes)}};
+  const Json old_public = {{"party", "A"},
+                           {"kid", key.kid},
+                           {"alg", "EdDSA"},
+                           {"crv", "Ed25519"},
+                           {"public_key", crypto::base64url(key.public_key().bytes)}};
+  std::ofstream(dir / "old.key") << old_secret.dump();
+  std::ofstream(dir / "old.pub") << old_public.dump();
+  EXPECT_EQ(read_secret_key(dir / "old.key").bytes, key.bytes);
+  EXPECT_EQ(read_public_key(dir / "old.pub").kid, key.kid);
+  const Json old_registry = {{"parties", {{{"id", "A"}, {"name", "Party A"}, {"keys", {old_public}}}}}};
+  const auto registry = registry_from_json(old_registry, "parties.json");
+  ASSERT_NE(registry.find_key(key.kid), nullptr);
+  EXPECT_EQ(registry.find_key(key.kid)->bytes, key.public_key().bytes);
+}
+
+TEST(Keys, AJwkFromAnotherToolNeedsNoKid) {
+  const auto key = generate_key("A").public_key();
+  const Json jwk = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", crypto::base64url(key.bytes)}, {"party", "A"}};
+  EXPECT_EQ(public_key_from_json(jwk, "a.jwk").kid, key.kid);
+  auto other_alg = jwk;
+  other_alg["alg"] = "Ed25519";  // RFC 9864's fully specified name
+  EXPECT_EQ(public_key_from_json(other_alg, "a.jwk").kid, key.kid);
+}
+
+TEST(Registry, ExportsAJwkSet) {
+  Registry registry;
+  const auto a = generate_key("A"), m = generate_key("M");
+  register_key(registry, a.public_key(), "Party A", std::nullopt);
+  register_key(registry, m.public_key(), "Mediator", std::string("mediator"));
+  const auto jwks = registry_jwks(registry);
+  ASSERT_EQ(jwks["keys"].size(), 2U);
+  EXPECT_EQ(jwks["keys"][1]["kid"], m.kid);
+  EXPECT_EQ(jwks["keys"][1]["party"], "M");
+  EXPECT_EQ(jwks["keys"][1]["use"], "sig");
+  // The registry itself holds the same JWKs, and reads back.
+  const auto doc = registry_to_json(registry);
+  EXPECT_EQ(doc["parties"][0]["keys"][0], jwks["keys"][0]);
+  EXPECT_EQ(registry_from_json(doc, "parties.json").find_key(a.kid)->party, "A");
+  auto wrong = doc;
+  wrong["parties"][0]["keys"][0]["party"] = "B";
+  EXPECT_THROW(registry_from_json(wrong, "parties.json"), InputError);
+}
+
 TEST(Keys, DamagedFilesNameTheFileAndField) {
   TempDir dir;
   const auto key = generate_key("A");
   write_key_pair(key, dir / "a.key");
   auto secret = Json::parse(std::ifstream(dir / "a.key"));
   auto damaged = secret;
-  damaged["secret_key"] = "AAAA";
+  damaged["d"] = "AAAA";
   std::ofstream(dir / "short.key") << damaged.dump();
-  EXPECT_NE(error_of([&] { read_secret_key(dir / "short.key"); }).find("short.key: secret_key: must be 64 bytes"),
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "short.key"); }).find("short.key: d: must be 32 bytes"),
             std::string::npos);
+  damaged = secret;
+  damaged["x"] = crypto::base64url(generate_key("A").public_key().bytes);
+  std::ofstream(dir / "x.key") << damaged.dump();
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "x.key"); }).find("x.key: d: is damaged"), std::string::npos);
+  damaged = secret;
+  damaged["kty"] = "EC";
+  std::ofstream(dir / "kty.key") << damaged.dump();
+  EXPECT_NE(error_of([&] { read_secret_key(dir / "kty.key"); }).find("kty.key: kty: must be \"OKP\""),
+            std::string::npos);
+  std::ofstream(dir / "leak.pub") << secret.dump();
+  EXPECT_NE(error_of([&] { read_public_key(dir / "leak.pub"); }).find("is a secret key"), std::string::npos);
   damaged = secret;
   damaged["kid"] = "0000000000000000";
   std::ofstream(dir / "kid.key") << damaged.dump();
