@@ -56,9 +56,59 @@ void check_content(const Entry& e, const agree::Registry* registry, std::vector<
   }
 }
 
-EntryScan scan_entries(const Ledger& ledger, const VerifyOptions& options, std::vector<std::string>& problems) {
+// A recorded verification: the checkpoint it signed and the newest head it
+// had checked.
+struct Verified {
+  Checkpoint checkpoint;
+  std::int64_t head_id = 0;
+  std::string at;
+};
+
+// The newest verification checkpoint, if the ledger has one; a row that is
+// not a verification signed by this log's key is a problem (and ignored).
+std::optional<Verified> read_verification(const Ledger& ledger, std::vector<std::string>& problems) {
+  if (!ledger.database().scalar_text(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'verifications'")) {
+    return std::nullopt;
+  }
+  auto s = ledger.database().prepare("SELECT id, head_id, note FROM verifications ORDER BY id DESC LIMIT 1");
+  if (!s.step()) return std::nullopt;
+  const auto where = "verification checkpoint #" + std::to_string(s.integer(0));
+  Verified v;
+  v.head_id = s.integer(1);
+  try {
+    const auto note = parse_note(s.text(2));
+    if (!verify_note(note, ledger.info().verifier)) {
+      problems.push_back(where + " is not signed by the log's key");
+      return std::nullopt;
+    }
+    v.checkpoint = parse_checkpoint(note.text);
+    const auto mark = note.text.find("\n" + std::string(k_verified_prefix));
+    if (mark == std::string::npos) {
+      problems.push_back(where + " is a tree head, not a verification");
+      return std::nullopt;
+    }
+    const auto begin = mark + 1 + k_verified_prefix.size();
+    v.at = note.text.substr(begin, note.text.find('\n', begin) - begin);
+  } catch (const FormatError& e) {
+    problems.push_back(where + " is malformed: " + e.what());
+    return std::nullopt;
+  }
+  if (v.checkpoint.origin != ledger.info().name) {
+    problems.push_back(where + " is of another log (" + v.checkpoint.origin + ")");
+    return std::nullopt;
+  }
+  return v;
+}
+
+// Entries before `trusted` are taken by their stored leaf hashes (a
+// verification checked their bodies and content); the rest in full.
+EntryScan scan_entries(const Ledger& ledger, const VerifyOptions& options, std::uint64_t trusted,
+                       std::vector<std::string>& problems) {
   EntryScan scan;
-  auto s = ledger.database().prepare("SELECT idx, kind, body, leaf_hash, appended_at FROM entries ORDER BY idx");
+  auto s = ledger.database().prepare(
+      "SELECT idx, kind, CASE WHEN idx >= ?1 THEN body END, leaf_hash, appended_at FROM entries ORDER BY idx");
+  s.bind(1, trusted);
   std::int64_t expected = 0;
   while (s.step()) {
     Entry e;
@@ -79,8 +129,13 @@ EntryScan scan_entries(const Ledger& ledger, const VerifyOptions& options, std::
     }
     expected = idx + 1;
     scan.end = e.index + 1;
-    const auto recomputed = leaf_hash(e.body);
     const auto stored = as_hash(s.blob(3));
+    if (e.index < trusted) {
+      if (!stored) problems.push_back("entry " + std::to_string(idx) + ": the stored leaf hash is not 32 bytes");
+      if (!scan.gap) scan.tree.append(stored.value_or(Hash{}));
+      continue;
+    }
+    const auto recomputed = leaf_hash(e.body);
     if (!stored) {
       problems.push_back("entry " + std::to_string(idx) + ": the stored leaf hash is not 32 bytes");
     } else if (*stored != recomputed) {
@@ -147,8 +202,18 @@ struct HeadCheck {
 };
 
 void check_head(const StoredHead& h, const Ledger& ledger, const EntryScan& scan, HeadCheck& state,
-                std::vector<std::string>& problems) {
+                std::int64_t trusted_id, std::vector<std::string>& problems) {
   const auto where = "head #" + std::to_string(h.id);
+  if (h.id <= trusted_id) {  // checked by the verification that recorded the checkpoint
+    state.previous_size = h.size;
+    state.previous_id = h.id;
+    if (h.size >= state.max_size) {
+      state.max_size = h.size;
+      state.max_id = h.id;
+    }
+    if (h.size > state.last_good) state.last_good = h.size;
+    return;
+  }
   SignedHead head;
   try {
     head = parse_head(h.note);
@@ -234,9 +299,19 @@ VerifyReport verify_ledger(const std::filesystem::path& db, const VerifyOptions&
       problems.push_back(db.string() + ": the ledger file is damaged: " + check.value_or("no answer"));
       return report;
     }
-    const auto scan = scan_entries(ledger, options, problems);
+    const auto verified = options.since_checkpoint ? read_verification(ledger, problems) : std::nullopt;
+    const auto trusted = verified ? verified->checkpoint.size : 0;
+    report.checkpoint_size = trusted;
+    const auto scan = scan_entries(ledger, options, trusted, problems);
     report.entries = scan.rows;
     report.root = scan.tree.root();
+    if (verified && trusted > 0 && scan.tree.size() >= trusted &&
+        scan.tree.root(trusted) != verified->checkpoint.root) {
+      problems.push_back(range(0, trusted - 1) + " no longer hash to the root verified at " + verified->at);
+    } else if (verified && scan.end < trusted) {
+      problems.push_back(range(scan.end, trusted - 1) + " missing: size " + std::to_string(scan.end) +
+                         " but the verification at " + verified->at + " covered " + std::to_string(trusted));
+    }
     check_nodes(ledger, scan, problems);
 
     HeadCheck state;
@@ -249,7 +324,8 @@ VerifyReport verify_ledger(const std::filesystem::path& db, const VerifyOptions&
       h.timestamp = s.text(3);
       h.note = s.text(4);
       ++report.heads;
-      check_head(h, ledger, scan, state, problems);
+      report.last_head_id = h.id;
+      check_head(h, ledger, scan, state, verified ? verified->head_id : 0, problems);
     }
     if (state.later_mismatches > 0) {
       problems.push_back(std::to_string(state.later_mismatches) + " later heads disagree with the bodies as well");
@@ -273,6 +349,24 @@ VerifyReport verify_ledger(const std::filesystem::path& db, const VerifyOptions&
     problems.push_back(db.string() + ": the ledger file cannot be read whole: " + e.what());
   }
   return report;
+}
+
+void record_verification(const Ledger& ledger, const VerifyReport& report, const NoteSigner& signer) {
+  if (!report.intact()) throw InputError("verification", "only an intact ledger gets a verification checkpoint");
+  const auto at = utc_timestamp();
+  const auto text =
+      checkpoint_text({ledger.info().name, report.entries, report.root}) + std::string(k_verified_prefix) + at + "\n";
+  auto& db = ledger.database();
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS verifications (id INTEGER PRIMARY KEY, size INTEGER NOT NULL, "
+      "head_id INTEGER NOT NULL, verified_at TEXT NOT NULL, note TEXT NOT NULL);"
+      "CREATE TRIGGER IF NOT EXISTS verifications_no_update BEFORE UPDATE ON verifications "
+      "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
+      "CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications "
+      "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;");
+  auto s = db.prepare("INSERT INTO verifications (size, head_id, verified_at, note) VALUES (?1, ?2, ?3, ?4)");
+  s.bind(1, report.entries).bind(2, report.last_head_id).bind_text(3, at).bind_text(4, sign_note(text, signer));
+  s.run();
 }
 
 }  // namespace corridor::ledger

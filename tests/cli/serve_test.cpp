@@ -118,11 +118,75 @@ TEST_F(CliServe, StartUpErrorsAreClear) {
   fs::copy_file(dir_ / "corridor.db", dir_ / "cut.db");
   fs::resize_file(dir_ / "cut.db", fs::file_size(dir_ / "cut.db") / 3);
   r = start({"--db", path("cut.db")});
-  EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << r.exit_code << r.err;
+  EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("cut.db"), std::string::npos) << r.err;
   r = start({"--max-plan-jobs", "0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--max-plan-jobs"), std::string::npos) << r.err;
+}
+
+// Starts serve on `db` and stops it once it listens; returns what it said.
+std::string serve_once(const std::vector<std::string>& args) {
+  BackgroundCorridor server(args);
+  if (!server.wait_for("corridor serve: http://")) return "did not start: " + server.err();
+  server.stop(SIGTERM);
+  return server.err();
+}
+
+TEST_F(CliServe, ALedgerIsCreatedWhenMissingAndVerifiedBeforeItIsServed) {
+  auto args = [&](const std::string& db) {
+    return std::vector<std::string>{"serve", "--map", graph(), "--db", path(db), "--listen", "127.0.0.1:0"};
+  };
+  // Missing: created, as `log init` would, and served.
+  auto with_name = args("new.db");
+  with_name.insert(with_name.end(), {"--name", "corridor.test/new"});
+  auto err = serve_once(with_name);
+  EXPECT_NE(err.find("created the ledger " + path("new.db") + " (log name corridor.test/new)"), std::string::npos)
+      << err;
+  EXPECT_EQ(run_corridor({"log", "verify", "--db", path("new.db")}).exit_code, 0);
+
+  // Two signed incident reports in the shared ledger.
+  for (const auto* id : {"i-1", "i-2"}) {
+    auto r = run_corridor({"incident", "report", "--key", path("A.key"), "--time", "2022-03-05T10:20:00+01:00", "--at",
+                           "7.4200,43.7350", "--type", "Explosions/Remote violence", "--description",
+                           "shelling near the port", "--id", id, "-o", path(std::string(id) + ".json")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_corridor({"log", "append", "--db", path("corridor.db"), "--registry", path("parties.json"),
+                      path(std::string(id) + ".json")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  fs::copy_file(dir_ / "corridor.db", dir_ / "pristine.db");
+  // The first start verifies everything and records a checkpoint; the next
+  // one verifies only what came after it.
+  err = serve_once(args("corridor.db"));
+  EXPECT_NE(err.find("verified: 2 entries (2 since the last verification)"), std::string::npos) << err;
+  err = serve_once(args("corridor.db"));
+  EXPECT_NE(err.find("verified: 2 entries (0 since the last verification)"), std::string::npos) << err;
+
+  auto refused = [&](const std::string& name, const std::string& sql, const std::string& why) {
+    fs::copy_file(dir_ / "corridor.db", dir_ / name);
+    ASSERT_EQ(std::system(("sqlite3 " + path(name) + " \"" + sql + "\"").c_str()), 0) << sql;
+    const auto r = run_corridor(args(name));
+    EXPECT_EQ(r.exit_code, 2) << sql << ": " << r.err;
+    EXPECT_NE(r.err.find(path(name) + " does not verify, so it is not served: " + why), std::string::npos) << r.err;
+  };
+  // An entry after the checkpoint edited in place.
+  fs::remove(dir_ / "corridor.db");
+  fs::copy_file(dir_ / "pristine.db", dir_ / "corridor.db");
+  refused("edited.db",
+          "DROP TRIGGER entries_no_update; UPDATE entries SET body = replace(body, 'port', 'pier') WHERE idx = 1",
+          "entry 1: body does not match its leaf hash");
+  // A table gone (the service answered 500s on such a file).
+  refused("no-nodes.db", "DROP TABLE nodes", "");
+  // A checkpoint that is a copied tree head, not a verification.
+  serve_once(args("corridor.db"));
+  refused("forged.db",
+          "DROP TRIGGER verifications_no_update; "
+          "UPDATE verifications SET note = (SELECT note FROM heads ORDER BY id DESC LIMIT 1)",
+          "verification checkpoint #1 is a tree head, not a verification");
+  // Entries behind the checkpoint whose stored hashes were rewritten.
+  refused("rewritten.db", "DROP TRIGGER entries_no_update; UPDATE entries SET leaf_hash = zeroblob(32) WHERE idx = 0",
+          "entries 0..1 no longer hash to the root verified at");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // corridor serve --map MAP [--db DB] [--registry R] [--web DIR] [--scenario S ...] [--listen HOST:PORT] ...
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include "cli.hpp"
 #include "corridor/error.hpp"
 #include "corridor/graph/graph_file.hpp"
+#include "corridor/ledger/ledger.hpp"
+#include "corridor/ledger/verify.hpp"
 #include "corridor/server/http_server.hpp"
 
 namespace corridor::cli {
@@ -21,6 +24,7 @@ struct ServeOptions {
   std::string map;
   std::string db;
   std::string registry;
+  std::string name;
   std::string web;
   std::vector<std::string> scenarios;
   std::string listen = "127.0.0.1:8080";
@@ -38,6 +42,43 @@ std::filesystem::path default_web_dir() {
   if (std::filesystem::exists(built / "index.html")) return built;
 #endif
   return {};
+}
+
+// The host name, as a log name: characters a signed-note key name allows.
+std::string host_name() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof buffer - 1) != 0) return "corridor";
+  std::string name(buffer);
+  return ledger::valid_key_name(name) ? name : "corridor";
+}
+
+// The ledger the service will write to, checked before it serves a request:
+// created (as `log init` would) when the file does not exist; otherwise
+// verified since its last verification checkpoint (PRAGMA quick_check,
+// every entry and head after it), refused when damaged, and given a new
+// checkpoint when intact.
+void prepare_ledger(const ServeOptions& o) {
+  const std::filesystem::path db(o.db);
+  if (!std::filesystem::exists(db)) {
+    const auto name = o.name.empty() ? host_name() : o.name;
+    ledger::Ledger::create(db, {name, {}, o.registry});
+    std::cerr << "corridor serve: created the ledger " << db.string() << " (log name " << name << ")\n";
+    return;
+  }
+  ledger::VerifyOptions options;
+  options.since_checkpoint = true;
+  const auto report = ledger::verify_ledger(db, options);
+  if (!report.intact()) {
+    const auto more = report.problems.size() - 1;
+    throw InputError("--db", o.db + " does not verify, so it is not served: " + report.problems.front() +
+                                 (more > 0 ? " (and " + std::to_string(more) + " more problems)" : "") +
+                                 "; `corridor log verify --db " + o.db + "` gives the whole report");
+  }
+  const auto ledger = ledger::Ledger::open(db);
+  ledger::record_verification(ledger, report, ledger.load_signer());
+  std::cerr << "corridor serve: " << db.string() << " verified: " << report.entries << " entries ("
+            << report.entries - report.checkpoint_size << " since the last verification), " << report.heads
+            << " heads\n";
 }
 
 int run_serve(const ServeOptions& o) {
@@ -78,7 +119,10 @@ int run_serve(const ServeOptions& o) {
     if (!in) throw IoError(file + ": cannot read");
     service.add_scenario(path.stem().string(), scenario::parse_scenario(text.str(), file), text.str());
   }
-  if (!o.db.empty()) service.attach_database(o.db, o.registry);
+  if (!o.db.empty()) {
+    prepare_ledger(o);
+    service.attach_database(o.db, o.registry);
+  }
 
   server::HttpServer http_server(service, http);
   const int port = http_server.bind();
@@ -115,7 +159,10 @@ void add_serve_command(CLI::App& app, Runs& runs) {
       "party too, except the map page, routes, the road network and the ledger. Stops on SIGINT or SIGTERM.\n"
       "Example: corridor serve --map andorra.graph --db corridor.db --registry parties.json");
   cmd->add_option("--map", o->map, "graph file made by `corridor import`")->required();
-  cmd->add_option("--db", o->db, "ledger file (`corridor log init`); the service keeps its own tables in it too");
+  cmd->add_option("--db", o->db,
+                  "ledger file (`corridor log init`; created when missing); the service keeps its own tables in it "
+                  "too. An existing ledger is verified first and not served when it does not verify");
+  cmd->add_option("--name", o->name, "the log's name when --db is created (default: the host name)");
   cmd->add_option("--registry", o->registry,
                   "party registry (parties.json) to start from when the database has none yet "
                   "(default: the ledger's recorded registry)");

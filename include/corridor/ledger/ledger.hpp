@@ -13,6 +13,8 @@
 //                                     leaves starting at leaf idx * 2^level
 //   heads(id, size, root, timestamp, note)
 //                                     the signed note of every tree head
+//   verifications(id, size, head_id, verified_at, note)
+//                                     verification checkpoints (verify.hpp)
 #include <cstdint>
 #include <filesystem>
 #include <memory>

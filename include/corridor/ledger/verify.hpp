@@ -11,6 +11,15 @@
 // log's key and matches its columns; no head signs a size beyond the stored
 // entries; every head's root equals the root recomputed from the bodies and
 // its consistency proof to the current size verifies.
+//
+// A verification checkpoint makes the check at every service start cheap:
+// after a verification finds the log intact, record_verification stores the
+// verified (size, root) in a note signed by the log's key. Verifying
+// `since_checkpoint` then takes the entries the checkpoint covers by their
+// stored leaf hashes (checking only that they still make its root) and
+// fully checks what came after it: the bodies, their content, the subtrees
+// and the heads. A body changed behind the checkpoint with its leaf hash
+// left alone is for the full verification (`log verify`) to find.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -18,6 +27,7 @@
 #include <vector>
 
 #include "corridor/agree/keys.hpp"
+#include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/merkle.hpp"
 
 namespace corridor::ledger {
@@ -28,6 +38,8 @@ struct VerifyOptions {
   // When set, every agreement and incident entry's signatures are checked
   // against it too.
   const agree::Registry* registry = nullptr;
+  // Start from the recorded verification checkpoint, when there is one.
+  bool since_checkpoint = false;
 };
 
 struct VerifyReport {
@@ -36,6 +48,8 @@ struct VerifyReport {
   std::uint64_t heads = 0;    // stored heads checked
   Hash root{};                // recomputed from the bodies
   bool given_head_checked = false;
+  std::uint64_t checkpoint_size = 0;  // entries the checkpoint covered (since_checkpoint)
+  std::int64_t last_head_id = 0;      // the newest head checked
   std::vector<std::string> problems;  // each says where ("entry 17: ...")
   [[nodiscard]] bool intact() const { return problems.empty(); }
 };
@@ -44,5 +58,13 @@ struct VerifyReport {
 // ledger, InputError for a given head that is not a signed note; every
 // other finding, a damaged file included, is a problem in the report.
 VerifyReport verify_ledger(const std::filesystem::path& db, const VerifyOptions& options);
+
+// Records an intact report's size and root as the verification checkpoint,
+// signed by the log's key. Throws IoError when the ledger cannot be written.
+void record_verification(const Ledger& ledger, const VerifyReport& report, const NoteSigner& signer);
+
+// The extension line that marks a checkpoint note as a verification, not a
+// tree head: "corridor-verified TIMESTAMP".
+inline constexpr std::string_view k_verified_prefix = "corridor-verified ";
 
 }  // namespace corridor::ledger
