@@ -171,7 +171,7 @@ std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size
 
 }  // namespace
 
-Bounds cut_bounds(const Instance& in) {
+Bounds cut_bounds(const Instance& in, const StopToken* stop) {
   const auto& g = in.graph();
   const Ms step = in.step();
   std::vector<std::pair<NodeId, Ms>> ends;
@@ -234,6 +234,7 @@ Bounds cut_bounds(const Instance& in) {
   for (auto o : travelling) by_node[in.origins[o].node].push_back(o);
   std::int64_t stuck = 0;
   for (const auto& [node, group] : by_node) {
+    check(stop);  // one minimum cut per origin node
     Ms earliest = k_never;
     for (auto o : group) earliest = std::min(earliest, in.origins[o].earliest);
     std::vector<Element> cut;

@@ -228,6 +228,7 @@ class Planner {
     planned_ += f;
     result.movements.push_back(std::move(m));
     if (options_.progress) options_.progress(planned_, total_vehicles_);
+    check(options_.stop);
     return true;
   }
 

@@ -189,14 +189,17 @@ std::vector<std::unique_ptr<te::Network>> exact_networks(const Instance& in, con
 // steps T by which every vehicle can arrive (monotone in T: the network for
 // T is part of the one for T+1). If even the horizon is too short, the most
 // people by the horizon, then the fewest steps that still carry that many.
-std::vector<Movement> solve_on(const Instance& in, const te::Network& net) {
+std::vector<Movement> solve_on(const Instance& in, const te::Network& net, const StopToken* stop) {
   const int horizon = net.horizon_steps();
   std::int64_t fleet = 0;
   for (const auto& o : in.origins) fleet += o.vehicles;
   std::vector<std::int64_t> flow;
   std::unique_ptr<te::Expanded> final_net;
   const auto all = vehicle_units(in, false);
-  const auto full = [&](int t) { return te::max_flow(*net.build(t, all)) == fleet; };
+  const auto full = [&](int t) {
+    check(stop);
+    return te::max_flow(*net.build(t, all)) == fleet;
+  };
   const int from = std::min(net.earliest_last_step(), horizon + 1);
   if (const auto last = te::first_passing(from, horizon, full)) {
     final_net = net.build(*last, all);
@@ -204,7 +207,10 @@ std::vector<Movement> solve_on(const Instance& in, const te::Network& net) {
   } else {
     const auto some = vehicle_units(in, true);
     const std::int64_t best = te::max_weight(*net.build(horizon, some), false);
-    const auto most = [&](int t) { return te::max_weight(*net.build(t, some), false) == best; };
+    const auto most = [&](int t) {
+      check(stop);
+      return te::max_weight(*net.build(t, some), false) == best;
+    };
     final_net = net.build(best == 0 ? 0 : te::first_passing(0, horizon, most).value_or(horizon), some);
     te::max_weight(*final_net, true, &flow);
   }
@@ -229,7 +235,7 @@ PlanResult solve_optimal(const Instance& in, const ExactLimits& limits) {
   result.method = "optimal";
   bool first = true;
   for (const auto& net : exact_networks(in, limits)) {
-    auto movements = solve_on(in, *net);
+    auto movements = solve_on(in, *net, limits.stop);
     if (first || score(movements) < score(result.movements)) result.movements = std::move(movements);
     first = false;
   }

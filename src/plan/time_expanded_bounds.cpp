@@ -88,6 +88,7 @@ std::optional<Bounds> time_expanded_bounds(const Instance& in, const ExactLimits
   struct TooLarge {};
   auto build = [&](int last, const te::Units& units) {
     if (net.node_copies(last) > limits.max_nodes) throw TooLarge{};
+    check(limits.stop);  // the flow on the network built last is done
     return net.build(last, units);
   };
 

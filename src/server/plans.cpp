@@ -14,12 +14,6 @@
 namespace corridor::server {
 namespace {
 
-// Thrown from the progress callback to abandon a job.
-class Abandoned : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 nlohmann::json or_null(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
 }
@@ -54,6 +48,7 @@ Service::PlanJobs::~PlanJobs() {
   {
     const std::lock_guard lock(mutex_);
     stopping_ = true;
+    if (running_ != nullptr) running_->request_stop("the service stopped before the plan was done; start it again");
   }
   wake_.notify_all();
   thread_.join();
@@ -108,7 +103,16 @@ void Service::PlanJobs::work() {
 void Service::PlanJobs::run(PlanRecord job) {
   auto& store = service_.store();
   store.save_plan(job);
-  const auto started = std::chrono::steady_clock::now();
+  plan::StopToken stop;
+  const auto limit = std::chrono::duration<double>(service_.options_.max_plan_seconds);
+  stop.stop_at(std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(limit),
+               "stopped after " + std::to_string(static_cast<long>(service_.options_.max_plan_seconds)) +
+                   " s, the planning limit of this service (--max-plan-seconds)");
+  {
+    const std::lock_guard lock(mutex_);
+    if (stopping_) stop.request_stop("the service stopped before the plan was done; start it again");
+    running_ = &stop;
+  }
   try {
     auto overlay = service_.find_overlay(job.scenario);
     if (!overlay) throw InputError("scenario", "no scenario named \"" + job.scenario + "\"");
@@ -117,14 +121,9 @@ void Service::PlanJobs::run(PlanRecord job) {
     options.method = job.method;
     options.max_expanded_nodes = service_.options_.max_expanded_nodes;
     options.max_optimal_nodes = service_.options_.max_optimal_nodes;
+    options.stop = &stop;
     options.progress = [&](std::int64_t done, std::int64_t total) {
       const std::lock_guard lock(mutex_);
-      if (stopping_) throw Abandoned("the service stopped before the plan was done; start it again");
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      if (seconds > service_.options_.max_plan_seconds) {
-        throw Abandoned("stopped after " + std::to_string(static_cast<long>(seconds)) +
-                        " s, the planning limit of this service (--max-plan-seconds)");
-      }
       auto& entry = live_.at(job.id);
       entry.done = done;
       entry.total = total;
@@ -139,6 +138,10 @@ void Service::PlanJobs::run(PlanRecord job) {
   } catch (const std::exception& e) {
     job.status = "failed";
     job.error = e.what();
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    running_ = nullptr;
   }
   job.finished_at = ledger::utc_timestamp();
   store.save_plan(job);

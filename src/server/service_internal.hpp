@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "corridor/plan/stop.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
 #include "corridor/server/service.hpp"
@@ -67,7 +68,9 @@ class Service::QueryPool {
 class Service::PlanJobs {
  public:
   explicit PlanJobs(Service& service);
-  ~PlanJobs();  // abandons queued and running jobs, joins the thread
+  // Abandons queued jobs and stops the running one at its next check (see
+  // plan/stop.hpp), then joins the thread.
+  ~PlanJobs();
   PlanJobs(const PlanJobs&) = delete;
   PlanJobs& operator=(const PlanJobs&) = delete;
 
@@ -93,6 +96,7 @@ class Service::PlanJobs {
   std::deque<std::string> queue_;
   std::map<std::string, Live> live_;
   bool stopping_ = false;
+  plan::StopToken* running_ = nullptr;  // the running job's, under mutex_
   std::thread thread_;
 };
 

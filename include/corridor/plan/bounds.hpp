@@ -15,10 +15,11 @@
 // Hazards and windows are ignored (a relaxation); the rules' permanent
 // closures are kept, since no plan may use those roads.
 #include "corridor/plan/plan.hpp"
+#include "corridor/plan/stop.hpp"
 
 namespace corridor::plan {
 
-Bounds cut_bounds(const Instance& in);
+Bounds cut_bounds(const Instance& in, const StopToken* stop = nullptr);
 
 // Combines bounds proven by different arguments: the larger lower bound and
 // the smaller upper bound hold.

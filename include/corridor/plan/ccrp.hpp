@@ -14,6 +14,7 @@
 #include <functional>
 
 #include "corridor/plan/plan.hpp"
+#include "corridor/plan/stop.hpp"
 
 namespace corridor::plan {
 
@@ -21,6 +22,8 @@ struct CcrpOptions {
   Ms reuse_slack = -1;  // -1: one time step
   // Called after each movement with (vehicles planned, vehicles in total).
   std::function<void(std::int64_t, std::int64_t)> progress;
+  // Checked after each movement.
+  const StopToken* stop = nullptr;
 };
 
 // Plans every origin's vehicles; people who cannot leave within the horizon

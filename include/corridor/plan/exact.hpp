@@ -7,6 +7,7 @@
 
 #include "corridor/plan/instance.hpp"
 #include "corridor/plan/plan.hpp"
+#include "corridor/plan/stop.hpp"
 
 namespace corridor::plan {
 
@@ -19,6 +20,8 @@ struct ExactLimits {
   // and with the finest of 6, 3, 2 that divides the step and fits
   // max_nodes, and keep the better plan.
   int substeps = 0;
+  // Checked before each network is built and each flow computed on it.
+  const StopToken* stop = nullptr;
 };
 
 // The optimal plan among plans whose vehicles enter every road section

@@ -9,6 +9,7 @@
 
 #include "corridor/plan/instance.hpp"
 #include "corridor/plan/plan.hpp"
+#include "corridor/plan/stop.hpp"
 
 namespace corridor::plan {
 
@@ -22,6 +23,8 @@ struct RunOptions {
   // (vehicles planned, vehicles in total), after each ccrp movement; may
   // throw to abandon the work.
   std::function<void(std::int64_t, std::int64_t)> progress;
+  // Stops the planner, the bounds and the optimal method alike.
+  const StopToken* stop = nullptr;
 };
 
 // Throws InputError naming "--method" for an unknown method, and as

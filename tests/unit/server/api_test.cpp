@@ -329,12 +329,20 @@ TEST_F(Api, PlanningWorkIsLimited) {
   service_->finish_plans();
 
   options.max_plan_seconds = 1e-6;
+  options.max_optimal_nodes = 10'000'000;  // admits Andorra's optimal network, which the limit stops at once
   start(options);
   const auto id = plan();
   const auto job = call("A", "GET", "/plans/" + id);
   EXPECT_EQ(job.body["status"], "failed");
   EXPECT_NE(job.body["error"].get<std::string>().find("planning limit"), std::string::npos) << job.text;
   EXPECT_EQ(call("A", "GET", "/plans/" + id + "/plan.json").status, 409);
+  // The optimal method stops at the limit too (it checks before every flow).
+  const auto optimal = call("M", "POST", "/plans", R"({"scenario": "andorra", "method": "optimal"})");
+  ASSERT_EQ(optimal.status, 202) << optimal.text;
+  service_->finish_plans();
+  const auto stopped = call("A", "GET", "/plans/" + optimal.body["id"].get<std::string>());
+  EXPECT_EQ(stopped.body["status"], "failed");
+  EXPECT_NE(stopped.body["error"].get<std::string>().find("planning limit"), std::string::npos) << stopped.text;
 }
 
 TEST_F(Api, AgreementsAreSignedPartyByPartyIntoTheLedger) {
