@@ -174,4 +174,13 @@ std::vector<NodeId> route_nodes(const graph::RoadGraph& g, const Route& r) {
   return nodes;
 }
 
+std::vector<geo::LonLat> route_points(const graph::RoadGraph& g, const Route& r) {
+  std::vector<geo::LonLat> points{g.where(r.source)};
+  for (auto a : r.arcs) {
+    const auto shape = g.arc_geometry(a);
+    points.insert(points.end(), shape.begin() + 1, shape.end());
+  }
+  return points;
+}
+
 }  // namespace corridor::route

@@ -205,4 +205,11 @@ Closures Overlay::closures_at(geo::UnixSeconds t) const {
   return out;
 }
 
+std::optional<geo::UnixSeconds> Overlay::instant(std::string_view text, std::string* why) const {
+  if (text.empty()) return scenario().start;
+  const auto parsed = geo::parse_rfc3339(std::string(text), why);
+  if (!parsed) return std::nullopt;
+  return parsed->utc;
+}
+
 }  // namespace corridor::scenario

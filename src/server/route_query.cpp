@@ -132,14 +132,10 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
   if (!request.scenario.empty()) {
     const auto overlay = find_overlay(request.scenario);
     if (!overlay) throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
-    geo::UnixSeconds at = overlay->scenario().start;
-    if (!request.at.empty()) {
-      std::string why;
-      const auto parsed = geo::parse_rfc3339(request.at, &why);
-      if (!parsed) throw ApiError(ErrorKind::invalid_value, "parameter at: " + why + ", got \"" + request.at + "\"");
-      at = parsed->utc;
-    }
-    closures = overlay->closures_at(at);
+    std::string why;
+    const auto at = overlay->instant(request.at, &why);
+    if (!at) throw ApiError(ErrorKind::invalid_value, "parameter at: " + why + ", got \"" + request.at + "\"");
+    closures = overlay->closures_at(*at);
   }
 
   std::vector<graph::Snap> snaps;
@@ -180,7 +176,7 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
   double distance = 0;
   double duration = 0;
   nlohmann::json legs_json = nlohmann::json::array();
-  std::vector<geo::LonLat> points{g.where(legs.front().source)};
+  std::vector<geo::LonLat> points;
   for (const auto& r : legs) {
     const double leg_duration = static_cast<double>(r.time_ms) / 1000.0;
     distance += r.length_m;
@@ -192,10 +188,8 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
                          {"steps", request.steps ? route_steps(g, r, geometry) : nlohmann::json::array()},
                          {"summary", summary},
                          {"weight", leg_duration}});
-    for (auto a : r.arcs) {
-      const auto shape = g.arc_geometry(a);
-      points.insert(points.end(), shape.begin() + 1, shape.end());
-    }
+    const auto leg_points = route::route_points(g, r);
+    points.insert(points.end(), leg_points.begin() + (points.empty() ? 0 : 1), leg_points.end());
   }
   nlohmann::json route_json = {
       {"distance", distance}, {"duration", duration}, {"weight", duration}, {"weight_name", "duration"}};

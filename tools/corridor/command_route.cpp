@@ -112,15 +112,12 @@ int run_route(const RouteOptions& o) {
   std::optional<scenario::Scenario> sc;
   if (!o.scenario.empty()) {
     sc = scenario::load_scenario(o.scenario);
-    geo::UnixSeconds at = sc->start;
-    if (!o.at.empty()) {
-      std::string why;
-      const auto parsed = geo::parse_rfc3339(o.at, &why);
-      if (!parsed) throw InputError("--at", why + ", got \"" + o.at + "\"");
-      at = parsed->utc;
-    }
-    closures = scenario::Overlay(g, index, *sc, o.max_snap_m).closures_at(at);
-    out["at"] = geo::format_utc(at);
+    const scenario::Overlay overlay(g, index, *sc, o.max_snap_m);
+    std::string why;
+    const auto at = overlay.instant(o.at, &why);
+    if (!at) throw InputError("--at", why + ", got \"" + o.at + "\"");
+    closures = overlay.closures_at(*at);
+    out["at"] = geo::format_utc(*at);
     nlohmann::json causes = nlohmann::json::array();
     for (const auto& c : closures->causes) {
       causes.push_back(
@@ -145,13 +142,8 @@ int run_route(const RouteOptions& o) {
   }
   nlohmann::json path = nlohmann::json::array();
   nlohmann::json coords = nlohmann::json::array();
-  const auto nodes = route::route_nodes(g, r);
-  for (auto v : nodes) path.push_back(g.node_id[v]);
-  coords.push_back({g.where(r.source).lon, g.where(r.source).lat});
-  for (auto a : r.arcs) {
-    const auto geometry = g.arc_geometry(a);
-    for (std::size_t i = 1; i < geometry.size(); ++i) coords.push_back({geometry[i].lon, geometry[i].lat});
-  }
+  for (auto v : route::route_nodes(g, r)) path.push_back(g.node_id[v]);
+  for (const auto& p : route::route_points(g, r)) coords.push_back({p.lon, p.lat});
   if (coords.size() == 1) coords.push_back(coords.front());  // RFC 7946: a LineString has two positions
   out["code"] = "Ok";
   out["duration_s"] = static_cast<double>(r.time_ms) / 1000.0;

@@ -29,6 +29,8 @@ struct Route {
 
 // The nodes a route passes, source first.
 std::vector<NodeId> route_nodes(const graph::RoadGraph& g, const Route& r);
+// Its geometry: the source, then every shape point and node it passes.
+std::vector<geo::LonLat> route_points(const graph::RoadGraph& g, const Route& r);
 
 // A 4-ary min-heap of node ids keyed by distance, with decrease-key through
 // a position array. Positions are valid for nodes whose stamp matches.

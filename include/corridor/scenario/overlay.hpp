@@ -112,6 +112,9 @@ class Overlay {
   [[nodiscard]] std::span<const Interval> closed_spans(graph::ArcId a) const noexcept;
   // Every arc closed at instant t, and the causes active then.
   [[nodiscard]] Closures closures_at(geo::UnixSeconds t) const;
+  // The instant a request names (RFC 3339 with an offset), the scenario's
+  // start when `text` is empty; nullopt with `why` when it is not a time.
+  [[nodiscard]] std::optional<geo::UnixSeconds> instant(std::string_view text, std::string* why) const;
 
  private:
   const graph::RoadGraph& g_;
