@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corridor/agree/keys.hpp"
+#include "corridor/graph/geojson.hpp"
 #include "corridor/graph/road_graph.hpp"
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/ledger/ledger.hpp"
@@ -101,7 +102,6 @@ class Service {
   [[nodiscard]] nlohmann::json inclusion_proof(const Params& params);
   [[nodiscard]] nlohmann::json consistency_proof(const Params& params);
   [[nodiscard]] std::string network_geojson(const Params& params) const;
-  struct Box;  // west, south, east, north in degrees
 
   // The registered party behind a request (signature or session), if it
   // says it is one; throws ApiError (401) when what it presents is wrong.
@@ -137,7 +137,7 @@ class Service {
  private:
   class QueryPool;
   class PlanJobs;
-  [[nodiscard]] std::string network_in(const Box& box) const;
+  [[nodiscard]] std::string network_in(const graph::BoundingBox& box) const;
   [[nodiscard]] std::shared_ptr<const scenario::Scenario> find_scenario(std::string_view name);
   // The scenario compiled onto the graph, built at its first use and kept
   // (a scenario never changes under its name); null when there is none.
