@@ -10,8 +10,12 @@ namespace corridor::crypto {
 namespace {
 
 static_assert(sizeof(crypto_hash_sha256_state) <= 128, "Sha256::state_ is too small");
-static_assert(crypto_sign_PUBLICKEYBYTES == 32 && crypto_sign_SECRETKEYBYTES == 64 && crypto_sign_BYTES == 64 &&
-              crypto_sign_SEEDBYTES == 32 && crypto_hash_sha256_BYTES == 32);
+// The array types of crypto.hpp have libsodium's sizes.
+static_assert(sizeof(PublicKeyBytes) == crypto_sign_PUBLICKEYBYTES);
+static_assert(sizeof(SecretKeyBytes) == crypto_sign_SECRETKEYBYTES);
+static_assert(sizeof(Signature) == crypto_sign_BYTES);
+static_assert(sizeof(Seed) == crypto_sign_SEEDBYTES);
+static_assert(sizeof(Digest) == crypto_hash_sha256_BYTES);
 
 crypto_hash_sha256_state* state_of(std::array<std::uint8_t, 128>& bytes) {
   return reinterpret_cast<crypto_hash_sha256_state*>(bytes.data());

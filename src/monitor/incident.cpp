@@ -1,6 +1,7 @@
 #include "corridor/monitor/incident.hpp"
 
 #include "corridor/error.hpp"
+#include "corridor/ledger/ledger.hpp"
 
 namespace corridor::monitor {
 namespace {
@@ -41,7 +42,7 @@ json incident_document(const Incident& i) {
   } else {
     place = {{"type", "Point"}, {"coordinates", {i.where.lon, i.where.lat}}};
   }
-  return {{"type", "corridor-incident"},
+  return {{"type", std::string(ledger::k_kind_incident)},
           {"id", i.id},
           {"reported_by", i.reported_by},
           {"time", {{"utc", geo::format_utc(i.time)}, {"precision", to_string(i.precision)}}},
@@ -70,7 +71,7 @@ Incident parse_incident(const json& d, const std::string& source) {
     if (required && d[key].get<std::string>().empty()) problems.push_back({key, "must not be empty"});
     return d[key].get<std::string>();
   };
-  if (!d.is_object() || d.value("type", json()) != "corridor-incident") {
+  if (!d.is_object() || d.value("type", json()) != ledger::k_kind_incident) {
     throw ValidationError(source, {{"type", "an incident report must have \"type\": \"corridor-incident\""}});
   }
   i.id = text("id", true);

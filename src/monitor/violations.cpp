@@ -44,17 +44,11 @@ double distance_to_route(const Incident& incident, const std::vector<geo::LonLat
   return best;
 }
 
-std::optional<geo::UnixSeconds> utc(const json& v) {
-  if (!v.is_string()) return std::nullopt;
-  const auto t = geo::parse_rfc3339(v.get<std::string>());
-  return t ? std::optional(t->utc) : std::nullopt;
-}
-
 struct InForce {
   std::uint64_t entry;
-  json document;
+  agree::AgreementTerms terms;
   std::string hash;
-  std::int64_t version;
+  std::int64_t version = -1;
 };
 
 }  // namespace
@@ -81,7 +75,7 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
     }
     json doc = std::move(*parsed);
     try {
-      if (entry->kind == "corridor-agreement") {
+      if (entry->kind == ledger::k_kind_agreement) {
         const auto status = agree::check_agreement(doc, registry);
         if (!status.in_force()) {
           report.notes.push_back("entry " + std::to_string(i) + ": agreement version " +
@@ -89,10 +83,10 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
           continue;
         }
         auto& slot = agreements[status.scenario];
-        if (slot.document.is_null() || status.version >= slot.version) {
-          slot = {i, agree::agreement_document(doc), status.hash, status.version};
+        if (status.version >= slot.version) {
+          slot = {i, agree::read_terms(agree::agreement_document(doc)), status.hash, status.version};
         }
-      } else if (entry->kind == "corridor-incident") {
+      } else if (entry->kind == ledger::k_kind_incident) {
         const auto checks = agree::verify_signatures(doc, registry);
         const auto payload = agree::payload_of(doc);
         auto incident = parse_incident(payload, "entry " + std::to_string(i));
@@ -124,39 +118,30 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
       v.incident = incident_docs[k];
       v.agreement_hash = a.hash;
       v.agreement_version = a.version;
-      const auto& doc = a.document;
       // When the agreement binds: its ceasefire windows.
       std::vector<std::string> windows;
-      for (const auto& cf : doc.value("windows", json::array())) {
-        const auto& list = cf.value("windows", json::array());
-        for (std::size_t w = 0; w < list.size(); ++w) {
-          const auto from = utc(list[w].value("from", json())), until = utc(list[w].value("until", json()));
-          if (from && until && incident.time < *until && *from < incident.until()) {
-            windows.push_back("ceasefire " + cf.value("ceasefire", std::string()) + " window " + std::to_string(w + 1) +
-                              " (" + list[w].value("from", std::string()) + " to " +
-                              list[w].value("until", std::string()) + ")");
-          }
+      for (const auto& w : a.terms.windows) {
+        if (incident.time < w.until && w.from < incident.until()) {
+          windows.push_back("ceasefire " + w.ceasefire + " window " + std::to_string(w.number) + " (" + w.from_text +
+                            " to " + w.until_text + ")");
         }
       }
-      for (const auto& c : doc.value("corridors", json::array())) {
+      for (const auto& c : a.terms.corridors) {
         std::vector<geo::LonLat> route;
-        for (const auto& id : c["route"].value("nodes", json::array())) {
-          const auto it = node_of.find(id.get<std::int64_t>());
+        for (const auto id : c.nodes) {
+          const auto it = node_of.find(id);
           if (it != node_of.end()) route.push_back(map.where(it->second));
         }
         if (route.empty()) continue;
         const double d = distance_to_route(incident, route);
         if (d > reach) continue;
         std::vector<std::string> during = windows;
-        const auto first = utc(c["departures"].value("first", json())), last = utc(c["arrivals"].value("last", json()));
-        if (first && last && incident.time < *last && *first < incident.until()) {
-          during.push_back("corridor convoys on the road (" + c["departures"].value("first", std::string()) + " to " +
-                           c["arrivals"].value("last", std::string()) + ")");
+        if (incident.time < c.last_arrival && c.first_departure < incident.until()) {
+          during.push_back("corridor convoys on the road (" + c.first_departure_text + " to " + c.last_arrival_text +
+                           ")");
         }
         if (during.empty()) continue;
-        v.corridors.push_back({c.value("id", std::string()),
-                               c.value("origin", std::string()) + " -> " + c.value("destination", std::string()),
-                               std::round(d), std::move(during)});
+        v.corridors.push_back({c.id, c.origin + " -> " + c.destination, std::round(d), std::move(during)});
       }
       if (v.corridors.empty()) continue;
       std::stable_sort(v.corridors.begin(), v.corridors.end(),

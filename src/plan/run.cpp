@@ -9,15 +9,20 @@
 
 namespace corridor::plan {
 
+std::string_view to_string(Method method) noexcept { return method == Method::optimal ? "optimal" : "ccrp"; }
+
+std::optional<Method> parse_method(std::string_view text) noexcept {
+  if (text == "ccrp") return Method::ccrp;
+  if (text == "optimal") return Method::optimal;
+  return std::nullopt;
+}
+
 PlanResult run_plan(const Instance& in, const RunOptions& options) {
-  if (options.method == "optimal") {
+  if (options.method == Method::optimal) {
     ExactLimits limits;
     limits.max_nodes = options.max_optimal_nodes;
     limits.stop = options.stop;
     return solve_optimal(in, limits);  // carries its own proven bounds
-  }
-  if (options.method != "ccrp") {
-    throw InputError("--method", "must be ccrp or optimal, got \"" + options.method + "\"");
   }
   CcrpOptions ccrp;
   ccrp.progress = options.progress;

@@ -118,7 +118,7 @@ void Service::PlanJobs::run(PlanRecord job) {
     if (!overlay) throw InputError("scenario", "no scenario named \"" + job.scenario + "\"");
     const plan::Instance in(std::move(overlay));
     plan::RunOptions options;
-    options.method = job.method;
+    options.method = plan::parse_method(job.method).value_or(plan::Method::ccrp);  // checked at submission
     options.max_expanded_nodes = service_.options_.max_expanded_nodes;
     options.max_optimal_nodes = service_.options_.max_optimal_nodes;
     options.stop = &stop;
@@ -162,7 +162,7 @@ nlohmann::json Service::start_plan(const nlohmann::json& body, const Caller& cal
   job.scenario = body["scenario"].get<std::string>();
   job.method = "ccrp";
   if (body.contains("method")) {
-    if (!body["method"].is_string() || (body["method"] != "ccrp" && body["method"] != "optimal")) {
+    if (!body["method"].is_string() || !plan::parse_method(body["method"].get<std::string>())) {
       throw ApiError(ErrorKind::invalid_body,
                      "body: method must be \"ccrp\" or \"optimal\", got " + body["method"].dump());
     }

@@ -14,10 +14,14 @@
 namespace corridor::server {
 namespace {
 
+// OSRM's overview and geometries parameters.
+enum class Overview { full, simplified, none };
+enum class Geometries { geojson, polyline, polyline6 };
+
 struct RouteRequest {
   std::vector<geo::LonLat> points;
-  std::string overview = "simplified";  // OSRM's default
-  std::string geometries = "polyline";  // OSRM's default
+  Overview overview = Overview::simplified;  // OSRM's defaults
+  Geometries geometries = Geometries::polyline;
   std::string scenario;
   std::string at;
   bool steps = false;
@@ -65,13 +69,16 @@ std::vector<geo::LonLat> parse_coordinates(std::string_view text) {
   return points;
 }
 
-void expect_one_of(const std::string& key, const std::string& value, std::initializer_list<std::string_view> allowed) {
-  for (auto a : allowed) {
-    if (value == a) return;
+// The value a parameter's text names; InvalidValue listing the choices otherwise.
+template <typename Value>
+Value one_of(const std::string& key, const std::string& text,
+             std::initializer_list<std::pair<std::string_view, Value>> choices) {
+  for (const auto& [name, value] : choices) {
+    if (text == name) return value;
   }
   std::string list;
-  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  throw ApiError(ErrorKind::invalid_value, "parameter " + key + " must be one of " + list + ", got \"" + value + "\"");
+  for (const auto& choice : choices) list += (list.empty() ? "" : ", ") + std::string(choice.first);
+  throw ApiError(ErrorKind::invalid_value, "parameter " + key + " must be one of " + list + ", got \"" + text + "\"");
 }
 
 RouteRequest parse_request(std::string_view coordinates, const Params& params) {
@@ -79,17 +86,17 @@ RouteRequest parse_request(std::string_view coordinates, const Params& params) {
   r.points = parse_coordinates(coordinates);
   for (const auto& [key, value] : params) {
     if (key == "overview") {
-      expect_one_of(key, value, {"full", "simplified", "false"});
-      r.overview = value;
+      r.overview = one_of<Overview>(
+          key, value, {{"full", Overview::full}, {"simplified", Overview::simplified}, {"false", Overview::none}});
     } else if (key == "geometries") {
-      expect_one_of(key, value, {"geojson", "polyline", "polyline6"});
-      r.geometries = value;
+      r.geometries = one_of<Geometries>(
+          key, value,
+          {{"geojson", Geometries::geojson}, {"polyline", Geometries::polyline}, {"polyline6", Geometries::polyline6}});
     } else if (key == "steps") {
-      expect_one_of(key, value, {"false", "true"});
-      r.steps = value == "true";
+      r.steps = one_of<bool>(key, value, {{"false", false}, {"true", true}});
     } else if (key == "annotations") {
-      expect_one_of(key, value, {"false", "true"});
-      if (value == "true") throw ApiError(ErrorKind::invalid_value, "annotations are not supported yet");
+      if (one_of<bool>(key, value, {{"false", false}, {"true", true}}))
+        throw ApiError(ErrorKind::invalid_value, "annotations are not supported yet");
     } else if (key == "alternatives" || key == "generate_hints" || key == "continue_straight") {
       // Accepted and ignored: one route is always a valid answer, hints are empty.
     } else if (key == "scenario") {
@@ -168,7 +175,9 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
   }
 
   const GeometryWriter geometry = [&](const std::vector<geo::LonLat>& points) -> nlohmann::json {
-    if (request.geometries != "geojson") return encode_polyline(points, request.geometries == "polyline6" ? 6 : 5);
+    if (request.geometries != Geometries::geojson) {
+      return encode_polyline(points, request.geometries == Geometries::polyline6 ? 6 : 5);
+    }
     nlohmann::json coords = nlohmann::json::array();
     for (const auto& p : points) coords.push_back({p.lon, p.lat});
     return {{"type", "LineString"}, {"coordinates", coords}};
@@ -193,7 +202,7 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
   }
   nlohmann::json route_json = {
       {"distance", distance}, {"duration", duration}, {"weight", duration}, {"weight_name", "duration"}};
-  if (request.overview != "false") {
+  if (request.overview != Overview::none) {
     if (points.size() == 1) points.push_back(points.front());  // a LineString has two positions
     route_json["geometry"] = geometry(points);
   }

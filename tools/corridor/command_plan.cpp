@@ -41,7 +41,8 @@ std::string hms(plan::Ms t) {
 }
 
 int run_plan(const PlanOptions& o) {
-  if (o.method != "ccrp" && o.method != "optimal") {
+  const auto method = plan::parse_method(o.method);
+  if (!method) {
     throw InputError("--method", "must be ccrp or optimal, got \"" + o.method + "\"");  // before the long reads
   }
   const auto g = graph::read_graph(o.map);
@@ -51,12 +52,12 @@ int run_plan(const PlanOptions& o) {
 
   const bool draw = !o.quiet && stderr_is_terminal();
   plan::RunOptions options;
-  options.method = o.method;
+  options.method = *method;
   options.max_expanded_nodes = o.max_expanded_nodes;
   int last_percent = -1;
   options.progress = [&](std::int64_t done, std::int64_t total) {
     const int percent = static_cast<int>(100 * done / std::max<std::int64_t>(1, total));
-    if (!draw || percent == last_percent) return k_exit_ok;
+    if (!draw || percent == last_percent) return;
     last_percent = percent;
     std::fprintf(stderr, "\rcorridor plan: %lld of %lld vehicles planned (%d%%)", static_cast<long long>(done),
                  static_cast<long long>(total), percent);

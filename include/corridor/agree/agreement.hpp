@@ -86,4 +86,30 @@ std::vector<std::string> describe(const AgreementStatus& status);
 // line, the first saying whether `newer` replaces `older`.
 std::vector<std::string> diff_agreements(const nlohmann::json& older, const nlohmann::json& newer);
 
+// What an agreement binds the parties to, typed, for the modules that check
+// events against it (monitor/): its ceasefire windows and its corridors.
+struct AgreedWindow {
+  std::string ceasefire;              // the scenario's ceasefire id
+  std::size_t number = 0;             // 1-based, as the document lists them
+  std::string from_text, until_text;  // as written (UTC)
+  geo::UnixSeconds from = 0, until = 0;
+};
+
+struct AgreedCorridor {
+  std::string id, origin, destination;
+  std::vector<std::int64_t> nodes;  // the route's OSM node ids
+  std::string first_departure_text, last_arrival_text;
+  geo::UnixSeconds first_departure = 0, last_arrival = 0;
+};
+
+struct AgreementTerms {
+  std::vector<AgreedWindow> windows;
+  std::vector<AgreedCorridor> corridors;
+};
+
+// Reads the terms of an agreement document (the payload, as
+// agreement_document returns it); throws InputError naming the field when
+// it is not one as propose_agreement writes it.
+AgreementTerms read_terms(const nlohmann::json& document);
+
 }  // namespace corridor::agree

@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "corridor/plan/instance.hpp"
 #include "corridor/plan/plan.hpp"
@@ -13,8 +15,15 @@
 
 namespace corridor::plan {
 
+// ccrp: the capacity-aware heuristic; optimal: the exact optimum (small
+// instances).
+enum class Method { ccrp, optimal };
+std::string_view to_string(Method method) noexcept;
+// "ccrp" or "optimal"; nullopt for anything else.
+std::optional<Method> parse_method(std::string_view text) noexcept;
+
 struct RunOptions {
-  std::string method = "ccrp";  // ccrp (capacity-aware heuristic) or optimal (small instances)
+  Method method = Method::ccrp;
   // Largest time-expanded network the bounds of a ccrp plan build; beyond
   // it, the plan gets the cut bound only.
   std::size_t max_expanded_nodes = 300'000;
@@ -27,8 +36,8 @@ struct RunOptions {
   const StopToken* stop = nullptr;
 };
 
-// Throws InputError naming "--method" for an unknown method, and as
-// solve_optimal does when the optimal method's network is too large.
+// Throws as solve_optimal does when the optimal method's network is too
+// large, and Stopped when options.stop says so.
 PlanResult run_plan(const Instance& in, const RunOptions& options);
 
 }  // namespace corridor::plan

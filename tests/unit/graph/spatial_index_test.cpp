@@ -64,7 +64,9 @@ TEST(SpatialIndex, PointsOffTheMapOnEverySide) {
       const auto want = brute_force(g, p, max_m);
       const auto got = index.nearest(p, max_m);
       ASSERT_EQ(got.has_value(), want.has_value()) << p.lon << "," << p.lat << " within " << max_m;
-      if (got) EXPECT_NEAR(got->distance_m, want->distance_m, want->distance_m * 0.02);
+      if (got) {
+        EXPECT_NEAR(got->distance_m, want->distance_m, want->distance_m * 0.02);
+      }
     }
   }
 }
