@@ -1,26 +1,24 @@
-// Agreements over HTTP (proposed from a plan, signed party by party, logged
-// once in force), incident reports and the possible violations: the same
-// library calls as `corridor agree`, `incident`, `log` and `violations`.
+// The agreements resource: proposed from a plan, signed party by party,
+// logged once in force; the same library calls as `corridor agree` and
+// `corridor log`.
 #include <algorithm>
 
 #include "corridor/agree/agreement.hpp"
 #include "corridor/agree/jcs.hpp"
 #include "corridor/agree/jws.hpp"
 #include "corridor/json.hpp"
-#include "corridor/monitor/incident.hpp"
 #include "corridor/monitor/map_lookup.hpp"
-#include "corridor/monitor/violations.hpp"
-#include "corridor/server/service.hpp"
-#include "service_internal.hpp"
+#include "resources.hpp"
 
 namespace corridor::server {
-namespace {
 
-nlohmann::json parse_json(const std::string& text, const std::string& what) {
+nlohmann::json stored_json(const std::string& text, const std::string& what) {
   auto doc = json::try_parse(text);
   if (!doc) throw ApiError(ErrorKind::internal, "the stored " + what + " is not JSON");
   return std::move(*doc);
 }
+
+namespace {
 
 // The kid in a JWS signature object's protected header, if it has one.
 std::string signature_kid(const nlohmann::json& signature) {
@@ -33,10 +31,8 @@ std::string signature_kid(const nlohmann::json& signature) {
                                                                                    : std::string();
 }
 
-}  // namespace
-
-nlohmann::json Service::agreement_record(const AgreementRecord& a, const agree::Registry& registry) const {
-  const auto status = agree::check_agreement(parse_json(a.signed_json, "agreement"), registry);
+nlohmann::json agreement_record(const AgreementRecord& a, const agree::Registry& registry) {
+  const auto status = agree::check_agreement(stored_json(a.signed_json, "agreement"), registry);
   return {{"hash", a.hash},
           {"scenario", a.scenario},
           {"version", a.version},
@@ -50,35 +46,39 @@ nlohmann::json Service::agreement_record(const AgreementRecord& a, const agree::
           {"created_at", a.created_at}};
 }
 
-AgreementRecord Service::stored_agreement(const std::string& hash) {
-  auto a = store().agreement(hash);
+}  // namespace
+
+AgreementRecord Agreements::stored(const std::string& hash) {
+  auto a = store_.agreement(hash);
   if (!a) throw ApiError(ErrorKind::not_found, "no agreement " + hash + " (see GET /agreements)");
   return *a;
 }
 
-nlohmann::json Service::propose(const nlohmann::json& body) {
-  auto& s = store();
+nlohmann::json Agreements::propose(const nlohmann::json& body) {
+  auto& s = store_;
   if (!body.is_object() || !body.contains("plan") || !body["plan"].is_string() || body.size() != 1) {
     throw ApiError(ErrorKind::invalid_body, "the body must be {\"plan\": ID} naming a finished plan");
   }
   const auto id = body["plan"].get<std::string>();
   const auto p = s.plan(id);
   if (!p) throw ApiError(ErrorKind::invalid_body, "body: plan: no plan " + id);
-  if (p->status != "done") throw ApiError(ErrorKind::not_ready, "plan " + id + " is " + p->status + ", not done");
-  const auto sc = find_scenario(p->scenario);
+  if (p->status != JobStatus::done) {
+    throw ApiError(ErrorKind::not_ready, "plan " + id + " is " + std::string(to_string(p->status)) + ", not done");
+  }
+  const auto sc = scenarios_.find(p->scenario);
   if (!sc) throw ApiError(ErrorKind::internal, "the scenario " + p->scenario + " of plan " + id + " is gone");
-  const auto plan = parse_json(p->plan_json, "plan");
+  const auto plan = stored_json(p->plan_json, "plan");
 
-  const std::lock_guard lock(ledger_mutex_);  // one proposal at a time, so versions do not collide
+  const std::lock_guard lock(mutex_);
   std::optional<nlohmann::json> previous;
   std::int64_t newest = 0;
   for (const auto& a : s.agreements()) {
     if (a.scenario == p->scenario && a.version > newest) {
       newest = a.version;
-      previous = parse_json(a.signed_json, "agreement");
+      previous = stored_json(a.signed_json, "agreement");
     }
   }
-  const monitor::GraphLookup map(*graph_, plan);
+  const monitor::GraphLookup map(g_, plan);
   agree::ProposeOptions options;
   options.map = &map.lookup();
   nlohmann::json document;
@@ -96,26 +96,26 @@ nlohmann::json Service::propose(const nlohmann::json& body) {
   record.created_at = ledger::utc_timestamp();
   if (s.agreement(record.hash)) throw ApiError(ErrorKind::conflict, "agreement " + record.hash + " exists already");
   s.save_agreement(record);
-  return agreement_record(record, registry_copy());
+  return agreement_record(record, parties_.registry());
 }
 
-nlohmann::json Service::agreements() {
-  const auto registry = registry_copy();
+nlohmann::json Agreements::list() {
+  const auto registry = parties_.registry();
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& a : store().agreements()) list.push_back(agreement_record(a, registry));
+  for (const auto& a : store_.agreements()) list.push_back(agreement_record(a, registry));
   return {{"agreements", list}};
 }
 
-nlohmann::json Service::agreement(const std::string& hash) {
-  const auto a = stored_agreement(hash);
-  return {{"record", agreement_record(a, registry_copy())}, {"signed", parse_json(a.signed_json, "agreement")}};
+nlohmann::json Agreements::get(const std::string& hash) {
+  const auto a = stored(hash);
+  return {{"record", agreement_record(a, parties_.registry())}, {"signed", stored_json(a.signed_json, "agreement")}};
 }
 
-nlohmann::json Service::agreement_document(const std::string& hash) {
-  return parse_json(stored_agreement(hash).signed_json, "agreement");
+nlohmann::json Agreements::document(const std::string& hash) {
+  return stored_json(stored(hash).signed_json, "agreement");
 }
 
-nlohmann::json Service::add_signature(const std::string& hash, const nlohmann::json& body) {
+nlohmann::json Agreements::add_signature(const std::string& hash, const nlohmann::json& body) {
   // One signature object, or a copy of the document carrying new ones.
   std::vector<nlohmann::json> offered;
   const bool document = body.is_object() && body.contains("payload") && body.contains("signatures");
@@ -135,11 +135,11 @@ nlohmann::json Service::add_signature(const std::string& hash, const nlohmann::j
       throw ApiError(ErrorKind::invalid_body, "a signature's protected header is not JWS with a kid");
     }
   }
-  const auto registry = registry_copy();
+  const auto registry = parties_.registry();
 
-  const std::lock_guard lock(ledger_mutex_);
-  auto a = stored_agreement(hash);
-  auto signed_doc = parse_json(a.signed_json, "agreement");
+  const std::lock_guard lock(mutex_);
+  auto a = stored(hash);
+  auto signed_doc = stored_json(a.signed_json, "agreement");
   if (document && body["payload"] != signed_doc["payload"]) {
     throw ApiError(ErrorKind::invalid_body, "the document sent is not agreement " + hash + " (its payload differs)");
   }
@@ -170,91 +170,30 @@ nlohmann::json Service::add_signature(const std::string& hash, const nlohmann::j
   a.signed_json = signed_doc.dump();
   if (agree::check_agreement(signed_doc, registry).in_force() && !a.ledger_entry) {
     try {
-      a.ledger_entry = ledger::append_document(ledger(), signed_doc, registry, *signer_).index;
+      a.ledger_entry = log_.append(signed_doc, registry).index;
     } catch (const ledger::RejectedEntry& e) {
       throw ApiError(ErrorKind::invalid_body, std::string("the ledger refuses the agreement: ") + e.what());
     }
   }
-  store().save_agreement(a);
+  store_.save_agreement(a);
   return agreement_record(a, registry);
 }
 
-nlohmann::json Service::verify_agreement(const std::string& hash) {
-  const auto a = stored_agreement(hash);
-  const auto status = agree::check_agreement(parse_json(a.signed_json, "agreement"), registry_copy());
+nlohmann::json Agreements::verify(const std::string& hash) {
+  const auto a = stored(hash);
+  const auto status = agree::check_agreement(stored_json(a.signed_json, "agreement"), parties_.registry());
   auto json = agree::to_json(status);
   json["lines"] = agree::describe(status);
   return json;
 }
 
-nlohmann::json Service::diff_agreements(const std::string& older, const std::string& newer) {
-  const auto a = stored_agreement(older);
-  const auto b = stored_agreement(newer);
+nlohmann::json Agreements::diff(const std::string& older, const std::string& newer) {
+  const auto a = stored(older);
+  const auto b = stored(newer);
   return {{"from", older},
           {"to", newer},
-          {"lines", agree::diff_agreements(agree::payload_of(parse_json(a.signed_json, "agreement")),
-                                           agree::payload_of(parse_json(b.signed_json, "agreement")))}};
-}
-
-nlohmann::json Service::report_incident(const nlohmann::json& body) {
-  store();
-  nlohmann::json document;
-  try {
-    document = agree::payload_of(body);
-  } catch (const Error& e) {
-    throw ApiError(ErrorKind::invalid_body, std::string("the body must be a signed incident report: ") + e.what());
-  }
-  monitor::Incident incident;
-  try {
-    incident = monitor::parse_incident(document, "body");
-  } catch (const ValidationError& e) {
-    nlohmann::json errors = nlohmann::json::array();
-    for (const auto& p : e.problems()) errors.push_back({{"path", p.path}, {"message", p.message}});
-    throw ApiError(ErrorKind::invalid_body,
-                   "the incident report has " + std::to_string(e.problems().size()) + " problem(s)",
-                   {{"errors", errors}});
-  }
-  const auto registry = registry_copy();
-  const auto checks = agree::verify_signatures(body, registry);
-  const bool by_reporter = std::any_of(checks.begin(), checks.end(), [&](const agree::SignatureCheck& c) {
-    return c.valid && c.known_key && c.party == incident.reported_by;
-  });
-  if (!by_reporter) {
-    throw ApiError(ErrorKind::invalid_body, "the report says it is by " + incident.reported_by +
-                                                ", but no valid signature of that party's registered keys is on it");
-  }
-  const std::lock_guard lock(ledger_mutex_);
-  try {
-    return ledger::append_document(ledger(), body, registry, *signer_).to_json();
-  } catch (const ledger::RejectedEntry& e) {
-    throw ApiError(ErrorKind::invalid_body, std::string("the ledger refuses the report: ") + e.what());
-  }
-}
-
-nlohmann::json Service::incidents() {
-  store();
-  auto& l = ledger();
-  nlohmann::json list = nlohmann::json::array();
-  const std::lock_guard lock(ledger_mutex_);
-  const auto size = l.size();
-  for (std::uint64_t i = 0; i < size; ++i) {
-    const auto entry = l.entry(i);
-    if (!entry || entry->kind != ledger::k_kind_incident) continue;
-    const auto document = agree::payload_of(parse_json(entry->body, "incident"));
-    list.push_back({{"entry", i},
-                    {"reported_by", document.value("reported_by", "")},
-                    {"appended_at", entry->appended_at},
-                    {"document", document}});
-  }
-  return {{"incidents", list}};
-}
-
-nlohmann::json Service::violations() {
-  store();
-  auto& l = ledger();
-  const auto registry = registry_copy();
-  const std::lock_guard lock(ledger_mutex_);
-  return monitor::to_json(l, monitor::find_violations(l, registry, *graph_));
+          {"lines", agree::diff_agreements(agree::payload_of(stored_json(a.signed_json, "agreement")),
+                                           agree::payload_of(stored_json(b.signed_json, "agreement")))}};
 }
 
 }  // namespace corridor::server

@@ -7,8 +7,7 @@
 #include "corridor/geo/time.hpp"
 #include "corridor/ledger/merkle.hpp"
 #include "corridor/server/request_signature.hpp"
-#include "corridor/server/service.hpp"
-#include "service_internal.hpp"
+#include "resources.hpp"
 
 namespace corridor::server {
 namespace {
@@ -33,7 +32,7 @@ std::optional<std::string> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
-std::optional<Caller> Service::authenticate(const Request& request) {
+std::optional<Caller> Parties::authenticate(const Request& request) {
   const auto signature = request.header(k_header_signature);
   if (signature) {
     auto need = [&](std::string_view name) {
@@ -51,13 +50,13 @@ std::optional<Caller> Service::authenticate(const Request& request) {
     const auto at = geo::parse_rfc3339(time, &why);
     if (!at) unauthorized(std::string(k_header_time) + ": " + why + ", got \"" + time + "\"");
     const auto skew = at->utc - now_s();
-    if (skew > options_.max_clock_skew_s || -skew > options_.max_clock_skew_s) {
+    if (skew > max_skew_s_ || -skew > max_skew_s_) {
       unauthorized(std::string(k_header_time) + " \"" + time + "\" is " + std::to_string(skew < 0 ? -skew : skew) +
                    " s from the service's clock (" + ledger::utc_timestamp() + "); at most " +
-                   std::to_string(options_.max_clock_skew_s) + " s are accepted");
+                   std::to_string(max_skew_s_) + " s are accepted");
     }
-    const auto registry = registry_copy();
-    const auto* key = registry.find_key(kid);
+    const auto known = registry();
+    const auto* key = known.find_key(kid);
     if (key == nullptr) unauthorized("key " + kid + " is not registered with this service");
     if (!signature_verifies(*key, request_message(request.method, request.target, time, nonce, request.body),
                             *signature)) {
@@ -66,10 +65,10 @@ std::optional<Caller> Service::authenticate(const Request& request) {
     }
     // Only a request that verifies spends its nonce, so a forger cannot
     // burn a party's nonces.
-    if (!store().spend_nonce(kid, nonce, now_s(), now_s() - 2 * options_.max_clock_skew_s)) {
+    if (!store_.spend_nonce(kid, nonce, now_s(), now_s() - 2 * max_skew_s_)) {
       throw ApiError(ErrorKind::replayed, "nonce " + nonce + " of key " + kid + " was used before: a replayed request");
     }
-    const auto* party = registry.find_party(key->party);
+    const auto* party = known.find_party(key->party);
     return Caller{key->party, party != nullptr ? party->role : "", kid, true};
   }
   const auto authorization = request.header("Authorization");
@@ -77,20 +76,20 @@ std::optional<Caller> Service::authenticate(const Request& request) {
   constexpr std::string_view bearer = "Bearer ";
   if (authorization->rfind(bearer, 0) != 0)
     unauthorized("Authorization must be \"Bearer TOKEN\" (from POST /sessions)");
-  const auto session = store().session(hash_token(authorization->substr(bearer.size())));
+  const auto session = store_.session(hash_token(authorization->substr(bearer.size())));
   if (!session) unauthorized("the session token is not known to this service");
   if (session->expires <= now_s()) unauthorized("the session expired; sign POST /sessions again");
-  const auto registry = registry_copy();
-  const auto* key = registry.find_key(session->kid);
+  const auto known = registry();
+  const auto* key = known.find_key(session->kid);
   if (key == nullptr) unauthorized("the session's key " + session->kid + " is no longer registered");
-  const auto* party = registry.find_party(key->party);
+  const auto* party = known.find_party(key->party);
   return Caller{key->party, party != nullptr ? party->role : "", key->kid, false};
 }
 
-nlohmann::json Service::create_session(const Caller& caller) {
+nlohmann::json Parties::create_session(const Caller& caller) {
   const auto token = crypto::random_token(32);
-  const auto expires = now_s() + options_.session_hours * 3600;
-  store().save_session({hash_token(token), caller.party, caller.kid, expires});
+  const auto expires = now_s() + session_hours_ * 3600;
+  store_.save_session({hash_token(token), caller.party, caller.kid, expires});
   return {{"token", token},
           {"party", caller.party},
           {"role", caller.role},
@@ -98,13 +97,14 @@ nlohmann::json Service::create_session(const Caller& caller) {
           {"expires", geo::format_utc(expires)}};
 }
 
-nlohmann::json Service::parties() {
-  store();
-  return agree::registry_to_json(registry_copy());
+nlohmann::json Parties::list() { return agree::registry_to_json(registry()); }
+
+agree::Registry Parties::registry() {
+  const std::lock_guard lock(mutex_);
+  return registry_;
 }
 
-nlohmann::json Service::register_party(const nlohmann::json& body) {
-  auto& s = store();
+nlohmann::json Parties::register_party(const nlohmann::json& body) {
   if (!body.is_object()) throw ApiError(ErrorKind::invalid_body, "the body must be a public key document (NAME.pub)");
   agree::PublicKey key;
   try {
@@ -120,7 +120,7 @@ nlohmann::json Service::register_party(const nlohmann::json& body) {
   };
   const auto name = text("name");
   const auto role = text("role");
-  const std::lock_guard lock(registry_mutex_);
+  const std::lock_guard lock(mutex_);
   auto updated = registry_;
   bool added = false;
   try {
@@ -128,7 +128,7 @@ nlohmann::json Service::register_party(const nlohmann::json& body) {
   } catch (const InputError& e) {
     throw ApiError(ErrorKind::invalid_body, e.what());
   }
-  s.save_registry(updated);
+  store_.save_registry(updated);
   registry_ = std::move(updated);
   return {{"party", key.party}, {"kid", key.kid}, {"registered", added}};
 }

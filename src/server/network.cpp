@@ -4,8 +4,7 @@
 #include <string>
 
 #include "corridor/graph/geojson.hpp"
-#include "corridor/server/service.hpp"
-#include "service_internal.hpp"
+#include "resources.hpp"
 
 namespace corridor::server {
 
@@ -38,21 +37,19 @@ graph::BoundingBox parse_bbox(const std::string& text) {
 
 }  // namespace
 
-std::string Service::network_geojson(const Params& params) const {
+std::string Routes::network_geojson(const Params& params) const {
   graph::BoundingBox box;
-  for (const auto& [k, v] : params) {
-    if (k != "bbox") throw ApiError(ErrorKind::invalid_url, "unknown parameter \"" + k + "\"");
-    box = parse_bbox(v);
-  }
-  if (params.empty()) {  // the whole map, made once: the graph never changes
+  const auto bbox = param(params, "bbox");
+  if (bbox) box = parse_bbox(*bbox);
+  if (!bbox) {  // the whole map, made once: the graph never changes
     std::call_once(network_once_, [&] { whole_network_ = network_in(box); });
     return whole_network_;
   }
   return network_in(box);
 }
 
-std::string Service::network_in(const graph::BoundingBox& box) const {
-  auto text = graph::network_geojson(*graph_, box, k_max_features);
+std::string Routes::network_in(const graph::BoundingBox& box) const {
+  auto text = graph::network_geojson(g_, box, k_max_features);
   if (!text) {
     throw ApiError(ErrorKind::too_big, "more than " + std::to_string(k_max_features) +
                                            " road segments; ask for a smaller bbox=west,south,east,north");

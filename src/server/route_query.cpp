@@ -8,8 +8,7 @@
 
 #include "corridor/geo/time.hpp"
 #include "corridor/server/polyline.hpp"
-#include "corridor/server/service.hpp"
-#include "service_internal.hpp"
+#include "resources.hpp"
 
 namespace corridor::server {
 namespace {
@@ -131,13 +130,44 @@ nlohmann::json waypoint(const graph::RoadGraph& g, const graph::Snap& s, const s
 
 }  // namespace
 
-nlohmann::json Service::route(std::string_view coordinates, const Params& params) {
+// A query object taken from the idle ones (or made when none is) and given
+// back at the end of the request.
+class Routes::Lease {
+ public:
+  explicit Lease(Routes& routes) : routes_(routes) {
+    {
+      const std::lock_guard lock(routes_.pool_mutex_);
+      if (!routes_.idle_.empty()) {
+        query_ = std::move(routes_.idle_.back());
+        routes_.idle_.pop_back();
+      }
+    }
+    if (!query_) query_ = std::make_unique<route::BidirectionalAlt>(routes_.g_, routes_.landmarks_);
+  }
+  ~Lease() {
+    const std::lock_guard lock(routes_.pool_mutex_);
+    routes_.idle_.push_back(std::move(query_));
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  route::BidirectionalAlt& operator*() const noexcept { return *query_; }
+
+ private:
+  Routes& routes_;
+  std::unique_ptr<route::BidirectionalAlt> query_;
+};
+
+Routes::Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m,
+               std::uint32_t landmark_count)
+    : g_(g), index_(index), scenarios_(scenarios), max_snap_m_(max_snap_m), landmarks_(g, landmark_count) {}
+
+nlohmann::json Routes::route(std::string_view coordinates, const Params& params) {
   const auto request = parse_request(coordinates, params);
-  const auto& g = *graph_;
+  const auto& g = g_;
 
   std::optional<scenario::Closures> closures;
   if (!request.scenario.empty()) {
-    const auto overlay = find_overlay(request.scenario);
+    const auto overlay = scenarios_.overlay(request.scenario);
     if (!overlay) throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
     std::string why;
     const auto at = overlay->instant(request.at, &why);
@@ -151,7 +181,7 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
     // A start needs a road leaving it, an end one arriving, a via point both.
     const auto role = i == 0 ? scenario::Role::origin : i == last ? scenario::Role::destination : scenario::Role::via;
     std::string why;
-    const auto s = scenario::snap_point(g, index_, request.points[i], role, options_.max_snap_m, &why);
+    const auto s = scenario::snap_point(g, index_, request.points[i], role, max_snap_m_, &why);
     if (!s) {
       throw ApiError(ErrorKind::no_segment,
                      "Could not find a matching segment for coordinate " + std::to_string(i) + " (" + why + ")");
@@ -162,7 +192,7 @@ nlohmann::json Service::route(std::string_view coordinates, const Params& params
   // One leg between each pair of consecutive waypoints, as OSRM answers.
   std::vector<route::Route> legs;
   {
-    const auto lease = pool_->take();
+    const Lease lease(*this);
     for (std::size_t i = 0; i < last; ++i) {
       legs.push_back((*lease).run(snaps[i].node, snaps[i + 1].node, closures ? &closures->closed : nullptr));
       if (!legs.back().found) {

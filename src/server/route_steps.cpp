@@ -6,7 +6,7 @@
 // what a step is follows the road names only: no lanes, no roundabout exits.
 #include <cmath>
 
-#include "service_internal.hpp"
+#include "resources.hpp"
 
 namespace corridor::server {
 namespace {

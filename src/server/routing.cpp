@@ -11,7 +11,7 @@
 
 #include "corridor/json.hpp"
 #include "corridor/server/http_server.hpp"
-#include "service_internal.hpp"
+#include "resources.hpp"
 
 namespace corridor::server {
 
@@ -77,7 +77,7 @@ enum class Access {
 // What a handler gets: the request, the path's wildcard segments in order,
 // the query and the caller (for every access but open).
 struct Call {
-  Service& service;
+  Resources& r;
   const Request& request;
   std::vector<std::string> wild;
   const Params& params;
@@ -89,6 +89,15 @@ struct Call {
     return std::move(*body);
   }
 };
+
+nlohmann::json health(const Resources& r) {
+  return {{"status", "ok"},
+          {"nodes", r.graph->node_count()},
+          {"arcs", r.graph->arc_count()},
+          {"scenarios", r.scenarios.names()},
+          {"ledger", r.log != nullptr},
+          {"attribution", "© OpenStreetMap contributors"}};
+}
 
 Answer json_answer(const nlohmann::json& body, int status = 200) {
   return {status, answer_text(body), "application/json"};
@@ -105,24 +114,24 @@ struct Endpoint {
 // The API's URL table (docs/http-api.md); /route/v1 and the page's files
 // are matched apart.
 const Endpoint k_endpoints[] = {
-    {"GET", "/health", Access::open, {}, [](const Call& c) { return json_answer(c.service.health()); }},
-    {"GET", "/ledger/head", Access::open, {}, [](const Call& c) { return json_answer(c.service.ledger_head()); }},
+    {"GET", "/health", Access::open, {}, [](const Call& c) { return json_answer(health(c.r)); }},
+    {"GET", "/ledger/head", Access::open, {}, [](const Call& c) { return json_answer(attached(c.r.log).head()); }},
     {"GET",
      "/ledger/proof/inclusion",
      Access::open,
      {"index", "size"},
-     [](const Call& c) { return json_answer(c.service.inclusion_proof(c.params)); }},
+     [](const Call& c) { return json_answer(attached(c.r.log).inclusion_proof(c.params)); }},
     {"GET",
      "/ledger/proof/consistency",
      Access::open,
      {"old", "new"},
-     [](const Call& c) { return json_answer(c.service.consistency_proof(c.params)); }},
+     [](const Call& c) { return json_answer(attached(c.r.log).consistency_proof(c.params)); }},
     {"GET",
      "/network.geojson",
      Access::open,
      {"bbox"},
      [](const Call& c) {
-       return Answer{200, c.service.network_geojson(c.params), "application/geo+json"};
+       return Answer{200, c.r.routes.network_geojson(c.params), "application/geo+json"};
      }},
     {"POST",
      "/sessions",
@@ -130,7 +139,7 @@ const Endpoint k_endpoints[] = {
      {},
      [](const Call& c) {
        if (!c.request.body.empty()) throw ApiError(ErrorKind::invalid_body, "POST /sessions takes no body");
-       return json_answer(c.service.create_session(*c.caller), 201);
+       return json_answer(c.r.parties->create_session(*c.caller), 201);
      }},
     {"GET",
      "/sessions/current",
@@ -142,13 +151,13 @@ const Endpoint k_endpoints[] = {
                            {"kid", c.caller->kid},
                            {"via", c.caller->signed_request ? "signature" : "session"}});
      }},
-    {"GET", "/parties", Access::party, {}, [](const Call& c) { return json_answer(c.service.parties()); }},
+    {"GET", "/parties", Access::party, {}, [](const Call& c) { return json_answer(c.r.parties->list()); }},
     {"POST",
      "/parties",
      Access::mediator,
      {},
-     [](const Call& c) { return json_answer(c.service.register_party(c.json_body()), 201); }},
-    {"GET", "/scenarios", Access::party, {}, [](const Call& c) { return json_answer(c.service.scenarios()); }},
+     [](const Call& c) { return json_answer(c.r.parties->register_party(c.json_body()), 201); }},
+    {"GET", "/scenarios", Access::party, {}, [](const Call& c) { return json_answer(c.r.scenarios.list()); }},
     {"POST",
      "/scenarios",
      Access::mediator,
@@ -156,81 +165,81 @@ const Endpoint k_endpoints[] = {
      [](const Call& c) {
        const auto name = param(c.params, "name");
        if (!name) throw ApiError(ErrorKind::invalid_value, "parameter name is required: POST /scenarios?name=NAME");
-       return json_answer(c.service.upload_scenario(*name, c.request.body, *c.caller), 201);
+       return json_answer(c.r.scenarios.upload(*name, c.request.body, *c.caller), 201);
      }},
     {"GET",
      "/scenarios/*",
      Access::party,
      {},
      [](const Call& c) {
-       return Answer{200, c.service.scenario_geojson(c.wild[0]), "application/geo+json"};
+       return Answer{200, c.r.scenarios.geojson(c.wild[0]), "application/geo+json"};
      }},
     {"POST",
      "/plans",
      Access::mediator,
      {},
-     [](const Call& c) { return json_answer(c.service.start_plan(c.json_body(), *c.caller), 202); }},
-    {"GET", "/plans", Access::party, {}, [](const Call& c) { return json_answer(c.service.plans()); }},
-    {"GET", "/plans/*", Access::party, {}, [](const Call& c) { return json_answer(c.service.plan_job(c.wild[0])); }},
+     [](const Call& c) { return json_answer(c.r.plans->start(c.json_body(), *c.caller), 202); }},
+    {"GET", "/plans", Access::party, {}, [](const Call& c) { return json_answer(c.r.plans->list()); }},
+    {"GET", "/plans/*", Access::party, {}, [](const Call& c) { return json_answer(c.r.plans->job(c.wild[0])); }},
     {"GET",
      "/plans/*/plan.json",
      Access::party,
      {},
      [](const Call& c) {
-       return Answer{200, c.service.plan_output(c.wild[0], "json"), "application/json"};
+       return Answer{200, c.r.plans->output(c.wild[0], Plans::Output::json), "application/json"};
      }},
     {"GET",
      "/plans/*/plan.geojson",
      Access::party,
      {},
      [](const Call& c) {
-       return Answer{200, c.service.plan_output(c.wild[0], "geojson"), "application/geo+json"};
+       return Answer{200, c.r.plans->output(c.wild[0], Plans::Output::geojson), "application/geo+json"};
      }},
     {"GET",
      "/plans/*/plan.csv",
      Access::party,
      {},
      [](const Call& c) {
-       return Answer{200, c.service.plan_output(c.wild[0], "csv"), "text/csv; charset=utf-8"};
+       return Answer{200, c.r.plans->output(c.wild[0], Plans::Output::csv), "text/csv; charset=utf-8"};
      }},
     {"POST",
      "/agreements",
      Access::mediator,
      {},
-     [](const Call& c) { return json_answer(c.service.propose(c.json_body()), 201); }},
-    {"GET", "/agreements", Access::party, {}, [](const Call& c) { return json_answer(c.service.agreements()); }},
+     [](const Call& c) { return json_answer(c.r.agreements->propose(c.json_body()), 201); }},
+    {"GET", "/agreements", Access::party, {}, [](const Call& c) { return json_answer(c.r.agreements->list()); }},
     {"GET",
      "/agreements/*",
      Access::party,
      {},
-     [](const Call& c) { return json_answer(c.service.agreement(c.wild[0])); }},
+     [](const Call& c) { return json_answer(c.r.agreements->get(c.wild[0])); }},
     {"GET",
      "/agreements/*/document",
      Access::party,
      {},
-     [](const Call& c) { return json_answer(c.service.agreement_document(c.wild[0])); }},
+     [](const Call& c) { return json_answer(c.r.agreements->document(c.wild[0])); }},
     {"POST",
      "/agreements/*/signatures",
      Access::signed_,
      {},
-     [](const Call& c) { return json_answer(c.service.add_signature(c.wild[0], c.json_body())); }},
+     [](const Call& c) { return json_answer(c.r.agreements->add_signature(c.wild[0], c.json_body())); }},
     {"GET",
      "/agreements/*/verify",
      Access::party,
      {},
-     [](const Call& c) { return json_answer(c.service.verify_agreement(c.wild[0])); }},
+     [](const Call& c) { return json_answer(c.r.agreements->verify(c.wild[0])); }},
     {"GET",
      "/agreements/*/diff/*",
      Access::party,
      {},
-     [](const Call& c) { return json_answer(c.service.diff_agreements(c.wild[0], c.wild[1])); }},
+     [](const Call& c) { return json_answer(c.r.agreements->diff(c.wild[0], c.wild[1])); }},
     {"POST",
      "/incidents",
      Access::signed_,
      {},
-     [](const Call& c) { return json_answer(c.service.report_incident(c.json_body()), 201); }},
-    {"GET", "/incidents", Access::party, {}, [](const Call& c) { return json_answer(c.service.incidents()); }},
-    {"GET", "/violations", Access::party, {}, [](const Call& c) { return json_answer(c.service.violations()); }},
+     [](const Call& c) { return json_answer(c.r.incidents->report(c.json_body()), 201); }},
+    {"GET", "/incidents", Access::party, {}, [](const Call& c) { return json_answer(c.r.incidents->list()); }},
+    {"GET", "/violations", Access::party, {}, [](const Call& c) { return json_answer(c.r.incidents->violations()); }},
 };
 
 // The wildcard segments when `parts` match the pattern.
@@ -299,13 +308,15 @@ void check_params(const Params& params, std::initializer_list<std::string_view> 
   }
 }
 
-const Caller& require(Service& service, const Request& request, Access access, std::optional<Caller>& caller) {
-  if (!service.has_ledger()) {
+// Endpoints other than open ones need the database: its parties say who may
+// call them.
+const Caller& require(const Resources& r, const Request& request, Access access, std::optional<Caller>& caller) {
+  if (!r.parties) {
     throw ApiError(ErrorKind::not_found,
                    "this service has no database (start it with --db): it serves the map page, routes, the road "
                    "network and /health only");
   }
-  caller = service.authenticate(request);
+  caller = r.parties->authenticate(request);
   if (!caller) {
     throw ApiError(ErrorKind::unauthorized,
                    access == Access::party
@@ -324,18 +335,18 @@ const Caller& require(Service& service, const Request& request, Access access, s
   return *caller;
 }
 
-Answer dispatch(Service& service, const Request& request, const std::string& path, const Params& params) {
+Answer dispatch(Resources& r, const Request& request, const std::string& path, const Params& params) {
   const auto parts = path_segments(path);
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
   if (parts.size() == 4 && parts[0] == "route" && parts[1] == "v1" && !parts[2].empty()) {
     if (method != "GET")
       throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only GET is served here");
     const auto scenario = param(params, "scenario");
-    if (scenario && !service.public_scenario(*scenario) && service.has_ledger()) {
+    if (scenario && !r.scenarios.is_public(*scenario) && r.parties) {
       std::optional<Caller> caller;  // an uploaded scenario's closures are for parties only
-      require(service, request, Access::party, caller);
+      require(r, request, Access::party, caller);
     }
-    return json_answer(service.route(parts[3], params));
+    return json_answer(r.routes.route(parts[3], params));
   }
   if (parts.size() >= 2 && parts[0] == "route" && parts[1] != "v1") {
     throw ApiError(ErrorKind::invalid_url, "only version v1 of the route service exists");
@@ -350,15 +361,15 @@ Answer dispatch(Service& service, const Request& request, const std::string& pat
     }
     check_params(params, e.params);
     std::optional<Caller> caller;
-    if (e.access != Access::open) require(service, request, e.access, caller);
-    return e.run(Call{service, request, std::move(*wild), params, caller ? &*caller : nullptr});
+    if (e.access != Access::open) require(r, request, e.access, caller);
+    return e.run(Call{r, request, std::move(*wild), params, caller ? &*caller : nullptr});
   }
   if (!allowed.empty()) {
     throw ApiError(ErrorKind::method_not_allowed,
                    request.method + " " + path + ": only " + allowed + " is served here");
   }
   if (method == "GET") {
-    if (auto file = page_file(service.options().web_dir, path)) return *file;
+    if (auto file = page_file(r.options.web_dir, path)) return *file;
   }
   throw ApiError(ErrorKind::unknown_path, "URL not found: " + path);
 }
@@ -389,7 +400,7 @@ Answer Service::handle(const Request& request) {
     if (!path || path->empty() || path->front() != '/') throw ApiError(ErrorKind::invalid_url, "malformed URL");
     const auto params =
         parse_query(question == std::string::npos ? std::string_view{} : std::string_view(target).substr(question + 1));
-    return dispatch(*this, request, *path, params);
+    return dispatch(*r_, request, *path, params);
   } catch (const ApiError& e) {
     return fail(e.kind(), e.what(), e.details());
   } catch (const InputError& e) {

@@ -129,8 +129,8 @@ class SqliteStore final : public Store {
            "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv")
         .bind_text(1, p.id)
         .bind_text(2, p.scenario)
-        .bind_text(3, p.method)
-        .bind_text(4, p.status)
+        .bind_text(3, plan::to_string(p.method))
+        .bind_text(4, to_string(p.status))
         .bind_text(5, p.requested_by)
         .bind_text(6, p.created_at)
         .bind_text(7, p.finished_at)
@@ -203,8 +203,14 @@ class SqliteStore final : public Store {
     PlanRecord p;
     p.id = q.text(0);
     p.scenario = q.text(1);
-    p.method = q.text(2);
-    p.status = q.text(3);
+    const auto method = plan::parse_method(q.text(2));
+    const auto status = parse_job_status(q.text(3));
+    if (!method || !status) {
+      throw ledger::DamagedLedger("service_plans: plan " + p.id + " has method \"" + q.text(2) + "\" and status \"" +
+                                  q.text(3) + "\"; expected ccrp or optimal, and queued, running, done or failed");
+    }
+    p.method = *method;
+    p.status = *status;
     p.requested_by = q.text(4);
     p.created_at = q.text(5);
     p.finished_at = q.text(6);
@@ -230,6 +236,27 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+std::string_view to_string(JobStatus status) noexcept {
+  switch (status) {
+    case JobStatus::queued:
+      return "queued";
+    case JobStatus::running:
+      return "running";
+    case JobStatus::done:
+      return "done";
+    case JobStatus::failed:
+      break;
+  }
+  return "failed";
+}
+
+std::optional<JobStatus> parse_job_status(std::string_view text) noexcept {
+  for (const auto s : {JobStatus::queued, JobStatus::running, JobStatus::done, JobStatus::failed}) {
+    if (to_string(s) == text) return s;
+  }
+  return std::nullopt;
+}
 
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db) { return std::make_unique<SqliteStore>(db); }
 

@@ -10,17 +10,11 @@
 #include <string_view>
 
 #include "corridor/plan/instance.hpp"
+#include "corridor/plan/method.hpp"
 #include "corridor/plan/plan.hpp"
 #include "corridor/plan/stop.hpp"
 
 namespace corridor::plan {
-
-// ccrp: the capacity-aware heuristic; optimal: the exact optimum (small
-// instances).
-enum class Method { ccrp, optimal };
-std::string_view to_string(Method method) noexcept;
-// "ccrp" or "optimal"; nullopt for anything else.
-std::optional<Method> parse_method(std::string_view text) noexcept;
 
 struct RunOptions {
   Method method = Method::ccrp;

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corridor/agree/keys.hpp"
+#include "corridor/plan/method.hpp"
 
 namespace corridor::server {
 
@@ -31,11 +32,16 @@ struct ScenarioRecord {
   std::string geojson;  // the text as uploaded
 };
 
+// A planning job's state: queued, then running, then done or failed.
+enum class JobStatus { queued, running, done, failed };
+std::string_view to_string(JobStatus status) noexcept;
+std::optional<JobStatus> parse_job_status(std::string_view text) noexcept;
+
 struct PlanRecord {
   std::string id;
   std::string scenario;
-  std::string method;
-  std::string status;  // queued, running, done, failed
+  plan::Method method = plan::Method::ccrp;
+  JobStatus status = JobStatus::queued;
   std::string requested_by;
   std::string created_at;
   std::string finished_at;

@@ -492,8 +492,8 @@ TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
     PlanRecord orphan;
     orphan.id = "plan-orphan";
     orphan.scenario = "andorra";
-    orphan.method = "ccrp";
-    orphan.status = "running";
+    orphan.method = plan::Method::ccrp;
+    orphan.status = JobStatus::running;
     orphan.summary = nullptr;
     store->save_plan(orphan);
     EXPECT_TRUE(store->spend_nonce("k", "n", 100, 0));

@@ -1,0 +1,292 @@
+#pragma once
+// The service's resources, one class each: scenarios, routes (with the road
+// network export), the ledger's heads and proofs, parties and sessions,
+// planning jobs, agreements, and incidents with the violations. Each gets
+// what it depends on in its constructor and nothing else; Service
+// (service.hpp) owns them and the URL table in routing.cpp calls them.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "corridor/agree/keys.hpp"
+#include "corridor/graph/geojson.hpp"
+#include "corridor/graph/road_graph.hpp"
+#include "corridor/graph/spatial_index.hpp"
+#include "corridor/ledger/ledger.hpp"
+#include "corridor/plan/stop.hpp"
+#include "corridor/route/dijkstra.hpp"
+#include "corridor/route/landmarks.hpp"
+#include "corridor/scenario/overlay.hpp"
+#include "corridor/scenario/scenario.hpp"
+#include "corridor/server/service.hpp"
+#include "corridor/server/store.hpp"
+
+namespace corridor::server {
+
+// The scenarios: given at start (public, read-only) or uploaded by the
+// mediator (kept in the Store once one is attached), each compiled onto the
+// graph at its first use.
+class Scenarios {
+ public:
+  Scenarios(const graph::RoadGraph& g, const graph::SpatialIndex& index, double max_snap_m)
+      : g_(g), index_(index), max_snap_m_(max_snap_m) {}
+
+  void add_public(const std::string& name, scenario::Scenario s, std::string geojson);
+  // Stores the public scenarios in `store` (the file `db`) and loads the
+  // uploaded ones.
+  void attach(Store& store, const std::string& db);
+
+  [[nodiscard]] bool is_public(std::string_view name) const;
+  [[nodiscard]] std::shared_ptr<const scenario::Scenario> find(std::string_view name) const;
+  // The scenario compiled onto the graph, built at its first use and kept
+  // (a scenario never changes under its name); null when there is none.
+  [[nodiscard]] std::shared_ptr<const scenario::Overlay> overlay(std::string_view name);
+  [[nodiscard]] std::vector<std::string> names() const;
+
+  [[nodiscard]] nlohmann::json list() const;
+  nlohmann::json upload(const std::string& name, const std::string& body, const Caller& caller);
+  [[nodiscard]] std::string geojson(const std::string& name) const;
+
+ private:
+  [[nodiscard]] Store& store() const;
+
+  const graph::RoadGraph& g_;
+  const graph::SpatialIndex& index_;
+  double max_snap_m_;
+  Store* store_ = nullptr;
+
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, std::shared_ptr<const scenario::Scenario>, std::less<>> scenarios_;
+  std::vector<ScenarioRecord> public_;
+  std::map<std::string, std::shared_ptr<const scenario::Overlay>, std::less<>> overlays_;
+};
+
+// OSRM's route service and the road network as GeoJSON. Route query objects
+// are lent one per request: a request takes an idle one (or makes one when
+// all are in use) and gives it back after.
+class Routes {
+ public:
+  Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m,
+         std::uint32_t landmark_count);
+
+  [[nodiscard]] nlohmann::json route(std::string_view coordinates, const Params& params);
+  [[nodiscard]] std::string network_geojson(const Params& params) const;
+
+ private:
+  class Lease;
+  [[nodiscard]] std::string network_in(const graph::BoundingBox& box) const;
+
+  const graph::RoadGraph& g_;
+  const graph::SpatialIndex& index_;
+  Scenarios& scenarios_;
+  double max_snap_m_;
+  route::Landmarks landmarks_;
+
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<route::BidirectionalAlt>> idle_;
+
+  mutable std::once_flag network_once_;
+  mutable std::string whole_network_;
+};
+
+// The ledger: its heads and proofs for anyone, appends and reads for the
+// other resources, one at a time.
+class LedgerLog {
+ public:
+  explicit LedgerLog(ledger::Ledger l) : ledger_(std::move(l)), signer_(ledger_.load_signer()) {}
+
+  [[nodiscard]] nlohmann::json head();
+  [[nodiscard]] nlohmann::json inclusion_proof(const Params& params);
+  [[nodiscard]] nlohmann::json consistency_proof(const Params& params);
+
+  // ledger::append_document; RejectedEntry says why a document is refused.
+  ledger::AppendResult append(const nlohmann::json& signed_doc, const agree::Registry& registry);
+  // Calls `read` with the ledger, no append running meanwhile.
+  template <typename Read>
+  auto read(Read&& read) {
+    const std::lock_guard lock(mutex_);
+    return read(static_cast<const ledger::Ledger&>(ledger_));
+  }
+  [[nodiscard]] const ledger::LogInfo& info() const { return ledger_.info(); }
+
+ private:
+  std::mutex mutex_;
+  ledger::Ledger ledger_;
+  ledger::NoteSigner signer_;
+};
+
+// Who is asking (signed requests, read sessions) and the party registry the
+// mediator keeps.
+class Parties {
+ public:
+  Parties(Store& store, agree::Registry registry, std::int64_t max_clock_skew_s, std::int64_t session_hours)
+      : store_(store), registry_(std::move(registry)), max_skew_s_(max_clock_skew_s), session_hours_(session_hours) {}
+
+  // The registered party behind a request, if it says it is one; throws
+  // ApiError (401) when what it presents is wrong.
+  [[nodiscard]] std::optional<Caller> authenticate(const Request& request);
+  nlohmann::json create_session(const Caller& caller);
+  [[nodiscard]] nlohmann::json list();
+  nlohmann::json register_party(const nlohmann::json& body);
+  [[nodiscard]] agree::Registry registry();
+
+ private:
+  Store& store_;
+  std::mutex mutex_;
+  agree::Registry registry_;
+  std::int64_t max_skew_s_;
+  std::int64_t session_hours_;
+};
+
+struct PlanLimits {
+  std::size_t max_jobs = 4;
+  double max_seconds = 300;
+  std::size_t max_expanded_nodes = 300'000;
+  std::size_t max_optimal_nodes = 3'000'000;
+};
+
+// Planning jobs: POST /plans queues one, a thread of its own plans it
+// (plan::run_plan, as `corridor plan` does) within the limits, at most
+// max_jobs queued or running; progress and status are kept here while a
+// job lives and in the Store once it ends.
+class Plans {
+ public:
+  // Marks the jobs a stopped service left unfinished as failed.
+  Plans(Store& store, Scenarios& scenarios, PlanLimits limits);
+  // Abandons queued jobs and stops the running one at its next check (see
+  // plan/stop.hpp), then joins the thread.
+  ~Plans();
+  Plans(const Plans&) = delete;
+  Plans& operator=(const Plans&) = delete;
+
+  nlohmann::json start(const nlohmann::json& body, const Caller& caller);
+  [[nodiscard]] nlohmann::json list();
+  [[nodiscard]] nlohmann::json job(const std::string& id);
+  enum class Output { json, geojson, csv };
+  // 409 NotReady until the job is done.
+  [[nodiscard]] std::string output(const std::string& id, Output format);
+  // Waits for the jobs started so far (tests).
+  void wait_idle();
+
+ private:
+  struct Live {
+    PlanRecord record;
+    std::int64_t done = 0;
+    std::int64_t total = 0;
+  };
+  [[nodiscard]] std::optional<Live> live(const std::string& id);
+  void work();
+  void run(PlanRecord job);
+
+  Store& store_;
+  Scenarios& scenarios_;
+  PlanLimits limits_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<std::string> queue_;
+  std::map<std::string, Live> live_;
+  bool stopping_ = false;
+  plan::StopToken* running_ = nullptr;  // the running job's, under mutex_
+  std::thread thread_;                  // last: it starts once the rest is built
+};
+
+// Agreements proposed from a plan, signed party by party, logged once in
+// force: the same library calls as `corridor agree` and `corridor log`.
+class Agreements {
+ public:
+  Agreements(Store& store, LedgerLog& log, Parties& parties, Scenarios& scenarios, const graph::RoadGraph& g)
+      : store_(store), log_(log), parties_(parties), scenarios_(scenarios), g_(g) {}
+
+  nlohmann::json propose(const nlohmann::json& body);
+  [[nodiscard]] nlohmann::json list();
+  [[nodiscard]] nlohmann::json get(const std::string& hash);
+  [[nodiscard]] nlohmann::json document(const std::string& hash);
+  nlohmann::json add_signature(const std::string& hash, const nlohmann::json& body);
+  [[nodiscard]] nlohmann::json verify(const std::string& hash);
+  [[nodiscard]] nlohmann::json diff(const std::string& older, const std::string& newer);
+
+ private:
+  [[nodiscard]] AgreementRecord stored(const std::string& hash);
+
+  Store& store_;
+  LedgerLog& log_;
+  Parties& parties_;
+  Scenarios& scenarios_;
+  const graph::RoadGraph& g_;
+  std::mutex mutex_;  // one proposal or signature at a time, so versions and signatures do not collide
+};
+
+// Incident reports into the ledger, and the possible violations it shows.
+class Incidents {
+ public:
+  Incidents(LedgerLog& log, Parties& parties, const graph::RoadGraph& g) : log_(log), parties_(parties), g_(g) {}
+
+  nlohmann::json report(const nlohmann::json& body);
+  [[nodiscard]] nlohmann::json list();
+  [[nodiscard]] nlohmann::json violations();
+
+ private:
+  LedgerLog& log_;
+  Parties& parties_;
+  const graph::RoadGraph& g_;
+};
+
+// Everything a Service has; the database's resources once one is attached.
+struct Resources {
+  Resources(graph::RoadGraph g, ServiceOptions o);
+
+  ServiceOptions options;
+  std::unique_ptr<const graph::RoadGraph> graph;
+  graph::SpatialIndex index;
+  Scenarios scenarios;
+  Routes routes;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<LedgerLog> log;
+  std::unique_ptr<Parties> parties;
+  std::unique_ptr<Agreements> agreements;
+  std::unique_ptr<Incidents> incidents;
+  std::unique_ptr<Plans> plans;  // last, so its thread stops first
+};
+
+// A resource of the database; ApiError NotFound when none is attached.
+template <typename Resource>
+Resource& attached(const std::unique_ptr<Resource>& resource) {
+  if (!resource) throw ApiError(ErrorKind::not_found, "this service has no database (start it with --db)");
+  return *resource;
+}
+
+// A route's geometry in the format the request asked for.
+using GeometryWriter = std::function<nlohmann::json(const std::vector<geo::LonLat>&)>;
+// OSRM's steps of one leg (steps=true), the arrival step last.
+nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, const GeometryWriter& geometry);
+
+// The value of the first parameter named `key`, if any.
+inline std::optional<std::string> param(const Params& params, std::string_view key) {
+  for (const auto& [k, v] : params) {
+    if (k == key) return v;
+  }
+  return std::nullopt;
+}
+
+// A document the Store or the ledger keeps as JSON text; ApiError internal
+// when it is not JSON.
+nlohmann::json stored_json(const std::string& text, const std::string& what);
+
+// A whole decimal number; InvalidValue naming the parameter otherwise.
+std::uint64_t unsigned_param(const std::string& key, const std::string& text);
+
+}  // namespace corridor::server
