@@ -22,6 +22,8 @@
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/proof.hpp"
 #include "corridor/ledger/verify.hpp"
+#include "corridor/monitor/incident.hpp"
+#include "corridor/monitor/kinds.hpp"
 
 namespace {
 
@@ -109,9 +111,9 @@ void append(benchmark::State& state, Append mode) {
   }
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(mode == Append::document
-                                 ? ledger::append_document(*f.log, docs[i], party().registry, f.signer)
-                                 : f.log->append(ledger::k_kind_incident, bodies[i], f.signer));
+    benchmark::DoNotOptimize(mode == Append::document ? ledger::append_document(*f.log, docs[i], party().registry,
+                                                                                monitor::ledger_kinds(), f.signer)
+                                                      : f.log->append(monitor::k_incident_type, bodies[i], f.signer));
     ++i;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -120,7 +122,7 @@ void append(benchmark::State& state, Append mode) {
 // check_document alone: JWS parse, Ed25519 verification, canonical JSON.
 void check_document(benchmark::State& state) {
   const auto doc = signed_incident(7);
-  for (auto _ : state) benchmark::DoNotOptimize(ledger::check_document(doc, party().registry));
+  for (auto _ : state) benchmark::DoNotOptimize(ledger::check_document(doc, party().registry, monitor::ledger_kinds()));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
@@ -150,7 +152,7 @@ const Fixture& fixture(std::uint64_t n) {
     const auto body = agree::canonical_json(doc);
     x.body_bytes += static_cast<double>(body.size());
     x.document_bytes += static_cast<double>(agree::canonical_json(doc["document"]).size());
-    log.append(ledger::k_kind_incident, body, x.f.signer);
+    log.append(monitor::k_incident_type, body, x.f.signer);
   }
   x.build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log.database().exec("PRAGMA wal_checkpoint(TRUNCATE)");

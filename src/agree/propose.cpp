@@ -289,7 +289,7 @@ Json build_agreement(const Json& plan, const scenario::Scenario& s, const std::o
 Json agreement_document(const Json& file) {
   const auto document = file.is_object() && file.contains("payload") ? payload_of(file) : file;
   if (!document.is_object() || document.value("type", Json()) != k_agreement_type) {
-    throw InputError("type", std::string("not a corridor agreement (\"type\": \"") + k_agreement_type + "\")");
+    throw InputError("type", "not a corridor agreement (\"type\": \"" + std::string(k_agreement_type) + "\")");
   }
   if (!document.contains("version") || !document["version"].is_number_integer() ||
       document["version"].get<std::int64_t>() < 1) {

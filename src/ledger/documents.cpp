@@ -1,6 +1,7 @@
-// What the ledger accepts: signed agreement versions and incident reports
-// (JWS JSON general serialization, agree/jws.hpp) whose every signature is
-// by a registered party key and verifies. The leaf is the RFC 8785
+// What the ledger accepts: signed documents (JWS JSON general
+// serialization, agree/jws.hpp) of a registered kind whose content passes
+// that kind's check and whose every signature is by a registered party key
+// and verifies. The leaf is the RFC 8785
 // canonical form of the whole signed document.
 #include <ctime>
 
@@ -26,7 +27,15 @@ std::string utc_timestamp() {
   return text;
 }
 
-CheckedDocument check_document(const nlohmann::json& signed_doc, const agree::Registry& registry) {
+const DocumentKind* DocumentKinds::find(std::string_view type) const {
+  for (const auto& k : kinds) {
+    if (k.type == type) return &k;
+  }
+  return nullptr;
+}
+
+CheckedDocument check_document(const nlohmann::json& signed_doc, const agree::Registry& registry,
+                               const DocumentKinds& kinds) {
   if (!signed_doc.is_object() || !signed_doc.contains("payload") || !signed_doc.contains("signatures")) {
     throw RejectedEntry(
         "not a signed document: expected JWS JSON general serialization with \"payload\" and \"signatures\" "
@@ -41,11 +50,19 @@ CheckedDocument check_document(const nlohmann::json& signed_doc, const agree::Re
   const auto type = payload.is_object() && payload.contains("type") && payload["type"].is_string()
                         ? payload["type"].get<std::string>()
                         : std::string();
-  if (type != k_kind_agreement && type != k_kind_incident) {
-    throw RejectedEntry(
-        "the ledger takes agreements (\"type\": \"corridor-agreement\") and incident reports "
-        "(\"type\": \"corridor-incident\"), not " +
-        (type.empty() ? std::string("a document without a \"type\"") : "\"" + type + "\""));
+  const auto* kind = kinds.find(type);
+  if (kind == nullptr) {
+    std::string takes;
+    for (const auto& k : kinds.kinds) {
+      takes += (takes.empty() ? "" : " and ") + std::string(k.what) + " (\"type\": \"" + std::string(k.type) + "\")";
+    }
+    throw RejectedEntry("the ledger takes " + takes + ", not " +
+                        (type.empty() ? std::string("a document without a \"type\"") : "\"" + type + "\""));
+  }
+  try {
+    kind->check(payload);
+  } catch (const Error& e) {
+    throw RejectedEntry("not one of the " + std::string(kind->what) + " the ledger takes: " + e.what());
   }
   if (signed_doc.contains("document") &&
       agree::canonical_json(signed_doc["document"]) != agree::canonical_json(payload)) {
@@ -67,8 +84,8 @@ CheckedDocument check_document(const nlohmann::json& signed_doc, const agree::Re
 }
 
 AppendResult append_document(Ledger& ledger, const nlohmann::json& signed_doc, const agree::Registry& registry,
-                             const NoteSigner& signer) {
-  const auto checked = check_document(signed_doc, registry);
+                             const DocumentKinds& kinds, const NoteSigner& signer) {
+  const auto checked = check_document(signed_doc, registry, kinds);
   return ledger.append(checked.kind, checked.body, signer);
 }
 

@@ -32,8 +32,11 @@ struct EntryScan {
   bool gap = false;
 };
 
-void check_content(const Entry& e, const agree::Registry* registry, std::vector<std::string>& problems) {
-  if (e.kind != k_kind_agreement && e.kind != k_kind_incident) return;
+// The content of an entry of one of the kinds the caller knows (the ledger
+// itself takes every body as opaque bytes): its document's type, the kind's
+// check and, with a registry, its signatures.
+void check_content(const Entry& e, const VerifyOptions& options, std::vector<std::string>& problems) {
+  if (options.kinds == nullptr || options.kinds->find(e.kind) == nullptr) return;
   const auto where = "entry " + std::to_string(e.index) + ": ";
   std::string why;
   const auto parsed = json::try_parse(e.body, &why);
@@ -47,12 +50,17 @@ void check_content(const Entry& e, const agree::Registry* registry, std::vector<
     if (!payload.is_object() || payload.value("type", "") != e.kind) {
       problems.push_back(where + "stored as " + e.kind + " but its document's type is " +
                          (payload.is_object() ? payload.value("type", "(none)") : "(none)"));
+      return;
     }
-    if (registry != nullptr) check_document(doc, *registry);
+    if (options.registry != nullptr) {
+      check_document(doc, *options.registry, *options.kinds);
+    } else {
+      options.kinds->find(e.kind)->check(payload);
+    }
   } catch (const RejectedEntry& r) {
     problems.push_back(where + r.what());
   } catch (const Error& r) {
-    problems.push_back(where + "not a signed document: " + r.what());
+    problems.push_back(where + "not a " + e.kind + " document: " + r.what());
   }
 }
 
@@ -142,7 +150,7 @@ EntryScan scan_entries(const Ledger& ledger, const VerifyOptions& options, std::
       problems.push_back("entry " + std::to_string(idx) + ": body does not match its leaf hash");
     }
     if (!scan.gap) scan.tree.append(recomputed);
-    check_content(e, options.registry, problems);
+    check_content(e, options, problems);
   }
   return scan;
 }

@@ -42,7 +42,7 @@ json incident_document(const Incident& i) {
   } else {
     place = {{"type", "Point"}, {"coordinates", {i.where.lon, i.where.lat}}};
   }
-  return {{"type", std::string(ledger::k_kind_incident)},
+  return {{"type", std::string(k_incident_type)},
           {"id", i.id},
           {"reported_by", i.reported_by},
           {"time", {{"utc", geo::format_utc(i.time)}, {"precision", to_string(i.precision)}}},
@@ -71,7 +71,7 @@ Incident parse_incident(const json& d, const std::string& source) {
     if (required && d[key].get<std::string>().empty()) problems.push_back({key, "must not be empty"});
     return d[key].get<std::string>();
   };
-  if (!d.is_object() || d.value("type", json()) != ledger::k_kind_incident) {
+  if (!d.is_object() || d.value("type", json()) != k_incident_type) {
     throw ValidationError(source, {{"type", "an incident report must have \"type\": \"corridor-incident\""}});
   }
   i.id = text("id", true);

@@ -75,7 +75,7 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
     }
     json doc = std::move(*parsed);
     try {
-      if (entry->kind == ledger::k_kind_agreement) {
+      if (entry->kind == agree::k_agreement_type) {
         const auto status = agree::check_agreement(doc, registry);
         if (!status.in_force()) {
           report.notes.push_back("entry " + std::to_string(i) + ": agreement version " +
@@ -86,7 +86,7 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
         if (status.version >= slot.version) {
           slot = {i, agree::read_terms(agree::agreement_document(doc)), status.hash, status.version};
         }
-      } else if (entry->kind == ledger::k_kind_incident) {
+      } else if (entry->kind == k_incident_type) {
         const auto checks = agree::verify_signatures(doc, registry);
         const auto payload = agree::payload_of(doc);
         auto incident = parse_incident(payload, "entry " + std::to_string(i));

@@ -49,7 +49,7 @@ nlohmann::json Incidents::list() {
     const auto size = l.size();
     for (std::uint64_t i = 0; i < size; ++i) {
       const auto entry = l.entry(i);
-      if (!entry || entry->kind != ledger::k_kind_incident) continue;
+      if (!entry || entry->kind != monitor::k_incident_type) continue;
       const auto document = agree::payload_of(stored_json(entry->body, "incident"));
       list.push_back({{"entry", i},
                       {"reported_by", document.value("reported_by", "")},

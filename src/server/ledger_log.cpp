@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "corridor/ledger/proof.hpp"
+#include "corridor/monitor/kinds.hpp"
 #include "resources.hpp"
 
 namespace corridor::server {
@@ -68,7 +69,7 @@ nlohmann::json LedgerLog::consistency_proof(const Params& params) {
 
 ledger::AppendResult LedgerLog::append(const nlohmann::json& signed_doc, const agree::Registry& registry) {
   const std::lock_guard lock(mutex_);
-  return ledger::append_document(ledger_, signed_doc, registry, signer_);
+  return ledger::append_document(ledger_, signed_doc, registry, monitor::ledger_kinds(), signer_);
 }
 
 }  // namespace corridor::server

@@ -54,19 +54,30 @@ class CliLog : public ::testing::Test {
   static json incident(int n) {
     return {{"type", "corridor-incident"},
             {"id", "incident-" + std::to_string(n)},
-            {"time", "2022-03-05T11:" + std::to_string(10 + n % 50) + ":00Z"},
+            {"reported_by", n % 2 ? "A" : "B"},
+            {"time", {{"utc", "2022-03-05T11:" + std::to_string(10 + n % 50) + ":00Z"}}},
             {"event_type", "Explosions/Remote violence"},
             {"sub_event_type", "Shelling/artillery/missile attack"},
-            {"location", {{"type", "Point"}, {"coordinates", {1.52, 42.51}}}},
+            {"place", {{"geometry", {{"type", "Point"}, {"coordinates", {1.52, 42.51}}}}}},
             {"description", "report number " + std::to_string(n)}};
   }
 
+  // The parts of an agreement document that the ledger's check reads
+  // (agree::read_terms): its windows and corridors.
   static json agreement() {
     return {{"type", "corridor-agreement"},
             {"version", 1},
             {"replaces", nullptr},
             {"parties", {"A", "B"}},
-            {"corridors", json::array({{{"id", "c1"}, {"path", {1, 2, 3}}}})}};
+            {"windows", json::array({{{"ceasefire", "cf"},
+                                      {"windows", json::array({{{"from", "2022-03-05T09:00:00Z"},
+                                                                {"until", "2022-03-05T15:00:00Z"}}})}}})},
+            {"corridors", json::array({{{"id", "c1"},
+                                        {"origin", "o"},
+                                        {"destination", "d"},
+                                        {"route", {{"nodes", {1, 2, 3}}}},
+                                        {"departures", {{"first", "2022-03-05T09:00:00Z"}}},
+                                        {"arrivals", {{"last", "2022-03-05T10:00:00Z"}}}}})}};
   }
 
   std::string write(const std::string& name, const json& doc) {
@@ -161,12 +172,18 @@ TEST_F(CliLog, RefusesWhatIsNotSignedByARegisteredParty) {
   auto shown_changed = agree::make_signed(incident(2));
   agree::add_signature(shown_changed, a_);
   shown_changed["document"]["description"] = "something else";
+  auto no_place = incident(5);
+  no_place.erase("place");
+  auto no_corridors = agreement();
+  no_corridors.erase("corridors");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {signed_file("unsigned.json", incident(0), {}), "no signature"},
       {signed_file("stranger.json", incident(0), {&stranger}), "unknown key"},
       {write("forged.json", forged), "signature 1 of party A"},
       {write("shown.json", shown_changed), "differs from the signed payload"},
       {signed_file("other.json", json{{"type", "shopping-list"}}, {&a_}), "not \"shopping-list\""},
+      {signed_file("no-place.json", no_place, {&a_}), "not one of the incident reports the ledger takes"},
+      {signed_file("no-corridors.json", no_corridors, {&a_}), "document.corridors: missing"},
       {write("plain.json", incident(3)), "not a signed document"}};
   for (const auto& [file, reason] : cases) {
     const auto r = append(file);

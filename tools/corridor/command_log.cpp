@@ -16,6 +16,7 @@
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/proof.hpp"
 #include "corridor/ledger/verify.hpp"
+#include "corridor/monitor/kinds.hpp"
 
 namespace corridor::cli {
 namespace {
@@ -91,7 +92,7 @@ int run_append(const LogOptions& o) {
     const auto doc = read_json(file, "signed agreement or incident report");
     ledger::AppendResult r;
     try {
-      r = ledger::append_document(l, doc, registry, signer);
+      r = ledger::append_document(l, doc, registry, monitor::ledger_kinds(), signer);
     } catch (const ledger::RejectedEntry& e) {
       throw ledger::RejectedEntry(file + ": refused: " + e.what());
     }
@@ -103,6 +104,7 @@ int run_append(const LogOptions& o) {
 
 int run_verify(const LogOptions& o) {
   ledger::VerifyOptions options;
+  options.kinds = &monitor::ledger_kinds();
   if (!o.head.empty()) options.given_head = read_text(o.head, "signed head");
   std::optional<agree::Registry> registry;
   if (!o.registry.empty()) {

@@ -15,6 +15,7 @@
 #include "corridor/graph/graph_file.hpp"
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/verify.hpp"
+#include "corridor/monitor/kinds.hpp"
 #include "corridor/server/http_server.hpp"
 
 namespace corridor::cli {
@@ -67,6 +68,7 @@ void prepare_ledger(const ServeOptions& o) {
   }
   ledger::VerifyOptions options;
   options.since_checkpoint = true;
+  options.kinds = &monitor::ledger_kinds();
   const auto report = ledger::verify_ledger(db, options);
   if (!report.intact()) {
     const auto more = report.problems.size() - 1;

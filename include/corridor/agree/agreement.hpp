@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,8 @@
 
 namespace corridor::agree {
 
-inline constexpr const char* k_agreement_type = "corridor-agreement";
+// The payload "type" of an agreement, and its kind in the ledger.
+inline constexpr std::string_view k_agreement_type = "corridor-agreement";
 // Waypoints are the first and last node of a route and one about every
 // this many metres along it.
 inline constexpr double k_waypoint_spacing_m = 2000;

@@ -17,6 +17,7 @@
 //                                     verification checkpoints (verify.hpp)
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -123,23 +124,36 @@ class Ledger {
   std::unique_ptr<State> state_;
 };
 
-// The two kinds of document the CLI appends: payload "type" values.
-inline constexpr std::string_view k_kind_agreement = "corridor-agreement";
-inline constexpr std::string_view k_kind_incident = "corridor-incident";
+// The ledger stores (kind, bytes) and knows no kind itself: a kind of
+// signed document is the payload "type" that names it and the check of its
+// content, supplied by the module that owns it (agree for agreements,
+// monitor for incident reports; monitor/kinds.hpp gathers them).
+struct DocumentKind {
+  std::string_view type;  // the payload's "type" and the entry's kind
+  std::string_view what;  // "agreements", for messages
+  // Throws Error naming the field when the payload is not one of this kind.
+  std::function<void(const nlohmann::json& payload)> check;
+};
+
+struct DocumentKinds {
+  std::vector<DocumentKind> kinds;
+  [[nodiscard]] const DocumentKind* find(std::string_view type) const;
+};
 
 struct CheckedDocument {
   std::string kind;  // the payload's "type"
   std::string body;  // canonical JSON (RFC 8785) of the whole signed document
 };
 
-// Accepts a signed agreement or incident report (agree/jws.hpp) whose every
-// signature is by a registered key and verifies; throws RejectedEntry
-// saying why not.
-CheckedDocument check_document(const nlohmann::json& signed_doc, const agree::Registry& registry);
+// Accepts a signed document (agree/jws.hpp) of one of `kinds` whose content
+// passes the kind's check and whose every signature is by a registered key
+// and verifies; throws RejectedEntry saying why not.
+CheckedDocument check_document(const nlohmann::json& signed_doc, const agree::Registry& registry,
+                               const DocumentKinds& kinds);
 
 // check_document, then Ledger::append.
 AppendResult append_document(Ledger& ledger, const nlohmann::json& signed_doc, const agree::Registry& registry,
-                             const NoteSigner& signer);
+                             const DocumentKinds& kinds, const NoteSigner& signer);
 
 // Now in UTC, RFC 3339 with seconds ("2022-03-05T09:00:00Z").
 std::string utc_timestamp();

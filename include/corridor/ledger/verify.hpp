@@ -35,8 +35,11 @@ namespace corridor::ledger {
 struct VerifyOptions {
   // The text of a signed head kept from earlier (`log head` output).
   std::optional<std::string> given_head;
-  // When set, every agreement and incident entry's signatures are checked
-  // against it too.
+  // When set, the content of every entry of these kinds is checked by its
+  // kind (monitor::ledger_kinds() for corridor's ledgers); other entries
+  // are opaque bytes under the Merkle tree.
+  const DocumentKinds* kinds = nullptr;
+  // With kinds: every such entry's signatures are checked against it too.
   const agree::Registry* registry = nullptr;
   // Start from the recorded verification checkpoint, when there is one.
   bool since_checkpoint = false;

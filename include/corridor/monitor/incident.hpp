@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,9 @@
 #include "corridor/geo/time.hpp"
 
 namespace corridor::monitor {
+
+// The payload "type" of an incident report, and its kind in the ledger.
+inline constexpr std::string_view k_incident_type = "corridor-incident";
 
 // How exactly the time of an incident is known.
 enum class TimePrecision { minute, hour, day, week, month };

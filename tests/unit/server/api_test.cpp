@@ -13,6 +13,7 @@
 #include "corridor/agree/keys.hpp"
 #include "corridor/ledger/verify.hpp"
 #include "corridor/monitor/incident.hpp"
+#include "corridor/monitor/kinds.hpp"
 #include "corridor/server/request_signature.hpp"
 #include "corridor/server/store.hpp"
 #include "server_testing.hpp"
@@ -468,6 +469,7 @@ TEST_F(Api, ConcurrentWritesKeepTheLedgerWhole) {
   const auto registry = agree::read_registry(dir_ / "parties.json");
   ledger::VerifyOptions options;
   options.registry = &registry;
+  options.kinds = &monitor::ledger_kinds();
   const auto report = ledger::verify_ledger(db(), options);
   EXPECT_TRUE(report.intact()) << (report.problems.empty() ? "" : report.problems.front());
   EXPECT_EQ(report.entries, 20u);

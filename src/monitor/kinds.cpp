@@ -1,0 +1,16 @@
+#include "corridor/monitor/kinds.hpp"
+
+#include "corridor/agree/agreement.hpp"
+#include "corridor/monitor/incident.hpp"
+
+namespace corridor::monitor {
+
+const ledger::DocumentKinds& ledger_kinds() {
+  static const ledger::DocumentKinds kinds{{
+      {agree::k_agreement_type, "agreements", [](const nlohmann::json& p) { (void)agree::read_terms(p); }},
+      {k_incident_type, "incident reports", [](const nlohmann::json& p) { (void)parse_incident(p, "payload"); }},
+  }};
+  return kinds;
+}
+
+}  // namespace corridor::monitor
