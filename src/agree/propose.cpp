@@ -9,6 +9,7 @@
 #include "corridor/agree/jcs.hpp"
 #include "corridor/error.hpp"
 #include "corridor/geo/time.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::agree {
 namespace {
@@ -23,7 +24,7 @@ struct Corridor {
   std::vector<std::int64_t> path;
   std::int64_t vehicles = 0;
   std::int64_t people = 0;
-  geo::UnixSeconds first_departure = 0, last_departure = 0, first_arrival = 0, last_arrival = 0;
+  geo::UnixSeconds first_departure{}, last_departure{}, first_arrival{}, last_arrival{};
 };
 
 std::int64_t count_field(const Json& movement, const std::string& field, const std::string& where) {
@@ -83,14 +84,14 @@ std::vector<Corridor> corridors_of(const Json& plan, const scenario::Scenario& s
       path.push_back(m["path"][k].get<std::int64_t>());
     }
     for (std::size_t k = 0; k < m["times_s"].size(); ++k) {
-      if (!m["times_s"][k].is_number() || !std::isfinite(m["times_s"][k].get<double>())) {
+      if (!m["times_s"][k].is_number() || !geo::floor_seconds(m["times_s"][k].get<double>())) {
         throw InputError(where + ".times_s[" + std::to_string(k) + "]",
-                         "must be a number, got " + m["times_s"][k].dump());
+                         "must be a number of seconds after the scenario's start, got " + m["times_s"][k].dump());
       }
     }
     // As the plan prints them: whole seconds after the scenario's start.
-    const auto departure = s.start + static_cast<geo::UnixSeconds>(std::floor(m["times_s"].front().get<double>()));
-    const auto arrival = s.start + static_cast<geo::UnixSeconds>(std::floor(m["times_s"].back().get<double>()));
+    const auto departure = s.start + *geo::floor_seconds(m["times_s"].front().get<double>());
+    const auto arrival = s.start + *geo::floor_seconds(m["times_s"].back().get<double>());
     auto [it, fresh] = groups.try_emplace({origin, destination, path});
     auto& c = it->second;
     if (fresh) {
@@ -149,7 +150,7 @@ Json route_of(const Corridor& c, const std::string& id, const scenario::Scenario
     Json w = waypoint(path[i], name);
     w["lon"] = places[i].lon;
     w["lat"] = places[i].lat;
-    w["km"] = std::round(along) / 1000.0;
+    w["km"] = to_kilometres(std::round(along));
     if (i + 1 < path.size()) {
       if (const auto way = map->way(path[i], path[i + 1])) w["way"] = *way;
     }
@@ -167,7 +168,7 @@ Json route_of(const Corridor& c, const std::string& id, const scenario::Scenario
       add(i, "");
     }
   }
-  route["length_km"] = std::round(along) / 1000.0;
+  route["length_km"] = to_kilometres(std::round(along));
   route["waypoints"] = waypoints;
   return route;
 }

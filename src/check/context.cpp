@@ -15,7 +15,7 @@ namespace {
 double relative(geo::UnixSeconds t, geo::UnixSeconds start) {
   if (t == scenario::k_always_from) return -k_infinity;
   if (t == scenario::k_always_until) return k_infinity;
-  return static_cast<double>(t - start);
+  return static_cast<double>((t - start).count());
 }
 
 Window window_of(const scenario::Interval& i, geo::UnixSeconds start) {
@@ -143,7 +143,7 @@ std::string Context::utc(double t) const {
     fraction += 1000;
     whole -= 1;
   }
-  std::string text = geo::format_utc(s.start + whole);
+  std::string text = geo::format_utc(s.start + geo::Seconds(whole));
   if (fraction != 0) {
     char digits[8];
     std::snprintf(digits, sizeof digits, ".%03d", static_cast<int>(fraction));

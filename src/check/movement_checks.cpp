@@ -121,7 +121,7 @@ void check_times(const Context& c, const MovementIn& m, const std::string& p, co
   double earliest = 0;
   std::string why = "before the scenario starts at " + c.utc(0);
   if (m.origin && c.s.origins[*m.origin].earliest_departure) {
-    const auto ed = static_cast<double>(*c.s.origins[*m.origin].earliest_departure - c.s.start);
+    const auto ed = static_cast<double>((*c.s.origins[*m.origin].earliest_departure - c.s.start).count());
     if (ed > 0) {
       earliest = ed;
       why = "before origin \"" + c.s.origins[*m.origin].id + "\"'s earliest departure " + c.utc(ed);

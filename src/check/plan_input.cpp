@@ -91,7 +91,7 @@ void read_header(const Context& c, const json& plan, const Sink& sink) {
       sink.add("scenario", "start",
                "the plan starts at " + geo::format_utc(parsed->utc) + " but the scenario at " +
                    geo::format_utc(c.s.start) + ": every time in the plan would be off by " +
-                   seconds_text(static_cast<double>(parsed->utc - c.s.start)));
+                   seconds_text(static_cast<double>((parsed->utc - c.s.start).count())));
     }
   }
   if (const json* step = field(plan, "time_step_s", "", sink, false)) {
@@ -195,7 +195,7 @@ void read_route(const Context& c, const json& m, const std::string& path, Moveme
     if (v == nullptr) return;
     const auto parsed = v->is_string() ? geo::parse_rfc3339(v->get_ref<const std::string&>()) : std::nullopt;
     if (!parsed) return wrong(sink, child(path, key), "an RFC 3339 time", *v);
-    const double said = static_cast<double>(parsed->utc - c.s.start);
+    const double said = static_cast<double>((parsed->utc - c.s.start).count());
     if (std::fabs(said - t) >= 1.0) {
       sink.add("timetable", child(path, key),
                "says " + v->get<std::string>() + " but times_s says " + c.utc(t) + " (" + seconds_text(t) + ")");

@@ -1,6 +1,7 @@
 #include "corridor/geo/time.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -102,7 +103,8 @@ std::string two_digits(unsigned value) {
 
 // Splits t + shift_s into a civil date and the seconds of that day,
 // without overflowing for any t.
-std::string format_local(UnixSeconds t, int shift_s) {
+std::string format_local(UnixSeconds instant, int shift_s) {
+  const std::int64_t t = since_epoch(instant);
   std::int64_t days = t / k_seconds_per_day;
   std::int64_t secs = t % k_seconds_per_day;
   if (secs < 0) {
@@ -173,7 +175,13 @@ std::optional<ParsedTime> parse_rfc3339(std::string_view text, std::string* why)
   constexpr std::int64_t k_first = days_from_civil(0, 1, 1) * k_seconds_per_day;
   constexpr std::int64_t k_end = days_from_civil(10000, 1, 1) * k_seconds_per_day;
   if (utc < k_first || utc >= k_end) return fail("the instant in UTC lies outside the years 0000-9999");
-  return ParsedTime{utc, offset};
+  return ParsedTime{unix_seconds(utc), offset};
+}
+
+std::optional<Seconds> floor_seconds(double seconds) noexcept {
+  constexpr double k_span = 10000.0 * 366 * k_seconds_per_day;
+  if (!std::isfinite(seconds) || std::fabs(seconds) > k_span) return std::nullopt;
+  return Seconds{static_cast<std::int64_t>(std::floor(seconds))};
 }
 
 std::string format_utc(UnixSeconds t) { return format_local(t, 0) + 'Z'; }
@@ -218,7 +226,7 @@ std::string format_in_zone(UnixSeconds t, const std::string& zone) {
   const std::string saved = previous ? previous : "";
   setenv("TZ", zone.c_str(), 1);
   tzset();
-  const auto tt = static_cast<std::time_t>(t);
+  const auto tt = static_cast<std::time_t>(since_epoch(t));
   std::tm local{};
   localtime_r(&tt, &local);
   if (previous)

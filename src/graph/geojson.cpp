@@ -1,5 +1,6 @@
 // The road network as GeoJSON, so that a map needs no tile server.
 #include "corridor/graph/geojson.hpp"
+#include "corridor/units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -88,7 +89,7 @@ std::optional<std::string> network_geojson(const RoadGraph& g, const BoundingBox
         for (std::size_t p = coords.empty() ? 0 : 1; p < shape.size(); ++p)
           coords.push_back({shape[p].lon, shape[p].lat});
         metres += g.length_m[arc];
-        seconds += g.time_ms[arc] / 1000.0;
+        seconds += to_seconds(g.time_ms[arc]);
         current = next_from(reversed ? g.tail[arc] : g.head[arc], reversed);
       }
       const auto arc = segments[first].arc;

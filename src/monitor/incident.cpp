@@ -11,13 +11,13 @@ using nlohmann::json;
 struct PrecisionName {
   TimePrecision precision;
   const char* name;
-  geo::UnixSeconds seconds;
+  geo::Seconds span;
 };
-constexpr PrecisionName k_precisions[] = {{TimePrecision::minute, "minute", 60},
-                                          {TimePrecision::hour, "hour", 3600},
-                                          {TimePrecision::day, "day", 86400},
-                                          {TimePrecision::week, "week", 7 * 86400},
-                                          {TimePrecision::month, "month", 31 * 86400}};
+constexpr PrecisionName k_precisions[] = {{TimePrecision::minute, "minute", std::chrono::minutes(1)},
+                                          {TimePrecision::hour, "hour", std::chrono::hours(1)},
+                                          {TimePrecision::day, "day", std::chrono::days(1)},
+                                          {TimePrecision::week, "week", std::chrono::weeks(1)},
+                                          {TimePrecision::month, "month", std::chrono::days(31)}};
 
 }  // namespace
 
@@ -30,9 +30,9 @@ std::string to_string(TimePrecision p) {
 
 geo::UnixSeconds Incident::until() const {
   for (const auto& n : k_precisions) {
-    if (n.precision == precision) return time + n.seconds;
+    if (n.precision == precision) return time + n.span;
   }
-  return time + 60;
+  return time + std::chrono::minutes(1);
 }
 
 json incident_document(const Incident& i) {

@@ -14,6 +14,7 @@
 #include "corridor/geo/geo.hpp"
 #include "corridor/json.hpp"
 #include "corridor/osm/network.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::osm {
 namespace {
@@ -271,7 +272,7 @@ RawNetwork parse_geojson_network(std::string_view text, const std::string& sourc
     RawArc arc;
     arc.length_m = static_cast<float>(length);
     arc.time_ms =
-        l.time_s > 0 ? static_cast<std::uint32_t>(std::lround(l.time_s * 1000.0)) : travel_time_ms(length, l.speed_kmh);
+        l.time_s > 0 ? static_cast<std::uint32_t>(to_milliseconds(l.time_s)) : travel_time_ms(length, l.speed_kmh);
     arc.capacity_vph = l.capacity_vph;
     arc.road_class = l.road_class;
     arc.lanes = static_cast<std::uint8_t>(l.lanes);

@@ -16,6 +16,7 @@
 #include "corridor/error.hpp"
 #include "corridor/geo/geo.hpp"
 #include "corridor/osm/network.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::osm {
 namespace {
@@ -131,7 +132,7 @@ void build_arcs(WayCollector& c, RawNetwork& net) {
 }  // namespace
 
 std::uint32_t travel_time_ms(double length_m, double speed_kmh) {
-  const double ms = length_m / (speed_kmh / 3.6) * 1000.0;
+  const double ms = travel_ms(length_m, speed_kmh);
   if (length_m <= 0) return 0;
   return static_cast<std::uint32_t>(std::max(1.0, std::round(ms)));
 }

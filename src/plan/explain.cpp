@@ -29,11 +29,11 @@ std::string list(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string sources_of_kind(const Instance& in, std::initializer_list<const char*> kinds) {
+std::string sources_of_kind(const Instance& in, std::initializer_list<scenario::ClosureKind> kinds) {
   std::vector<std::string> names;
-  for (const auto& c : in.closure_sources) {
-    for (const char* k : kinds) {
-      if (c.kind == k && !c.arcs.empty()) names.push_back(c.kind + " " + c.id);
+  for (const auto& c : in.overlay().closures()) {
+    for (const auto k : kinds) {
+      if (c.kind == k && !c.arcs.empty()) names.push_back(std::string(scenario::to_string(k)) + " " + c.id);
     }
   }
   return list(names);
@@ -71,11 +71,11 @@ std::string explain_unmet(const Instance& in, std::size_t origin, const std::vec
     for (auto d : acceptable) without_rules = without_rules || all[in.destinations[d].node];
     if (without_rules) {
       return "every route to an acceptable destination with room crosses roads the parties' rules close: " +
-             sources_of_kind(in, {"area", "checkpoint"});
+             sources_of_kind(in, {scenario::ClosureKind::area, scenario::ClosureKind::checkpoint});
     }
     return "no road connects it to an acceptable destination with room";
   }
-  const std::string timed = sources_of_kind(in, {"hazard", "ceasefire"});
+  const std::string timed = sources_of_kind(in, {scenario::ClosureKind::hazard, scenario::ClosureKind::ceasefire});
   std::string reason = "not enough time: the routes to acceptable destinations are saturated until the horizon (" +
                        geo::format_utc(s.end()) + ")";
   if (!timed.empty()) reason += "; roads are closed for part of it by " + timed;

@@ -4,19 +4,9 @@
 #include <cmath>
 
 #include "corridor/error.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::plan {
-namespace {
-
-// Milliseconds after the scenario's start of a UTC instant; the "always"
-// ends of an interval stay beyond every horizon.
-Ms relative_ms(geo::UnixSeconds t, geo::UnixSeconds start) {
-  if (t == scenario::k_always_from) return -k_never;
-  if (t == scenario::k_always_until) return k_never;
-  return std::clamp<Ms>((t - start) * 1000, -k_never, k_never);
-}
-
-}  // namespace
 
 Instance::Instance(const graph::RoadGraph& g, const graph::SpatialIndex& index, const scenario::Scenario& s,
                    double max_snap_m)
@@ -28,14 +18,12 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
   const auto& s = s_;
   const auto& o = *overlay_;
   if (!o.problems().empty()) throw ValidationError("snapping the scenario onto the map", o.problems());
-  step_ = s.time_step_s * 1000;
-  horizon_ = static_cast<Ms>(std::llround(s.horizon_hours * 3600.0 * 1000.0));
+  step_ = to_milliseconds(static_cast<double>(s.time_step_s));
+  horizon_ = to_milliseconds(s.horizon_hours * 3600.0);
 
   arc_cap_.resize(g.arc_count());
   for (ArcId a = 0; a < g.arc_count(); ++a) {
-    // ceil(capacity_vph * step / 3600), exactly as DESIGN.md counts it.
-    arc_cap_[a] = static_cast<std::uint32_t>(
-        (std::uint64_t{g.capacity_vph[a]} * static_cast<std::uint64_t>(s.time_step_s) + 3599) / 3600);
+    arc_cap_[a] = per_step(std::uint64_t{g.capacity_vph[a]}, static_cast<std::uint64_t>(s.time_step_s));
   }
 
   for (const auto& p : o.snaps()) {
@@ -50,7 +38,7 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     site.people = origin.people;
     site.persons_per_vehicle = origin.persons_per_vehicle;
     site.vehicles = origin.vehicles();
-    site.earliest = origin.earliest_departure ? std::max<Ms>(0, (*origin.earliest_departure - s.start) * 1000) : 0;
+    site.earliest = origin.earliest_departure ? std::max<Ms>(0, after_start(*origin.earliest_departure)) : 0;
     origins.push_back(site);
   }
   for (std::size_t i = 0; i < s.destinations.size(); ++i) {
@@ -73,8 +61,7 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     CheckpointSite site;
     site.scenario_index = i;
     site.node = o.checkpoint(i).node;
-    site.per_step =
-        static_cast<std::uint32_t>(std::ceil(c.vehicles_per_hour * static_cast<double>(s.time_step_s) / 3600.0 - 1e-9));
+    site.per_step = per_step(c.vehicles_per_hour, s.time_step_s);
     for (const auto& r : s.rules) {
       for (const auto& op : r.forbid_checkpoints_operated_by) {
         if (op == c.operated_by) site.refused_by.push_back(r.party);
@@ -86,17 +73,13 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     checkpoint_nodes_.emplace_back(checkpoints[i].node, static_cast<int>(i));
   std::sort(checkpoint_nodes_.begin(), checkpoint_nodes_.end());
 
-  // The overlay's closures, in the planner's milliseconds.
-  for (const auto& c : o.closures()) {
-    closure_sources.push_back({std::string(scenario::to_string(c.kind)), c.id, c.arcs});
-  }
+  // The overlay's closed spans, in the planner's milliseconds.
   bool timed = false;
   for (ArcId a = 0; a < g.arc_count() && !timed; ++a) timed = !o.closed_spans(a).empty();
   if (timed) {
     span_first_.assign(g.arc_count() + 1, 0);
     for (ArcId a = 0; a < g.arc_count(); ++a) {
-      for (const auto& span : o.closed_spans(a))
-        spans_.push_back({relative_ms(span.from, s.start), relative_ms(span.until, s.start)});
+      for (const auto& span : o.closed_spans(a)) spans_.push_back({after_start(span.from), after_start(span.until)});
       span_first_[a + 1] = static_cast<std::uint32_t>(spans_.size());
     }
   }
@@ -125,6 +108,19 @@ Ms Instance::earliest_entry(ArcId a, Ms t, Ms duration) const noexcept {
     }
   }
   return t + duration <= horizon_ ? t : k_never;
+}
+
+Ms Instance::after_start(geo::UnixSeconds t) const noexcept {
+  if (t == scenario::k_always_from) return -k_never;
+  if (t == scenario::k_always_until) return k_never;
+  // In seconds first: a far instant times 1000 would overflow.
+  const auto s = std::clamp<std::int64_t>((t - s_.start).count(), -k_never / 1000, k_never / 1000);
+  return s * 1000;
+}
+
+geo::UnixSeconds Instance::instant(Ms t) const noexcept {
+  const std::int64_t whole = t >= 0 ? t / 1000 : -((-t + 999) / 1000);
+  return s_.start + geo::Seconds(whole);
 }
 
 int Instance::checkpoint_at(NodeId v) const noexcept {

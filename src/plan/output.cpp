@@ -2,18 +2,17 @@
 #include <sstream>
 
 #include "corridor/plan/plan.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::plan {
 namespace {
 
 // Seconds with millisecond precision, as plans print times.
-nlohmann::json seconds_json(Ms t) { return static_cast<double>(t) / 1000.0; }
-
-geo::UnixSeconds absolute(const Instance& in, Ms t) { return in.scenario().start + t / 1000; }
+nlohmann::json seconds_json(Ms t) { return to_seconds(t); }
 
 // In the scenario's IANA time zone when it names one, else in the offset
 // its start was written with.
-std::string local_time(const Instance& in, Ms t) { return in.scenario().local_time(absolute(in, t)); }
+std::string local_time(const Instance& in, Ms t) { return in.scenario().local_time(in.instant(t)); }
 
 // The named roads a movement follows.
 std::vector<std::string> via(const Instance& in, const Movement& m) {
@@ -91,8 +90,8 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
                          {"people", m.people},
                          {"path", path},
                          {"times_s", times},
-                         {"departure", geo::format_utc(absolute(in, m.departure()))},
-                         {"arrival", geo::format_utc(absolute(in, m.arrival()))},
+                         {"departure", geo::format_utc(in.instant(m.departure()))},
+                         {"arrival", geo::format_utc(in.instant(m.arrival()))},
                          {"via", via(in, m)}});
   }
   nlohmann::json unmet = nlohmann::json::array();
@@ -152,8 +151,8 @@ nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
                           {"destination", s.destinations[in.destinations[m.destination].scenario_index].id},
                           {"vehicles", m.vehicles},
                           {"people", m.people},
-                          {"departure", geo::format_utc(absolute(in, m.departure()))},
-                          {"arrival", geo::format_utc(absolute(in, m.arrival()))},
+                          {"departure", geo::format_utc(in.instant(m.departure()))},
+                          {"arrival", geo::format_utc(in.instant(m.arrival()))},
                           {"departure_s", seconds_json(m.departure())},
                           {"arrival_s", seconds_json(m.arrival())},
                           {"times_s", vertex_times}}}});
@@ -175,8 +174,8 @@ std::string to_csv(const Instance& in, const PlanResult& plan) {
     const auto& m = plan.movements[i];
     out << i << "," << quoted(s.origins[in.origins[m.origin].scenario_index].id) << ","
         << quoted(s.destinations[in.destinations[m.destination].scenario_index].id) << "," << m.vehicles << ","
-        << m.people << "," << geo::format_utc(absolute(in, m.departure())) << ","
-        << geo::format_utc(absolute(in, m.arrival())) << "," << local_time(in, m.departure()) << ","
+        << m.people << "," << geo::format_utc(in.instant(m.departure())) << ","
+        << geo::format_utc(in.instant(m.arrival())) << "," << local_time(in, m.departure()) << ","
         << local_time(in, m.arrival()) << ","
         << std::round(static_cast<double>(m.arrival() - m.departure()) / 600.0) / 100.0 << ",";
     std::string roads;

@@ -11,9 +11,10 @@
 namespace corridor::plan {
 namespace {
 
-Ms relative(const scenario::Scenario& s, geo::UnixSeconds t, Ms unbounded) {
+// A window's end in planner time; an open end is `unbounded`.
+Ms relative(const Instance& in, geo::UnixSeconds t, Ms unbounded) {
   if (t == scenario::k_always_from || t == scenario::k_always_until) return unbounded;
-  return (t - s.start) * 1000;
+  return in.after_start(t);
 }
 
 // Vehicles, people and last exit of the movements on `arcs` during [from, until).
@@ -37,7 +38,7 @@ void measure(const Instance& in, const PlanResult& plan, const std::set<ArcId>& 
 
 std::string clock(const Instance& in, Ms t) {
   const auto& s = in.scenario();
-  const auto abs = s.start + t / 1000;
+  const auto abs = in.instant(t);
   const std::string local = s.local_time(abs);
   return geo::format_utc(abs) + " (" + local + (s.timezone.empty() ? "" : " " + s.timezone) + ")";
 }
@@ -56,15 +57,15 @@ std::vector<WindowUse> window_use(const Instance& in, const PlanResult& plan, co
   for (const auto& u : plan.unmet) unmet += u.people;
   for (const auto& cf : s.ceasefires) {
     std::set<ArcId> arcs;
-    for (const auto& src : in.closure_sources) {
-      if (src.kind == "ceasefire" && src.id == cf.id) arcs.insert(src.arcs.begin(), src.arcs.end());
+    for (const auto& c : in.overlay().closures()) {
+      if (c.kind == scenario::ClosureKind::ceasefire && c.id == cf.id) arcs.insert(c.arcs.begin(), c.arcs.end());
     }
     for (std::size_t w = 0; w < cf.windows.size(); ++w) {
       WindowUse use;
       use.ceasefire = cf.id;
       use.window = w;
-      use.from = relative(s, cf.windows[w].from, 0);
-      use.until = relative(s, cf.windows[w].until, in.horizon());
+      use.from = relative(in, cf.windows[w].from, 0);
+      use.until = relative(in, cf.windows[w].until, in.horizon());
       measure(in, plan, arcs, use);
       uses.push_back(use);
     }

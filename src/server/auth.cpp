@@ -16,7 +16,7 @@ namespace {
 
 std::string hash_token(std::string_view token) { return crypto::hex(crypto::sha256(token)); }
 
-std::int64_t now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
+geo::UnixSeconds now() { return std::chrono::time_point_cast<geo::Seconds>(std::chrono::system_clock::now()); }
 
 }  // namespace
 
@@ -49,11 +49,11 @@ std::optional<Caller> Parties::authenticate(const Request& request) {
     std::string why;
     const auto at = geo::parse_rfc3339(time, &why);
     if (!at) unauthorized(std::string(k_header_time) + ": " + why + ", got \"" + time + "\"");
-    const auto skew = at->utc - now_s();
-    if (skew > max_skew_s_ || -skew > max_skew_s_) {
-      unauthorized(std::string(k_header_time) + " \"" + time + "\" is " + std::to_string(skew < 0 ? -skew : skew) +
+    const auto skew = std::chrono::abs(at->utc - now());
+    if (skew > max_skew_) {
+      unauthorized(std::string(k_header_time) + " \"" + time + "\" is " + std::to_string(skew.count()) +
                    " s from the service's clock (" + ledger::utc_timestamp() + "); at most " +
-                   std::to_string(max_skew_s_) + " s are accepted");
+                   std::to_string(max_skew_.count()) + " s are accepted");
     }
     const auto known = registry();
     const auto* key = known.find_key(kid);
@@ -65,7 +65,7 @@ std::optional<Caller> Parties::authenticate(const Request& request) {
     }
     // Only a request that verifies spends its nonce, so a forger cannot
     // burn a party's nonces.
-    if (!store_.spend_nonce(kid, nonce, now_s(), now_s() - 2 * max_skew_s_)) {
+    if (!store_.spend_nonce(kid, nonce, now(), now() - 2 * max_skew_)) {
       throw ApiError(ErrorKind::replayed, "nonce " + nonce + " of key " + kid + " was used before: a replayed request");
     }
     const auto* party = known.find_party(key->party);
@@ -78,7 +78,7 @@ std::optional<Caller> Parties::authenticate(const Request& request) {
     unauthorized("Authorization must be \"Bearer TOKEN\" (from POST /sessions)");
   const auto session = store_.session(hash_token(authorization->substr(bearer.size())));
   if (!session) unauthorized("the session token is not known to this service");
-  if (session->expires <= now_s()) unauthorized("the session expired; sign POST /sessions again");
+  if (session->expires <= now()) unauthorized("the session expired; sign POST /sessions again");
   const auto known = registry();
   const auto* key = known.find_key(session->kid);
   if (key == nullptr) unauthorized("the session's key " + session->kid + " is no longer registered");
@@ -88,7 +88,7 @@ std::optional<Caller> Parties::authenticate(const Request& request) {
 
 nlohmann::json Parties::create_session(const Caller& caller) {
   const auto token = crypto::random_token(32);
-  const auto expires = now_s() + session_hours_ * 3600;
+  const auto expires = now() + session_length_;
   store_.save_session({hash_token(token), caller.party, caller.kid, expires});
   return {{"token", token},
           {"party", caller.party},

@@ -133,7 +133,10 @@ class LedgerLog {
 class Parties {
  public:
   Parties(Store& store, agree::Registry registry, std::int64_t max_clock_skew_s, std::int64_t session_hours)
-      : store_(store), registry_(std::move(registry)), max_skew_s_(max_clock_skew_s), session_hours_(session_hours) {}
+      : store_(store),
+        registry_(std::move(registry)),
+        max_skew_(geo::Seconds(max_clock_skew_s)),
+        session_length_(std::chrono::hours(session_hours)) {}
 
   // The registered party behind a request, if it says it is one; throws
   // ApiError (401) when what it presents is wrong.
@@ -147,8 +150,8 @@ class Parties {
   Store& store_;
   std::mutex mutex_;
   agree::Registry registry_;
-  std::int64_t max_skew_s_;
-  std::int64_t session_hours_;
+  geo::Seconds max_skew_;
+  geo::Seconds session_length_;
 };
 
 struct PlanLimits {

@@ -8,6 +8,7 @@
 
 #include "corridor/geo/time.hpp"
 #include "corridor/server/polyline.hpp"
+#include "corridor/units.hpp"
 #include "resources.hpp"
 
 namespace corridor::server {
@@ -217,7 +218,7 @@ nlohmann::json Routes::route(std::string_view coordinates, const Params& params)
   nlohmann::json legs_json = nlohmann::json::array();
   std::vector<geo::LonLat> points;
   for (const auto& r : legs) {
-    const double leg_duration = static_cast<double>(r.time_ms) / 1000.0;
+    const double leg_duration = to_seconds(r.time_ms);
     distance += r.length_m;
     duration += leg_duration;
     std::string summary;

@@ -6,6 +6,7 @@
 // what a step is follows the road names only: no lanes, no roundabout exits.
 #include <cmath>
 
+#include "corridor/units.hpp"
 #include "resources.hpp"
 
 namespace corridor::server {
@@ -80,7 +81,7 @@ nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, c
       maneuver["type"] = m == "straight" ? "new name" : "turn";
       maneuver["modifier"] = m;
     }
-    const double seconds = static_cast<double>(time_ms) / 1000.0;
+    const double seconds = to_seconds(time_ms);
     steps.push_back({{"distance", distance},
                      {"duration", seconds},
                      {"weight", seconds},

@@ -53,26 +53,28 @@ class SqliteStore final : public Store {
         .run();
   }
 
-  bool spend_nonce(std::string_view kid, std::string_view nonce, std::int64_t now,
-                   std::int64_t forget_before) override {
+  bool spend_nonce(std::string_view kid, std::string_view nonce, geo::UnixSeconds now,
+                   geo::UnixSeconds forget_before) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare("DELETE FROM service_nonces WHERE seen_at < ?1").bind(1, forget_before).run();
+    db_.prepare("DELETE FROM service_nonces WHERE seen_at < ?1").bind(1, geo::since_epoch(forget_before)).run();
     db_.prepare("INSERT OR IGNORE INTO service_nonces(kid, nonce, seen_at) VALUES (?1, ?2, ?3)")
         .bind_text(1, kid)
         .bind_text(2, nonce)
-        .bind(3, now)
+        .bind(3, geo::since_epoch(now))
         .run();
     return sqlite3_changes(db_.handle()) == 1;
   }
 
   void save_session(const Session& s) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare("DELETE FROM service_sessions WHERE expires < ?1").bind(1, s.expires - 86400 * 7).run();
+    db_.prepare("DELETE FROM service_sessions WHERE expires < ?1")
+        .bind(1, geo::since_epoch(s.expires - std::chrono::weeks(1)))
+        .run();
     db_.prepare("INSERT OR REPLACE INTO service_sessions(token_hash, party, kid, expires) VALUES (?1, ?2, ?3, ?4)")
         .bind_text(1, s.token_hash)
         .bind_text(2, s.party)
         .bind_text(3, s.kid)
-        .bind(4, s.expires)
+        .bind(4, geo::since_epoch(s.expires))
         .run();
   }
 
@@ -81,7 +83,7 @@ class SqliteStore final : public Store {
     auto q = db_.prepare("SELECT party, kid, expires FROM service_sessions WHERE token_hash = ?1");
     q.bind_text(1, token_hash);
     if (!q.step()) return std::nullopt;
-    Session s{std::string(token_hash), q.text(0), q.text(1), q.integer(2)};
+    Session s{std::string(token_hash), q.text(0), q.text(1), geo::unix_seconds(q.integer(2))};
     q.reset();
     return s;
   }

@@ -10,6 +10,7 @@
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/graph_file.hpp"
 #include "corridor/osm/network.hpp"
+#include "corridor/units.hpp"
 #include "graph_stats.hpp"
 
 namespace corridor::cli {
@@ -56,7 +57,7 @@ int run_import(const ImportOptions& o) {
     std::fprintf(stderr,
                  "corridor import: %s -> %s: %u nodes, %u arcs, %.1f km of road, %llu of %llu ways routable, "
                  "%llu missing node refs, %.2f s, peak memory %.0f MiB\n",
-                 o.input.c_str(), o.output.c_str(), g.node_count(), g.arc_count(), road_length_m(g) / 1000.0,
+                 o.input.c_str(), o.output.c_str(), g.node_count(), g.arc_count(), to_kilometres(road_length_m(g)),
                  static_cast<unsigned long long>(stats.ways_routable), static_cast<unsigned long long>(stats.ways_read),
                  static_cast<unsigned long long>(stats.missing_nodes), seconds, peak_memory_mib());
   }

@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "corridor/graph/components.hpp"
 #include "corridor/graph/graph_file.hpp"
+#include "corridor/units.hpp"
 #include "graph_stats.hpp"
 
 namespace corridor::cli {
@@ -18,7 +19,7 @@ nlohmann::json graph_info(const std::string& path, const graph::RoadGraph& g) {
   std::vector<double> km_per_class(g.class_names.size(), 0);
   for (graph::ArcId a = 0; a < g.arc_count(); ++a) {
     ++arcs_per_class[g.road_class[a]];
-    km_per_class[g.road_class[a]] += g.length_m[a] / 1000.0;
+    km_per_class[g.road_class[a]] += to_kilometres(g.length_m[a]);
   }
   nlohmann::json classes = nlohmann::json::object();
   for (std::size_t c = 0; c < g.class_names.size(); ++c) {
@@ -40,7 +41,7 @@ nlohmann::json graph_info(const std::string& path, const graph::RoadGraph& g) {
           {"source_kind", g.meta.value("source_kind", "")},
           {"nodes", g.node_count()},
           {"arcs", g.arc_count()},
-          {"road_km", road_length_m(g) / 1000.0},
+          {"road_km", to_kilometres(road_length_m(g))},
           {"bbox", bbox},
           {"classes", classes},
           {"weak_components", {{"count", weak.count}, {"largest_nodes", weak.largest}}},

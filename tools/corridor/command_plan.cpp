@@ -10,6 +10,7 @@
 #include "corridor/graph/graph_file.hpp"
 #include "corridor/plan/run.hpp"
 #include "corridor/plan/windows.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::cli {
 namespace {
@@ -34,7 +35,7 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 std::string hms(plan::Ms t) {
-  const long s = static_cast<long>(t / 1000);
+  const auto s = static_cast<long>(to_seconds(t));
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
   return buffer;

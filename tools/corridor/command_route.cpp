@@ -13,6 +13,7 @@
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/scenario/overlay.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::cli {
 namespace {
@@ -35,7 +36,7 @@ void print_summary(const nlohmann::json& out) {
     const auto s = static_cast<long>(std::lround(out["duration_s"].get<double>()));
     char buffer[160];
     std::snprintf(buffer, sizeof buffer, "route: %.1f km in %ld min %02ld s through %zu OSM nodes",
-                  out["distance_m"].get<double>() / 1000.0, s / 60, s % 60, out["path"].size());
+                  to_kilometres(out["distance_m"].get<double>()), s / 60, s % 60, out["path"].size());
     line = buffer;
   } else {
     line = "route: NoRoute";
@@ -146,7 +147,7 @@ int run_route(const RouteOptions& o) {
   for (const auto& p : route::route_points(g, r)) coords.push_back({p.lon, p.lat});
   if (coords.size() == 1) coords.push_back(coords.front());  // RFC 7946: a LineString has two positions
   out["code"] = "Ok";
-  out["duration_s"] = static_cast<double>(r.time_ms) / 1000.0;
+  out["duration_s"] = to_seconds(r.time_ms);
   out["distance_m"] = r.length_m;
   out["path"] = path;
   out["roads"] = g.road_names(r.arcs);

@@ -94,14 +94,14 @@ struct AgreedWindow {
   std::string ceasefire;              // the scenario's ceasefire id
   std::size_t number = 0;             // 1-based, as the document lists them
   std::string from_text, until_text;  // as written (UTC)
-  geo::UnixSeconds from = 0, until = 0;
+  geo::UnixSeconds from{}, until{};
 };
 
 struct AgreedCorridor {
   std::string id, origin, destination;
   std::vector<std::int64_t> nodes;  // the route's OSM node ids
   std::string first_departure_text, last_arrival_text;
-  geo::UnixSeconds first_departure = 0, last_arrival = 0;
+  geo::UnixSeconds first_departure{}, last_arrival{};
 };
 
 struct AgreementTerms {

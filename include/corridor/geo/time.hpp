@@ -3,6 +3,7 @@
 // RFC 3339. A scenario's times must carry an explicit UTC offset ("Z" or
 // "+02:00"): a bare local time is ambiguous, which is exactly how ceasefire
 // windows announced in one capital's time get observed in another's.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,10 +11,23 @@
 
 namespace corridor::geo {
 
-using UnixSeconds = std::int64_t;
+// An instant, to the second (std::chrono's system clock counts Unix time);
+// it cannot be mixed up with the planner's milliseconds or a duration:
+// `instant - instant` is a std::chrono::seconds, and `.count()` or
+// unix_seconds() are the only ways in and out of bare integers.
+using UnixSeconds = std::chrono::sys_seconds;
+using Seconds = std::chrono::seconds;
+
+constexpr UnixSeconds unix_seconds(std::int64_t since_epoch) noexcept { return UnixSeconds{Seconds{since_epoch}}; }
+constexpr std::int64_t since_epoch(UnixSeconds t) noexcept { return t.time_since_epoch().count(); }
+
+// The whole seconds at or below a count of seconds written as a number (a
+// plan's times_s); nullopt when it is not finite or spans more than the
+// years 0000-9999.
+std::optional<Seconds> floor_seconds(double seconds) noexcept;
 
 struct ParsedTime {
-  UnixSeconds utc = 0;     // the instant
+  UnixSeconds utc{};       // the instant
   int offset_minutes = 0;  // the offset it was written with
 };
 

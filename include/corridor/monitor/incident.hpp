@@ -26,8 +26,8 @@ enum class TimePrecision { minute, hour, day, week, month };
 
 struct Incident {
   std::string id;
-  std::string reported_by;    // party id (the signer)
-  geo::UnixSeconds time = 0;  // start of the interval the precision spans
+  std::string reported_by;  // party id (the signer)
+  geo::UnixSeconds time{};  // start of the interval the precision spans
   TimePrecision precision = TimePrecision::minute;
   geo::LonLat where;              // a point...
   std::optional<geo::Area> area;  // ...or an area (where = its first vertex)

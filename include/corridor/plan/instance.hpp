@@ -85,6 +85,7 @@ class Instance {
   // Arcs no movement may ever use: areas some party forbids, roads leaving
   // checkpoints some party refuses.
   [[nodiscard]] const route::ArcSet& always_closed() const noexcept { return overlay_->always_closed(); }
+  // Also why roads are closed, for explanations (overlay().closures()).
   [[nodiscard]] const scenario::Overlay& overlay() const noexcept { return *overlay_; }
   // Intervals during which no vehicle may be on arc a (sorted, disjoint).
   [[nodiscard]] std::vector<Span> closed_spans(ArcId a) const;
@@ -95,6 +96,13 @@ class Instance {
   // before the horizon.
   [[nodiscard]] Ms earliest_entry(ArcId a, Ms t, Ms duration) const noexcept;
 
+  // The one conversion between instants and the planner's milliseconds:
+  // the milliseconds after the scenario's start of instant t (the "always"
+  // ends of an interval to -k_never and k_never, others clamped within),
+  // and the instant of planner time t, to the second below.
+  [[nodiscard]] Ms after_start(geo::UnixSeconds t) const noexcept;
+  [[nodiscard]] geo::UnixSeconds instant(Ms t) const noexcept;
+
   // Checkpoint at node v, or -1.
   [[nodiscard]] int checkpoint_at(NodeId v) const noexcept;
 
@@ -102,14 +110,6 @@ class Instance {
   std::vector<DestinationSite> destinations;
   std::vector<CheckpointSite> checkpoints;
   std::vector<SnapReport> snaps;
-
-  // Why roads are closed, for explanations: arc -> hazard/ceasefire/area ids.
-  struct ClosureSource {
-    std::string kind;  // hazard, ceasefire, area, checkpoint
-    std::string id;
-    std::vector<ArcId> arcs;
-  };
-  std::vector<ClosureSource> closure_sources;
 
  private:
   std::shared_ptr<const scenario::Overlay> overlay_;
@@ -122,8 +122,5 @@ class Instance {
   std::vector<Span> spans_;
   std::vector<std::pair<NodeId, int>> checkpoint_nodes_;  // sorted by node
 };
-
-// Seconds (as printed in plans) from milliseconds.
-inline double seconds(Ms t) { return static_cast<double>(t) / 1000.0; }
 
 }  // namespace corridor::plan

@@ -21,8 +21,8 @@
 
 namespace corridor::scenario {
 
-inline constexpr geo::UnixSeconds k_always_from = std::numeric_limits<geo::UnixSeconds>::min();
-inline constexpr geo::UnixSeconds k_always_until = std::numeric_limits<geo::UnixSeconds>::max();
+inline constexpr geo::UnixSeconds k_always_from = geo::UnixSeconds::min();
+inline constexpr geo::UnixSeconds k_always_until = geo::UnixSeconds::max();
 
 // Half-open interval [from, until) in UTC seconds.
 struct Interval {
@@ -90,7 +90,7 @@ struct Area : FeatureRef {
 struct Scenario {
   std::string name;
   std::string map;
-  geo::UnixSeconds start = 0;
+  geo::UnixSeconds start{};
   int start_offset_minutes = 0;  // the offset `start` was written with
   std::string timezone;          // IANA name, may be empty
   double horizon_hours = 0;
@@ -105,7 +105,7 @@ struct Scenario {
   std::vector<Area> areas;
 
   [[nodiscard]] geo::UnixSeconds end() const noexcept {
-    return start + static_cast<geo::UnixSeconds>(horizon_hours * 3600.0);
+    return start + geo::Seconds(static_cast<std::int64_t>(horizon_hours * 3600.0));
   }
   // An instant as the scenario's people read it: in its IANA time zone when
   // it names one (daylight saving included), else with its start's offset.

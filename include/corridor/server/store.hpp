@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corridor/agree/keys.hpp"
+#include "corridor/geo/time.hpp"
 #include "corridor/plan/method.hpp"
 
 namespace corridor::server {
@@ -66,7 +67,7 @@ struct Session {
   std::string token_hash;  // hex SHA-256 of the token; the token is not kept
   std::string party;
   std::string kid;
-  std::int64_t expires = 0;  // Unix seconds
+  geo::UnixSeconds expires{};
 };
 
 class Store {
@@ -78,8 +79,8 @@ class Store {
 
   // Records (kid, nonce) at `now` and forgets nonces older than
   // `forget_before`; false when the pair was recorded already.
-  virtual bool spend_nonce(std::string_view kid, std::string_view nonce, std::int64_t now,
-                           std::int64_t forget_before) = 0;
+  virtual bool spend_nonce(std::string_view kid, std::string_view nonce, geo::UnixSeconds now,
+                           geo::UnixSeconds forget_before) = 0;
 
   virtual void save_session(const Session& session) = 0;
   [[nodiscard]] virtual std::optional<Session> session(std::string_view token_hash) = 0;

@@ -182,7 +182,7 @@ TEST(Diff, SaysWhatChangedInSentences) {
   p["movements"][0]["path"] = Json({1, 2, 6, 7, 4});
   p["movements"][0]["times_s"] = Json({0.0, 60.0, 100.0, 150.0, 180.0});
   auto s = valley();
-  s.ceasefires[0].windows[0].until -= 3600;
+  s.ceasefires[0].windows[0].until -= std::chrono::hours(1);
   s.destinations.pop_back();
   p["movements"].erase(3);
   const auto v2 = propose_agreement(p, s, make_signed(v1));

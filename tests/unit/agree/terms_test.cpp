@@ -20,12 +20,12 @@ TEST(AgreementTerms, ReadsWindowsAndCorridors) {
   ASSERT_EQ(terms.windows.size(), 1U);
   EXPECT_EQ(terms.windows[0].ceasefire, "valley");
   EXPECT_EQ(terms.windows[0].number, 1U);
-  EXPECT_EQ(terms.windows[0].until - terms.windows[0].from, 10 * 3600);
+  EXPECT_EQ(terms.windows[0].until - terms.windows[0].from, std::chrono::hours(10));
   ASSERT_EQ(terms.corridors.size(), 1U);
   const auto& c = terms.corridors[0];
   EXPECT_EQ(c.id, "c1");
   EXPECT_EQ(c.nodes, (std::vector<std::int64_t>{11, 12, 13}));
-  EXPECT_EQ(c.last_arrival - c.first_departure, 90 * 60);
+  EXPECT_EQ(c.last_arrival - c.first_departure, std::chrono::minutes(90));
   EXPECT_EQ(c.last_arrival_text, "2022-03-05T09:30:00Z");
 }
 

@@ -8,7 +8,7 @@
 namespace corridor::geo {
 namespace {
 
-constexpr UnixSeconds k_march_5_0800z = 1646467200;  // 2022-03-05T08:00:00Z
+constexpr UnixSeconds k_march_5_0800z = unix_seconds(1646467200);  // 2022-03-05T08:00:00Z
 
 const char* const k_not_rfc3339 = "not RFC 3339: expected YYYY-MM-DDTHH:MM:SS";
 
@@ -48,7 +48,7 @@ TEST(ParseRfc3339, MinusZeroOffsetIsUtc) {
 
 TEST(ParseRfc3339, FractionalSecondsAreTruncated) {
   EXPECT_EQ(parse_rfc3339("2022-03-05T08:00:00.999Z")->utc, k_march_5_0800z);
-  EXPECT_EQ(parse_rfc3339("2022-03-05T08:00:59.5+00:00")->utc, k_march_5_0800z + 59);
+  EXPECT_EQ(parse_rfc3339("2022-03-05T08:00:59.5+00:00")->utc, k_march_5_0800z + Seconds(59));
   EXPECT_EQ(parse_rfc3339("2022-03-05T08:00:00.123456789Z")->utc, k_march_5_0800z);
 }
 
@@ -56,14 +56,24 @@ TEST(ParseRfc3339, LowercaseSeparatorsAreAccepted) {
   EXPECT_EQ(parse_rfc3339("2022-03-05t08:00:00z")->utc, k_march_5_0800z);
 }
 
+TEST(FloorSeconds, WholeSecondsBelowOrNothingForAbsurdCounts) {
+  EXPECT_EQ(floor_seconds(59.9), Seconds(59));
+  EXPECT_EQ(floor_seconds(-0.5), Seconds(-1));
+  EXPECT_EQ(floor_seconds(0), Seconds(0));
+  EXPECT_FALSE(floor_seconds(1e300));
+  EXPECT_FALSE(floor_seconds(-1e300));
+  EXPECT_FALSE(floor_seconds(std::numeric_limits<double>::quiet_NaN()));
+  EXPECT_FALSE(floor_seconds(std::numeric_limits<double>::infinity()));
+}
+
 TEST(ParseRfc3339, KnownInstants) {
-  EXPECT_EQ(parse_rfc3339("1970-01-01T00:00:00Z")->utc, 0);
-  EXPECT_EQ(parse_rfc3339("1969-12-31T23:59:59Z")->utc, -1);
-  EXPECT_EQ(parse_rfc3339("2000-03-01T00:00:00Z")->utc, 951868800);
-  EXPECT_EQ(parse_rfc3339("2024-02-29T12:00:00Z")->utc, 1709208000);
-  EXPECT_EQ(parse_rfc3339("1900-01-01T00:00:00Z")->utc, -2208988800);
-  EXPECT_EQ(parse_rfc3339("0001-01-01T00:00:00Z")->utc, -62135596800);
-  EXPECT_EQ(parse_rfc3339("9999-12-31T23:59:59Z")->utc, 253402300799);
+  EXPECT_EQ(parse_rfc3339("1970-01-01T00:00:00Z")->utc, unix_seconds(0));
+  EXPECT_EQ(parse_rfc3339("1969-12-31T23:59:59Z")->utc, unix_seconds(-1));
+  EXPECT_EQ(parse_rfc3339("2000-03-01T00:00:00Z")->utc, unix_seconds(951868800));
+  EXPECT_EQ(parse_rfc3339("2024-02-29T12:00:00Z")->utc, unix_seconds(1709208000));
+  EXPECT_EQ(parse_rfc3339("1900-01-01T00:00:00Z")->utc, unix_seconds(-2208988800));
+  EXPECT_EQ(parse_rfc3339("0001-01-01T00:00:00Z")->utc, unix_seconds(-62135596800));
+  EXPECT_EQ(parse_rfc3339("9999-12-31T23:59:59Z")->utc, unix_seconds(253402300799));
 }
 
 TEST(ParseRfc3339, MissingOffset) {
@@ -118,10 +128,10 @@ TEST(ParseRfc3339, WhyIsOptional) { EXPECT_FALSE(parse_rfc3339("2022-03-05T09:00
 
 TEST(FormatUtc, KnownInstants) {
   EXPECT_EQ(format_utc(k_march_5_0800z), "2022-03-05T08:00:00Z");
-  EXPECT_EQ(format_utc(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(format_utc(-1), "1969-12-31T23:59:59Z");
-  EXPECT_EQ(format_utc(951868800 - 1), "2000-02-29T23:59:59Z");
-  EXPECT_EQ(format_utc(253402300799), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(format_utc(unix_seconds(0)), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_utc(unix_seconds(-1)), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(format_utc(unix_seconds(951868800 - 1)), "2000-02-29T23:59:59Z");
+  EXPECT_EQ(format_utc(unix_seconds(253402300799)), "9999-12-31T23:59:59Z");
 }
 
 TEST(FormatWithOffset, WritesLocalTimeAndOffset) {
@@ -129,7 +139,7 @@ TEST(FormatWithOffset, WritesLocalTimeAndOffset) {
   EXPECT_EQ(format_with_offset(k_march_5_0800z, -570), "2022-03-04T22:30:00-09:30");
   EXPECT_EQ(format_with_offset(k_march_5_0800z, 16 * 60), "2022-03-06T00:00:00+16:00");
   EXPECT_EQ(format_with_offset(k_march_5_0800z, 0), "2022-03-05T08:00:00Z");
-  EXPECT_EQ(format_with_offset(-1, 60), "1970-01-01T00:59:59+01:00");
+  EXPECT_EQ(format_with_offset(unix_seconds(-1), 60), "1970-01-01T00:59:59+01:00");
 }
 
 TEST(FormatWithOffset, ExtremeInstantsDoNotOverflow) {
@@ -158,7 +168,7 @@ TEST(ParseRfc3339, InstantsThatCannotBeWrittenBackAreRefused) {
 TEST(Rfc3339, RoundTripsAcrossCenturies) {
   const UnixSeconds first = parse_rfc3339("1600-01-01T00:00:00Z")->utc;
   const UnixSeconds last = parse_rfc3339("2400-12-31T23:59:59Z")->utc;
-  const UnixSeconds step = 86400 * 13 + 3671;  // walks through every month and time of day
+  const Seconds step{86400 * 13 + 3671};  // walks through every month and time of day
   for (UnixSeconds t = first; t <= last; t += step) {
     const auto utc = parse_rfc3339(format_utc(t));
     ASSERT_TRUE(utc) << format_utc(t);

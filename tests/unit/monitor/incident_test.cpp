@@ -33,7 +33,7 @@ TEST(AcledCsv, RowsBecomeIncidentsWithTheirFields) {
   const auto& first = incidents[0];
   EXPECT_EQ(first.id, "UKR1");
   EXPECT_EQ(first.reported_by, "A");
-  EXPECT_EQ(first.time, 1646438400);  // 2022-03-05T00:00:00Z
+  EXPECT_EQ(first.time, geo::unix_seconds(1646438400));  // 2022-03-05T00:00:00Z
   EXPECT_EQ(first.precision, TimePrecision::day);
   EXPECT_DOUBLE_EQ(first.where.lat, 47.0951);
   EXPECT_DOUBLE_EQ(first.precision_m, 5000);
@@ -72,7 +72,7 @@ TEST(IncidentDocument, ReadsBackAsWritten) {
   Incident i;
   i.id = "B-1";
   i.reported_by = "B";
-  i.time = 1646472000;
+  i.time = geo::unix_seconds(1646472000);
   i.where = {1.507, 42.4958};
   i.precision_m = 50;
   i.event_type = "Explosions/Remote violence";
@@ -87,7 +87,7 @@ TEST(IncidentDocument, ReadsBackAsWritten) {
   EXPECT_DOUBLE_EQ(back.where.lon, i.where.lon);
   EXPECT_EQ(back.actors, i.actors);
   EXPECT_EQ(back.fatalities, 2);
-  EXPECT_EQ(back.until(), i.time + 60);  // known to the minute
+  EXPECT_EQ(back.until(), i.time + std::chrono::minutes(1));  // known to the minute
   auto bad = incident_document(i);
   bad["fatalities"] = -1;
   bad["time"] = "yesterday";

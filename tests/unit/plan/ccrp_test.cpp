@@ -11,6 +11,7 @@
 #include "corridor/osm/network.hpp"
 #include "corridor/plan/bounds.hpp"
 #include "corridor/plan/ccrp.hpp"
+#include "corridor/units.hpp"
 #include "test_support.hpp"
 
 namespace corridor::plan {
@@ -84,22 +85,63 @@ std::string violations(const check::CheckReport& r) {
 // Cells of 100 m at 36 km/h (10 m/s): 10 s per cell.
 const testing::Tags k_road = {{"highway", "residential"}, {"maxspeed", "36"}};  // 600 veh/h: 10 per minute
 
-TEST(Ccrp, BottleneckRoadSendsTenVehiclesAMinute) {
-  AsciiMap m("a-----b", 100);  // 600 m: 60 s
+// `people` alone in their vehicles on one 600 m road (60 s), to a
+// destination with room for all.
+std::unique_ptr<Planned> one_road(int people) {
+  AsciiMap m("a-----b", 100);
   m.way("ab", k_road);
-  const auto p = plan_for(
-      m, scenario_text(
-             {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 100, "persons_per_vehicle": 1})"),
-              point_feature(m.where('b'),
-                            R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
+  const auto who = std::to_string(people);
+  return plan_for(m, scenario_text({point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": )" + who +
+                                                                    R"(, "persons_per_vehicle": 1})"),
+                                    point_feature(m.where('b'), R"({"kind": "destination", "id": "d", "capacity": )" +
+                                                                    who + R"(, "controlled_by": "A"})")}));
+}
+
+TEST(Ccrp, BottleneckRoadSendsTenVehiclesAMinute) {
+  const auto p = one_road(100);
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   // 100 vehicles, 10 per step: the last group leaves in step 9 (540 s) and
   // arrives 60 s later.
   EXPECT_EQ(p->plan.people_evacuated(), 100);
-  EXPECT_NEAR(seconds(p->plan.egress()), 600.0, 0.5);
+  EXPECT_NEAR(to_seconds(p->plan.egress()), 600.0, 0.5);
   ASSERT_TRUE(p->plan.bounds.lower_bound_egress);
-  EXPECT_NEAR(seconds(*p->plan.bounds.lower_bound_egress), 600.0, 0.5);  // the bound is tight here
+  EXPECT_NEAR(to_seconds(*p->plan.bounds.lower_bound_egress), 600.0, 0.5);  // the bound is tight here
   EXPECT_EQ(p->plan.bounds.upper_bound_people, 100);
+}
+
+// The one conversion between instants and planner milliseconds: open
+// interval ends stay beyond every horizon, and planner times before the
+// start round down to the second before.
+TEST(Instance, ConvertsInstantsAndPlannerTimeInOnePlace) {
+  const auto p = one_road(1);
+  const auto& in = *p->in;
+  const auto start = p->s.start;
+  EXPECT_EQ(in.after_start(start), 0);
+  EXPECT_EQ(in.after_start(start + std::chrono::minutes(90)), 90 * 60'000);
+  EXPECT_EQ(in.after_start(scenario::k_always_from), -k_never);
+  EXPECT_EQ(in.after_start(scenario::k_always_until), k_never);
+  EXPECT_EQ(in.after_start(geo::unix_seconds(std::int64_t{1} << 60)), k_never / 1000 * 1000);  // clamped, no overflow
+  EXPECT_EQ(in.instant(0), start);
+  EXPECT_EQ(in.instant(59'999), start + std::chrono::seconds(59));
+  EXPECT_EQ(in.instant(-1), start - std::chrono::seconds(1));
+  EXPECT_EQ(in.step(), 60'000);
+  EXPECT_EQ(in.horizon(), 6 * 3'600'000);
+  EXPECT_EQ(in.arc_capacity(0), 10U);  // 600 vehicles per hour, 60 s steps
+}
+
+// DESIGN.md's capacity per step and the other conversions of units.hpp.
+TEST(Units, CapacityPerStepRoundsUpAndTimesKeepMilliseconds) {
+  EXPECT_EQ(per_step(std::uint64_t{1000}, 60U), 17U);
+  EXPECT_EQ(per_step(std::uint64_t{600}, 60U), 10U);
+  EXPECT_EQ(per_step(std::uint64_t{1}, 10U), 1U);
+  EXPECT_EQ(per_step(0.0, 60), 0U);
+  EXPECT_EQ(per_step(90.0, 60), 2U);   // 1.5 per step: 2
+  EXPECT_EQ(per_step(120.0, 60), 2U);  // exactly 2, not 3 through rounding
+  EXPECT_DOUBLE_EQ(to_seconds(1'234), 1.234);
+  EXPECT_EQ(to_milliseconds(2.5), 2'500);
+  EXPECT_EQ(to_milliseconds(0.0004), 0);
+  EXPECT_DOUBLE_EQ(travel_ms(100, 36), 10'000);
+  EXPECT_DOUBLE_EQ(to_kilometres(6'900), 6.9);
 }
 
 TEST(Ccrp, CheckpointLimitsThePassage) {
@@ -114,9 +156,9 @@ TEST(Ccrp, CheckpointLimitsThePassage) {
                          R"({"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 120, "operated_by": "B"})")}));
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   // 2 vehicles a minute pass c: the 20th passes in step 9 (540 s), then 30 s to b.
-  EXPECT_NEAR(seconds(p->plan.egress()), 570.0, 0.5);
+  EXPECT_NEAR(to_seconds(p->plan.egress()), 570.0, 0.5);
   EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
-  EXPECT_NEAR(seconds(*p->plan.bounds.lower_bound_egress), 570.0, 0.5);
+  EXPECT_NEAR(to_seconds(*p->plan.bounds.lower_bound_egress), 570.0, 0.5);
 }
 
 TEST(Ccrp, HazardSendsVehiclesRoundOrMakesThemWait) {
@@ -145,7 +187,7 @@ TEST(Ccrp, HazardSendsVehiclesRoundOrMakesThemWait) {
     for (auto v : mv.nodes) EXPECT_NE(p->g.node_id[v], AsciiMap::osm_id('b')) << "a movement went through the shelling";
   }
   // 10 a minute on the long way: the third group leaves at 120 s, arrives at 280 s.
-  EXPECT_NEAR(seconds(p->plan.egress()), 280.0, 0.5);
+  EXPECT_NEAR(to_seconds(p->plan.egress()), 280.0, 0.5);
   EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
 }
 
@@ -190,8 +232,8 @@ TEST(Ccrp, RuleLeavesOnlyOneDestination) {
   ASSERT_TRUE(p->report.valid()) << violations(p->report);
   for (const auto& mv : p->doc["movements"]) EXPECT_EQ(mv["destination"], "east");
   // 20 vehicles, 10 a minute, 60 s: 120 s.
-  EXPECT_NEAR(seconds(p->plan.egress()), 120.0, 0.5);
-  EXPECT_NEAR(seconds(*p->plan.bounds.lower_bound_egress), 120.0, 0.5);
+  EXPECT_NEAR(to_seconds(p->plan.egress()), 120.0, 0.5);
+  EXPECT_NEAR(to_seconds(*p->plan.bounds.lower_bound_egress), 120.0, 0.5);
 }
 
 TEST(Ccrp, NoAcceptableDestinationIsExplained) {

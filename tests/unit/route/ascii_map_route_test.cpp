@@ -128,14 +128,15 @@ TEST(AsciiRoute, HazardClosesTheShortWayWhileActive) {
                         "properties": {"kind": "area", "id": "front"}})"),
       "t.geojson");
   BidirectionalDijkstra q(im.g);
-  const auto during = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + 3 * 3600);
+  const auto during = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + std::chrono::hours(3));
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &during.closed)), "adefc");
   ASSERT_FALSE(during.causes.empty());
   EXPECT_EQ(during.causes[0].id, "shelling");
   EXPECT_EQ(during.causes[0].arcs, 4u);  // a->b, b->a, b->c, c->b
   const auto before = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start);
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &before.closed)), "abc");
-  const auto after = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + 4 * 3600);  // until is exclusive
+  const auto after =
+      scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + std::chrono::hours(4));  // until is exclusive
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &after.closed)), "abc");
 }
 
@@ -158,7 +159,7 @@ TEST(AsciiRoute, CeasefireRoadsOnlyInsideWindowsAndForbiddenAreasAlways) {
   const auto early = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start);
   EXPECT_FALSE(q.run(im.node('a'), im.node('c'), &early.closed).found);
   // 11:00: inside the window.
-  const auto inside = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + 2 * 3600);
+  const auto inside = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start + std::chrono::hours(2));
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &inside.closed)), "abc");
 }
 

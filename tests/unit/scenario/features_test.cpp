@@ -90,7 +90,7 @@ TEST_F(Features, OriginEarliestDeparture) {
   EXPECT_TRUE(only_problem(doc, "features[0].properties.earliest_departure",
                            "must have a UTC offset (Z or ±HH:MM), got \"2022-03-05T09:00:00\""));
   properties(k_origin)["earliest_departure"] = "2022-03-05T09:00:00Z";
-  EXPECT_EQ(parse(doc).origins[0].earliest_departure, 1646470800);
+  EXPECT_EQ(parse(doc).origins[0].earliest_departure, geo::unix_seconds(1646470800));
 }
 
 TEST_F(Features, DestinationCapacityAndController) {
@@ -135,7 +135,7 @@ TEST_F(Features, HazardUntilIsAfterFrom) {
 TEST_F(Features, HazardWithOnlyFromLastsForever) {
   properties(k_hazard).erase("until");
   const Scenario s = parse(doc);
-  EXPECT_EQ(s.hazards[0].active.from, 1646470800);
+  EXPECT_EQ(s.hazards[0].active.from, geo::unix_seconds(1646470800));
   EXPECT_EQ(s.hazards[0].active.until, k_always_until);
 }
 
@@ -169,9 +169,9 @@ TEST_F(Features, CeasefireWithSeveralWindows) {
                    Json::array({"2022-03-05T14:00:00+01:00", "2022-03-05T20:00:00+01:00"})});
   const Scenario s = parse(doc);
   ASSERT_EQ(s.ceasefires[0].windows.size(), 2U);
-  EXPECT_EQ(s.ceasefires[0].windows[1].from, 1646485200);
-  EXPECT_TRUE(s.ceasefires[0].windows[1].contains(1646485200));
-  EXPECT_FALSE(s.ceasefires[0].windows[1].contains(1646485200 + 6 * 3600));
+  EXPECT_EQ(s.ceasefires[0].windows[1].from, geo::unix_seconds(1646485200));
+  EXPECT_TRUE(s.ceasefires[0].windows[1].contains(geo::unix_seconds(1646485200)));
+  EXPECT_FALSE(s.ceasefires[0].windows[1].contains(geo::unix_seconds(1646485200) + std::chrono::hours(6)));
 }
 
 }  // namespace

@@ -403,7 +403,7 @@ TEST_F(Api, IncidentsAndViolations) {
   monitor::Incident incident;
   incident.id = "B-1";
   incident.reported_by = "B";
-  incident.time = 1646472000;  // 2022-03-05T09:20:00Z, inside the ceasefire window
+  incident.time = geo::unix_seconds(1646472000);  // 2022-03-05T09:20:00Z, inside the ceasefire window
   incident.where = {1.5070, 42.4958};
   incident.event_type = "Explosions/Remote violence";
   incident.description = "shells land beside the convoy road at Santa Coloma";
@@ -450,7 +450,7 @@ TEST_F(Api, ConcurrentWritesKeepTheLedgerWhole) {
         monitor::Incident incident;
         incident.id = party + "-" + std::to_string(t) + "-" + std::to_string(i);
         incident.reported_by = party;
-        incident.time = 1646472000 + 60 * i;
+        incident.time = geo::unix_seconds(1646472000) + std::chrono::minutes(i);
         incident.where = {1.5070, 42.4958};
         incident.event_type = "Violence against civilians";
         auto report = agree::make_signed(monitor::incident_document(incident));
@@ -498,9 +498,10 @@ TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
     orphan.status = JobStatus::running;
     orphan.summary = nullptr;
     store->save_plan(orphan);
-    EXPECT_TRUE(store->spend_nonce("k", "n", 100, 0));
-    EXPECT_FALSE(store->spend_nonce("k", "n", 101, 0));
-    EXPECT_TRUE(store->spend_nonce("k", "n", 2000, 1000));  // forgotten after its time
+    const auto at = [](std::int64_t s) { return geo::unix_seconds(s); };
+    EXPECT_TRUE(store->spend_nonce("k", "n", at(100), at(0)));
+    EXPECT_FALSE(store->spend_nonce("k", "n", at(101), at(0)));
+    EXPECT_TRUE(store->spend_nonce("k", "n", at(2000), at(1000)));  // forgotten after its time
   }
   start();
   EXPECT_EQ(call("A", "GET", "/scenarios").body["scenarios"].size(), 1u);
@@ -559,7 +560,7 @@ TEST_F(Api, DeeplyNestedBodiesAreRefusedAtParseTime) {
   monitor::Incident incident;
   incident.id = "B-9";
   incident.reported_by = "B";
-  incident.time = 1646472000;
+  incident.time = geo::unix_seconds(1646472000);
   incident.where = {1.5070, 42.4958};
   incident.event_type = "Explosions/Remote violence";
   auto report = agree::make_signed(monitor::incident_document(incident));
