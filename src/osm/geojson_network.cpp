@@ -32,7 +32,7 @@ struct Link {
   std::string label;  // ref, else name: what people call the road
   bool forward = true, backward = true;
   std::uint8_t road_class = 0;
-  double time_s = 0;  // whole link; 0: from speed
+  std::optional<double> time_s;  // whole link, may be 0; none: from speed
   double speed_kmh = 0;
   std::uint32_t capacity_vph = 0;
   int lanes = 1;
@@ -106,15 +106,20 @@ class Parser {
       }
     }
     if (props.contains("travel_time_s") || props.contains("capacity_vph")) {
-      for (const char* key : {"travel_time_s", "capacity_vph"}) {
-        if (!props.contains(key) || !props[key].is_number() || props[key].get<double>() <= 0) {
-          return fail(pp + "." + key,
-                      std::string("must be a positive number (travel_time_s and capacity_vph go together)") +
-                          (props.contains(key) ? ", got " + props[key].dump() : ""));
-        }
-      }
+      // A zero travel time is a link of no length (simulators and research
+      // tools export them); it still has a capacity per step.
+      const auto check = [&](const char* key, bool zero_allowed) {
+        const bool ok = props.contains(key) && props[key].is_number() &&
+                        (zero_allowed ? props[key].get<double>() >= 0 : props[key].get<double>() > 0);
+        if (ok) return true;
+        fail(pp + "." + key, std::string(zero_allowed ? "must be a number >= 0" : "must be a positive number") +
+                                 " (travel_time_s and capacity_vph go together)" +
+                                 (props.contains(key) ? ", got " + props[key].dump() : ""));
+        return false;
+      };
+      if (!check("travel_time_s", true) || !check("capacity_vph", false)) return std::nullopt;
       l.time_s = props["travel_time_s"].get<double>();
-      if (l.time_s > k_max_travel_time_s) {
+      if (*l.time_s > k_max_travel_time_s) {
         return fail(pp + ".travel_time_s", "must be at most " + std::to_string(k_max_travel_time_s) +
                                                " (a week), got " + props["travel_time_s"].dump());
       }
@@ -272,7 +277,7 @@ RawNetwork parse_geojson_network(std::string_view text, const std::string& sourc
     RawArc arc;
     arc.length_m = static_cast<float>(length);
     arc.time_ms =
-        l.time_s > 0 ? static_cast<std::uint32_t>(to_milliseconds(l.time_s)) : travel_time_ms(length, l.speed_kmh);
+        l.time_s ? static_cast<std::uint32_t>(to_milliseconds(*l.time_s)) : travel_time_ms(length, l.speed_kmh);
     arc.capacity_vph = l.capacity_vph;
     arc.road_class = l.road_class;
     arc.lanes = static_cast<std::uint8_t>(l.lanes);

@@ -35,7 +35,7 @@ void read_parties(Reader& reader, const Json& corridor, Scenario& scenario, Name
       reader.reject_unknown_keys(entry, path, {"id", "name", "role"});
       Party party;
       const auto id = reader.text(entry, "id", path, Need::required);
-      if (const auto name = reader.text(entry, "name", path, Need::required)) party.name = *name;
+      if (const auto name = reader.text(entry, "name", path, Need::optional)) party.name = *name;
       if (const auto role = reader.text(entry, "role", path, Need::optional, true)) party.role = *role;
       if (!id) continue;
       const auto same = std::find_if(scenario.parties.begin(), scenario.parties.end(),
@@ -47,6 +47,7 @@ void read_parties(Reader& reader, const Json& corridor, Scenario& scenario, Name
         continue;
       }
       party.id = *id;
+      if (party.name.empty()) party.name = party.id;  // the name defaults to the id
       scenario.parties.push_back(std::move(party));
     }
   }

@@ -232,6 +232,22 @@ TEST(GeojsonNetwork, GivenTravelTimeAndCapacityAreKept) {
   EXPECT_EQ(attributes.class_names.at(trunk.road_class), "trunk");
 }
 
+// Networks exported from simulators and research tools have links of no
+// length; they import with a travel time of 0 and keep their capacity.
+TEST(GeojsonNetwork, ZeroTravelTimeLinksImport) {
+  TempDir dir;
+  const auto path = dir / "zero.geojson";
+  std::ofstream(path)
+      << collection({line({{8.0, 49.0}, {8.01, 49.0}},
+                          {{"from", 1}, {"to", 2}, {"oneway", true}, {"travel_time_s", 0}, {"capacity_vph", 900}})})
+             .dump();
+  const auto net = read_geojson_network(path, Profile::defaults());
+  const auto a = arcs_between(net, 1, 2).at(0);
+  EXPECT_EQ(a.time_ms, 0u);
+  EXPECT_EQ(a.capacity_vph, 900u);
+  EXPECT_TRUE(arcs_between(net, 2, 1).empty());
+}
+
 TEST(GeojsonNetwork, LengthFollowsTheWholeGeometry) {
   const auto net = read_fixture("small.geojson");
   const double expected = length_of({{8.000, 49.000}, {8.005, 49.001}, {8.010, 49.000}});
@@ -508,13 +524,15 @@ TEST_F(GeojsonNetworkErrors, TravelTimeAndCapacityGoTogetherAndArePositive) {
       line({{8.0, 49.0}, {8.01, 49.0}}, {{"capacity_vph", 100}}),
       line({{8.0, 49.0}, {8.01, 49.0}}, {{"travel_time_s", -5}, {"capacity_vph", 100}}),
       line({{8.0, 49.0}, {8.01, 49.0}}, {{"travel_time_s", 10}, {"capacity_vph", "many"}}),
+      line({{8.0, 49.0}, {8.01, 49.0}}, {{"travel_time_s", 0}, {"capacity_vph", 0}}),
   }));
-  ASSERT_EQ(problems.size(), 4u) << describe(problems);
+  ASSERT_EQ(problems.size(), 5u) << describe(problems);
   EXPECT_EQ(problems[0].path, "features[0].properties.capacity_vph");
   EXPECT_EQ(problems[1].path, "features[1].properties.travel_time_s");
   EXPECT_EQ(problems[2].path, "features[2].properties.travel_time_s");
   EXPECT_NE(problems[2].message.find("-5"), std::string::npos) << problems[2].message;
   EXPECT_EQ(problems[3].path, "features[3].properties.capacity_vph");
+  EXPECT_EQ(problems[4].path, "features[4].properties.capacity_vph");  // a zero time is fine, a zero capacity not
 }
 
 TEST_F(GeojsonNetworkErrors, BadOnewayValue) {

@@ -3,6 +3,7 @@
 // the proven bounds must hold around it.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "ascii_map.hpp"
@@ -11,6 +12,7 @@
 #include "corridor/osm/network.hpp"
 #include "corridor/plan/bounds.hpp"
 #include "corridor/plan/ccrp.hpp"
+#include "corridor/plan/exact.hpp"
 #include "corridor/units.hpp"
 #include "test_support.hpp"
 
@@ -142,6 +144,46 @@ TEST(Units, CapacityPerStepRoundsUpAndTimesKeepMilliseconds) {
   EXPECT_EQ(to_milliseconds(0.0004), 0);
   EXPECT_DOUBLE_EQ(travel_ms(100, 36), 10'000);
   EXPECT_DOUBLE_EQ(to_kilometres(6'900), 6.9);
+}
+
+// A link of no length (travel_time_s 0, as networks from simulators have
+// them) still admits only its capacity per step: 10 vehicles through a
+// 120-vehicles-an-hour link at 60 s steps leave it in pairs.
+TEST(Ccrp, ZeroTimeLinkStillObeysItsCapacityPerStep) {
+  testing::TempDir dir;
+  const auto link = [](int from, int to, double lon0, double lon1, int seconds, int vph) {
+    return R"({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[)" + std::to_string(lon0) +
+           ", 49.0], [" + std::to_string(lon1) + R"(, 49.0]]}, "properties": {"from": )" + std::to_string(from) +
+           R"(, "to": )" + std::to_string(to) + R"(, "oneway": true, "travel_time_s": )" + std::to_string(seconds) +
+           R"(, "capacity_vph": )" + std::to_string(vph) + "}}";
+  };
+  std::ofstream(dir / "net.geojson") << R"({"type": "FeatureCollection", "features": [)" +
+                                            link(1, 2, 8.0, 8.01, 60, 6000) + "," + link(2, 3, 8.01, 8.0101, 0, 120) +
+                                            "]}";
+  auto p = std::make_unique<Planned>();
+  p->g = graph::build(osm::read_geojson_network(dir / "net.geojson", osm::Profile::defaults()));
+  p->s = scenario::parse_scenario(
+      scenario_text(
+          {point_feature({8.0, 49.0}, R"({"kind": "origin", "id": "o", "people": 10, "persons_per_vehicle": 1})"),
+           point_feature({8.0101, 49.0},
+                         R"({"kind": "destination", "id": "d", "capacity": 10, "controlled_by": "A"})")}),
+      "zero.geojson");
+  p->index = std::make_unique<graph::SpatialIndex>(p->g);
+  p->in = std::make_unique<Instance>(p->g, *p->index, p->s, 1000);
+  p->plan = plan_ccrp(*p->in);
+  p->plan.bounds = cut_bounds(*p->in);
+  p->report = check::check_plan(p->g, p->s, to_json(*p->in, p->plan));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  EXPECT_EQ(p->plan.people_evacuated(), 10);
+  // Pairs enter the link at 60, 120, 180, 240 and 300 s, and are out then.
+  EXPECT_NEAR(to_seconds(p->plan.egress()), 300.0, 0.5);
+  ASSERT_TRUE(p->plan.bounds.lower_bound_egress);
+  EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
+  // The exact method finds the same: the link is the bottleneck.
+  const auto optimal = solve_optimal(*p->in);
+  EXPECT_EQ(optimal.people_evacuated(), 10);
+  EXPECT_NEAR(to_seconds(optimal.egress()), 300.0, 0.5);
+  EXPECT_TRUE(check::check_plan(p->g, p->s, to_json(*p->in, optimal)).valid());
 }
 
 TEST(Ccrp, CheckpointLimitsThePassage) {

@@ -92,14 +92,16 @@ TEST_F(Settings, PartiesAreARequiredNonEmptyArray) {
   EXPECT_TRUE(only_problem(doc, "corridor.parties", "is required"));
 }
 
-TEST_F(Settings, EachPartyHasAnIdAndAName) {
+TEST_F(Settings, EachPartyHasAnIdAndMayHaveAName) {
   corridor["parties"][1].erase("id");
   EXPECT_TRUE(only_problem(doc, "corridor.parties[1].id", "is required"));
   corridor["parties"][1]["id"] = "";
   EXPECT_TRUE(only_problem(doc, "corridor.parties[1].id", "must be a non-empty string, got \"\""));
   corridor["parties"][1]["id"] = "B";
   corridor["parties"][0].erase("name");
-  EXPECT_TRUE(only_problem(doc, "corridor.parties[0].name", "is required"));
+  EXPECT_EQ(parse(doc).parties[0].name, parse(doc).parties[0].id);  // defaults to the id
+  corridor["parties"][0]["name"] = "";
+  EXPECT_TRUE(only_problem(doc, "corridor.parties[0].name", "must be a non-empty string, got \"\""));
   corridor["parties"][0]["name"] = "Party A";
   corridor["parties"][0]["role"] = 3;
   EXPECT_TRUE(only_problem(doc, "corridor.parties[0].role", "must be a string, got 3"));
