@@ -26,8 +26,10 @@ inline std::int64_t to_milliseconds(double seconds) noexcept { return std::llrou
 // Milliseconds to drive length_m at speed_kmh (> 0), not rounded.
 constexpr double travel_ms(double length_m, double speed_kmh) noexcept { return length_m / (speed_kmh / 3.6) * 1000.0; }
 
-// ceil(per_hour * step_s / 3600), the capacity per step of DESIGN.md: a road
-// of 1,000 vehicles per hour admits 17 vehicles per 60 s step.
+// ceil(per_hour * step_s / 3600) vehicles per step: a road of 1,000 vehicles
+// per hour admits 17 per 60 s step. (DESIGN.md now counts step k as
+// floor(u(k+1)) - floor(u k) with u = per_hour * step_s / 3600, which keeps
+// the hourly capacity at any step; planner and checker still round up.)
 constexpr std::uint32_t per_step(std::uint64_t per_hour, std::uint64_t step_s) noexcept {
   return static_cast<std::uint32_t>((per_hour * step_s + 3599) / 3600);
 }
