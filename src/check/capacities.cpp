@@ -103,7 +103,9 @@ void check_capacities(Context& c, const PlanIn& plan, const Sink& sink) {
     }
   }
 
-  const auto arc_limit = [&](std::uint64_t key) { return c.arc_capacity(static_cast<ArcId>(key >> 32)); };
+  const auto arc_limit = [&](std::uint64_t key) {
+    return c.arc_capacity(static_cast<ArcId>(key >> 32), step_of_key(key));
+  };
   for (const auto& x : segments.excesses(plan, arc_limit)) {
     const auto a = static_cast<ArcId>(x.key >> 32);
     const auto& m = plan.movements[x.crossing.movement];
@@ -115,7 +117,7 @@ void check_capacities(Context& c, const PlanIn& plan, const Sink& sink) {
                  std::to_string(c.g.capacity_vph[a]) + " vehicles/h)" + from_movements(x.contributors));
   }
 
-  const auto checkpoint_limit = [&](std::uint64_t key) { return c.checkpoint_capacity(key >> 32); };
+  const auto checkpoint_limit = [&](std::uint64_t key) { return c.checkpoint_capacity(key >> 32, step_of_key(key)); };
   for (const auto& x : checkpoints.excesses(plan, checkpoint_limit)) {
     const auto& cp = c.s.checkpoints[x.key >> 32];
     const auto& m = plan.movements[x.crossing.movement];

@@ -74,9 +74,9 @@ class Context {
   // Zones whose polygon the arc's geometry meets (computed once per arc).
   [[nodiscard]] const std::vector<std::uint32_t>& zones_of(ArcId a);
   [[nodiscard]] std::size_t arcs_examined() const noexcept { return arc_zones_.size(); }
-  // Vehicles that may enter the arc within one step.
-  [[nodiscard]] std::int64_t arc_capacity(ArcId a) const;
-  [[nodiscard]] std::int64_t checkpoint_capacity(std::size_t checkpoint) const;
+  // Vehicles that may enter the arc, or pass the checkpoint, in step k.
+  [[nodiscard]] std::int64_t arc_capacity(ArcId a, std::int64_t k) const;
+  [[nodiscard]] std::int64_t checkpoint_capacity(std::size_t checkpoint, std::int64_t k) const;
 
   // Text for messages.
   [[nodiscard]] std::string segment(ArcId a) const;         // "segment 123 -> 456"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "check/checker.hpp"
 #include "corridor/geo/time.hpp"
@@ -117,15 +118,30 @@ const std::vector<std::uint32_t>& Context::zones_of(ArcId a) {
   return it->second;
 }
 
-std::int64_t Context::arc_capacity(ArcId a) const {
-  // ceil(capacity_vph * step / 3600) in integers.
-  const auto step = std::max<std::int64_t>(1, s.time_step_s);
-  return (static_cast<std::int64_t>(g.capacity_vph[a]) * step + 3599) / 3600;
+namespace {
+
+// DESIGN.md's capacity of step k for a rate of milli_per_hour thousandths
+// of a vehicle per hour: floor(u(k+1)) - floor(u k), u = rate * step / 3600,
+// in exact integers (written here again, apart from the planner's).
+std::int64_t admitted_in_step(std::int64_t milli_per_hour, std::int64_t step_s, std::int64_t k) {
+  // Before the start nothing is counted: such a movement is reported as
+  // departing before the scenario starts.
+  if (k < 0) return std::numeric_limits<std::int64_t>::max();
+  if (milli_per_hour <= 0) return 0;
+  __extension__ using Wide = __int128;
+  const Wide per_step_scaled = static_cast<Wide>(milli_per_hour) * std::max<std::int64_t>(1, step_s);
+  constexpr Wide k_scale = 3'600'000;
+  return static_cast<std::int64_t>(per_step_scaled * (k + 1) / k_scale - per_step_scaled * k / k_scale);
 }
 
-std::int64_t Context::checkpoint_capacity(std::size_t checkpoint) const {
-  const double per_step = s.checkpoints[checkpoint].vehicles_per_hour * step_s / 3600.0;
-  return static_cast<std::int64_t>(std::ceil(per_step - 1e-9));
+}  // namespace
+
+std::int64_t Context::arc_capacity(ArcId a, std::int64_t k) const {
+  return admitted_in_step(std::int64_t{g.capacity_vph[a]} * 1000, s.time_step_s, k);
+}
+
+std::int64_t Context::checkpoint_capacity(std::size_t checkpoint, std::int64_t k) const {
+  return admitted_in_step(std::llround(s.checkpoints[checkpoint].vehicles_per_hour * 1000.0), s.time_step_s, k);
 }
 
 std::string Context::segment(ArcId a) const {

@@ -14,9 +14,9 @@ namespace {
 
 // A cut element: a segment or a checkpoint every vehicle of some group must pass.
 struct Element {
-  std::int64_t cap = 0;  // vehicles per step
-  Ms earliest = 0;       // e(x)
-  Ms rest = 0;           // r(x)
+  StepRate rate;    // vehicles per step
+  Ms earliest = 0;  // e(x)
+  Ms rest = 0;      // r(x)
   // Entry times [from, until] at which the segment can be driven without
   // meeting a closure; empty: any time.
   std::vector<Span> open;
@@ -40,7 +40,7 @@ std::vector<Span> entry_times(const Instance& in, ArcId a) {
 }
 
 Element arc_element(const Instance& in, ArcId a, Ms earliest, Ms rest) {
-  return {in.arc_capacity(a), earliest, rest, entry_times(in, a)};
+  return {in.arc_rate(a), earliest, rest, entry_times(in, a)};
 }
 
 // Multi-source free-flow times over the arcs not permanently closed;
@@ -61,7 +61,7 @@ std::int64_t slots_by(const std::vector<Element>& cut, Ms t, Ms step) {
     const Ms last_entry = t - x.rest;
     if (last_entry < x.earliest) continue;
     if (x.open.empty()) {
-      count += x.cap * (last_entry / step - x.earliest / step + 1);
+      count += x.rate.over(x.earliest / step, last_entry / step);
       continue;
     }
     // Steps in which some entry time is open, each counted once.
@@ -70,7 +70,7 @@ std::int64_t slots_by(const std::vector<Element>& cut, Ms t, Ms step) {
       const Ms lo = std::max(w.from, x.earliest), hi = std::min(w.until, last_entry);
       if (lo > hi) continue;
       const std::int64_t first = std::max(lo / step, counted_up_to + 1), last = hi / step;
-      if (last >= first) count += x.cap * (last - first + 1);
+      count += x.rate.over(first, last);
       counted_up_to = std::max(counted_up_to, last);
     }
   }
@@ -94,7 +94,6 @@ std::optional<Ms> arrival_of(const std::vector<Element>& cut, std::int64_t vehic
   return hi;
 }
 
-// People in the `vehicles` fullest vehicles of the given origins.
 // People in the `vehicles` fullest vehicles of the given origins: each
 // fleet has full vehicles and perhaps one partly filled last one, so take
 // the loads largest first across all fleets.
@@ -116,6 +115,10 @@ std::int64_t people_in_fullest(const Instance& in, const std::vector<std::size_t
   return people;
 }
 
+// What an element weighs when choosing a cut: its rate in thousandths of a
+// vehicle per step (any cut is a valid bound; the lightest is the strongest).
+std::int64_t cut_weight(const StepRate& rate) { return std::llround(rate.per_step() * 1000.0); }
+
 // A minimum-capacity set of segments and checkpoints separating every origin
 // from every acceptable destination (LEMON's push-relabel Preflow).
 std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size_t>& group,
@@ -136,14 +139,14 @@ std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size
     if (out_node[v] != in_node[v]) continue;  // two checkpoints on one node: the first counts
     out_node[v] = net.addNode();
     const auto arc = net.addArc(in_node[v], out_node[v]);
-    cap[arc] = in.checkpoints[c].per_step;
+    cap[arc] = cut_weight(in.checkpoints[c].rate);
     what.push_back({Origin::checkpoint, static_cast<std::uint32_t>(c)});
   }
   constexpr std::int64_t k_infinite = std::int64_t{1} << 40;
   for (ArcId a = 0; a < g.arc_count(); ++a) {
     if (in.always_closed().contains(a) || from_origins[g.tail[a]] >= k_never || to_dest[g.head[a]] >= k_never) continue;
     const auto arc = net.addArc(out_node[g.tail[a]], in_node[g.head[a]]);
-    cap[arc] = in.arc_capacity(a);
+    cap[arc] = cut_weight(in.arc_rate(a));
     what.push_back({Origin::arc, a});
   }
   const auto source = net.addNode();
@@ -163,7 +166,7 @@ std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size
       cut.push_back(arc_element(in, a, from_origins[g.tail[a]], g.time_ms[a] + to_dest[g.head[a]]));
     } else {
       const NodeId v = in.checkpoints[what[i].id].node;
-      cut.push_back({in.checkpoints[what[i].id].per_step, from_origins[v], to_dest[v], {}});
+      cut.push_back({in.checkpoints[what[i].id].rate, from_origins[v], to_dest[v], {}});
     }
   }
   return cut;
@@ -246,7 +249,7 @@ Bounds cut_bounds(const Instance& in, const StopToken* stop) {
     if (const int cp = in.checkpoint_at(node); cp >= 0 && !cut.empty()) {
       // Every vehicle leaving passes the origin's own checkpoint too.
       const std::vector<Element> checkpoint{
-          {in.checkpoints[static_cast<std::size_t>(cp)].per_step, earliest, to_dest[node], {}}};
+          {in.checkpoints[static_cast<std::size_t>(cp)].rate, earliest, to_dest[node], {}}};
       group_stuck = std::max(group_stuck, apply(checkpoint, group));
     }
     // A minimum cut between this group and the destinations.

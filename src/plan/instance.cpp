@@ -21,10 +21,8 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
   step_ = to_milliseconds(static_cast<double>(s.time_step_s));
   horizon_ = to_milliseconds(s.horizon_hours * 3600.0);
 
-  arc_cap_.resize(g.arc_count());
-  for (ArcId a = 0; a < g.arc_count(); ++a) {
-    arc_cap_[a] = per_step(std::uint64_t{g.capacity_vph[a]}, static_cast<std::uint64_t>(s.time_step_s));
-  }
+  arc_rate_.reserve(g.arc_count());
+  for (ArcId a = 0; a < g.arc_count(); ++a) arc_rate_.emplace_back(g.capacity_vph[a], s.time_step_s);
 
   for (const auto& p : o.snaps()) {
     snaps.push_back(
@@ -61,7 +59,7 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     CheckpointSite site;
     site.scenario_index = i;
     site.node = o.checkpoint(i).node;
-    site.per_step = per_step(c.vehicles_per_hour, s.time_step_s);
+    site.rate = StepRate(c.vehicles_per_hour, s.time_step_s);
     for (const auto& r : s.rules) {
       for (const auto& op : r.forbid_checkpoints_operated_by) {
         if (op == c.operated_by) site.refused_by.push_back(r.party);

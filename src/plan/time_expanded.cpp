@@ -33,6 +33,7 @@ Network::Network(const Instance& in, Model model, int substeps)
   const Ms step = tick_;
   horizon_steps_ = static_cast<int>(in.horizon() / step);
   make_sections();
+  for (const auto& c : in.checkpoints) checkpoint_rates_.push_back(c.rate.split(substeps_));
   std::vector<std::pair<NodeId, Ms>> starts;
   const bool exact = model == Model::exact;
   for (std::size_t o = 0; o < in.origins.size(); ++o) {
@@ -54,9 +55,10 @@ Network::Network(const Instance& in, Model model, int substeps)
   }
 }
 
-std::int64_t Network::share(std::int64_t per_step, std::int32_t k) const noexcept {
-  const std::int64_t j = k % substeps_;
-  return per_step * (j + 1) / substeps_ - per_step * j / substeps_;
+std::int64_t Network::section_capacity(const Section& s, std::int32_t k) const noexcept {
+  std::int64_t cap = std::numeric_limits<std::int64_t>::max();
+  for (auto i = s.first; i < s.last && cap > 0; ++i) cap = std::min(cap, rates_[i].at(k + shifts_[i]));
+  return cap;
 }
 
 std::int32_t Network::earliest_last_step() const {
@@ -185,8 +187,7 @@ std::unique_ptr<Expanded> Network::build(int last_step, const Units& units) cons
       if (k < hi(v)) add(arrive(v, k), arrive(v, k + 1), inf, {ArcKind::wait, k, 1, v});
       if (l.has_dep[v]) add(arrive(v, k), depart(v, k), inf, {});
       if (cp >= 0) {
-        const std::int64_t per_step = in_.checkpoints[static_cast<std::size_t>(cp)].per_step;
-        add(depart(v, k), pass(v, k), share(per_step, k) * units.road_factor, {});
+        add(depart(v, k), pass(v, k), checkpoint_rates_[static_cast<std::size_t>(cp)].at(k) * units.road_factor, {});
       }
     }
     for (auto j = out_first_[v]; j < out_first_[v + 1]; ++j) {
@@ -210,7 +211,7 @@ std::unique_ptr<Expanded> Network::build(int last_step, const Units& units) cons
           assert(land >= lo(w));  // first_ms_[w] <= first_ms_[v] + time <= t0 + time
         }
         const auto head = l.buf_base[id] >= 0 ? buffer(id, land) : arrive(w, land);
-        add(pass(v, k), head, share(s.capacity, k) * units.road_factor, {ArcKind::road, k, land - k, id});
+        add(pass(v, k), head, section_capacity(s, k) * units.road_factor, {ArcKind::road, k, land - k, id});
       }
     }
   }

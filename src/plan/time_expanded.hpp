@@ -86,10 +86,9 @@ struct Section {
   NodeId head = 0;
   std::uint32_t first = 0;
   std::uint32_t last = 0;
-  Ms time = 0;                // free-flow time of all its segments
-  std::int64_t capacity = 0;  // vehicles per step: the smallest of its segments'
-  std::int32_t steps = 1;     // exact: steps a vehicle spends on it
-  bool buffered = false;      // exact: its last segment closes some time within the horizon
+  Ms time = 0;             // free-flow time of all its segments
+  std::int32_t steps = 1;  // exact: steps a vehicle spends on it
+  bool buffered = false;   // exact: its last segment closes some time within the horizon
 };
 
 class Network {
@@ -122,9 +121,11 @@ class Network {
 
  private:
   void make_sections();
-  // Copy k's part of a capacity per time step: floor(c(j+1)/m) - floor(cj/m)
-  // for substep j = k mod m; the m parts of a step sum to c.
-  [[nodiscard]] std::int64_t share(std::int64_t per_step, std::int32_t k) const noexcept;
+  // Vehicles that may enter section s at tick k: the least of what each of
+  // its segments admits in the tick the vehicles enter that segment.
+  // Capacities are rates per tick (u / substeps, StepRate::split), so the
+  // ticks of one step admit together exactly what the step does.
+  [[nodiscard]] std::int64_t section_capacity(const Section& s, std::int32_t k) const noexcept;
   // Exact model: may a vehicle entering section s at step k drive it?
   [[nodiscard]] bool drivable(const Section& s, std::int32_t k) const;
   // Multi-source Dijkstra over the sections, forward or backward.
@@ -140,7 +141,10 @@ class Network {
   std::vector<Section> sections_;
   std::vector<ArcId> arcs_;
   std::vector<Ms> offsets_;
-  std::vector<std::uint32_t> out_first_;  // per node + 1: sections leaving it, CSR into out_
+  std::vector<StepRate> rates_;             // per segment of arcs_: its rate per tick
+  std::vector<std::int32_t> shifts_;        // per segment of arcs_: whole ticks from its section's entry to its own
+  std::vector<StepRate> checkpoint_rates_;  // per checkpoint: its rate per tick
+  std::vector<std::uint32_t> out_first_;    // per node + 1: sections leaving it, CSR into out_
   std::vector<std::uint32_t> out_;
   std::vector<std::uint32_t> in_first_;  // per node + 1: sections entering it, CSR into into_
   std::vector<std::uint32_t> into_;

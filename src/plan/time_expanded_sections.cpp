@@ -87,12 +87,12 @@ void Network::make_sections() {
     s.tail = g.tail[chain.front()];
     s.head = g.head[chain.back()];
     s.first = static_cast<std::uint32_t>(arcs_.size());
-    s.capacity = std::numeric_limits<std::int64_t>::max();
     for (const ArcId a : chain) {
       arcs_.push_back(a);
       offsets_.push_back(s.time);
+      rates_.push_back(in_.arc_rate(a).split(substeps_));
+      shifts_.push_back(static_cast<std::int32_t>(s.time / step));
       s.time += g.time_ms[a];
-      s.capacity = std::min<std::int64_t>(s.capacity, in_.arc_capacity(a));
     }
     s.last = static_cast<std::uint32_t>(arcs_.size());
     s.steps = static_cast<std::int32_t>(std::max<Ms>(1, (s.time + step - 1) / step));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
@@ -110,6 +111,16 @@ std::vector<std::string> window_report(const Instance& in, const std::vector<Win
   return lines;
 }
 
+namespace {
+
+std::string per_hour_text(double rate) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", rate);
+  return text;
+}
+
+}  // namespace
+
 std::vector<std::string> checkpoint_report(const Instance& in, const PlanResult& plan) {
   const auto& g = in.graph();
   std::vector<std::string> lines;
@@ -130,7 +141,9 @@ std::vector<std::string> checkpoint_report(const Instance& in, const PlanResult&
     for (const auto& [step, n] : per_step) peak = std::max(peak, n);
     if (vehicles > 0) {
       lines.push_back("checkpoint " + id + ": " + std::to_string(vehicles) + " vehicles pass it, at most " +
-                      std::to_string(peak) + " in one time step of the " + std::to_string(c.per_step) + " it takes");
+                      std::to_string(peak) + " in one time step (it admits at most " + std::to_string(c.rate.most()) +
+                      " a step, " + per_hour_text(in.scenario().checkpoints[c.scenario_index].vehicles_per_hour) +
+                      " an hour)");
     } else if (!plan.movements.empty()) {
       lines.push_back("checkpoint " + id + ": no movement passes it (its road is " +
                       std::to_string(static_cast<long>(std::lround(nearest_m))) + " m from the nearest planned route)");

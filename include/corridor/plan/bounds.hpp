@@ -6,12 +6,12 @@
 // The cut bound: take a set K of road segments (and checkpoints) that every
 // vehicle must enter on its way, e.g. the segments leaving an origin or a
 // minimum cut between all origins and all destinations. In each time step,
-// element x of K admits at most cap(x) vehicles; a vehicle cannot enter x
+// element x of K admits at most cap_k(x) vehicles in step k (the capacity rule); a vehicle cannot enter x
 // before e(x) (the free-flow time from the nearest origin, from its earliest
 // departure), and after entering still needs r(x) (x's own time plus the
 // free-flow time to the nearest acceptable destination). So the j-th vehicle
 // through K arrives no earlier than the j-th smallest of the slot times
-// max(e(x), k*step) + r(x), over all steps k and cap(x) slots per step.
+// max(e(x), k*step) + r(x), over all steps k and cap_k(x) slots in step k.
 // Hazards and windows are ignored (a relaxation); the rules' permanent
 // closures are kept, since no plan may use those roads.
 #include "corridor/plan/plan.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // A scenario snapped onto a road graph, in the planner's terms: integer
-// times in milliseconds after the scenario's start, capacities in vehicles
-// per time step, and for every road segment the intervals during which no
+// times in milliseconds after the scenario's start, capacities as rates
+// counted per time step (corridor::StepRate), and for every road segment the intervals during which no
 // vehicle may be on it (hazards, ceasefire roads outside their windows).
 // Built once per plan; immutable and shared by the heuristic, the exact
 // method and the lower bound.
@@ -16,6 +16,7 @@
 #include "corridor/route/arc_set.hpp"
 #include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::plan {
 
@@ -56,7 +57,7 @@ struct DestinationSite {
 struct CheckpointSite {
   std::size_t scenario_index = 0;
   NodeId node = graph::k_invalid;
-  std::uint32_t per_step = 0;           // ceil(vehicles_per_hour * step / 3600)
+  StepRate rate;                        // vehicles_per_hour, counted per time step
   std::vector<std::string> refused_by;  // parties whose rules forbid passing it
 };
 
@@ -80,8 +81,10 @@ class Instance {
   [[nodiscard]] Ms step() const noexcept { return step_; }
   [[nodiscard]] Ms horizon() const noexcept { return horizon_; }
 
-  // Vehicles that may enter arc a within one time step.
-  [[nodiscard]] std::uint32_t arc_capacity(ArcId a) const noexcept { return arc_cap_[a]; }
+  // Vehicles that may enter arc a in time step k (DESIGN.md's rule:
+  // floor(u(k+1)) - floor(u k)), and the arc's rate for sums over steps.
+  [[nodiscard]] std::int64_t arc_capacity(ArcId a, std::int64_t k) const noexcept { return arc_rate_[a].at(k); }
+  [[nodiscard]] const StepRate& arc_rate(ArcId a) const noexcept { return arc_rate_[a]; }
   // Arcs no movement may ever use: areas some party forbids, roads leaving
   // checkpoints some party refuses.
   [[nodiscard]] const route::ArcSet& always_closed() const noexcept { return overlay_->always_closed(); }
@@ -117,7 +120,7 @@ class Instance {
   const scenario::Scenario& s_;
   Ms step_ = 60'000;
   Ms horizon_ = 0;
-  std::vector<std::uint32_t> arc_cap_;
+  std::vector<StepRate> arc_rate_;
   std::vector<std::uint32_t> span_first_;  // arc -> spans, CSR; empty when no arc has spans
   std::vector<Span> spans_;
   std::vector<std::pair<NodeId, int>> checkpoint_nodes_;  // sorted by node

@@ -128,17 +128,46 @@ TEST(Instance, ConvertsInstantsAndPlannerTimeInOnePlace) {
   EXPECT_EQ(in.instant(-1), start - std::chrono::seconds(1));
   EXPECT_EQ(in.step(), 60'000);
   EXPECT_EQ(in.horizon(), 6 * 3'600'000);
-  EXPECT_EQ(in.arc_capacity(0), 10U);  // 600 vehicles per hour, 60 s steps
+  EXPECT_EQ(in.arc_capacity(0, 0), 10);  // 600 vehicles per hour, 60 s steps
+  EXPECT_EQ(in.arc_capacity(0, 7), 10);
 }
 
 // DESIGN.md's capacity per step and the other conversions of units.hpp.
-TEST(Units, CapacityPerStepRoundsUpAndTimesKeepMilliseconds) {
-  EXPECT_EQ(per_step(std::uint64_t{1000}, 60U), 17U);
-  EXPECT_EQ(per_step(std::uint64_t{600}, 60U), 10U);
-  EXPECT_EQ(per_step(std::uint64_t{1}, 10U), 1U);
-  EXPECT_EQ(per_step(0.0, 60), 0U);
-  EXPECT_EQ(per_step(90.0, 60), 2U);   // 1.5 per step: 2
-  EXPECT_EQ(per_step(120.0, 60), 2U);  // exactly 2, not 3 through rounding
+TEST(Units, CapacityPerStepKeepsTheHourlyRateAndTimesKeepMilliseconds) {
+  // 1,000 an hour at 60 s: u = 16.67, steps admit 16, 17, 17, 16, 17, 17, ...
+  const StepRate thousand(1000.0, 60);
+  EXPECT_EQ(thousand.at(0), 16);
+  EXPECT_EQ(thousand.at(1), 17);
+  EXPECT_EQ(thousand.at(2), 17);
+  EXPECT_EQ(thousand.over(0, 59), 1000);  // one hour: exactly the hourly rate
+  EXPECT_EQ(thousand.most(), 17);
+  EXPECT_EQ(StepRate(600.0, 60).at(5), 10);
+  // 1 an hour at 10 s: one vehicle in the 360th step, none before.
+  const StepRate one(1.0, 10);
+  EXPECT_EQ(one.over(0, 358), 0);
+  EXPECT_EQ(one.at(359), 1);
+  EXPECT_EQ(one.most(), 1);
+  EXPECT_EQ(StepRate(0.0, 60).at(3), 0);
+  // 1.5 a step alternate 1, 2; exactly 2 a step stay 2 (no rounding up to 3).
+  EXPECT_EQ(StepRate(90.0, 60).at(0), 1);
+  EXPECT_EQ(StepRate(90.0, 60).at(1), 2);
+  EXPECT_EQ(StepRate(120.0, 60).at(0), 2);
+  EXPECT_EQ(StepRate(120.0, 60).at(1), 2);
+  // DESIGN.md's examples: 2.5 a step alternate 2, 3; 0.25 admit one every fourth step.
+  const StepRate two_and_a_half(9000.0, 1);
+  EXPECT_EQ(two_and_a_half.at(0) + two_and_a_half.at(1), 5);
+  EXPECT_EQ(two_and_a_half.at(0), 2);
+  const StepRate quarter(900.0, 1);
+  EXPECT_EQ(quarter.over(0, 3), 1);
+  EXPECT_EQ(quarter.over(0, 7), 2);
+  // A fractional checkpoint rate, and split into substeps summing to the step.
+  EXPECT_EQ(StepRate(7.5, 3600).at(0), 7);
+  EXPECT_EQ(StepRate(7.5, 3600).at(1), 8);
+  const auto sixths = thousand.split(6);
+  for (int k = 0; k < 10; ++k) EXPECT_EQ(sixths.over(6 * k, 6 * k + 5), thousand.at(k)) << "step " << k;
+  // Far steps do not overflow.
+  const StepRate fast(4e9, 3600);
+  EXPECT_EQ(fast.at(std::int64_t{1} << 40), 4'000'000'000);
   EXPECT_DOUBLE_EQ(to_seconds(1'234), 1.234);
   EXPECT_EQ(to_milliseconds(2.5), 2'500);
   EXPECT_EQ(to_milliseconds(0.0004), 0);

@@ -163,10 +163,10 @@ inline void expect_valid(const Instance& in, const PlanResult& plan) {
     }
   }
   for (const auto& [key, count] : entries)
-    EXPECT_LE(count, std::int64_t{in.arc_capacity(key.first)}) << "step " << key.second;
+    EXPECT_LE(count, in.arc_capacity(key.first, key.second)) << "step " << key.second;
   for (const auto& [key, count] : passes) {
     const auto cp = static_cast<std::size_t>(in.checkpoint_at(key.first));
-    EXPECT_LE(count, std::int64_t{in.checkpoints[cp].per_step}) << "checkpoint, step " << key.second;
+    EXPECT_LE(count, in.checkpoints[cp].rate.at(key.second)) << "checkpoint, step " << key.second;
   }
   std::vector<std::int64_t> unmet(in.origins.size(), 0);
   for (const auto& u : plan.unmet) unmet[u.origin] += u.people;
