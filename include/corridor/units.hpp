@@ -69,6 +69,14 @@ class StepRate {
     r.reduce();
     return r;
   }
+  // The same rate counted in steps m times longer (u m): step K of it
+  // admits exactly what steps Km .. Km+m-1 of this one do together.
+  [[nodiscard]] StepRate joined(std::int64_t m) const noexcept {
+    StepRate r = *this;
+    r.num_ *= static_cast<std::uint64_t>(std::max<std::int64_t>(1, m));
+    r.reduce();
+    return r;
+  }
   // u itself.
   [[nodiscard]] double per_step() const noexcept { return static_cast<double>(num_) / static_cast<double>(den_); }
 

@@ -25,15 +25,18 @@ struct Layout {
 
 }  // namespace
 
-Network::Network(const Instance& in, Model model, int substeps)
-    : in_(in), model_(model), substeps_(model == Model::exact ? std::max(1, substeps) : 1) {
+Network::Network(const Instance& in, Model model, int substeps, int condense)
+    : in_(in),
+      model_(model),
+      substeps_(model == Model::exact ? std::max(1, substeps) : 1),
+      condense_(model == Model::relaxed ? std::max(1, condense) : 1) {
   const auto& g = in.graph();
   if (in.step() % substeps_ != 0) substeps_ = 1;  // copies must fall on the step boundaries
-  tick_ = in.step() / substeps_;
+  tick_ = in.step() / substeps_ * condense_;
   const Ms step = tick_;
   horizon_steps_ = static_cast<int>(in.horizon() / step);
   make_sections();
-  for (const auto& c : in.checkpoints) checkpoint_rates_.push_back(c.rate.split(substeps_));
+  for (const auto& c : in.checkpoints) checkpoint_rates_.push_back(per_tick(c.rate));
   std::vector<std::pair<NodeId, Ms>> starts;
   const bool exact = model == Model::exact;
   for (std::size_t o = 0; o < in.origins.size(); ++o) {

@@ -95,9 +95,13 @@ class Network {
  public:
   // substeps (exact model only): copies per time step; the capacity of a
   // step is split over its substeps as evenly as whole vehicles allow.
-  Network(const Instance& in, Model model, int substeps = 1);
+  // condense (relaxed model only): time steps per copy, a condensed
+  // time-expanded network (Fleischer & Skutella 2007): a copy spans
+  // `condense` steps and admits what they admit together, so it is still a
+  // relaxation, with that many times fewer copies.
+  Network(const Instance& in, Model model, int substeps = 1, int condense = 1);
 
-  // Milliseconds between copies: the time step over substeps.
+  // Milliseconds between copies: the time step over substeps, or times condense.
   [[nodiscard]] Ms tick() const noexcept { return tick_; }
   // K: the last step (tick) a vehicle may arrive in.
   [[nodiscard]] int horizon_steps() const noexcept { return horizon_steps_; }
@@ -134,7 +138,13 @@ class Network {
 
   const Instance& in_;
   Model model_;
+  // A rate per time step as a rate per tick.
+  [[nodiscard]] StepRate per_tick(const StepRate& r) const noexcept {
+    return substeps_ > 1 ? r.split(substeps_) : r.joined(condense_);
+  }
+
   int substeps_ = 1;
+  int condense_ = 1;
   Ms tick_ = 60'000;
   int horizon_steps_ = 0;
   std::size_t junctions_ = 0;

@@ -2,6 +2,8 @@
 // feasible plan is a flow in it, so its maximum flows bound what any plan can
 // do, and the first step at which it carries everyone bounds the egress time.
 #include <algorithm>
+#include <memory>
+#include <string>
 
 #include "corridor/plan/exact.hpp"
 #include "plan/time_expanded.hpp"
@@ -78,16 +80,34 @@ Ms free_flow_arrival(const Instance& in) {
   return latest;
 }
 
+// The relaxed network with the fewest steps per copy whose copies for the
+// whole horizon fit in max_nodes (condensing steps keeps it a relaxation);
+// nullptr when even one copy for the whole horizon does not fit.
+std::unique_ptr<te::Network> relaxed_network(const Instance& in, std::size_t max_nodes) {
+  auto net = std::make_unique<te::Network>(in, te::Model::relaxed);
+  const auto whole = net->node_copies(net->horizon_steps());
+  if (whole <= max_nodes) return net;
+  const Ms steps = std::max<Ms>(1, in.horizon() / in.step());
+  // Copies shrink about in proportion to the steps per copy.
+  auto condense = static_cast<Ms>((whole + max_nodes - 1) / std::max<std::size_t>(1, max_nodes));
+  while (condense <= steps) {
+    net = std::make_unique<te::Network>(in, te::Model::relaxed, 1, static_cast<int>(condense));
+    if (net->node_copies(net->horizon_steps()) <= max_nodes) return net;
+    condense = std::max(condense + 1, condense * 5 / 4);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<Bounds> time_expanded_bounds(const Instance& in, const ExactLimits& limits) {
-  const te::Network net(in, te::Model::relaxed);
+  const auto relaxed = relaxed_network(in, limits.max_nodes);
+  if (!relaxed) return std::nullopt;
+  const te::Network& net = *relaxed;
   const int horizon = net.horizon_steps();
-  const Ms step = in.step();
+  const Ms step = net.tick();
   const auto t = totals_of(in);
-  struct TooLarge {};
   auto build = [&](int last, const te::Units& units) {
-    if (net.node_copies(last) > limits.max_nodes) throw TooLarge{};
     check(limits.stop);  // the flow on the network built last is done
     return net.build(last, units);
   };
@@ -103,31 +123,29 @@ std::optional<Bounds> time_expanded_bounds(const Instance& in, const ExactLimits
       units(in, false, 1, [&t](std::int64_t cap) { return std::min(cap, (cap + t.slack) / t.ppv_min); });
 
   Bounds b;
-  b.lower_bound_method = "time-expanded";
-  try {
-    // Arrival at time E lies in step floor(E / step): the first step T at
-    // which the relaxation carries everyone gives E >= T * step.
-    const Ms free_flow = free_flow_arrival(in);
-    if (free_flow <= in.horizon()) {
-      const auto all_out = [&](int last) {
-        return te::max_flow(*build(last, everyone)) == t.vehicles && te::max_flow(*build(last, people)) == t.people;
-      };
-      if (const auto last = te::first_passing(static_cast<int>(free_flow / step), horizon, all_out)) {
-        b.lower_bound_egress = std::max<Ms>(*last * step, free_flow);
-        b.upper_bound_people = t.people;
-        return b;
-      }
+  b.lower_bound_method = net.tick() == in.step()
+                             ? "time-expanded"
+                             : "time-expanded, condensed to " + std::to_string(net.tick() / 1000) + " s steps";
+  // Arrival at time E lies in step floor(E / step): the first step T at
+  // which the relaxation carries everyone gives E >= T * step.
+  const Ms free_flow = free_flow_arrival(in);
+  if (free_flow <= in.horizon()) {
+    const auto all_out = [&](int last) {
+      return te::max_flow(*build(last, everyone)) == t.vehicles && te::max_flow(*build(last, people)) == t.people;
+    };
+    if (const auto last = te::first_passing(static_cast<int>(free_flow / step), horizon, all_out)) {
+      b.lower_bound_egress = std::max<Ms>(*last * step, free_flow);
+      b.upper_bound_people = t.people;
+      return b;
     }
-    // No plan gets everyone out: bound the people out by the horizon.
-    const std::int64_t people_by_horizon = te::max_flow(*build(horizon, people));
-    const std::int64_t vehicles_by_horizon = te::max_flow(*build(horizon, vehicles));
-    b.lower_bound_egress = std::nullopt;
-    b.upper_bound_people = std::min(
-        {std::max<std::int64_t>(0, t.people - 1), people_by_horizon, people_in_fullest(in, vehicles_by_horizon)});
-    return b;
-  } catch (const TooLarge&) {
-    return std::nullopt;
   }
+  // No plan gets everyone out: bound the people out by the horizon.
+  const std::int64_t people_by_horizon = te::max_flow(*build(horizon, people));
+  const std::int64_t vehicles_by_horizon = te::max_flow(*build(horizon, vehicles));
+  b.lower_bound_egress = std::nullopt;
+  b.upper_bound_people = std::min(
+      {std::max<std::int64_t>(0, t.people - 1), people_by_horizon, people_in_fullest(in, vehicles_by_horizon)});
+  return b;
 }
 
 }  // namespace corridor::plan

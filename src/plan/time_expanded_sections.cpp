@@ -90,7 +90,7 @@ void Network::make_sections() {
     for (const ArcId a : chain) {
       arcs_.push_back(a);
       offsets_.push_back(s.time);
-      rates_.push_back(in_.arc_rate(a).split(substeps_));
+      rates_.push_back(per_tick(in_.arc_rate(a)));
       shifts_.push_back(static_cast<std::int32_t>(s.time / step));
       s.time += g.time_ms[a];
     }

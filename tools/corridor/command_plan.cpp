@@ -124,7 +124,8 @@ void add_plan_command(CLI::App& app, Runs& runs) {
   cmd->add_option("--method", o->method, "ccrp (capacity-aware heuristic, default) or optimal (small instances)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a scenario point may be from a road (default 1000)");
   cmd->add_option("--max-expanded-nodes", o->max_expanded_nodes,
-                  "largest time-expanded network the bounds build (default 300000); beyond it, only the cut bound");
+                  "largest time-expanded network the bounds build (default 300000); beyond it, one with several "
+                  "steps per copy (a weaker bound, named in lower_bound_method)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on stderr");
   runs[cmd] = [o] { return run_plan(*o); };
 }

@@ -38,8 +38,11 @@ PlanResult solve_optimal(const Instance& in, const ExactLimits& limits = {});
 
 // Proven bounds from a relaxed time-expanded network that admits every
 // feasible plan: lower_bound_egress (nullopt when no plan can get everyone
-// out) and upper_bound_people by the horizon. nullopt when the relaxed
-// network exceeds limits.max_nodes.
+// out) and upper_bound_people by the horizon. Where the network at the
+// scenario's step exceeds limits.max_nodes, a condensed one (several steps
+// per copy, still a relaxation) that fits is solved instead, named in
+// lower_bound_method; nullopt only when not even one copy for the whole
+// horizon fits.
 std::optional<Bounds> time_expanded_bounds(const Instance& in, const ExactLimits& limits = {});
 
 }  // namespace corridor::plan
