@@ -38,6 +38,13 @@ class Planner {
     }
     for (const auto& d : in.destinations) room_.push_back(d.acceptable() ? d.capacity_people : 0);
     slack_ = options.reuse_slack >= 0 ? options.reuse_slack : in.step();
+    if (options.guide != nullptr) {
+      quota_.assign(in.origins.size() * in.destinations.size(), 0);
+      for (std::size_t o = 0; o < in.origins.size() && o < options.guide->quota.size(); ++o) {
+        for (const auto& [d, people] : options.guide->quota[o]) quota_[o * in.destinations.size() + d] += people;
+      }
+      free_.assign(in.origins.size(), 0);
+    }
     checkpoint_.assign(n, -1);
     for (NodeId v = 0; v < n; ++v) checkpoint_[v] = in.checkpoint_at(v);
     compute_potentials();
@@ -49,6 +56,30 @@ class Planner {
   PlanResult run() {
     PlanResult result;
     result.method = "ccrp";
+    if (options_.guide == nullptr) {
+      route_all(result);
+    } else {
+      for (const auto o : options_.guide->order) {
+        only_ = o;
+        route_all(result);
+        if (vehicles_left_[o] > 0 && !free_[o]) {
+          free_[o] = 1;  // its shares cannot be met: any destination with room
+          route_all(result);
+        }
+      }
+      only_ = k_all;
+    }
+    for (std::size_t o = 0; o < in_.origins.size(); ++o) {
+      if (people_left_[o] > 0) result.unmet.push_back({o, people_left_[o], explain_unmet(in_, o, room_)});
+    }
+    return result;
+  }
+
+ private:
+  static constexpr std::size_t k_all = ~std::size_t{0};
+
+  // Searches and sends until no origin in play has a path left.
+  void route_all(PlanResult& result) {
     while (true) {
       auto path = search();
       if (!path) break;
@@ -61,22 +92,20 @@ class Planner {
         if (path && path->arrival > searched_arrival + slack_) break;
       }
     }
-    for (std::size_t o = 0; o < in_.origins.size(); ++o) {
-      if (people_left_[o] > 0) result.unmet.push_back({o, people_left_[o], explain_unmet(in_, o, room_)});
-    }
-    return result;
   }
 
- private:
   // Goal direction (A*): the free-flow time from each node to the nearest
-  // destination that still has room. Real trips never beat free flow, so
-  // the potential is a consistent lower bound and the first destination
-  // settled is still the earliest reachable one.
+  // destination that still has room (when one guided origin is searched
+  // from, the nearest of those it has a share of). Real trips never beat
+  // free flow, so the potential is a consistent lower bound and the first
+  // destination settled is still the earliest reachable one.
   void compute_potentials() {
     std::vector<std::pair<NodeId, Ms>> targets;
+    const bool one_guided = only_ != k_all && guided(only_);
     for (std::size_t d = 0; d < in_.destinations.size(); ++d) {
-      if (room_[d] > 0) targets.push_back({in_.destinations[d].node, 0});
+      if (room_[d] > 0 && (!one_guided || share(only_, d) > 0)) targets.push_back({in_.destinations[d].node, 0});
     }
+    potential_for_ = {only_, one_guided};
     potential_ = route::one_to_all(g_, targets, route::Direction::backward, &in_.always_closed());
     for (auto& p : potential_) {
       if (p >= route::k_unreachable) p = k_never;
@@ -88,10 +117,16 @@ class Planner {
     return static_cast<std::size_t>(std::count_if(room_.begin(), room_.end(), [](std::int64_t r) { return r > 0; }));
   }
 
-  // Whether destination d can take at least one vehicle of origin o.
+  // Whether destination d can take at least one vehicle of origin o (and,
+  // when guided, o has a share of d left for it).
   [[nodiscard]] bool accepts(std::size_t d, std::size_t o) const {
-    const auto ppv = in_.origins[o].persons_per_vehicle;
-    return room_[d] > 0 && room_[d] >= std::min(ppv, people_left_[o]);
+    const auto load = std::min(in_.origins[o].persons_per_vehicle, people_left_[o]);
+    return room_[d] > 0 && room_[d] >= load && (!guided(o) || share(o, d) >= load);
+  }
+  [[nodiscard]] bool guided(std::size_t o) const { return !quota_.empty() && !free_[o]; }
+  [[nodiscard]] std::int64_t& share(std::size_t o, std::size_t d) { return quota_[o * in_.destinations.size() + d]; }
+  [[nodiscard]] std::int64_t share(std::size_t o, std::size_t d) const {
+    return quota_[o * in_.destinations.size() + d];
   }
 
   // The earliest time >= ready at which a vehicle standing at the tail of a
@@ -119,7 +154,10 @@ class Planner {
   // Earliest-arrival search from every origin with vehicles left to the
   // first destination with room for the people of the origin that reaches it.
   std::optional<Path> search() {
-    if (destinations_with_room() != rooms_with_space_) compute_potentials();  // a destination filled up
+    // A destination filled up, or the searches' origin changed.
+    if (destinations_with_room() != rooms_with_space_ ||
+        potential_for_ != std::pair(only_, only_ != k_all && guided(only_)))
+      compute_potentials();
     ++searches_;
     if (++current_ == 0) {
       std::fill(stamp_.begin(), stamp_.end(), 0);
@@ -137,6 +175,7 @@ class Planner {
     };
     for (std::size_t o = 0; o < in_.origins.size(); ++o) {
       const auto& site = in_.origins[o];
+      if (only_ != k_all && o != only_) continue;
       if (vehicles_left_[o] > 0 && site.earliest < label(site.node))
         set(site.node, site.earliest, graph::k_invalid, 0, o);
     }
@@ -204,6 +243,8 @@ class Planner {
       }
     }
     if (people_left_[p.origin] > room_[p.destination]) f = std::min(f, room_[p.destination] / site.persons_per_vehicle);
+    if (guided(p.origin) && people_left_[p.origin] > share(p.origin, p.destination))
+      f = std::min(f, share(p.origin, p.destination) / site.persons_per_vehicle);
     if (f <= 0) return false;
     const std::int64_t people = std::min(f * site.persons_per_vehicle, people_left_[p.origin]);
 
@@ -225,6 +266,7 @@ class Planner {
     vehicles_left_[p.origin] -= f;
     people_left_[p.origin] -= people;
     room_[p.destination] -= people;
+    if (guided(p.origin)) share(p.origin, p.destination) -= people;
     planned_ += f;
     result.movements.push_back(std::move(m));
     if (options_.progress) options_.progress(planned_, total_vehicles_);
@@ -246,11 +288,15 @@ class Planner {
   std::vector<int> checkpoint_;  // per node: checkpoint index or -1
   std::vector<Ms> potential_;    // per node: free-flow time to a destination with room
   std::size_t rooms_with_space_ = 0;
+  std::pair<std::size_t, bool> potential_for_{~std::size_t{0}, false};  // (only_, guided) the potentials were for
   std::uint64_t searches_ = 0, settled_ = 0;
   std::uint32_t current_ = 0;
   std::vector<std::int64_t> vehicles_left_, people_left_, room_;
   std::int64_t total_vehicles_ = 0, planned_ = 0;
   Ms slack_ = 0;
+  std::vector<std::int64_t> quota_;  // guided: people left per (origin, destination)
+  std::vector<char> free_;           // guided: origins released from their shares
+  std::size_t only_ = k_all;         // the one origin searched from, or all
 };
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "corridor/plan/run.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "corridor/error.hpp"
+#include "corridor/plan/assignment.hpp"
 #include "corridor/plan/bounds.hpp"
 #include "corridor/plan/ccrp.hpp"
 #include "corridor/plan/exact.hpp"
@@ -27,15 +30,40 @@ PlanResult run_plan(const Instance& in, const RunOptions& options) {
   CcrpOptions ccrp;
   ccrp.progress = options.progress;
   ccrp.stop = options.stop;
-  auto result = plan_ccrp(in, ccrp);
-  // The cut bound always; the time-expanded one too where it is small
-  // enough, and the stronger of the two holds.
   const auto started = std::chrono::steady_clock::now();
+  auto result = plan_ccrp(in, ccrp);
+  const auto assignment = assign_destinations(in, options.stop);
+  if (assignment && assignment->binds && result.unmet.empty() && assignment->bounds.lower_bound_egress &&
+      result.egress() > *assignment->bounds.lower_bound_egress * 21 / 20) {
+    // Destination capacities bind and the plan is more than 5 % above the
+    // assignment bound: CCRP's greedy choice fills the nearest destinations
+    // with people who had other options. Plan again with every origin's
+    // destinations fixed by the assignment, the origins with the farthest
+    // assigned destinations first, and keep the better plan.
+    CcrpGuide guide;
+    guide.quota = assignment->quota;
+    for (std::size_t o = 0; o < in.origins.size(); ++o) guide.order.push_back(o);
+    const auto latest = [&](std::size_t o) {
+      return assignment->latest[o] == k_never ? Ms{-1} : assignment->latest[o];
+    };
+    std::stable_sort(guide.order.begin(), guide.order.end(),
+                     [&](std::size_t a, std::size_t b) { return latest(a) > latest(b); });
+    ccrp.guide = &guide;
+    ccrp.progress = nullptr;
+    auto guided = plan_ccrp(in, ccrp);
+    guided.searches += result.searches;
+    guided.settled += result.settled;
+    if (std::pair(-guided.people_evacuated(), guided.egress()) < std::pair(-result.people_evacuated(), result.egress()))
+      result = std::move(guided);
+  }
+  // The cut and assignment bounds always, the time-expanded one (condensed
+  // where it must be), and the strongest of them holds.
   result.bounds = cut_bounds(in, options.stop);
+  if (assignment) result.bounds = strongest(result.bounds, assignment->bounds);
   if (const auto expanded = time_expanded_bounds(in, {options.max_expanded_nodes, 0, options.stop})) {
     result.bounds = strongest(result.bounds, *expanded);
   }
-  result.compute_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
 

@@ -12,11 +12,24 @@
 // arrival stays within `reuse_slack` of the searched one (path reuse, the
 // main speed-up: most iterations need no search).
 #include <functional>
+#include <utility>
+#include <vector>
 
 #include "corridor/plan/plan.hpp"
 #include "corridor/plan/stop.hpp"
 
 namespace corridor::plan {
+
+// Destinations chosen beforehand (e.g. by a transportation problem over
+// free-flow times): per origin, the destinations its people go to and how
+// many to each; origins are then planned one at a time in `order`, each
+// with single-origin searches. An origin whose shares cannot be met (no
+// path left, or a share smaller than a vehicle's load) may then use any
+// destination with room.
+struct CcrpGuide {
+  std::vector<std::vector<std::pair<std::size_t, std::int64_t>>> quota;  // per origin: (destination, people)
+  std::vector<std::size_t> order;                                        // origins, in the order planned
+};
 
 struct CcrpOptions {
   Ms reuse_slack = -1;  // -1: one time step
@@ -24,6 +37,8 @@ struct CcrpOptions {
   std::function<void(std::int64_t, std::int64_t)> progress;
   // Checked after each movement.
   const StopToken* stop = nullptr;
+  // Null: CCRP's own choice of destinations, all origins at once.
+  const CcrpGuide* guide = nullptr;
 };
 
 // Plans every origin's vehicles; people who cannot leave within the horizon

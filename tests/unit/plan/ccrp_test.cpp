@@ -10,9 +10,11 @@
 #include "corridor/check/check.hpp"
 #include "corridor/graph/build.hpp"
 #include "corridor/osm/network.hpp"
+#include "corridor/plan/assignment.hpp"
 #include "corridor/plan/bounds.hpp"
 #include "corridor/plan/ccrp.hpp"
 #include "corridor/plan/exact.hpp"
+#include "corridor/plan/run.hpp"
 #include "corridor/units.hpp"
 #include "test_support.hpp"
 
@@ -342,6 +344,44 @@ TEST(Ccrp, DestinationCapacitySplitsTheFlow) {
   }
   EXPECT_LE(west, 40);
   EXPECT_EQ(p->plan.people_evacuated(), 100);
+}
+
+// Destinations whose capacities bind: origin a is nearest the small
+// destination d, which origin b needs (its other way out is long). CCRP's
+// earliest-arrival choice sends a to d and b the long way (90 s); the
+// assignment bound proves 40 s (everyone needs a destination: b at d in
+// 30 s, a at x in 40 s), and the plan guided by that assignment reaches it.
+TEST(Ccrp, BindingDestinationsAreAssignedBeforePlanning) {
+  const char* drawing = R"(
+    x---a-d--b
+  )";
+  AsciiMap m(drawing, 100);
+  m.way("xadb", k_road);
+  const auto p = plan_for(
+      m,
+      scenario_text(
+          {point_feature(m.where('a'), R"({"kind": "origin", "id": "a", "people": 10, "persons_per_vehicle": 1})"),
+           point_feature(m.where('b'), R"({"kind": "origin", "id": "b", "people": 10, "persons_per_vehicle": 1})"),
+           point_feature(m.where('d'), R"({"kind": "destination", "id": "d", "capacity": 10, "controlled_by": "A"})"),
+           point_feature(m.where('x'),
+                         R"({"kind": "destination", "id": "x", "capacity": 1000, "controlled_by": "A"})")}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  EXPECT_NEAR(to_seconds(p->plan.egress()), 90.0, 0.5);  // plain CCRP: b walks the long way
+
+  const auto assignment = assign_destinations(*p->in);
+  ASSERT_TRUE(assignment);
+  EXPECT_TRUE(assignment->binds);
+  ASSERT_TRUE(assignment->bounds.lower_bound_egress);
+  EXPECT_NEAR(to_seconds(*assignment->bounds.lower_bound_egress), 40.0, 0.5);
+  EXPECT_EQ(assignment->bounds.lower_bound_method, "assignment");
+
+  const auto planned = run_plan(*p->in, {});
+  const auto report = check::check_plan(p->g, p->s, to_json(*p->in, planned));
+  ASSERT_TRUE(report.valid()) << violations(report);
+  EXPECT_EQ(planned.people_evacuated(), 20);
+  EXPECT_NEAR(to_seconds(planned.egress()), 40.0, 0.5);
+  ASSERT_TRUE(planned.bounds.lower_bound_egress);
+  EXPECT_NEAR(to_seconds(*planned.bounds.lower_bound_egress), 40.0, 0.5);
 }
 
 }  // namespace
