@@ -174,6 +174,9 @@ std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size
 
 }  // namespace
 
+// Origin nodes that get a minimum cut of their own.
+constexpr std::size_t k_origin_cuts = 16;
+
 Bounds cut_bounds(const Instance& in, const StopToken* stop) {
   const auto& g = in.graph();
   const Ms step = in.step();
@@ -235,9 +238,27 @@ Bounds cut_bounds(const Instance& in, const StopToken* stop) {
   // Per origin node: the segments leaving it.
   std::map<NodeId, std::vector<std::size_t>> by_node;
   for (auto o : travelling) by_node[in.origins[o].node].push_back(o);
+  // A minimum cut costs a maximum flow over the whole graph: only the origin
+  // nodes whose vehicles press hardest on the roads leaving them get one
+  // (any set of cuts is a valid bound; these are the ones likely to bind),
+  // so that thousands of origins cost seconds.
+  std::vector<std::pair<double, NodeId>> pressure;
+  for (const auto& [node, group] : by_node) {
+    double leaving = 0;
+    for (auto a = g.first_out[node]; a < g.first_out[node + 1]; ++a) {
+      if (!in.always_closed().contains(a)) leaving += in.arc_rate(a).per_step();
+    }
+    std::int64_t vehicles = 0;
+    for (auto o : group) vehicles += in.origins[o].vehicles;
+    pressure.emplace_back(leaving > 0 ? static_cast<double>(vehicles) / leaving : 1e300, node);
+  }
+  std::sort(pressure.rbegin(), pressure.rend());
+  std::vector<bool> min_cut_at(g.node_count(), false);
+  for (std::size_t i = 0; i < pressure.size() && i < k_origin_cuts; ++i) min_cut_at[pressure[i].second] = true;
+
   std::int64_t stuck = 0;
   for (const auto& [node, group] : by_node) {
-    check(stop);  // one minimum cut per origin node
+    check(stop);
     Ms earliest = k_never;
     for (auto o : group) earliest = std::min(earliest, in.origins[o].earliest);
     std::vector<Element> cut;
@@ -253,7 +274,8 @@ Bounds cut_bounds(const Instance& in, const StopToken* stop) {
       group_stuck = std::max(group_stuck, apply(checkpoint, group));
     }
     // A minimum cut between this group and the destinations.
-    group_stuck = std::max(group_stuck, apply(minimum_cut(in, group, from_group(group), to_dest), group));
+    if (min_cut_at[node])
+      group_stuck = std::max(group_stuck, apply(minimum_cut(in, group, from_group(group), to_dest), group));
     stuck += group_stuck;
   }
   b.upper_bound_people = std::min(b.upper_bound_people, people - stuck);
