@@ -48,17 +48,21 @@ out="$results/import.md"
 # own figures from its summary.
 plan_out="$results/plan.md"
 {
-  echo "| scenario | wall s | peak MiB | people out / total | upper bound | egress | lower bound | gap | plan compute ms |"
-  echo "|---|---:|---:|---|---:|---:|---:|---:|---:|"
-  for pair in "andorra-exercise andorra-2021-10" "mannheim-exercise rhein-neckar-rnv-2016-12"; do
-    set -- $pair
-    "$build/corridor" import "$data/osm/$2.osm.pbf" -o "$tmp/$2.graph" --quiet
-    read -r s k < <(measure "$build/corridor" plan "$tmp/$2.graph" "$data/scenarios/$1.geojson" -o "$tmp/$1.plan.json" --quiet)
-    summary=$(tr -d '\n ' < "$tmp/$1.plan.json" | grep -o '"summary":{[^}]*}')
-    val() { echo "$summary" | grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2; }
-    printf "| %s | %s | %.0f | %s / %s | %s | %s s | %s s | %s | %s |\n" "$1" "$s" "$(echo "$k / 1024" | bc -l)" \
+  echo "| scenario | wall s | peak MiB | people out / total | upper bound | egress | lower bound | bound method | gap | plan compute ms |"
+  echo "|---|---:|---:|---|---:|---:|---:|---|---:|---:|"
+  walk=bench/instances/heidelberg-walk
+  for triple in "andorra-exercise $data/osm/andorra-2021-10.osm.pbf $data/scenarios/andorra-exercise.geojson" \
+                "mannheim-exercise $data/osm/rhein-neckar-rnv-2016-12.osm.pbf $data/scenarios/mannheim-exercise.geojson" \
+                "heidelberg-walk $walk/network.geojson $walk/scenario.geojson"; do
+    set -- $triple
+    "$build/corridor" import "$2" -o "$tmp/$1.graph" --quiet
+    read -r s k < <(measure "$build/corridor" plan "$tmp/$1.graph" "$3" -o "$tmp/$1.plan.json" --quiet)
+    summary=$(tr -d '\n' < "$tmp/$1.plan.json" | grep -o '"summary": *{[^}]*}' | tr -d ' ')
+    val() { echo "$summary" | grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2 | tr -d '"'; }
+    method=$(tr -d '\n' < "$tmp/$1.plan.json" | grep -o '"lower_bound_method": *"[^"]*"' | head -1 | sed 's/.*: *"//; s/"$//')
+    printf "| %s | %s | %.0f | %s / %s | %s | %s s | %s s | %s | %s | %s |\n" "$1" "$s" "$(echo "$k / 1024" | bc -l)" \
       "$(val people_evacuated)" "$(val people)" "$(val upper_bound_people)" "$(val egress_s)" "$(val lower_bound_s)" \
-      "$(val egress_gap)" "$(val compute_ms)"
+      "$method" "$(val egress_gap)" "$(val compute_ms)"
   done
 } | tee "$plan_out"
 echo "results in $results/"

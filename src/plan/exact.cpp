@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -80,14 +81,35 @@ std::vector<std::pair<Path, std::int64_t>> decompose(const te::Expanded& x, std:
   };
   std::vector<std::pair<Path, std::int64_t>> paths;
   std::vector<Digraph::Arc> walk;
+  // Where each node stands on the current walk (-1: not on it). A maximum
+  // flow may carry cycles through roads of no time (copies of one step);
+  // a walk that meets itself cancels the cycle and goes on.
+  std::vector<std::int64_t> at(nodes, -1);
+  auto position = [&](Digraph::Node u) -> std::int64_t& { return at[static_cast<std::size_t>(Digraph::id(u))]; };
   while (next_arc(x.source) != lemon::INVALID) {
     walk.clear();
+    position(x.source) = 0;
     for (auto u = x.source; u != x.sink;) {
       const auto a = next_arc(u);
       if (a == lemon::INVALID) throw std::logic_error("time-expanded flow does not conserve units");
       walk.push_back(a);
       u = x.g.target(a);
+      if (const auto p = position(u); p >= 0) {
+        const auto first = walk.begin() + p;
+        std::int64_t around = flow[static_cast<std::size_t>(Digraph::id(*first))];
+        for (auto it = first; it != walk.end(); ++it)
+          around = std::min(around, flow[static_cast<std::size_t>(Digraph::id(*it))]);
+        for (auto it = first; it != walk.end(); ++it) {
+          flow[static_cast<std::size_t>(Digraph::id(*it))] -= around;
+          if (x.g.target(*it) != u) position(x.g.target(*it)) = -1;
+        }
+        walk.erase(first, walk.end());
+      } else {
+        position(u) = static_cast<std::int64_t>(walk.size());
+      }
     }
+    position(x.source) = -1;
+    for (const auto a : walk) position(x.g.target(a)) = -1;
     std::int64_t units = flow[static_cast<std::size_t>(Digraph::id(walk.front()))];
     for (const auto a : walk) units = std::min(units, flow[static_cast<std::size_t>(Digraph::id(a))]);
     for (const auto a : walk) flow[static_cast<std::size_t>(Digraph::id(a))] -= units;
@@ -153,6 +175,22 @@ std::vector<Movement> movements_of(const Instance& in, const te::Network& net,
   return out;
 }
 
+// The last arrival step the search needs networks for: the horizon, or
+// just past the egress of a plan known to get everyone out (the exact model
+// enters roads on whole ticks only, so it may need a little longer).
+int last_needed(const te::Network& net, const ExactLimits& limits) {
+  const int horizon = net.horizon_steps();
+  if (!limits.known_egress) return horizon;
+  const auto known = static_cast<int>((*limits.known_egress + net.tick() - 1) / net.tick());
+  return std::min(horizon, known + std::max(6, known / 20));
+}
+
+std::string too_large_text(const te::Network& net, int last, std::uint64_t copies, const ExactLimits& limits) {
+  return "the time-expanded network is too large: " + std::to_string(net.junctions()) + " nodes x " +
+         std::to_string(last + 1) + " steps leave " + std::to_string(copies) + " node copies after pruning (limit " +
+         std::to_string(limits.max_nodes) + "); use --method ccrp, a longer time step or a smaller map";
+}
+
 // The exact networks to solve: the resolution asked for, or both whole
 // steps and the finest substeps (6, 3 or 2 dividing the step) that fit.
 // Each step's capacity is split over its substeps, which can cost a burst
@@ -164,54 +202,78 @@ std::vector<std::unique_ptr<te::Network>> exact_networks(const Instance& in, con
   else
     tries = {6, 3, 2, 1};
   std::vector<std::unique_ptr<te::Network>> nets;
-  std::unique_ptr<te::Network> too_large;
-  std::uint64_t copies = 0;
+  std::string refusal;
   for (const int m : tries) {
     if (in.step() % m != 0 || (m > 1 && !nets.empty())) continue;
     auto net = std::make_unique<te::Network>(in, te::Model::exact, m);
-    copies = net->node_copies(net->horizon_steps());
+    const int last = last_needed(*net, limits);
+    const auto copies = net->node_copies(last);
     if (copies <= limits.max_nodes)
       nets.push_back(std::move(net));
     else
-      too_large = std::move(net);
+      refusal = too_large_text(*net, last, copies, limits);
   }
-  if (nets.empty()) {
-    throw InputError("--method optimal",
-                     "the time-expanded network is too large: " + std::to_string(too_large->junctions()) + " nodes x " +
-                         std::to_string(too_large->horizon_steps() + 1) + " steps leave " + std::to_string(copies) +
-                         " node copies after pruning (limit " + std::to_string(limits.max_nodes) +
-                         "); use --method ccrp, a longer time step or a smaller map");
-  }
+  if (nets.empty()) throw InputError("--method optimal", refusal);
   return nets;
 }
 
+// Networks up to this many node copies get a tidy flow (early arrivals, few
+// segments: a minimum-cost flow); larger ones the maximum flow as it comes.
+constexpr std::uint64_t k_tidy_copies = 400'000;
+
 // The optimum on one exact network. Quickest transshipment: the fewest
 // steps T by which every vehicle can arrive (monotone in T: the network for
-// T is part of the one for T+1). If even the horizon is too short, the most
-// people by the horizon, then the fewest steps that still carry that many.
-std::vector<Movement> solve_on(const Instance& in, const te::Network& net, const StopToken* stop) {
+// T is part of the one for T+1), searched from the proven lower bound up,
+// through networks no larger than needed. If even the horizon is too short,
+// the most people by the horizon, then the fewest steps that still carry
+// that many.
+std::vector<Movement> solve_on(const Instance& in, const te::Network& net, const ExactLimits& limits) {
   const int horizon = net.horizon_steps();
+  const Ms tick = net.tick();
   std::int64_t fleet = 0;
   for (const auto& o : in.origins) fleet += o.vehicles;
-  std::vector<std::int64_t> flow;
-  std::unique_ptr<te::Expanded> final_net;
+  auto build = [&](int t, const te::Units& units) {
+    check(limits.stop);
+    if (const auto copies = net.node_copies(t); copies > limits.max_nodes)
+      throw InputError("--method optimal", too_large_text(net, t, copies, limits));
+    return net.build(t, units);
+  };
+  auto say = [&](int t, const std::string& what) {
+    if (!limits.progress) return;
+    const auto seconds = static_cast<long long>(Ms{t} * tick / 1000);
+    char text[160];
+    std::snprintf(text, sizeof text, "arrival by step %d (%lldh%02lldm%02llds after start): %s", t, seconds / 3600,
+                  seconds / 60 % 60, seconds % 60, what.c_str());
+    limits.progress(text);
+  };
   const auto all = vehicle_units(in, false);
   const auto full = [&](int t) {
-    check(stop);
-    return te::max_flow(*net.build(t, all)) == fleet;
+    const auto carried = te::max_flow(*build(t, all));
+    say(t, carried == fleet ? "everyone" : std::to_string(carried) + " of " + std::to_string(fleet) + " vehicles");
+    return carried == fleet;
   };
-  const int from = std::min(net.earliest_last_step(), horizon + 1);
-  if (const auto last = te::first_passing(from, horizon, full)) {
-    final_net = net.build(*last, all);
-    flow = te::tidy_full_flow(*final_net);
+  // An arrival at instant E lies at or before copy ceil(E / tick).
+  int from = std::min(net.earliest_last_step(), horizon + 1);
+  if (limits.known_bounds != nullptr && limits.known_bounds->lower_bound_egress)
+    from = std::max(from, static_cast<int>(
+                              std::min<Ms>((*limits.known_bounds->lower_bound_egress + tick - 1) / tick, horizon + 1)));
+  const int near = last_needed(net, limits);
+  auto last = te::first_passing(from, near, full);
+  if (!last && near < horizon) last = te::first_passing(near + 1, horizon, full);
+
+  std::vector<std::int64_t> flow;
+  std::unique_ptr<te::Expanded> final_net;
+  if (last) {
+    final_net = build(*last, all);
+    if (net.node_copies(*last) <= k_tidy_copies)
+      flow = te::tidy_full_flow(*final_net);
+    else
+      te::max_flow(*final_net, &flow);
   } else {
     const auto some = vehicle_units(in, true);
-    const std::int64_t best = te::max_weight(*net.build(horizon, some), false);
-    const auto most = [&](int t) {
-      check(stop);
-      return te::max_weight(*net.build(t, some), false) == best;
-    };
-    final_net = net.build(best == 0 ? 0 : te::first_passing(0, horizon, most).value_or(horizon), some);
+    const std::int64_t best = te::max_weight(*build(horizon, some), false);
+    const auto most = [&](int t) { return te::max_weight(*build(t, some), false) == best; };
+    final_net = build(best == 0 ? 0 : te::first_passing(0, horizon, most).value_or(horizon), some);
     te::max_weight(*final_net, true, &flow);
   }
   return movements_of(in, net, decompose(*final_net, std::move(flow)));
@@ -235,7 +297,7 @@ PlanResult solve_optimal(const Instance& in, const ExactLimits& limits) {
   result.method = "optimal";
   bool first = true;
   for (const auto& net : exact_networks(in, limits)) {
-    auto movements = solve_on(in, *net, limits.stop);
+    auto movements = solve_on(in, *net, limits);
     if (first || score(movements) < score(result.movements)) result.movements = std::move(movements);
     first = false;
   }
@@ -251,8 +313,12 @@ PlanResult solve_optimal(const Instance& in, const ExactLimits& limits) {
     const std::int64_t missing = in.origins[o].people - delivered[o];
     if (missing > 0) result.unmet.push_back({o, missing, explain_unmet(in, o, room)});
   }
-  const auto relaxed = time_expanded_bounds(in, limits);
-  result.bounds = relaxed ? *relaxed : cut_bounds(in);
+  if (limits.known_bounds != nullptr) {
+    result.bounds = *limits.known_bounds;
+  } else {
+    const auto relaxed = time_expanded_bounds(in, limits);
+    result.bounds = relaxed ? *relaxed : cut_bounds(in);
+  }
   result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

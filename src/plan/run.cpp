@@ -20,17 +20,13 @@ std::optional<Method> parse_method(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-PlanResult run_plan(const Instance& in, const RunOptions& options) {
-  if (options.method == Method::optimal) {
-    ExactLimits limits;
-    limits.max_nodes = options.max_optimal_nodes;
-    limits.stop = options.stop;
-    return solve_optimal(in, limits);  // carries its own proven bounds
-  }
+namespace {
+
+// The heuristic plan and the strongest bounds proven for the instance.
+PlanResult heuristic(const Instance& in, const RunOptions& options) {
   CcrpOptions ccrp;
   ccrp.progress = options.progress;
   ccrp.stop = options.stop;
-  const auto started = std::chrono::steady_clock::now();
   auto result = plan_ccrp(in, ccrp);
   const auto assignment = assign_destinations(in, options.stop);
   if (assignment && assignment->binds && result.unmet.empty() && assignment->bounds.lower_bound_egress &&
@@ -60,8 +56,31 @@ PlanResult run_plan(const Instance& in, const RunOptions& options) {
   // where it must be), and the strongest of them holds.
   result.bounds = cut_bounds(in, options.stop);
   if (assignment) result.bounds = strongest(result.bounds, assignment->bounds);
-  if (const auto expanded = time_expanded_bounds(in, {options.max_expanded_nodes, 0, options.stop})) {
+  ExactLimits relaxed;
+  relaxed.max_nodes = options.max_expanded_nodes;
+  relaxed.stop = options.stop;
+  if (const auto expanded = time_expanded_bounds(in, relaxed)) {
     result.bounds = strongest(result.bounds, *expanded);
+  }
+  return result;
+}
+
+}  // namespace
+
+PlanResult run_plan(const Instance& in, const RunOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto result = heuristic(in, options);
+  if (options.method == Method::optimal) {
+    // The heuristic's egress and the bounds narrow the exact method's
+    // search for the last arrival step to a few networks.
+    ExactLimits limits;
+    limits.max_nodes = options.max_optimal_nodes;
+    limits.stop = options.stop;
+    if (result.unmet.empty()) limits.known_egress = result.egress();
+    const Bounds known = result.bounds;
+    limits.known_bounds = &known;
+    limits.progress = options.note;
+    result = solve_optimal(in, limits);
   }
   result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -29,12 +29,16 @@ std::int64_t time_cost(const ArcInfo& info) {
 }
 
 // A weight unit must outweigh the time costs of all units together. Only
-// exact networks are tidied: there every road copy advances at least one
-// step, so a unit costs at most 3 per step up to the last one.
+// exact networks are tidied: there a unit costs at most 3 per step up to
+// the last one, plus 1 per road of no time it takes (a minimum-cost flow
+// takes no cycle of them).
 std::int64_t weight_scale(const Expanded& x) {
-  std::int64_t last = 0;
-  for (const auto& i : x.info) last = std::max<std::int64_t>(last, i.step);
-  return std::max<std::int64_t>(1, x.total_supply) * (3 * (last + 1) + 1) + 1;
+  std::int64_t last = 0, instant_roads = 0;
+  for (const auto& i : x.info) {
+    last = std::max<std::int64_t>(last, i.step);
+    if (i.kind == ArcKind::road && i.advance == 0) ++instant_roads;
+  }
+  return std::max<std::int64_t>(1, x.total_supply) * (3 * (last + 1) + instant_roads + 1) + 1;
 }
 
 std::vector<std::int64_t> flows_of(const Expanded& x, const auto& solver) {

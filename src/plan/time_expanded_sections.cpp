@@ -95,7 +95,9 @@ void Network::make_sections() {
       s.time += g.time_ms[a];
     }
     s.last = static_cast<std::uint32_t>(arcs_.size());
-    s.steps = static_cast<std::int32_t>(std::max<Ms>(1, (s.time + step - 1) / step));
+    // A section of no time (links of length 0, as simulators export them)
+    // is entered and left in the same copy, as the plan model allows.
+    s.steps = static_cast<std::int32_t>((s.time + step - 1) / step);
     s.buffered = model_ == Model::exact && !in_.may_occupy(chain.back(), 0, in_.horizon());
     sections_.push_back(s);
   };
@@ -174,8 +176,9 @@ std::vector<Ms> Network::section_distances(const std::vector<std::pair<NodeId, M
 bool Network::drivable(const Section& s, std::int32_t k) const {
   const Ms start = k * tick_;
   for (auto i = s.first; i < s.last; ++i) {
+    const Ms from = start + offsets_[i];
     const Ms until = i + 1 < s.last ? start + offsets_[i + 1] : (k + s.steps) * tick_;
-    if (!in_.may_occupy(arcs_[i], start + offsets_[i], until)) return false;
+    if (!in_.may_occupy(arcs_[i], from, std::max(until, from + 1))) return false;  // an instant on it at least
   }
   return true;
 }

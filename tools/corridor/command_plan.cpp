@@ -63,6 +63,8 @@ int run_plan(const PlanOptions& o) {
     std::fprintf(stderr, "\rcorridor plan: %lld of %lld vehicles planned (%d%%)", static_cast<long long>(done),
                  static_cast<long long>(total), percent);
   };
+  if (!o.quiet)
+    options.note = [](const std::string& line) { std::fprintf(stderr, "corridor plan: optimal: %s\n", line.c_str()); };
   const auto result = plan::run_plan(in, options);
   if (draw && last_percent >= 0) std::fprintf(stderr, "\n");
 

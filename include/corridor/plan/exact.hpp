@@ -3,7 +3,9 @@
 // (flows over time: Ford & Fulkerson 1958; quickest transshipment: Hoppe &
 // Tardos 2000). docs/lower-bound.md states the models and proves the bound.
 #include <cstddef>
+#include <functional>
 #include <optional>
+#include <string>
 
 #include "corridor/plan/instance.hpp"
 #include "corridor/plan/plan.hpp"
@@ -22,6 +24,15 @@ struct ExactLimits {
   int substeps = 0;
   // Checked before each network is built and each flow computed on it.
   const StopToken* stop = nullptr;
+  // What is known before: the egress of a plan that gets everyone out (the
+  // heuristic's), and proven bounds. The search for the last arrival step
+  // then runs between the lower bound and a little past that egress, and
+  // only networks that far are built (a long horizon costs nothing);
+  // known bounds are returned instead of being proven again.
+  std::optional<Ms> known_egress;
+  const Bounds* known_bounds = nullptr;
+  // A line on each step tried ("arrival by step 487 (1h21m10s): everyone"), for progress.
+  std::function<void(const std::string&)> progress;
 };
 
 // The optimal plan among plans whose vehicles enter every road section

@@ -26,6 +26,8 @@ struct RunOptions {
   // (vehicles planned, vehicles in total), after each ccrp movement; may
   // throw to abandon the work.
   std::function<void(std::int64_t, std::int64_t)> progress;
+  // A line on each step of long work (the optimal method's search).
+  std::function<void(const std::string&)> note;
   // Stops the planner, the bounds and the optimal method alike.
   const StopToken* stop = nullptr;
 };

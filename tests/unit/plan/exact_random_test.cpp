@@ -105,7 +105,7 @@ TEST(ExactRandom, OnTheStepGridTheBoundIsTheOptimum) {
   for (int round = 0; round < 25; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     const auto c = random_case(rng, true, round % 2 == 0 ? 0.05 : 1.0);
-    const auto plan = solve_optimal(*c->in, ExactLimits{3'000'000, 1});  // whole steps
+    const auto plan = solve_optimal(*c->in, limits(3'000'000, 1));  // whole steps
     expect_valid(*c->in, plan);
     const auto bounds = time_expanded_bounds(*c->in);
     ASSERT_TRUE(bounds);

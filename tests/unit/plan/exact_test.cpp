@@ -20,7 +20,7 @@ struct Solved {
 };
 
 // The worked cases count in whole steps: one copy per step.
-constexpr ExactLimits k_whole_steps{3'000'000, 1};
+const ExactLimits k_whole_steps = limits(3'000'000, 1);
 
 Solved solve(const AsciiMap& m, const std::string& scenario_json, const ExactLimits& limits = k_whole_steps) {
   Solved r;
@@ -182,12 +182,12 @@ TEST(ExactPlan, LateDepartureOffTheStepGrid) {
   // In copies every 10 s the 10 per step are split 1, 2, 2, 1, 2, 2: buses
   // enter from 90 s, the last at 140 s, arriving at 200 s. Automatic
   // resolution keeps the better plan, whole steps.
-  EXPECT_EQ(solve(m, scenario_text(features), ExactLimits{3'000'000, 6}).plan.egress(), 200'000);
-  EXPECT_EQ(solve(m, scenario_text(features), ExactLimits{}).plan.egress(), 180'000);
+  EXPECT_EQ(solve(m, scenario_text(features), limits(3'000'000, 6)).plan.egress(), 200'000);
+  EXPECT_EQ(solve(m, scenario_text(features), ExactLimits()).plan.egress(), 180'000);
   // One bus leaves at 90 s and meets the bound.
   const auto one = origin(m, 'a', "town", 40, R"(, "earliest_departure": ")" + at(90) + "\"") + "," +
                    destination(m, 'c', "camp", 100000);
-  EXPECT_EQ(solve(m, scenario_text(one), ExactLimits{}).plan.egress(), 150'000);
+  EXPECT_EQ(solve(m, scenario_text(one), ExactLimits()).plan.egress(), 150'000);
 }
 
 TEST(ExactPlan, FinerCopiesFollowShortSections) {
@@ -207,14 +207,14 @@ TEST(ExactPlan, FinerCopiesFollowShortSections) {
   // 10 s, b->c at 40 s, and arrives at 70 s.
   const auto one = origin(m, 'a', "town", 40) + "," + destination(m, 'c', "camp", 100000);
   EXPECT_EQ(solve(m, scenario_text(one)).plan.egress(), 90'000);
-  const auto fine = solve(m, scenario_text(one), ExactLimits{3'000'000, 6});
+  const auto fine = solve(m, scenario_text(one), limits(3'000'000, 6));
   EXPECT_EQ(fine.plan.egress(), 60'000);
   ASSERT_TRUE(fine.bounds && fine.bounds->lower_bound_egress);
   EXPECT_EQ(*fine.bounds->lower_bound_egress, 60'000);
   const auto two = origin(m, 'a', "town", 80) + "," + destination(m, 'c', "camp", 100000);
-  EXPECT_EQ(solve(m, scenario_text(two), ExactLimits{3'000'000, 6}).plan.egress(), 70'000);
+  EXPECT_EQ(solve(m, scenario_text(two), limits(3'000'000, 6)).plan.egress(), 70'000);
   // Automatic: the finest resolution that fits.
-  EXPECT_EQ(solve(m, scenario_text(two), ExactLimits{}).plan.egress(), 70'000);
+  EXPECT_EQ(solve(m, scenario_text(two), ExactLimits()).plan.egress(), 70'000);
 }
 
 TEST(ExactPlan, PartlyFilledBusesAndDifferentFleets) {
@@ -256,7 +256,7 @@ TEST(ExactPlan, TooLargeIsAClearError) {
   m.way("abc", k_residential);
   const auto c = prepare(m, scenario_text(origin(m, 'a', "town", 400) + "," + destination(m, 'c', "camp", 1000)));
   try {
-    (void)solve_optimal(*c->in, ExactLimits{10});
+    (void)solve_optimal(*c->in, limits(10));
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(e.path(), "--method optimal");
@@ -265,10 +265,10 @@ TEST(ExactPlan, TooLargeIsAClearError) {
   }
   // The bound only builds the networks up to the answer (arrival by step 2:
   // 3 node copies and source, sink and a collector), so it fits in 10.
-  const auto bounds = time_expanded_bounds(*c->in, ExactLimits{10});
+  const auto bounds = time_expanded_bounds(*c->in, limits(10));
   ASSERT_TRUE(bounds && bounds->lower_bound_egress);
   EXPECT_EQ(*bounds->lower_bound_egress, 2 * k_step);
-  EXPECT_FALSE(time_expanded_bounds(*c->in, ExactLimits{5}));
+  EXPECT_FALSE(time_expanded_bounds(*c->in, limits(5)));
 }
 
 }  // namespace

@@ -24,6 +24,14 @@ namespace corridor::plan::exact_test {
 using testing::AsciiMap;
 using testing::Tags;
 
+// Limits of the exact method: the largest network and the copies per step.
+inline ExactLimits limits(std::size_t max_nodes, int substeps = 0) {
+  ExactLimits l;
+  l.max_nodes = max_nodes;
+  l.substeps = substeps;
+  return l;
+}
+
 inline std::string point(geo::LonLat p) {
   std::ostringstream out;
   out.precision(12);

@@ -27,6 +27,12 @@ std::string stopped_by(const std::function<void()>& work) {
   return "(not stopped)";
 }
 
+ExactLimits stopping(const StopToken& stop) {
+  ExactLimits l;
+  l.stop = &stop;
+  return l;
+}
+
 TEST(StopToken, ARequestAndADeadlineSayWhy) {
   StopToken token;
   EXPECT_NO_THROW(token.check());
@@ -45,8 +51,8 @@ TEST(StopToken, EveryStageOfPlanningHonoursIt) {
   StopToken stop;
   stop.request_stop("stop");
   EXPECT_EQ(stopped_by([&] { cut_bounds(*c->in, &stop); }), "stop");
-  EXPECT_EQ(stopped_by([&] { time_expanded_bounds(*c->in, {3'000'000, 0, &stop}); }), "stop");
-  EXPECT_EQ(stopped_by([&] { solve_optimal(*c->in, {3'000'000, 0, &stop}); }), "stop");
+  EXPECT_EQ(stopped_by([&] { time_expanded_bounds(*c->in, stopping(stop)); }), "stop");
+  EXPECT_EQ(stopped_by([&] { solve_optimal(*c->in, stopping(stop)); }), "stop");
   CcrpOptions ccrp;
   ccrp.stop = &stop;
   EXPECT_EQ(stopped_by([&] { plan_ccrp(*c->in, ccrp); }), "stop");
