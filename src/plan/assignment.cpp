@@ -34,7 +34,11 @@ std::optional<Assignment> assign_destinations(const Instance& in, const StopToke
   }
   std::int64_t people = 0;
   for (const auto& o : in.origins) people += o.people;
-  if (people == 0 || targets.empty() || std::uint64_t{targets.size()} * g.node_count() > max_work) return std::nullopt;
+  // One search per destination, and a time per (origin, destination) pair.
+  const std::uint64_t pairs = std::uint64_t{targets.size()} * in.origins.size();
+  if (people == 0 || targets.empty() || std::uint64_t{targets.size()} * g.node_count() > max_work ||
+      pairs > max_work / 10)
+    return std::nullopt;
 
   // time[o * D + j]: e_o + g(o, targets[j]), or k_never.
   const std::size_t n_origins = in.origins.size(), n_targets = targets.size();

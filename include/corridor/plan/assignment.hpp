@@ -32,7 +32,8 @@ struct Assignment {
 };
 
 // nullopt when the instance is too large for one free-flow search per
-// destination (destinations x nodes over max_work), or has no origin.
+// destination (destinations x nodes over max_work, or destinations x
+// origins over a tenth of it), or has no people or no destination.
 std::optional<Assignment> assign_destinations(const Instance& in, const StopToken* stop = nullptr,
                                               std::uint64_t max_work = 200'000'000);
 
