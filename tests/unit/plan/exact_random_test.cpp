@@ -4,8 +4,10 @@
 // buses, roomy destinations) the bound equals the optimum.
 #include <random>
 
+#include "corridor/plan/assignment.hpp"
 #include "corridor/plan/bounds.hpp"
 #include "corridor/plan/ccrp.hpp"
+#include "corridor/plan/run.hpp"
 #include "exact_testing.hpp"
 #include "network_builder.hpp"
 
@@ -114,6 +116,30 @@ TEST(ExactRandom, OnTheStepGridTheBoundIsTheOptimum) {
     if (plan.unmet.empty() && bounds->lower_bound_egress) {
       EXPECT_EQ(*bounds->lower_bound_egress, plan.egress());
       ++compared;
+    }
+    // The other proofs hold around the optimum: the condensed network (here
+    // forced by a small size limit) and the assignment of people to destinations.
+    if (const auto condensed = time_expanded_bounds(*c->in, limits(40))) {
+      EXPECT_GE(condensed->upper_bound_people, plan.people_evacuated()) << condensed->lower_bound_method;
+      if (plan.unmet.empty()) {
+        ASSERT_TRUE(condensed->lower_bound_egress) << condensed->lower_bound_method;
+        EXPECT_LE(*condensed->lower_bound_egress, plan.egress()) << condensed->lower_bound_method;
+      }
+    }
+    if (const auto assignment = assign_destinations(*c->in)) {
+      EXPECT_GE(assignment->bounds.upper_bound_people, plan.people_evacuated());
+      if (plan.unmet.empty()) {
+        ASSERT_TRUE(assignment->bounds.lower_bound_egress);
+        EXPECT_LE(*assignment->bounds.lower_bound_egress, plan.egress());
+      }
+    }
+    // The default pipeline (heuristic, guided where destinations bind,
+    // strongest bounds) gives a valid plan no better than the optimum.
+    const auto planned = run_plan(*c->in, {});
+    expect_valid(*c->in, planned);
+    EXPECT_LE(planned.people_evacuated(), plan.people_evacuated());
+    if (planned.unmet.empty() && plan.unmet.empty()) {
+      EXPECT_GE(planned.egress(), plan.egress());
     }
   }
   EXPECT_GT(compared, 0);

@@ -263,12 +263,20 @@ TEST(ExactPlan, TooLargeIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("too large"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("2 nodes x 721 steps"), std::string::npos) << e.what();
   }
-  // The bound only builds the networks up to the answer (arrival by step 2:
-  // 3 node copies and source, sink and a collector), so it fits in 10.
+  // The relaxed network for the whole horizon does not fit in 10 copies
+  // either: the bound is proven on a condensed one (many steps per copy,
+  // still a relaxation), named as such, and still holds the free-flow
+  // arrival of 2 steps; in 5, not even one copy per node fits.
   const auto bounds = time_expanded_bounds(*c->in, limits(10));
   ASSERT_TRUE(bounds && bounds->lower_bound_egress);
   EXPECT_EQ(*bounds->lower_bound_egress, 2 * k_step);
+  EXPECT_NE(bounds->lower_bound_method.find("condensed to"), std::string::npos) << bounds->lower_bound_method;
   EXPECT_FALSE(time_expanded_bounds(*c->in, limits(5)));
+  // A condensed bound never exceeds the one at the scenario's step.
+  const auto full = time_expanded_bounds(*c->in, limits(3'000'000));
+  ASSERT_TRUE(full && full->lower_bound_egress);
+  EXPECT_EQ(full->lower_bound_method, "time-expanded");
+  EXPECT_LE(*bounds->lower_bound_egress, *full->lower_bound_egress);
 }
 
 }  // namespace
