@@ -280,13 +280,19 @@ TEST_F(CliLog, AcknowledgedAppendsSurviveSigkill) {
   std::map<std::uint64_t, std::string> acknowledged;  // index -> leaf hash
   const auto started = std::chrono::steady_clock::now();
   int rounds = 0;
-  for (; rounds < 25 && std::chrono::steady_clock::now() - started < std::chrono::seconds(20); ++rounds) {
+  // A slow build (the sanitizers) may not start appending within the
+  // shortest delays: a round that saw no acknowledgement doubles them.
+  int slower = 1;
+  for (; rounds < 40 && (acknowledged.size() < 10 ||
+                         (rounds < 25 && std::chrono::steady_clock::now() - started < std::chrono::seconds(20)));
+       ++rounds) {
     std::vector<std::string> args = {"log", "append", "--db", db_, "--registry", (dir_ / "parties.json").string()};
     for (int k = 0; k < 30; ++k) {
       const int n = rounds * 100 + k;
       args.push_back(signed_file("r" + std::to_string(n) + ".json", incident(n), {n % 2 ? &a_ : &b_}));
     }
-    const auto out = append_then_kill(args, std::chrono::microseconds(delay_us(rng)));
+    const auto out = append_then_kill(args, std::chrono::microseconds(delay_us(rng) * slower));
+    if (out.empty() && slower < 16) slower *= 2;
     std::istringstream lines(out);
     std::string line;
     while (std::getline(lines, line)) {
