@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <stdexcept>
+
+#include "plan/time_expanded_engine.hpp"
 
 namespace corridor::plan::te {
 namespace {
@@ -230,6 +233,85 @@ std::unique_ptr<Expanded> Network::build(int last_step, const Units& units) cons
     }
   }
   return x;
+}
+
+Pattern Network::pattern(int last_step, const Units& units) const {
+  if (model_ != Model::exact) throw std::logic_error("time-expanded pattern: exact model only");
+  const auto& g = in_.graph();
+  const auto l = make_layout(in_, sections_, first_, to_go_, last_step, 0);
+  auto lo = [&](NodeId v) { return first_[v]; };
+  auto hi = [&](NodeId v) { return static_cast<std::int32_t>(last_step - to_go_[v]); };
+  Pattern p;
+  constexpr auto none = std::numeric_limits<std::uint32_t>::max();
+  // Layers as build() numbers its copies: arrive, depart (where a buffered
+  // section ends), pass (beyond a checkpoint), one per buffered section,
+  // then a collector per destination.
+  std::vector<std::uint32_t> arrive(g.node_count(), none), depart(g.node_count(), none), pass(g.node_count(), none);
+  for (NodeId v = 0; v < g.node_count(); ++v) {
+    if (l.base[v] < 0) continue;
+    arrive[v] = p.add_layer(lo(v), hi(v));
+    depart[v] = l.has_dep[v] ? p.add_layer(lo(v), hi(v)) : arrive[v];
+    pass[v] = in_.checkpoint_at(v) >= 0 ? p.add_layer(lo(v), hi(v)) : depart[v];
+  }
+  std::vector<std::uint32_t> buffer(sections_.size(), none);
+  for (std::size_t id = 0; id < sections_.size(); ++id) {
+    if (l.buf_base[id] >= 0) buffer[id] = p.add_layer(lo(sections_[id].head), hi(sections_[id].head));
+  }
+  for (const auto& s : units.supplies) {
+    const NodeId v = in_.origins[s.origin].node;
+    const auto k0 = departure_step(s.origin);
+    if (s.amount <= 0 || l.base[v] < 0 || k0 < lo(v) || k0 > hi(v)) continue;
+    p.supplies.push_back({arrive[v], k0, s.amount, static_cast<std::uint32_t>(s.origin)});
+  }
+  // Arrivals in tick k enter the destination's collector at k (gated: the
+  // arrival step being tried), and the collector runs back in time to its
+  // first tick, where it drains into the sink at most its intake.
+  for (std::size_t d = 0; d < in_.destinations.size(); ++d) {
+    const auto& site = in_.destinations[d];
+    const std::int64_t intake = units.intake.at(d);
+    const NodeId v = site.node;
+    if (!site.acceptable() || intake == 0 || l.base[v] < 0) continue;
+    const auto collector = p.add_layer(lo(v), hi(v));
+    p.add_link({.tail = depart[v],
+                .head = collector,
+                .gated = true,
+                .kind = ArcKind::sink,
+                .ref = static_cast<std::uint32_t>(d)});
+    p.add_link({.tail = collector, .head = collector, .shift = -1});
+    p.drains.push_back({collector, lo(v), intake, static_cast<std::uint32_t>(d)});
+  }
+  const auto factor = units.road_factor;
+  for (NodeId v = 0; v < g.node_count(); ++v) {
+    if (l.base[v] < 0) continue;
+    p.add_link({.tail = arrive[v], .head = arrive[v], .shift = 1, .kind = ArcKind::wait, .ref = v});
+    if (l.has_dep[v]) p.add_link({.tail = arrive[v], .head = depart[v]});
+    if (const int cp = in_.checkpoint_at(v); cp >= 0) {
+      const auto& rate = checkpoint_rates_[static_cast<std::size_t>(cp)];
+      p.add_link({.tail = depart[v], .head = pass[v]}, [&](std::int32_t k) { return rate.at(k) * factor; });
+    }
+    for (auto j = out_first_[v]; j < out_first_[v + 1]; ++j) {
+      const auto id = out_[j];
+      const auto& s = sections_[id];
+      if (l.base[s.head] < 0) continue;
+      p.add_link({.tail = pass[v],
+                  .head = buffer[id] != none ? buffer[id] : arrive[s.head],
+                  .shift = s.steps,
+                  .kind = ArcKind::road,
+                  .ref = id},
+                 [&](std::int32_t k) { return drivable(s, k) ? section_capacity(s, k) * factor : 0; });
+    }
+  }
+  for (std::uint32_t id = 0; id < sections_.size(); ++id) {
+    if (buffer[id] == none) continue;
+    const ArcId last = arcs_[sections_[id].last - 1];
+    const NodeId w = sections_[id].head;
+    p.add_link({.tail = buffer[id], .head = buffer[id], .shift = 1, .kind = ArcKind::wait, .ref = w},
+               [&](std::int32_t k) {
+                 return in_.may_occupy(last, k * tick_, (k + 1) * tick_) ? std::int64_t{k_unbounded_capacity} : 0;
+               });
+    p.add_link({.tail = buffer[id], .head = depart[w]});
+  }
+  return p;
 }
 
 }  // namespace corridor::plan::te

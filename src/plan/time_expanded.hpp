@@ -80,6 +80,8 @@ struct Expanded {
   std::vector<std::pair<int, std::int64_t>> source_weight;  // (arc id, weight) of every source arc
 };
 
+struct Pattern;  // time_expanded_engine.hpp
+
 // A road section: segments first..last-1 of Network::arcs(), driven in a row.
 struct Section {
   NodeId tail = 0;
@@ -112,6 +114,10 @@ class Network {
   [[nodiscard]] std::uint64_t node_copies(int last_step) const;
   // The network for arrivals by step last_step.
   [[nodiscard]] std::unique_ptr<Expanded> build(int last_step, const Units& units) const;
+  // The same network as a pattern for the engine (exact model), with the
+  // arcs into the destinations gated: with the gate at T < last_step it
+  // carries what build(T, units) carries.
+  [[nodiscard]] Pattern pattern(int last_step, const Units& units) const;
 
   [[nodiscard]] const Section& section(std::uint32_t i) const { return sections_[i]; }
   // Segment i of the flat list sections index, and its start time within its section.

@@ -15,13 +15,17 @@ namespace corridor::plan {
 
 struct ExactLimits {
   // Largest time-expanded network (node copies after pruning) either method
-  // builds.
+  // builds; the optimal method's engine holds about 60 bytes a copy.
   std::size_t max_nodes = 3'000'000;
   // Time copies per time step in the exact method (vehicles enter road
   // sections at multiples of step / substeps). 0: solve with whole steps
   // and with the finest of 6, 3, 2 that divides the step and fits
   // max_nodes, and keep the better plan.
   int substeps = 0;
+  // Networks up to this many node copies get a tidy flow (early arrivals,
+  // few segments: a minimum-cost flow, LEMON); larger ones the decomposition
+  // of the time-expanded engine's maximum flow as it comes.
+  std::size_t tidy_copies = 400'000;
   // Checked before each network is built and each flow computed on it.
   const StopToken* stop = nullptr;
   // What is known before: the egress of a plan that gets everyone out (the

@@ -21,8 +21,9 @@ struct RunOptions {
   // Largest time-expanded network the bounds of a ccrp plan build; beyond
   // it, the plan gets the cut bound only.
   std::size_t max_expanded_nodes = 300'000;
-  // Largest one the optimal method builds; beyond it, it is refused.
-  std::size_t max_optimal_nodes = 3'000'000;
+  // Largest one the optimal method builds (node copies of the time-expanded
+  // engine, about 60 bytes each); beyond it, it is refused.
+  std::size_t max_optimal_nodes = 40'000'000;
   // (vehicles planned, vehicles in total), after each ccrp movement; may
   // throw to abandon the work.
   std::function<void(std::int64_t, std::int64_t)> progress;
