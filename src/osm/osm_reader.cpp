@@ -171,9 +171,11 @@ RawNetwork read_osm(const std::filesystem::path& path, const Profile& profile, c
   return net;
 }
 
-RawNetwork read_network(const std::filesystem::path& path, const Profile& profile, const Progress& progress) {
+RawNetwork read_network(const std::filesystem::path& path, const Profile& profile, const Progress& progress,
+                        const MatsimOptions& matsim) {
   const std::string name = path.filename().string();
   if (name.ends_with(".geojson") || name.ends_with(".json")) return read_geojson_network(path, profile);
+  if (name.ends_with(".xml") || name.ends_with(".xml.gz")) return read_matsim_network(path, profile, matsim);
   return read_osm(path, profile, progress);
 }
 

@@ -1,4 +1,4 @@
-// corridor import IN -o OUT.graph [--profile P.json]
+// corridor import IN -o OUT.graph [--profile P.json] [--crs EPSG:NNNN] [--modes car,walk]
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -20,6 +20,7 @@ struct ImportOptions {
   std::string input;
   std::string output;
   std::string profile;
+  osm::MatsimOptions matsim;
   bool quiet = false;
 };
 
@@ -44,8 +45,11 @@ int run_import(const ImportOptions& o) {
       last_percent = percent;
     }
   };
-  auto net = osm::read_network(o.input, profile, progress);
+  auto net = osm::read_network(o.input, profile, progress, o.matsim);
   if (draw) std::fprintf(stderr, "\n");
+  if (!o.quiet) {
+    for (const auto& note : net.notes) std::fprintf(stderr, "corridor import: %s: %s\n", o.input.c_str(), note.c_str());
+  }
   const auto stats = net.stats;
   auto g = graph::build(std::move(net));
   g.meta["source"] = std::filesystem::path(o.input).filename().string();
@@ -68,15 +72,23 @@ int run_import(const ImportOptions& o) {
 
 void add_import_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<ImportOptions>();
-  auto* cmd = app.add_subcommand("import",
-                                 "Import a road network into a routing graph file.\n"
-                                 "Reads OpenStreetMap (.osm.pbf, .osm, .osm.bz2) through libosmium, keeping the ways\n"
-                                 "routable for motor vehicles under the profile (docs/profile.md), or a GeoJSON road\n"
-                                 "network (.geojson: LineStrings, docs/import.md).\n"
-                                 "Example: corridor import andorra-2021-10.osm.pbf -o andorra.graph");
-  cmd->add_option("input", o->input, "OSM file or GeoJSON road network")->required();
+  auto* cmd =
+      app.add_subcommand("import",
+                         "Import a road network into a routing graph file.\n"
+                         "Reads OpenStreetMap (.osm.pbf, .osm, .osm.bz2) through libosmium, keeping the ways\n"
+                         "routable for motor vehicles under the profile (docs/profile.md), or a GeoJSON road\n"
+                         "network (.geojson: LineStrings, docs/import.md), or a MATSim network file\n"
+                         "(network.xml or .xml.gz: nodes reprojected from their CRS with PROJ).\n"
+                         "Example: corridor import andorra-2021-10.osm.pbf -o andorra.graph\n"
+                         "         corridor import network.xml.gz --crs EPSG:32747 --modes car -o padang.graph");
+  cmd->add_option("input", o->input, "OSM file, GeoJSON road network or MATSim network.xml[.gz]")->required();
   cmd->add_option("-o,--output", o->output, "graph file to write")->required();
   cmd->add_option("--profile", o->profile, "road profile JSON (default: the built-in profile, docs/profile.md)");
+  cmd->add_option("--crs", o->matsim.crs,
+                  "MATSim: the coordinate reference system of the nodes' x/y (EPSG:NNNN or any PROJ string); "
+                  "default: the file's coordinateReferenceSystem attribute");
+  cmd->add_option("--modes", o->matsim.modes, "MATSim: keep the links allowing one of these modes (default: all)")
+      ->delimiter(',');
   cmd->add_flag("-q,--quiet", o->quiet, "no progress and no summary on stderr");
   runs[cmd] = [o] { return run_import(*o); };
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "corridor/osm/profile.hpp"
@@ -33,7 +34,7 @@ struct ImportStats {
 };
 
 struct RawNetwork {
-  std::string source_kind;  // "osm" or "geojson"
+  std::string source_kind;  // "osm", "geojson" or "matsim"
   std::vector<std::int64_t> node_id;
   std::vector<std::int32_t> node_lat;  // 1e-7 degrees
   std::vector<std::int32_t> node_lon;
@@ -43,6 +44,7 @@ struct RawNetwork {
   std::vector<std::string> class_names;
   std::vector<std::string> names{""};  // road numbers or names ("CG-1"), [0] = unnamed
   ImportStats stats;
+  std::vector<std::string> notes;  // what the reader decided for the user to know
 };
 
 // Called now and then with the fraction of the input read so far.
@@ -60,8 +62,30 @@ RawNetwork read_geojson_network(const std::filesystem::path& path, const Profile
 // The same from GeoJSON text; `source` names it in messages.
 RawNetwork parse_geojson_network(std::string_view text, const std::string& source, const Profile& profile);
 
-// Chooses the reader by file name: .geojson/.json -> GeoJSON, else OSM.
-RawNetwork read_network(const std::filesystem::path& path, const Profile& profile, const Progress& progress = {});
+struct MatsimOptions {
+  // The coordinate reference system of x/y ("EPSG:32632", any PROJ string);
+  // empty: the file's coordinateReferenceSystem attribute.
+  std::string crs;
+  // Links kept: those allowing one of these modes; empty: every link.
+  std::vector<std::string> modes;
+};
+
+// Reads a MATSim network file (docs/import.md; network.xml or .xml.gz):
+// nodes reprojected from their CRS with PROJ, one arc per link with time
+// length/freespeed and capacity per hour from capacity per capperiod.
+// Throws FormatError for XML that is not well formed, ValidationError
+// naming every bad node and link, InputError("--crs", ...) when no CRS is
+// known or PROJ does not know it.
+RawNetwork read_matsim_network(const std::filesystem::path& path, const Profile& profile,
+                               const MatsimOptions& options = {});
+// The same from the XML text; `source` names it in messages.
+RawNetwork parse_matsim_network(std::string_view text, const std::string& source, const Profile& profile,
+                                const MatsimOptions& options = {});
+
+// Chooses the reader by file name: .geojson/.json -> GeoJSON, .xml/.xml.gz
+// -> MATSim, else OSM.
+RawNetwork read_network(const std::filesystem::path& path, const Profile& profile, const Progress& progress = {},
+                        const MatsimOptions& matsim = {});
 
 // Travel time in ms for a length at a speed, at least 1 ms for a non-empty
 // segment so that every movement takes time.
