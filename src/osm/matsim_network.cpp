@@ -26,6 +26,7 @@ namespace {
 
 constexpr double k_max_travel_time_s = 7 * 24 * 3600;  // fits the graph's 32-bit milliseconds
 constexpr double k_max_capacity_vph = 1'000'000;
+constexpr double k_max_length_m = 10'000'000;
 constexpr std::size_t k_max_problems = 50;
 
 struct Node {
@@ -281,9 +282,10 @@ RawNetwork assemble(Document& d, const std::string& source, const Profile& profi
     }
     const double time_s = l.length_m / l.freespeed;
     const double vph = l.capacity * 3600 / d.capperiod_s;
-    if (time_s > k_max_travel_time_s) {
+    if (time_s > k_max_travel_time_s || l.length_m > k_max_length_m) {
       if (problems.size() < k_max_problems)
-        problems.push_back({at, "takes " + std::to_string(time_s) + " s, more than a week"});
+        problems.push_back({at, std::to_string(l.length_m) + " m taking " + std::to_string(time_s) +
+                                    " s: longer than 10,000 km or a week"});
       continue;
     }
     if (!wanted.empty()) {
@@ -296,9 +298,9 @@ RawNetwork assemble(Document& d, const std::string& source, const Profile& profi
     arc.head = to->second;
     arc.length_m = static_cast<float>(l.length_m);
     arc.time_ms = static_cast<std::uint32_t>(to_milliseconds(time_s));
-    arc.capacity_vph =
-        static_cast<std::uint32_t>(std::clamp(std::lround(vph), 1L, static_cast<long>(k_max_capacity_vph)));
-    arc.lanes = static_cast<std::uint8_t>(std::clamp(std::lround(l.lanes), 1L, 255L));
+    // Clamped before rounding: a number past long's range does not round.
+    arc.capacity_vph = static_cast<std::uint32_t>(std::lround(std::clamp(vph, 1.0, k_max_capacity_vph)));
+    arc.lanes = static_cast<std::uint8_t>(std::lround(std::clamp(l.lanes, 1.0, 255.0)));
     arc.road_class = custom_class;
     std::int64_t way = 0;
     const auto [end, ec] = std::from_chars(l.id.data(), l.id.data() + l.id.size(), way);
