@@ -416,7 +416,10 @@ std::vector<Movement> solve_on(const Instance& in, const te::Network& net, const
     std::optional<int> relaxed;
     for (int round = 0; round < k_intake_rounds; ++round) {
       auto r = everyone(units, from);
-      if (!r) break;
+      if (!r) {
+        if (!relaxed) from = horizon + 1;  // not even the relaxation gets everyone out
+        break;
+      }
       if (!relaxed) relaxed = r->first;
       const auto fill = fill_of(in, r->second);
       if (fill.fits()) {
