@@ -1,6 +1,7 @@
 // What changed between two versions of an agreement, in sentences.
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "agree/json_guard.hpp"
@@ -76,6 +77,7 @@ class Differ {
   void corridors();
   void corridor_pair(const Json& a, const Json& b);
   void windows();
+  void movements();
   void by_id(const char* list, const char* noun, const std::function<std::string(const Json&)>& summary,
              const std::function<void(const std::string&, const Json&, const Json&)>& compare);
 
@@ -222,6 +224,75 @@ void Differ::corridors() {
   }
 }
 
+// Every movement of a document by id, with the corridor it drives.
+std::map<std::string, std::pair<const Json*, const Json*>> movements_of(const Json& doc) {
+  std::map<std::string, std::pair<const Json*, const Json*>> out;
+  for (const auto& c : list_of(doc, "corridors")) {
+    for (const auto& m : list_of(c, "movements")) {
+      if (!id_of(m).empty()) out.emplace(id_of(m), std::pair(&c, &m));
+    }
+  }
+  return out;
+}
+
+std::string roads(const Json& corridor) {
+  std::string out;
+  for (const auto& road : list_of(corridor, "via")) out += (out.empty() ? "" : ", ") + text(road);
+  return out.empty() ? std::to_string(nodes_of(corridor).size()) + " nodes" : out;
+}
+
+// Convoys by their movement ids (plans since movement ids): which were
+// diverted onto other roads, which leave or arrive at other times, which
+// were cancelled and which are new. Long lists end with a count.
+void Differ::movements() {
+  const auto before = movements_of(old_);
+  const auto after = movements_of(new_);
+  if (before.empty() || after.empty()) return;
+  constexpr std::size_t k_most = 20;
+  std::size_t diverted = 0, retimed = 0, cancelled = 0;
+  std::vector<std::string> added;
+  auto line = [&](std::size_t& count, std::string text) {
+    if (++count <= k_most) say(std::move(text));
+  };
+  for (const auto& [id, was] : before) {
+    const auto it = after.find(id);
+    const auto& [old_corridor, old_movement] = was;
+    if (it == after.end()) {
+      line(cancelled, "convoy " + id + " (" + id_of(*old_corridor, "origin") + " -> " +
+                          id_of(*old_corridor, "destination") + ", " + text(old_movement->value("vehicles", Json())) +
+                          " vehicles) is no longer planned");
+      continue;
+    }
+    const auto& [new_corridor, new_movement] = it->second;
+    const auto arrival = [&](const Json& m) { return when(m.value("arrival", Json())); };
+    if (nodes_of(*old_corridor) != nodes_of(*new_corridor)) {
+      line(diverted, "convoy " + id + " diverted: was " + corridor_label(*old_corridor) + " via " +
+                         roads(*old_corridor) + ", arriving " + arrival(*old_movement) + "; now " +
+                         corridor_label(*new_corridor) + " via " + roads(*new_corridor) + ", arriving " +
+                         arrival(*new_movement));
+    } else if (old_movement->value("departure", Json()) != new_movement->value("departure", Json()) ||
+               old_movement->value("arrival", Json()) != new_movement->value("arrival", Json())) {
+      line(retimed, "convoy " + id + " on " + corridor_label(*new_corridor) + " now leaves " +
+                        when(new_movement->value("departure", Json())) + " and arrives " + arrival(*new_movement) +
+                        " (was " + when(old_movement->value("departure", Json())) + " to " + arrival(*old_movement) +
+                        ")");
+    }
+  }
+  for (const auto& [id, now] : after) {
+    if (!before.contains(id)) added.push_back(id);
+  }
+  for (const auto& [count, what] : {std::pair(diverted, "diverted"), std::pair(retimed, "retimed"),
+                                    std::pair(cancelled, "no longer planned")}) {
+    if (count > k_most) say("... and " + std::to_string(count - k_most) + " more convoys " + what);
+  }
+  if (!added.empty()) {
+    std::string ids;
+    for (std::size_t i = 0; i < std::min<std::size_t>(added.size(), 10); ++i) ids += (i ? ", " : "") + added[i];
+    say(std::to_string(added.size()) + " new convoy" + (added.size() == 1 ? "" : "s") + ": " + ids +
+        (added.size() > 10 ? ", ..." : ""));
+  }
+}
+
 void Differ::windows() {
   auto find = [](const Json& items, const std::string& id) -> const Json* {
     for (const auto& item : items) {
@@ -273,6 +344,7 @@ std::vector<std::string> Differ::run() {
   header();
   parties();
   corridors();
+  movements();
   windows();
   by_id(
       "destinations", "destination",

@@ -35,8 +35,9 @@ const std::string& payload_text(const Json& signed_doc) {
 // The header a signature is made under: the algorithm, the key, the party
 // it speaks for and, for versioned documents, the version it signs (so that
 // a signature moved onto another version is named as such).
-Json protected_header(const SecretKey& key, const Json& document) {
+Json protected_header(const SecretKey& key, const Json& document, std::optional<std::int64_t> signed_at) {
   Json header = {{"alg", "EdDSA"}, {"kid", key.kid}, {"party", key.party}};
+  if (signed_at) header["iat"] = *signed_at;
   if (document.is_object() && document.contains("version") && document["version"].is_number_integer()) {
     header["version"] = document["version"];
   }
@@ -64,6 +65,7 @@ SignatureCheck check_one(const Json& signature, const std::string& payload, cons
   }
   if (header->contains("party") && (*header)["party"].is_string()) check.party = (*header)["party"];
   if (header->contains("kid") && (*header)["kid"].is_string()) check.kid = (*header)["kid"];
+  if (header->contains("iat") && (*header)["iat"].is_number_integer()) check.signed_at = (*header)["iat"];
   if (!header->contains("alg") || (*header)["alg"] != "EdDSA") {
     check.problem =
         "protected header is not EdDSA (alg " + (header->contains("alg") ? (*header)["alg"].dump() : "missing") + ")";
@@ -147,14 +149,14 @@ bool document_matches_payload(const Json& signed_doc) {
   return canonical_json(signed_doc["document"]) == canonical_json(document);
 }
 
-void add_signature(Json& signed_doc, const SecretKey& key) {
+void add_signature(Json& signed_doc, const SecretKey& key, std::optional<std::int64_t> signed_at) {
   const auto document = payload_of(signed_doc);
   if (!document_matches_payload(signed_doc)) {
     throw InputError("document", "does not match the signed payload: refusing to sign what is not shown");
   }
   if (!signed_doc.contains("signatures")) signed_doc["signatures"] = Json::array();
   if (!signed_doc["signatures"].is_array()) throw InputError("signatures", "must be an array");
-  const std::string header = encode_text(canonical_json(protected_header(key, document)));
+  const std::string header = encode_text(canonical_json(protected_header(key, document, signed_at)));
   const std::string input = header + "." + payload_text(signed_doc);
   const auto signature = crypto::sign(input, key.bytes);
   auto& list = signed_doc["signatures"];

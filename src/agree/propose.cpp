@@ -24,6 +24,8 @@ struct Corridor {
   std::vector<std::int64_t> path;
   std::int64_t vehicles = 0;
   std::int64_t people = 0;
+  Json movements = Json::array();  // the plan's movements on it: id, vehicles, people, departure, arrival
+  std::vector<std::string> via;    // the roads it follows, as the plan names them
   geo::UnixSeconds first_departure{}, last_departure{}, first_arrival{}, last_arrival{};
 };
 
@@ -95,10 +97,24 @@ std::vector<Corridor> corridors_of(const Json& plan, const scenario::Scenario& s
     auto [it, fresh] = groups.try_emplace({origin, destination, path});
     auto& c = it->second;
     if (fresh) {
-      c = {origin, destination, path, 0, 0, departure, departure, arrival, arrival};
+      c = {origin, destination, path, 0, 0, Json::array(), {}, departure, departure, arrival, arrival};
     }
     c.vehicles += vehicles;
     c.people += people;
+    if (m.contains("id")) {
+      if (!m["id"].is_string() || m["id"].get_ref<const std::string&>().empty())
+        throw InputError(where + ".id", "must be a non-empty string, got " + m["id"].dump());
+      c.movements.push_back({{"id", m["id"]},
+                             {"vehicles", vehicles},
+                             {"people", people},
+                             {"departure", geo::format_utc(departure)},
+                             {"arrival", geo::format_utc(arrival)}});
+    }
+    if (fresh && m.contains("via") && m["via"].is_array()) {
+      for (const auto& road : m["via"]) {
+        if (road.is_string()) c.via.push_back(road.get<std::string>());
+      }
+    }
     c.first_departure = std::min(c.first_departure, departure);
     c.last_departure = std::max(c.last_departure, departure);
     c.first_arrival = std::min(c.first_arrival, arrival);
@@ -225,15 +241,18 @@ Json build_agreement(const Json& plan, const scenario::Scenario& s, const std::o
     const auto& c = corridors[i];
     const auto id = "c" + std::to_string(i + 1);
     planned[c.destination] += c.people;
-    corridor_list.push_back(
-        {{"id", id},
-         {"origin", s.origins[c.origin].id},
-         {"destination", s.destinations[c.destination].id},
-         {"vehicles", c.vehicles},
-         {"people", c.people},
-         {"route", route_of(c, id, s, options.map)},
-         {"departures", {{"first", geo::format_utc(c.first_departure)}, {"last", geo::format_utc(c.last_departure)}}},
-         {"arrivals", {{"first", geo::format_utc(c.first_arrival)}, {"last", geo::format_utc(c.last_arrival)}}}});
+    Json corridor = {
+        {"id", id},
+        {"origin", s.origins[c.origin].id},
+        {"destination", s.destinations[c.destination].id},
+        {"vehicles", c.vehicles},
+        {"people", c.people},
+        {"route", route_of(c, id, s, options.map)},
+        {"departures", {{"first", geo::format_utc(c.first_departure)}, {"last", geo::format_utc(c.last_departure)}}},
+        {"arrivals", {{"first", geo::format_utc(c.first_arrival)}, {"last", geo::format_utc(c.last_arrival)}}}};
+    if (!c.via.empty()) corridor["via"] = c.via;
+    if (!c.movements.empty()) corridor["movements"] = c.movements;
+    corridor_list.push_back(std::move(corridor));
   }
   agreement["corridors"] = corridor_list;
 

@@ -67,6 +67,12 @@ AgreementTerms read_terms(const Json& document) {
       }
       corridor.nodes.push_back(nodes[k].get<std::int64_t>());
     }
+    if (c.contains("movements")) {
+      const auto& ids = array_at(c, "movements", path);
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        corridor.movements.push_back(text_at(ids[k], "id", element(path + ".movements", k)));
+      }
+    }
     corridor.first_departure_text = text_at(member(c, "departures", path), "first", path + ".departures");
     corridor.last_arrival_text = text_at(member(c, "arrivals", path), "last", path + ".arrivals");
     corridor.first_departure = utc_at(corridor.first_departure_text, path + ".departures.first");

@@ -109,6 +109,7 @@ struct MovementIn {
   std::int64_t vehicles = 0;
   std::int64_t people = 0;
   bool numbers = false;           // vehicles and people were read
+  bool stranded = false;          // "stranded": true: a re-planned convoy with every way on closed
   std::vector<std::int64_t> ids;  // empty when the path could not be read
   std::vector<double> times;      // empty unless as long as ids
   std::vector<NodeId> nodes;      // graph nodes, k_invalid when unknown

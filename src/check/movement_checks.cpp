@@ -59,7 +59,7 @@ void check_ends(const Context& c, const MovementIn& m, const std::string& p, con
     check_end(0, c.origin_snap[*m.origin], "origin \"" + c.s.origins[*m.origin].id + "\"", "origin",
               "with a road leaving it", "starts");
   }
-  if (m.destination) {
+  if (m.destination && !m.stranded) {
     check_end(m.ids.size() - 1, c.destination_snap[*m.destination],
               "destination \"" + c.s.destinations[*m.destination].id + "\"", "destination",
               "with a road arriving at it", "ends");
@@ -199,7 +199,12 @@ void check_zones(Context& c, const MovementIn& m, const std::string& p, const Si
   };
   for (std::size_t i = 0; i < m.arcs.size(); ++i) {
     if (m.arcs[i] == graph::k_invalid) continue;
+    // A stranded convoy (a re-plan's) was caught on its last segment by a
+    // closure that began as it stood there: the plan says so in `unmet`;
+    // where it stands is not a choice it made.
+    const bool caught = m.stranded && i + 1 == m.arcs.size();
     for (const auto z : c.zones_of(m.arcs[i])) {
+      if (caught && c.zones[z].kind != Zone::Kind::forbidden_area) continue;
       const Zone& zone = c.zones[z];
       bool broken = zone.kind == Zone::Kind::forbidden_area;
       if (!broken && !m.times.empty()) {

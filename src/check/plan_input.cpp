@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 
 #include "check/checker.hpp"
 #include "corridor/geo/time.hpp"
@@ -224,6 +225,12 @@ MovementIn read_movement(const Context& c, const json& m, std::size_t index, boo
     out.numbers = true;
   }
   if (!out.numbers || !out.origin || !out.destination) complete = false;
+  if (const json* stranded = field(m, "stranded", path, sink, false)) {
+    if (!stranded->is_boolean())
+      wrong(sink, path + ".stranded", "true or false", *stranded);
+    else
+      out.stranded = stranded->get<bool>();
+  }
   read_route(c, m, path, out, sink);
   return out;
 }
@@ -282,8 +289,22 @@ PlanIn read_plan(const Context& c, const json& plan, const Sink& sink) {
   if (unmet != nullptr && !unmet->is_array()) wrong(sink, "unmet", "an array", *unmet);
   if (movements == nullptr || unmet == nullptr || !movements->is_array() || !unmet->is_array()) return in;
   in.usable = true;
+  std::map<std::string, std::size_t> ids;  // movement id -> first movement with it
   for (std::size_t i = 0; i < movements->size(); ++i) {
     in.movements.push_back(read_movement(c, (*movements)[i], i, in.complete, sink));
+    // Ids are optional (plans from before they existed), unique when given:
+    // agreements, reports and re-plans name movements by them.
+    const json& m = (*movements)[i];
+    const json* id = m.is_object() ? field(m, "id", "movements[" + std::to_string(i) + "]", sink, false) : nullptr;
+    if (id == nullptr) continue;
+    const std::string path = "movements[" + std::to_string(i) + "].id";
+    if (!id->is_string() || id->get_ref<const std::string&>().empty()) {
+      wrong(sink, path, "a non-empty string (\"m17\")", *id);
+    } else if (const auto [at, fresh] = ids.emplace(id->get<std::string>(), i); !fresh) {
+      sink.add("format", path,
+               "movement id \"" + id->get<std::string>() + "\" is also movements[" + std::to_string(at->second) +
+                   "]'s: ids must be unique");
+    }
   }
   for (std::size_t i = 0; i < unmet->size(); ++i) in.unmet.push_back(read_unmet(c, (*unmet)[i], i, in.complete, sink));
   return in;

@@ -131,11 +131,16 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
   for (const auto& m : plan.movements) {
     if (m.times.empty())
       sums.all_times = false;
-    else
+    else if (!m.stranded)
       sums.egress = std::max(sums.egress, m.times.back());
+    // A stranded convoy's people are not out: its plan lists them as unmet.
     if (!m.numbers) continue;
-    sums.people += m.people;
     sums.vehicles += m.vehicles;
+    if (m.stranded) {
+      if (m.origin) fleet[*m.origin].add(m.index, m.vehicles, s.origins[*m.origin].vehicles());
+      continue;
+    }
+    sums.people += m.people;
     if (m.origin) {
       fleet[*m.origin].add(m.index, m.vehicles, s.origins[*m.origin].vehicles());
       moved[*m.origin] += m.people;

@@ -10,6 +10,7 @@
 #include "corridor/json.hpp"
 #include "corridor/ledger/proof.hpp"
 #include "corridor/monitor/incident.hpp"
+#include "corridor/monitor/versions.hpp"
 
 namespace corridor::monitor {
 namespace {
@@ -44,13 +45,6 @@ double distance_to_route(const Incident& incident, const std::vector<geo::LonLat
   return best;
 }
 
-struct InForce {
-  std::uint64_t entry;
-  agree::AgreementTerms terms;
-  std::string hash;
-  std::int64_t version = -1;
-};
-
 }  // namespace
 
 ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Registry& registry,
@@ -60,9 +54,10 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
   node_of.reserve(map.node_count());
   for (graph::NodeId v = 0; v < map.node_count(); ++v) node_of.emplace(map.node_id[v], v);
 
-  // The newest version in force of each agreement chain (by scenario), and
-  // every incident whose report verifies.
-  std::map<std::string, InForce> agreements;
+  // Every agreement version in force and when, and every incident whose
+  // report verifies.
+  const auto versions = agreement_versions(ledger, registry);
+  report.notes = versions.notes;
   std::vector<std::pair<std::uint64_t, Incident>> incidents;
   std::vector<json> incident_docs;
   for (std::uint64_t i = 0; i < ledger.size(); ++i) {
@@ -75,18 +70,7 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
     }
     json doc = std::move(*parsed);
     try {
-      if (entry->kind == agree::k_agreement_type) {
-        const auto status = agree::check_agreement(doc, registry);
-        if (!status.in_force()) {
-          report.notes.push_back("entry " + std::to_string(i) + ": agreement version " +
-                                 std::to_string(status.version) + " is not in force (not signed by every signatory)");
-          continue;
-        }
-        auto& slot = agreements[status.scenario];
-        if (status.version >= slot.version) {
-          slot = {i, agree::read_terms(agree::agreement_document(doc)), status.hash, status.version};
-        }
-      } else if (entry->kind == k_incident_type) {
+      if (entry->kind == k_incident_type) {
         const auto checks = agree::verify_signatures(doc, registry);
         const auto payload = agree::payload_of(doc);
         auto incident = parse_incident(payload, "entry " + std::to_string(i));
@@ -106,18 +90,24 @@ ViolationReport find_violations(const ledger::Ledger& ledger, const agree::Regis
     }
   }
   report.incidents = incidents.size();
-  report.agreements_in_force = agreements.size();
+  const auto scenarios = versions.scenarios();
+  report.agreements_in_force = scenarios.size();
 
   for (std::size_t k = 0; k < incidents.size(); ++k) {
     const auto& [incident_entry, incident] = incidents[k];
     const double reach = options.buffer_m + incident.precision_m;
-    for (const auto& [scenario, a] : agreements) {
+    for (const auto& scenario : scenarios) {
+      // The version in force when it happened.
+      const auto* in_force = versions.at(incident.time, scenario);
+      if (in_force == nullptr) continue;
+      const auto& a = *in_force;
       PossibleViolation v;
       v.incident_entry = incident_entry;
       v.agreement_entry = a.entry;
       v.incident = incident_docs[k];
       v.agreement_hash = a.hash;
       v.agreement_version = a.version;
+      v.agreement_in_force = "the version in force at the incident's time: " + describe(a);
       // When the agreement binds: its ceasefire windows.
       std::vector<std::string> windows;
       for (const auto& w : a.terms.windows) {
@@ -162,7 +152,8 @@ json to_json(const ledger::Ledger& ledger, const ViolationReport& report) {
     }
     list.push_back(
         {{"incident", v.incident},
-         {"agreement", {{"version", v.agreement_version}, {"hash", v.agreement_hash}}},
+         {"agreement",
+          {{"version", v.agreement_version}, {"hash", v.agreement_hash}, {"in_force", v.agreement_in_force}}},
          {"distance_m", v.corridors.front().distance_m},
          {"corridors", near},
          {"evidence",

@@ -50,6 +50,75 @@ class Planner {
     compute_potentials();
   }
 
+  // Takes the capacity of movements decided before (they are not planned
+  // again and not part of the result).
+  void take(const std::vector<Movement>& movements) {
+    const Ms step = in_.step();
+    for (const auto& m : movements) {
+      for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) {
+        const ArcId a = g_.find_arc(m.nodes[i], m.nodes[i + 1]);
+        if (a == graph::k_invalid) continue;
+        ledger_.take_arc(a, m.times[i] / step, m.vehicles);
+        if (const int cp = checkpoint_[m.nodes[i]]; cp >= 0) ledger_.take_checkpoint(cp, m.times[i] / step, m.vehicles);
+      }
+    }
+  }
+
+  // Routes one convoy on to the earliest destination with room for its
+  // people: all its vehicles together where the roads take them in one
+  // step, else in groups as the bottleneck allows (each group a movement
+  // from where the convoy stands). Takes the capacity and the room.
+  ConvoyRoute route(const Convoy& c) {
+    ConvoyRoute out{{}, c.vehicles, c.people};
+    convoy_ = &c;
+    need_ = std::max<std::int64_t>(1, c.vehicles);
+    convoy_people_ = c.people;
+    auto path = search();
+    if (!path) {
+      need_ = 1;
+      convoy_people_ = std::min(c.people, (c.people + c.vehicles - 1) / std::max<std::int64_t>(1, c.vehicles));
+      path = search();
+    }
+    const std::int64_t per_vehicle = (c.people + c.vehicles - 1) / std::max<std::int64_t>(1, c.vehicles);
+    const Ms step = in_.step();
+    while (path && out.vehicles_left > 0) {
+      std::int64_t f = out.vehicles_left;
+      for (std::size_t i = 0; i < path->arcs.size(); ++i) {
+        f = std::min(f, ledger_.arc_left(path->arcs[i], path->enter[i] / step));
+        if (const int cp = checkpoint_[g_.tail[path->arcs[i]]]; cp >= 0)
+          f = std::min(f, ledger_.checkpoint_left(cp, path->enter[i] / step));
+      }
+      const std::int64_t people = f == out.vehicles_left ? out.people_left : std::min(out.people_left, f * per_vehicle);
+      if (f <= 0 || room_[path->destination] < people) break;
+      Movement m;
+      m.origin = c.origin;
+      m.destination = path->destination;
+      m.vehicles = f;
+      m.people = people;
+      m.nodes.push_back(c.at);
+      for (std::size_t i = 0; i < path->arcs.size(); ++i) {
+        ledger_.take_arc(path->arcs[i], path->enter[i] / step, f);
+        if (const int cp = checkpoint_[g_.tail[path->arcs[i]]]; cp >= 0)
+          ledger_.take_checkpoint(cp, path->enter[i] / step, f);
+        m.nodes.push_back(g_.head[path->arcs[i]]);
+        m.times.push_back(path->enter[i]);
+      }
+      m.times.push_back(path->arrival);
+      room_[path->destination] -= people;
+      out.vehicles_left -= f;
+      out.people_left -= people;
+      out.pieces.push_back(std::move(m));
+      if (out.vehicles_left > 0) {
+        need_ = 1;
+        convoy_people_ = std::min(out.people_left, per_vehicle);
+        path = search();
+      }
+    }
+    convoy_ = nullptr;
+    need_ = 1;
+    return out;
+  }
+
   [[nodiscard]] std::uint64_t searches() const noexcept { return searches_; }
   [[nodiscard]] std::uint64_t settled() const noexcept { return settled_; }
 
@@ -120,6 +189,7 @@ class Planner {
   // Whether destination d can take at least one vehicle of origin o (and,
   // when guided, o has a share of d left for it).
   [[nodiscard]] bool accepts(std::size_t d, std::size_t o) const {
+    if (convoy_ != nullptr) return room_[d] > 0 && room_[d] >= convoy_people_;
     const auto load = std::min(in_.origins[o].persons_per_vehicle, people_left_[o]);
     return room_[d] > 0 && room_[d] >= load && (!guided(o) || share(o, d) >= load);
   }
@@ -142,7 +212,7 @@ class Planner {
       tau = in_.earliest_entry(a, tau, tt);
       if (tau == k_never) return k_never;
       const Ms k = tau / step;
-      if (ledger_.arc_left(a, k) == 0 || (checkpoint >= 0 && ledger_.checkpoint_left(checkpoint, k) == 0)) {
+      if (ledger_.arc_left(a, k) < need_ || (checkpoint >= 0 && ledger_.checkpoint_left(checkpoint, k) < need_)) {
         tau = (k + 1) * step;
         continue;
       }
@@ -173,12 +243,13 @@ class Planner {
       root_[v] = root;
       heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential_[v]));
     };
-    for (std::size_t o = 0; o < in_.origins.size(); ++o) {
+    for (std::size_t o = 0; o < in_.origins.size() && convoy_ == nullptr; ++o) {
       const auto& site = in_.origins[o];
       if (only_ != k_all && o != only_) continue;
       if (vehicles_left_[o] > 0 && site.earliest < label(site.node))
         set(site.node, site.earliest, graph::k_invalid, 0, o);
     }
+    if (convoy_ != nullptr) set(convoy_->at, convoy_->ready, graph::k_invalid, 0, convoy_->origin);
     while (!heap_.empty()) {
       const NodeId u = heap_.pop();
       const Ms t = time_[u];
@@ -192,7 +263,9 @@ class Planner {
         const NodeId w = g_.head[a];
         if (potential_[w] >= k_never) continue;                // leads to no destination with room
         if (stamp_[w] == current_ && time_[w] <= t) continue;  // cannot improve
-        const Ms tau = entry(a, t, parent_[u]);
+        // A convoy waits on the road it came by, which must stay open.
+        const ArcId came_by = parent_[u] != graph::k_invalid || convoy_ == nullptr ? parent_[u] : convoy_->via;
+        const Ms tau = entry(a, t, came_by);
         if (tau == k_never) continue;
         const Ms arrive = tau + g_.time_ms[a];
         if (arrive < label(w)) set(w, arrive, a, tau, root_[u]);
@@ -297,14 +370,31 @@ class Planner {
   std::vector<std::int64_t> quota_;  // guided: people left per (origin, destination)
   std::vector<char> free_;           // guided: origins released from their shares
   std::size_t only_ = k_all;         // the one origin searched from, or all
+  const Convoy* convoy_ = nullptr;   // the convoy searched from, or none
+  std::int64_t need_ = 1;            // vehicles a search needs room for on every road and checkpoint
+  std::int64_t convoy_people_ = 0;   // people a convoy search needs room for at the destination
 };
 
 }  // namespace
+
+ResidualPlan plan_ccrp_residual(const Instance& in, const Residual& residual, const CcrpOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  Planner planner(in, options);
+  planner.take(residual.taken);
+  ResidualPlan out;
+  for (const auto& c : residual.convoys) out.convoys.push_back(planner.route(c));
+  out.plan = planner.run();
+  out.plan.searches = planner.searches();
+  out.plan.settled = planner.settled();
+  out.plan.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
 
 PlanResult plan_ccrp(const Instance& in, const CcrpOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   Planner planner(in, options);
   auto result = planner.run();
+  name_movements(result);
   result.searches = planner.searches();
   result.settled = planner.settled();
   result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -484,6 +484,7 @@ PlanResult solve_optimal(const Instance& in, const ExactLimits& limits) {
     const auto relaxed = time_expanded_bounds(in, limits);
     result.bounds = relaxed ? *relaxed : cut_bounds(in);
   }
+  name_movements(result);
   result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

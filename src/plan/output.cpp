@@ -1,3 +1,4 @@
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -25,7 +26,7 @@ std::vector<std::string> via(const Instance& in, const Movement& m) {
 
 std::int64_t PlanResult::people_evacuated() const {
   std::int64_t total = 0;
-  for (const auto& m : movements) total += m.people;
+  for (const auto& m : movements) total += m.stranded ? 0 : m.people;
   return total;
 }
 
@@ -35,9 +36,22 @@ std::int64_t PlanResult::vehicles_used() const {
   return total;
 }
 
+void name_movements(PlanResult& plan) {
+  std::int64_t last = 0;
+  for (const auto& m : plan.movements) {
+    if (m.id.size() < 2 || m.id[0] != 'm') continue;
+    std::int64_t n = 0;
+    const auto* end = m.id.data() + m.id.size();
+    if (std::from_chars(m.id.data() + 1, end, n).ptr == end) last = std::max(last, n);
+  }
+  for (auto& m : plan.movements) {
+    if (m.id.empty()) m.id = "m" + std::to_string(++last);
+  }
+}
+
 Ms PlanResult::egress() const {
   Ms last = 0;
-  for (const auto& m : movements) last = std::max(last, m.arrival());
+  for (const auto& m : movements) last = m.stranded ? last : std::max(last, m.arrival());
   return last;
 }
 
@@ -84,7 +98,8 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
     nlohmann::json times = nlohmann::json::array();
     for (auto v : m.nodes) path.push_back(g.node_id[v]);
     for (auto t : m.times) times.push_back(seconds_json(t));
-    movements.push_back({{"origin", s.origins[in.origins[m.origin].scenario_index].id},
+    movements.push_back({{"id", m.id},
+                         {"origin", s.origins[in.origins[m.origin].scenario_index].id},
                          {"destination", s.destinations[in.destinations[m.destination].scenario_index].id},
                          {"vehicles", m.vehicles},
                          {"people", m.people},
@@ -93,6 +108,7 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
                          {"departure", geo::format_utc(in.instant(m.departure()))},
                          {"arrival", geo::format_utc(in.instant(m.arrival()))},
                          {"via", via(in, m)}});
+    if (m.stranded) movements.back()["stranded"] = true;
   }
   nlohmann::json unmet = nlohmann::json::array();
   for (const auto& u : plan.unmet) {
@@ -147,6 +163,7 @@ nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
                         {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
                         {"properties",
                          {{"movement", i},
+                          {"id", m.id},
                           {"origin", s.origins[in.origins[m.origin].scenario_index].id},
                           {"destination", s.destinations[in.destinations[m.destination].scenario_index].id},
                           {"vehicles", m.vehicles},
@@ -163,7 +180,7 @@ nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
 std::string to_csv(const Instance& in, const PlanResult& plan) {
   const auto& s = in.scenario();
   std::ostringstream out;
-  out << "movement,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
+  out << "movement,id,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
          "travel_min,via\n";
   auto quoted = [](const std::string& text) {
     std::string q = "\"";
@@ -172,7 +189,7 @@ std::string to_csv(const Instance& in, const PlanResult& plan) {
   };
   for (std::size_t i = 0; i < plan.movements.size(); ++i) {
     const auto& m = plan.movements[i];
-    out << i << "," << quoted(s.origins[in.origins[m.origin].scenario_index].id) << ","
+    out << i << "," << quoted(m.id) << "," << quoted(s.origins[in.origins[m.origin].scenario_index].id) << ","
         << quoted(s.destinations[in.destinations[m.destination].scenario_index].id) << "," << m.vehicles << ","
         << m.people << "," << geo::format_utc(in.instant(m.departure())) << ","
         << geo::format_utc(in.instant(m.arrival())) << "," << local_time(in, m.departure()) << ","

@@ -103,6 +103,7 @@ PlanResult run_plan(const Instance& in, const RunOptions& options) {
                    "; the heuristic's plan does better and is kept");
     }
   }
+  name_movements(result);
   result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "corridor/geo/geo.hpp"
 
@@ -37,6 +38,15 @@ void add_agree_command(CLI::App& app, Runs& runs);
 void add_log_command(CLI::App& app, Runs& runs);
 void add_serve_command(CLI::App& app, Runs& runs);
 void add_request_command(CLI::App& app, Runs& runs);
+void add_replan_command(CLI::App& app, Runs& runs);
+void add_report_command(CLI::App& app, Runs& runs);
+void add_status_command(CLI::App& app, Runs& runs);
+
+// A whole file as text / as JSON (InputError naming the file and what it
+// should have been), and text written to a file (IoError when it cannot be).
+std::string read_text(const std::string& path, const std::string& what);
+nlohmann::json read_json(const std::string& path, const std::string& what);
+void write_text(const std::string& path, const std::string& text);
 
 // "LON,LAT" -> point; throws InputError naming the option.
 geo::LonLat parse_lon_lat(const std::string& option, const std::string& text);

@@ -1,5 +1,6 @@
 // corridor agree propose|sign|verify|diff|register (docs/agreements.md)
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "corridor/agree/agreement.hpp"
 #include "corridor/agree/jcs.hpp"
 #include "corridor/error.hpp"
+#include "corridor/geo/time.hpp"
 #include "corridor/graph/graph_file.hpp"
 #include "corridor/json.hpp"
 #include "corridor/monitor/map_lookup.hpp"
@@ -22,23 +24,12 @@ namespace {
 using Json = nlohmann::json;
 
 struct AgreeOptions {
-  std::string plan, scenario, map, previous, output, file, key, registry, name, role, older, newer, jwks;
+  std::string plan, scenario, map, previous, output, file, key, registry, name, role, older, newer, jwks, time;
   std::vector<std::string> signatories, pubs;
   bool json = false;
   bool require_in_force = false;
   bool role_given = false;
 };
-
-Json read_json(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read " + what + " " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string why;
-  auto doc = json::try_parse(text.str(), &why);
-  if (!doc) throw InputError(path, what + " is not valid JSON: " + why);
-  return std::move(*doc);
-}
 
 // Input errors about a document name its file.
 template <typename F>
@@ -87,8 +78,19 @@ int run_sign(const AgreeOptions& o) {
     throw InputError(o.key, "party " + key.party + " is not a signatory of " + o.file +
                                 " (signatories: " + signatories.dump() + ")");
   }
+  // When the party signs: from the last signatory's signature on, an
+  // amendment is in force (docs/operations.md).
+  std::int64_t signed_at = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  if (!o.time.empty()) {
+    std::string why;
+    const auto t = geo::parse_rfc3339(o.time, &why);
+    if (!t) throw InputError("--time", why + ", got \"" + o.time + "\"");
+    signed_at = t->utc.time_since_epoch().count();
+  }
   in_file(o.file, [&] {
-    agree::add_signature(signed_doc, key);
+    agree::add_signature(signed_doc, key, signed_at);
     return 0;
   });
   const auto output = o.output.empty() ? o.file : o.output;
@@ -191,7 +193,8 @@ void add_agree_command(CLI::App& app, Runs& runs) {
   propose->add_option("plan", o->plan, "plan JSON (as written by `corridor plan`)")->required();
   propose->add_option("--scenario", o->scenario, "scenario GeoJSON the plan was made for")->required();
   propose->add_option("--map", o->map, "graph file the plan was made on: adds waypoint coordinates and ways");
-  propose->add_option("--previous", o->previous, "the agreement this version replaces");
+  propose->add_option("--amends,--previous", o->previous,
+                      "the agreement this version amends: the new one is version N+1 with version N's hash");
   propose->add_option("--signatories", o->signatories, "parties that must sign (default: all but mediators)")
       ->delimiter(',');
   propose->add_option("-o,--output", o->output, "agreement JSON to write")->required();
@@ -202,6 +205,9 @@ void add_agree_command(CLI::App& app, Runs& runs) {
   sign->add_option("agreement", o->file, "agreement JSON")->required();
   sign->add_option("--key", o->key, "the party's secret key file (from corridor keygen)")->required();
   sign->add_option("-o,--output", o->output, "where to write the signed agreement (default: in place)");
+  sign->add_option("--time", o->time,
+                   "when the party signs, RFC 3339 (default: now); an amendment is in force from its last "
+                   "signature on");
   runs[sign] = [o] { return run_sign(*o); };
 
   auto* verify = agree->add_subcommand(

@@ -43,21 +43,6 @@ struct LogOptions {
   CLI::Option* new_option = nullptr;      // prove-consistency --new given?
 };
 
-std::string read_text(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot read the " + what);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-json read_json(const std::string& path, const std::string& what) {
-  std::string why;
-  auto parsed = corridor::json::try_parse(read_text(path, what), &why);
-  if (!parsed) throw InputError(path, "not JSON (expected a " + what + "): " + why);
-  return std::move(*parsed);
-}
-
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::cout << text << std::flush;

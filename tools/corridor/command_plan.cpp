@@ -27,13 +27,6 @@ struct PlanOptions {
   bool quiet = false;
 };
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.flush();
-  if (!out) throw IoError(path + ": cannot write");
-}
-
 std::string hms(plan::Ms t) {
   const auto s = static_cast<long>(to_seconds(t));
   char buffer[32];

@@ -46,6 +46,7 @@ int run_violations(const ViolationsOptions& o) {
     std::printf("   %.0f m from corridor %s (%s) of agreement version %lld (%s)\n", nearest.distance_m,
                 nearest.corridor.c_str(), nearest.label.c_str(), static_cast<long long>(v.agreement_version),
                 v.agreement_hash.c_str());
+    std::printf("   %s\n", v.agreement_in_force.c_str());
     for (const auto& d : nearest.during) std::printf("   during %s\n", d.c_str());
     if (v.corridors.size() > 1) {
       std::string others;
@@ -69,7 +70,8 @@ void add_violations_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<ViolationsOptions>();
   auto* cmd = app.add_subcommand(
       "violations",
-      "Match every incident report in the ledger against the agreements in force: an incident within --buffer-m\n"
+      "Match every incident report in the ledger against the agreement version in force at its time (an amended\n"
+      "version is in force from its last signature on): an incident within --buffer-m\n"
       "(plus its own place precision) of an agreed corridor during one of its windows is listed with the\n"
       "agreement version, the window, the distance and the ledger entries and inclusion proofs as evidence.\n"
       "Example: corridor violations --db ledger.db --map andorra.graph --registry parties.json");

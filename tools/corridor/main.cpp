@@ -4,10 +4,13 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 
 #include "cli.hpp"
 #include "corridor/error.hpp"
+#include "corridor/json.hpp"
 
 namespace corridor::cli {
 
@@ -24,6 +27,28 @@ geo::LonLat parse_lon_lat(const std::string& option, const std::string& text) {
   }
   if (!geo::valid(p)) throw InputError(option, "longitude or latitude out of range, got \"" + text + "\"");
   return p;
+}
+
+std::string read_text(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path + ": cannot read the " + what);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+nlohmann::json read_json(const std::string& path, const std::string& what) {
+  std::string why;
+  auto parsed = corridor::json::try_parse(read_text(path, what), &why);
+  if (!parsed) throw InputError(path, "not JSON (expected a " + what + "): " + why);
+  return std::move(*parsed);
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) throw IoError(path + ": cannot write");
 }
 
 double peak_memory_mib() {
@@ -52,7 +77,8 @@ int main(int argc, char** argv) {
   for (auto* add :
        {cli::add_import_command, cli::add_info_command, cli::add_route_command, cli::add_check_command,
         cli::add_plan_command, cli::add_incident_command, cli::add_violations_command, cli::add_keygen_command,
-        cli::add_agree_command, cli::add_log_command, cli::add_serve_command, cli::add_request_command}) {
+        cli::add_replan_command, cli::add_report_command, cli::add_status_command, cli::add_agree_command,
+        cli::add_log_command, cli::add_serve_command, cli::add_request_command}) {
     add(app, runs);
   }
   // Name an unknown command instead of CLI11's "A subcommand is required".

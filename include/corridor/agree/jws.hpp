@@ -12,7 +12,9 @@
 // when the document has an integer "version" member, so that a signature
 // moved onto another version is reported as such.
 // Agreements and incident reports are both signed this way.
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +27,11 @@ namespace corridor::agree {
 // A new signed document with no signature yet.
 nlohmann::json make_signed(const nlohmann::json& document);
 // Adds (or replaces) `key`'s signature; throws InputError when the
-// document's payload and "document" member disagree.
-void add_signature(nlohmann::json& signed_doc, const SecretKey& key);
+// document's payload and "document" member disagree. `signed_at` (Unix
+// seconds) goes into the protected header as "iat": when the party signed,
+// which decides from when an amended agreement is in force.
+void add_signature(nlohmann::json& signed_doc, const SecretKey& key,
+                   std::optional<std::int64_t> signed_at = std::nullopt);
 // The payload decoded; throws InputError when it is not a signed document
 // or its payload is not in canonical form.
 nlohmann::json payload_of(const nlohmann::json& signed_doc);
@@ -38,6 +43,7 @@ struct SignatureCheck {
   std::string kid;
   bool known_key = false;  // the registry has this kid for this party
   bool valid = false;      // the signature verifies over this payload
+  std::optional<std::int64_t> signed_at;  // "iat" of the protected header (Unix seconds), when there
   std::string problem;     // why not, in words
 };
 

@@ -25,6 +25,7 @@ struct PossibleViolation {
   nlohmann::json incident;  // the incident document
   std::string agreement_hash;
   std::int64_t agreement_version = 0;
+  std::string agreement_in_force;  // which version was in force at the incident's time, and from when
   struct Near {
     std::string corridor;             // corridor id, "c1"
     std::string label;                // "andorra-la-vella -> south-reception"

@@ -45,4 +45,44 @@ struct CcrpOptions {
 // are listed in PlanResult::unmet with the reason. Bounds are left empty.
 PlanResult plan_ccrp(const Instance& in, const CcrpOptions& options = {});
 
+// A group of vehicles on the road that must go on together (a convoy being
+// re-planned): it stands at `at`, having arrived by arc `via` (where it
+// waits, so `via` must stay open while it does; graph::k_invalid when it
+// stands at its origin), and may leave no earlier than `ready`.
+struct Convoy {
+  std::size_t origin = 0;
+  NodeId at = graph::k_invalid;
+  ArcId via = graph::k_invalid;
+  Ms ready = 0;
+  std::int64_t vehicles = 0;
+  std::int64_t people = 0;
+};
+
+// What is already decided when the rest is planned (ops/replan.hpp): the
+// movements whose road and checkpoint capacity is taken (history and the
+// convoys that keep their paths), and the convoys to route first, each as
+// one group, before the origins' vehicles. The instance's origins and
+// destinations hold what is left (people, vehicles, room).
+struct Residual {
+  std::vector<Movement> taken;
+  std::vector<Convoy> convoys;
+};
+
+// A convoy's way on from where it stands: one movement (nodes from
+// Convoy::at, times as in a movement, the last the arrival) when the roads
+// take it whole, else several groups; what is left when no destination
+// with room can be reached any more.
+struct ConvoyRoute {
+  std::vector<Movement> pieces;
+  std::int64_t vehicles_left = 0;
+  std::int64_t people_left = 0;
+};
+
+struct ResidualPlan {
+  PlanResult plan;  // the origins' new movements (no ids)
+  std::vector<ConvoyRoute> convoys;
+};
+
+ResidualPlan plan_ccrp_residual(const Instance& in, const Residual& residual, const CcrpOptions& options = {});
+
 }  // namespace corridor::plan

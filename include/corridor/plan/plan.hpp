@@ -15,12 +15,18 @@
 namespace corridor::plan {
 
 struct Movement {
+  // "m17": stable across re-plans for the movements they keep (name_movements
+  // gives new movements the next free number).
+  std::string id;
   std::size_t origin = 0;       // index into Instance::origins
   std::size_t destination = 0;  // index into Instance::destinations
   std::int64_t vehicles = 0;
   std::int64_t people = 0;
   std::vector<NodeId> nodes;  // graph nodes, origin first
   std::vector<Ms> times;      // when the movement passes nodes[i]
+  // A re-planned convoy on the road with every way on closed: its path ends
+  // where it stands and its people are not out (they are listed as unmet).
+  bool stranded = false;
   [[nodiscard]] Ms departure() const { return times.front(); }
   [[nodiscard]] Ms arrival() const { return times.back(); }
 };
@@ -50,6 +56,10 @@ struct PlanResult {
   [[nodiscard]] std::int64_t vehicles_used() const;
   [[nodiscard]] Ms egress() const;  // last arrival, 0 without movements
 };
+
+// Gives every movement without an id the next free "mN" (N above every
+// numbered id already there), in order.
+void name_movements(PlanResult& plan);
 
 // DESIGN.md's plan JSON (plus "snaps", "bounds" and local times).
 nlohmann::json to_json(const Instance& in, const PlanResult& plan);
