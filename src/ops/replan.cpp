@@ -157,7 +157,7 @@ class Usage {
 struct Tracked {
   Movement m;  // times as reported
   Observed observed;
-  enum class State { done, continues, convoy, stranded, future } state = State::future;
+  enum class State { done, continues, convoy, stranded, kept, future } state = State::future;
   std::size_t keep = 0;  // convoy, stranded: path indices 0..keep-1 are history, keep its position
   plan::Convoy convoy;
   std::string caught;  // stranded: why
@@ -243,6 +243,7 @@ class Replanner {
     }
     std::stable_sort(on_road.begin(), on_road.end(),
                      [](const Tracked* a, const Tracked* b) { return a->m.departure() < b->m.departure(); });
+    keep_unaffected(on_road);
     for (auto* t : on_road) {
       auto& m = t->m;
       if (can_continue(*t, room_)) {
@@ -274,6 +275,47 @@ class Replanner {
     }
   }
 
+  // Movements not yet gone whose paths stay open, with the room they had
+  // on every road, checkpoint and destination after history and the
+  // convoys on the road, keep their paths and times (the parties re-sign
+  // fewer changes, and only the rest is planned again); in order of
+  // departure, after the convoys on the road have taken what they need.
+  void keep_unaffected(const std::vector<Tracked*>& on_road) {
+    if (!options_.keep_unaffected) return;
+    std::vector<Tracked*> future;
+    for (auto& t : tracked_) {
+      if (t.state == Tracked::State::future) future.push_back(&t);
+    }
+    std::stable_sort(future.begin(), future.end(),
+                     [](const Tracked* a, const Tracked* b) { return a->m.departure() < b->m.departure(); });
+    // The convoys on the road that go on claim their capacity first.
+    Usage trial = usage_;
+    std::vector<std::int64_t> room = room_;
+    for (const auto* t : on_road) {
+      if (!can_continue(*t, room)) continue;
+      for (std::size_t k = t->keep; k + 1 < t->m.nodes.size(); ++k) trial.take(t->m, k, arc(t->m, k));
+      room[t->m.destination] -= t->m.people;
+    }
+    for (auto* t : future) {
+      const auto& m = t->m;
+      bool ok = room[m.destination] >= m.people && m.departure() >= std::max(at_, in_.origins[m.origin].earliest);
+      for (std::size_t k = 0; ok && k + 1 < m.nodes.size(); ++k) {
+        const ArcId a = arc(m, k);
+        ok = in_.may_occupy(a, m.times[k], m.times[k + 1]) && trial.room(m, k, a);
+      }
+      if (!ok) continue;
+      for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) trial.take(m, k, arc(m, k));
+      room[m.destination] -= m.people;
+      t->state = Tracked::State::kept;
+    }
+    // Kept movements hold their capacity from now on.
+    for (auto* t : future) {
+      if (t->state != Tracked::State::kept) continue;
+      for (std::size_t k = 0; k + 1 < t->m.nodes.size(); ++k) usage_.take(t->m, k, arc(t->m, k));
+      room_[t->m.destination] -= t->m.people;
+    }
+  }
+
   std::string road(ArcId a) const {
     const auto& name = g_.name_of(a);
     return name.empty() ? "the road from node " + std::to_string(g_.node_id[g_.tail[a]]) + " to node " +
@@ -299,7 +341,8 @@ class Replanner {
       if (t.state == Tracked::State::future) continue;
       people_gone[t.m.origin] += t.m.people;
       vehicles_gone[t.m.origin] += t.m.vehicles;
-      if (t.state == Tracked::State::done || t.state == Tracked::State::continues) r.taken.push_back(t.m);
+      if (t.state == Tracked::State::done || t.state == Tracked::State::continues || t.state == Tracked::State::kept)
+        r.taken.push_back(t.m);
       if (t.state == Tracked::State::convoy) {
         if (t.keep > 0) r.taken.push_back(prefix(t));
         r.convoys.push_back(t.convoy);
@@ -337,6 +380,10 @@ class Replanner {
         case Tracked::State::continues:
           out.movements.push_back(t.m);
           change(t.m.id, "continues", "goes on along its path");
+          break;
+        case Tracked::State::kept:
+          out.movements.push_back(t.m);
+          change(t.m.id, "kept", "leaves as planned");
           break;
         case Tracked::State::convoy:
           divert(t, rest.convoys[next_convoy++]);

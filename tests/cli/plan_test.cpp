@@ -65,9 +65,10 @@ TEST_F(CliPlan, WritesPlanGeojsonAndTimetable) {
   const auto geo = nlohmann::json::parse(read(dir_ / "p.geojson"));
   EXPECT_EQ(geo["type"], "FeatureCollection");
   EXPECT_EQ(geo["features"][0]["geometry"]["type"], "LineString");
+  EXPECT_EQ(geo["features"][0]["properties"]["id"], "m1");  // movement ids, as in plan.json
   const auto csv = read(dir_ / "p.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "movement,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
+            "movement,id,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
             "travel_min,via");
   EXPECT_NE(csv.find("2022-03-05T08:00:00Z,2022-03-05T08:01:00Z,2022-03-05T09:00:00+01:00"), std::string::npos) << csv;
   const auto c = run_corridor({"check", graph(), s, (dir_ / "p.json").string()});

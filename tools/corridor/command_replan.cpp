@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "cli.hpp"
 #include "corridor/error.hpp"
@@ -20,6 +21,7 @@ struct ReplanCliOptions {
   double max_snap_m = 1000;
   std::size_t max_expanded_nodes = 300'000;
   bool diff = false;
+  bool all = false;
   bool quiet = false;
 };
 
@@ -73,6 +75,7 @@ int run_replan(const ReplanCliOptions& o) {
 
   ops::ReplanOptions options;
   options.max_expanded_nodes = o.max_expanded_nodes;
+  options.keep_unaffected = !o.all;
   auto result = ops::replan(in, old, in.after_start(at), reports, options);
   for (const auto& line : plan::window_report(in, plan::window_use(in, result.plan, index))) {
     result.summary.push_back(line);
@@ -88,9 +91,17 @@ int run_replan(const ReplanCliOptions& o) {
   if (!o.csv.empty()) write_text(o.csv, plan::to_csv(in, result.plan));
   if (o.diff) {
     for (const auto& line : result.summary) std::cout << line << "\n";
+    // Every convoy on the road that changed; of those not yet gone, the
+    // first few of each kind.
+    std::map<std::string, std::size_t> shown;
     for (const auto& c : result.changes) {
-      if (c.change != "done" && c.change != "continues" && c.change != "kept")
-        std::cout << "  " << c.movement << " " << c.change << ": " << c.text << "\n";
+      if (c.change == "done" || c.change == "continues" || c.change == "kept") continue;
+      const bool future = c.change == "delayed" || c.change == "rerouted" || c.change == "cancelled";
+      if (future && ++shown[c.change] > 10) continue;
+      std::cout << "  " << c.movement << " " << c.change << ": " << c.text << "\n";
+    }
+    for (const auto& [change, n] : shown) {
+      if (n > 10) std::cout << "  ... and " << n - 10 << " more " << change << "\n";
     }
   }
   if (o.quiet) return k_exit_ok;
@@ -136,6 +147,9 @@ void add_replan_command(CLI::App& app, Runs& runs) {
   cmd->add_option("--write-scenario", o->write_scenario,
                   "write the scenario with the events merged (the one to check the new plan against)");
   cmd->add_flag("--diff", o->diff, "print what changed, in sentences, on stdout");
+  cmd->add_flag("--all", o->all,
+                "plan every movement not yet gone again (default: those whose roads stay open and keep their room "
+                "keep their times)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a scenario point may be from a road (default 1000)");
   cmd->add_option("--max-expanded-nodes", o->max_expanded_nodes,
                   "largest time-expanded network the bound builds (default 300000)");

@@ -66,6 +66,9 @@ struct ConvoyReport {
 
 struct ReplanOptions {
   const plan::StopToken* stop = nullptr;
+  // Movements not yet gone whose paths stay open and keep their room keep
+  // their paths and times; false: every one of them is planned again.
+  bool keep_unaffected = true;
   // Largest time-expanded network the bound of the re-planned problem
   // builds (as `corridor plan --max-expanded-nodes`).
   std::size_t max_expanded_nodes = 300'000;

@@ -307,7 +307,7 @@ TEST_F(Api, PlanningJobs) {
   EXPECT_EQ(geojson.body["features"].size(), json.body["movements"].size());
   const auto csv = call("A", "GET", "/plans/" + id + "/plan.csv");
   EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
-  EXPECT_EQ(csv.text.rfind("movement,origin,destination", 0), 0u);
+  EXPECT_EQ(csv.text.rfind("movement,id,origin,destination", 0), 0u);
   EXPECT_EQ(call("A", "GET", "/plans/plan-000000000000").status, 404);
   EXPECT_EQ(call("A", "GET", "/plans").body["plans"][0]["id"], id);
 }
