@@ -281,8 +281,8 @@ void Differ::movements() {
   for (const auto& [id, now] : after) {
     if (!before.contains(id)) added.push_back(id);
   }
-  for (const auto& [count, what] : {std::pair(diverted, "diverted"), std::pair(retimed, "retimed"),
-                                    std::pair(cancelled, "no longer planned")}) {
+  for (const auto& [count, what] :
+       {std::pair(diverted, "diverted"), std::pair(retimed, "retimed"), std::pair(cancelled, "no longer planned")}) {
     if (count > k_most) say("... and " + std::to_string(count - k_most) + " more convoys " + what);
   }
   if (!added.empty()) {

@@ -14,12 +14,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<ConvoyStatus, std::string_view>, 6> k_statuses{{{ConvoyStatus::departed, "departed"},
-                                                                               {ConvoyStatus::position, "position"},
-                                                                               {ConvoyStatus::at_checkpoint, "at_checkpoint"},
-                                                                               {ConvoyStatus::delayed, "delayed"},
-                                                                               {ConvoyStatus::stopped, "stopped"},
-                                                                               {ConvoyStatus::arrived, "arrived"}}};
+constexpr std::array<std::pair<ConvoyStatus, std::string_view>, 6> k_statuses{
+    {{ConvoyStatus::departed, "departed"},
+     {ConvoyStatus::position, "position"},
+     {ConvoyStatus::at_checkpoint, "at_checkpoint"},
+     {ConvoyStatus::delayed, "delayed"},
+     {ConvoyStatus::stopped, "stopped"},
+     {ConvoyStatus::arrived, "arrived"}}};
 
 // Distance in metres from p to segment a-b in a local projection around p.
 double to_segment_m(geo::LonLat p, geo::LonLat a, geo::LonLat b) {
@@ -57,8 +58,9 @@ double distance_to_polyline_m(geo::LonLat p, const std::vector<geo::LonLat>& rou
 }
 
 json convoy_report_document(const ConvoyReportDoc& r) {
-  json d = {{"type", k_convoy_report_type}, {"id", r.id},     {"reported_by", r.reported_by},
-            {"movement", r.movement},       {"status", to_string(r.status)}, {"time", geo::format_utc(r.time)}};
+  json d = {{"type", k_convoy_report_type},  {"id", r.id},
+            {"reported_by", r.reported_by},  {"movement", r.movement},
+            {"status", to_string(r.status)}, {"time", geo::format_utc(r.time)}};
   if (r.where) d["position"] = {{"lon", r.where->lon}, {"lat", r.where->lat}};
   if (r.node) d["position"] = {{"node", *r.node}};
   if (!r.checkpoint.empty()) d["checkpoint"] = r.checkpoint;
@@ -125,8 +127,8 @@ ConvoyReportDoc parse_convoy_report(const json& d, const std::string& source) {
                p["lat"].is_number() && geo::valid({p["lon"].get<double>(), p["lat"].get<double>()})) {
       r.where = geo::LonLat{p["lon"].get<double>(), p["lat"].get<double>()};
     } else {
-      problems.push_back({"position", "must be {\"lon\": .., \"lat\": ..} in degrees or {\"node\": OSM id}, got " +
-                                          p.dump()});
+      problems.push_back(
+          {"position", "must be {\"lon\": .., \"lat\": ..} in degrees or {\"node\": OSM id}, got " + p.dump()});
     }
   }
   if (d.contains("off_route")) {
@@ -137,7 +139,8 @@ ConvoyReportDoc parse_convoy_report(const json& d, const std::string& source) {
   }
   switch (r.status) {
     case ConvoyStatus::position:
-      if (!r.where && !r.node && !d.contains("position")) problems.push_back({"position", "is required for a position report"});
+      if (!r.where && !r.node && !d.contains("position"))
+        problems.push_back({"position", "is required for a position report"});
       break;
     case ConvoyStatus::at_checkpoint:
       if (r.checkpoint.empty()) problems.push_back({"checkpoint", "is required: the id of the checkpoint"});
@@ -178,10 +181,13 @@ const AgreementVersion& check_convoy_report(const ConvoyReportDoc& r, const Agre
       }
     }
   }
-  if (versions.versions.empty()) throw ledger::RejectedEntry("no agreement is in force in this ledger: a convoy report refers to one");
+  if (versions.versions.empty())
+    throw ledger::RejectedEntry("no agreement is in force in this ledger: a convoy report refers to one");
   if (corridor == nullptr) {
     throw ledger::RejectedEntry("movement \"" + r.movement + "\" is not in the agreement in force at " + when +
-                                (known.empty() ? std::string(" (it names no movements)") : " (its movements: " + known + (known.size() >= 120 ? ", ..." : "") + ")"));
+                                (known.empty()
+                                     ? std::string(" (it names no movements)")
+                                     : " (its movements: " + known + (known.size() >= 120 ? ", ..." : "") + ")"));
   }
   const auto& doc = version->document;
   const auto start = geo::parse_rfc3339(doc.value("start", ""));

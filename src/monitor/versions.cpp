@@ -34,11 +34,13 @@ AgreementVersions agreement_versions(const ledger::Ledger& ledger, const agree::
       std::optional<std::int64_t> last;
       bool timed = true;
       for (const auto& c : agree::verify_signatures(*parsed, registry)) {
-        if (!c.valid || std::find(status.signatories.begin(), status.signatories.end(), c.party) ==
-                            status.signatories.end())
+        if (!c.valid ||
+            std::find(status.signatories.begin(), status.signatories.end(), c.party) == status.signatories.end())
           continue;
-        if (!c.signed_at) timed = false;
-        else last = std::max(last.value_or(*c.signed_at), *c.signed_at);
+        if (!c.signed_at)
+          timed = false;
+        else
+          last = std::max(last.value_or(*c.signed_at), *c.signed_at);
       }
       if (timed && last && v.version > 1) v.in_force_from = geo::UnixSeconds(std::chrono::seconds(*last));
       out.versions.push_back(std::move(v));

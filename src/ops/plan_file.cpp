@@ -71,8 +71,7 @@ plan::PlanResult read_plan(const plan::Instance& in, const json& document) {
     mv.stranded = m.value("stranded", json(false)) == json(true);
     const auto path = m.value("path", json());
     const auto times = m.value("times_s", json());
-    if (!path.is_array() || path.empty())
-      throw InputError(where + ".path", "must be a non-empty array of node ids");
+    if (!path.is_array() || path.empty()) throw InputError(where + ".path", "must be a non-empty array of node ids");
     if (!times.is_array() || times.size() != path.size())
       throw InputError(where + ".times_s", "must be an array of seconds as long as path");
     for (std::size_t k = 0; k < path.size(); ++k) {
@@ -122,9 +121,10 @@ MergedScenario merge_events(const json& scenario, const json& events, geo::UnixS
       std::optional<geo::UnixSeconds> from;
       if (props.contains("from")) {
         std::string why;
-        const auto parsed = props["from"].is_string() ? geo::parse_rfc3339(props["from"].get<std::string>(), &why)
-                                                      : std::nullopt;
-        if (!parsed) throw InputError(where + ".properties.from", "must be an RFC 3339 time, got " + props["from"].dump());
+        const auto parsed =
+            props["from"].is_string() ? geo::parse_rfc3339(props["from"].get<std::string>(), &why) : std::nullopt;
+        if (!parsed)
+          throw InputError(where + ".properties.from", "must be an RFC 3339 time, got " + props["from"].dump());
         from = parsed->utc;
       }
       if (!from || *from < at) {

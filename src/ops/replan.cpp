@@ -96,8 +96,9 @@ Observed apply_reports(const plan::Instance& in, Movement& m, std::vector<const 
       case ReportKind::stopped: {
         // Where it stands: the reported node, else the node it was heading
         // for at that time.
-        std::optional<std::size_t> k =
-            r->node ? index_of(m, *r->node) : r->where ? nearest_index(in, m, *r->where) : std::nullopt;
+        std::optional<std::size_t> k = r->node    ? index_of(m, *r->node)
+                                       : r->where ? nearest_index(in, m, *r->where)
+                                                  : std::nullopt;
         if (!k) {
           k = m.nodes.size() - 1;
           for (std::size_t i = 0; i < m.times.size(); ++i) {
@@ -199,7 +200,7 @@ class Replanner {
     for (auto& t : tracked_) {
       auto& m = t.m;
       const bool departed = m.departure() < at_ || t.observed.stopped_at;
-      if (m.stranded || t.observed.arrived || (departed && m.arrival() < at_)) {
+      if (m.stranded || t.observed.arrived || (departed && m.arrival() < at_ && !t.observed.stopped_at)) {
         t.state = Tracked::State::done;
         for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) usage_.take(m, k, arc(m, k));
         continue;
@@ -399,7 +400,8 @@ class Replanner {
     for (auto& m : rest.plan.movements) out.movements.push_back(std::move(m));
     for (const auto& u : rest.plan.unmet) out.unmet.push_back(u);
     for (const auto& [o, people] : fleet_short_) {
-      const bool listed = std::any_of(out.unmet.begin(), out.unmet.end(), [&](const plan::Unmet& u) { return u.origin == o; });
+      const bool listed =
+          std::any_of(out.unmet.begin(), out.unmet.end(), [&](const plan::Unmet& u) { return u.origin == o; });
       if (!listed) out.unmet.push_back({o, people, "every vehicle of its fleet has left already"});
     }
     plan::name_movements(out);
@@ -506,7 +508,8 @@ class Replanner {
     pass([](const Movement& a, const Movement& b) { return a.destination == b.destination; }, "rerouted", rerouted);
     pass([](const Movement&, const Movement&) { return true; }, "rerouted", rerouted);
     for (std::size_t i = 0; i < old.size(); ++i) {
-      if (!used[i]) change(old[i]->m.id, "cancelled", "is not planned again (its people go in other convoys or cannot leave)");
+      if (!used[i])
+        change(old[i]->m.id, "cancelled", "is not planned again (its people go in other convoys or cannot leave)");
     }
   }
 
@@ -547,8 +550,8 @@ class Replanner {
       // Where it can be by now: the node after its segment, at the earliest.
       const std::size_t k = t.keep;
       const NodeId v = t.m.nodes[k];
-      const Ms there = k == 0 ? std::max(at_, t.m.times[0])
-                              : std::max(at_, t.m.times[k - 1] + g_.time_ms[arc(t.m, k - 1)]);
+      const Ms there =
+          k == 0 ? std::max(at_, t.m.times[0]) : std::max(at_, t.m.times[k - 1] + g_.time_ms[arc(t.m, k - 1)]);
       if (to_go[v] >= route::k_unreachable) {
         all_reach = false;
         continue;
@@ -557,8 +560,8 @@ class Replanner {
     }
     auto& out = result_.plan.bounds;
     out.upper_bound_people = b.upper_bound_people + on_road_people;
-    out.lower_bound_method = "re-plan: history, convoys on the road at free flow, " + b.lower_bound_method +
-                             " for the rest";
+    out.lower_bound_method =
+        "re-plan: history, convoys on the road at free flow, " + b.lower_bound_method + " for the rest";
     if (b.lower_bound_egress && all_reach) out.lower_bound_egress = std::max(fixed, *b.lower_bound_egress);
   }
 
@@ -575,8 +578,7 @@ class Replanner {
                 " diverted, " + std::to_string(count("stopped")) + " stopped and planned on, " +
                 std::to_string(count("stranded")) + " stranded; of those not yet gone " +
                 std::to_string(count("kept")) + " kept, " + std::to_string(count("delayed")) + " retimed, " +
-                std::to_string(count("rerouted")) + " rerouted, " + std::to_string(count("cancelled")) +
-                " cancelled");
+                std::to_string(count("rerouted")) + " rerouted, " + std::to_string(count("cancelled")) + " cancelled");
     constexpr std::size_t k_most = 20;
     std::size_t told = 0;
     for (const auto& c : result_.changes) {
@@ -593,10 +595,11 @@ class Replanner {
     std::string egress = "egress " + hms(p.egress()) + " after start (before: " + hms(result_.egress_before) + ")";
     if (p.bounds.lower_bound_egress) {
       char gap[32];
-      std::snprintf(gap, sizeof gap, "%.1f%%",
-                    *p.bounds.lower_bound_egress > 0
-                        ? (static_cast<double>(p.egress()) / static_cast<double>(*p.bounds.lower_bound_egress) - 1) * 100
-                        : 0.0);
+      std::snprintf(
+          gap, sizeof gap, "%.1f%%",
+          *p.bounds.lower_bound_egress > 0
+              ? (static_cast<double>(p.egress()) / static_cast<double>(*p.bounds.lower_bound_egress) - 1) * 100
+              : 0.0);
       egress += "; lower bound " + hms(*p.bounds.lower_bound_egress) + ", gap " + gap;
     } else {
       egress += "; no plan gets everyone out any more";

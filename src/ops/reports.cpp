@@ -14,8 +14,8 @@
 namespace corridor::ops {
 namespace {
 
-using nlohmann::json;
 using monitor::ConvoyStatus;
+using nlohmann::json;
 
 ConvoyReport typed(const plan::Instance& in, const monitor::ConvoyReportDoc& d,
                    const std::unordered_map<std::int64_t, plan::NodeId>& node_of) {
@@ -52,9 +52,7 @@ json payload(const json& document) {
 
 std::string clock(geo::UnixSeconds t) { return geo::format_utc(t).substr(11, 5); }
 
-std::string minutes(std::int64_t seconds) {
-  return std::to_string(std::llabs(seconds) / 60) + " min";
-}
+std::string minutes(std::int64_t seconds) { return std::to_string(std::llabs(seconds) / 60) + " min"; }
 
 }  // namespace
 
@@ -173,8 +171,10 @@ Status operation_status(const ledger::Ledger& ledger, const agree::Registry& reg
       const auto span = (st.planned_arrival - st.planned_departure).count();
       auto planned_at = [&](geo::UnixSeconds t) -> std::optional<geo::LonLat> {
         if (route.empty()) return std::nullopt;
-        const double f = span <= 0 ? 1.0 : std::clamp(static_cast<double>((t - st.planned_departure).count()) /
-                                                          static_cast<double>(span), 0.0, 1.0);
+        const double f =
+            span <= 0 ? 1.0
+                      : std::clamp(static_cast<double>((t - st.planned_departure).count()) / static_cast<double>(span),
+                                   0.0, 1.0);
         const double target = f * along.back();
         std::size_t k = 0;
         while (k + 1 < along.size() && along[k + 1] < target) ++k;
@@ -230,7 +230,9 @@ Status operation_status(const ledger::Ledger& ledger, const agree::Registry& reg
         }
       }
       st.late_s = delay_s;
-      const auto late = delay_s > 60 ? ", " + minutes(delay_s) + " late" : delay_s < -60 ? ", " + minutes(delay_s) + " early" : std::string(", on time");
+      const auto late = delay_s > 60    ? ", " + minutes(delay_s) + " late"
+                        : delay_s < -60 ? ", " + minutes(delay_s) + " early"
+                                        : std::string(", on time");
       if (done) {
         st.state = "arrived";
         st.text = "arrived at " + st.destination + " with " + std::to_string(st.people_arrived) + " people" + late;
@@ -249,7 +251,8 @@ Status operation_status(const ledger::Ledger& ledger, const agree::Registry& reg
         st.text = "no arrival reported; planned at " + clock(st.planned_arrival) + " UTC";
       } else {
         st.state = delay_s > 60 ? "late" : "on_road";
-        st.text = std::string(st.position_reported ? "on the road" : "on the road (no report; where the plan has it)") + late;
+        st.text =
+            std::string(st.position_reported ? "on the road" : "on the road (no report; where the plan has it)") + late;
       }
       if (st.state == "waiting") waiting[st.origin] += st.people;
       s.movements.push_back(std::move(st));
@@ -283,8 +286,12 @@ json Status::to_json() const {
   json w = json::object(), a = json::object();
   for (const auto& [o, n] : waiting) w[o] = n;
   for (const auto& [d, n] : arrived) a[d] = n;
-  return {{"at", geo::format_utc(at)}, {"agreement", agreement}, {"movements", list},
-          {"waiting", w},              {"arrived", a},           {"notes", notes}};
+  return {{"at", geo::format_utc(at)},
+          {"agreement", agreement},
+          {"movements", list},
+          {"waiting", w},
+          {"arrived", a},
+          {"notes", notes}};
 }
 
 json Status::to_geojson() const {

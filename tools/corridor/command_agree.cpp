@@ -80,9 +80,8 @@ int run_sign(const AgreeOptions& o) {
   }
   // When the party signs: from the last signatory's signature on, an
   // amendment is in force (docs/operations.md).
-  std::int64_t signed_at = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+  std::int64_t signed_at =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (!o.time.empty()) {
     std::string why;
     const auto t = geo::parse_rfc3339(o.time, &why);

@@ -8,8 +8,8 @@
 #include "corridor/error.hpp"
 #include "corridor/geo/time.hpp"
 #include "corridor/graph/graph_file.hpp"
-#include "corridor/ops/reports.hpp"
 #include "corridor/ops/replan.hpp"
+#include "corridor/ops/reports.hpp"
 #include "corridor/plan/windows.hpp"
 #include "corridor/units.hpp"
 
@@ -57,7 +57,8 @@ int run_replan(const ReplanCliOptions& o) {
   }
   scenario::Scenario sc;
   try {
-    sc = scenario::parse_scenario(scenario_doc.dump(), o.events.empty() ? o.scenario : o.scenario + " with " + o.events);
+    sc =
+        scenario::parse_scenario(scenario_doc.dump(), o.events.empty() ? o.scenario : o.scenario + " with " + o.events);
   } catch (const Error& e) {
     throw InputError("--events", std::string("the scenario with the events is not valid: ") + e.what());
   }

@@ -25,8 +25,8 @@ nlohmann::json sign_report(const ReportCliOptions& o) {
   monitor::ConvoyReportDoc r;
   const auto status = monitor::parse_convoy_status(o.status);
   if (!status)
-    throw InputError("--status", "must be departed, position, at_checkpoint, delayed, stopped or arrived, got \"" +
-                                     o.status + "\"");
+    throw InputError(
+        "--status", "must be departed, position, at_checkpoint, delayed, stopped or arrived, got \"" + o.status + "\"");
   r.status = *status;
   std::string why;
   const auto t = geo::parse_rfc3339(o.time, &why);

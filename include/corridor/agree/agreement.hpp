@@ -99,8 +99,8 @@ struct AgreedWindow {
 
 struct AgreedCorridor {
   std::string id, origin, destination;
-  std::vector<std::int64_t> nodes;      // the route's OSM node ids
-  std::vector<std::string> movements;   // the plan's movement ids on it ("m17"); empty for older documents
+  std::vector<std::int64_t> nodes;     // the route's OSM node ids
+  std::vector<std::string> movements;  // the plan's movement ids on it ("m17"); empty for older documents
   std::string first_departure_text, last_arrival_text;
   geo::UnixSeconds first_departure{}, last_arrival{};
 };

@@ -41,10 +41,10 @@ bool document_matches_payload(const nlohmann::json& signed_doc);
 struct SignatureCheck {
   std::string party;  // from the protected header
   std::string kid;
-  bool known_key = false;  // the registry has this kid for this party
-  bool valid = false;      // the signature verifies over this payload
+  bool known_key = false;                 // the registry has this kid for this party
+  bool valid = false;                     // the signature verifies over this payload
   std::optional<std::int64_t> signed_at;  // "iat" of the protected header (Unix seconds), when there
-  std::string problem;     // why not, in words
+  std::string problem;                    // why not, in words
 };
 
 // Checks every signature against the registry's keys.

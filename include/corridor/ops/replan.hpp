@@ -39,8 +39,7 @@ struct MergedScenario {
   nlohmann::json document;
   std::vector<std::string> notes;
 };
-MergedScenario merge_events(const nlohmann::json& scenario, const nlohmann::json& events,
-                            geo::UnixSeconds at);
+MergedScenario merge_events(const nlohmann::json& scenario, const nlohmann::json& events, geo::UnixSeconds at);
 
 // Reads a plan document (as `corridor plan` writes it) onto the instance's
 // graph: movements with their ids (plans without ids get m1, m2, ... in

@@ -42,8 +42,8 @@ struct MovementStatus {
   // waiting, on_road, late, stopped, off_route, arrived, overdue (no
   // arrival reported after the planned one)
   std::string state;
-  std::int64_t late_s = 0;                  // how late the last report shows it (negative: early)
-  std::optional<geo::LonLat> position;      // the last reported position, or where the plan puts it
+  std::int64_t late_s = 0;              // how late the last report shows it (negative: early)
+  std::optional<geo::LonLat> position;  // the last reported position, or where the plan puts it
   bool position_reported = false;
   std::optional<std::uint64_t> last_entry;  // ledger entry of its last report
   std::string text;                         // one sentence
