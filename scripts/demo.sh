@@ -65,6 +65,32 @@ echo
 "$corridor" violations --db "$rec/ledger.db" --map "$out/andorra.graph"
 
 echo
+echo "== the operation: a convoy reported late, a shelling reported on the CG-1 at 09:30, the rest re-planned,"
+echo "   version 2 proposed as an amendment, signed by A and B, and the status at 10:05"
+op="$out/operation"
+rm -rf "$op" && mkdir -p "$op"
+late=$(python3 -c "import json;p=json.load(open('$out/plan.json'));print(next(m['id'] for m in p['movements'] if m['times_s'][0]<1800<m['times_s'][-1]))")
+"$corridor" report --key "$rec/A.key" --movement "$late" --status delayed --delay-min 10 \
+  --time 2022-03-05T09:22:00+01:00 --note "slow at the Santa Coloma roundabout" \
+  --db "$rec/ledger.db" --map "$out/andorra.graph" > /dev/null
+"$corridor" replan "$out/andorra.graph" "$data/scenarios/andorra-exercise.geojson" "$out/plan.json" \
+  --at 2022-03-05T09:30:00+01:00 --events examples/operations/andorra-cg1-shelling.geojson --db "$rec/ledger.db" \
+  --write-scenario "$op/merged.geojson" -o "$op/plan-2.json" --geojson "$op/plan-2.geojson" --csv "$op/timetable-2.csv" \
+  --diff --quiet > "$op/replan.txt"
+head -6 "$op/replan.txt"
+"$corridor" check "$out/andorra.graph" "$op/merged.geojson" "$op/plan-2.json" 2>&1
+"$corridor" agree propose "$op/plan-2.json" --scenario "$op/merged.geojson" --map "$out/andorra.graph" \
+  --amends "$rec/agreement.json" -o "$op/agreement-v2.json"
+"$corridor" agree diff "$rec/agreement.json" "$op/agreement-v2.json" > "$op/diff.txt"
+head -6 "$op/diff.txt"
+"$corridor" agree sign "$op/agreement-v2.json" --key "$rec/A.key" --time 2022-03-05T09:50:00+01:00
+"$corridor" agree sign "$op/agreement-v2.json" --key "$rec/B.key" --time 2022-03-05T10:00:00+01:00
+"$corridor" log append --db "$rec/ledger.db" "$op/agreement-v2.json" > /dev/null
+"$corridor" status --db "$rec/ledger.db" --map "$out/andorra.graph" --at 2022-03-05T10:05:00+01:00 \
+  --geojson "$op/convoys.geojson" > "$op/status.txt"
+head -8 "$op/status.txt"
+
+echo
 echo "Written:"
 echo "  graph          $out/andorra.graph"
 echo "  plan           $out/plan.json  (movements with OSM node paths and times, summary, bounds)"
@@ -72,6 +98,8 @@ echo "  map (GeoJSON)  $out/plan.geojson, $out/route-before.geojson, $out/route-
 echo "  timetable      $out/timetable.csv  (departures and arrivals in UTC and local time)"
 echo "  routes (JSON)  $out/route-before.json, $out/route-during.json"
 echo "  record         $rec/agreement.json (signed by A and B), $rec/ledger.db, $rec/head.note, $rec/parties.json"
+echo "  operation      $op/plan-2.json (re-planned at 09:30), $op/merged.geojson, $op/agreement-v2.json (version 2, signed),"
+echo "                 $op/convoys.geojson (convoys at their reported positions)"
 
 # The service on the same ledger: the mediator uploads the scenario and has
 # it planned, A and B sign the agreement over HTTP, and the map shows it all.
