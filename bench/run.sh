@@ -87,4 +87,30 @@ optimal_out="$results/optimal.md"
       "$(echo "$h / $o" | bc -l)" "$(echo "$b / $o" | bc -l)" "$s" "$(echo "$k / 1024" | bc -l)"
   done
 } | tee "$optimal_out"
+
+# Re-planning beside planning from scratch, in the same run: the Mannheim
+# exercise with the Kurpfalzbrücke shelled from 10:30, re-planned at 10:30
+# (history kept) and planned again from scratch with the same event. Compute
+# times from each plan's summary (the planner's work, not loading the map).
+replan_out="$results/replan.md"
+{
+  echo "| scenario | fresh plan compute ms | re-plan compute ms | re-plan / fresh | people out (fresh / re-plan) | re-plan upper bound people | movements kept / diverted / rerouted |"
+  echo "|---|---:|---:|---:|---|---:|---|"
+  mann=$data/scenarios/mannheim-exercise.geojson
+  "$build/corridor" replan "$tmp/mannheim-exercise.graph" "$mann" "$tmp/mannheim-exercise.plan.json" \
+    --at 2022-03-05T10:30:00+01:00 --events examples/operations/mannheim-kurpfalzbruecke.geojson \
+    --write-scenario "$tmp/mannheim-merged.geojson" -o "$tmp/mannheim-replan.json" --quiet
+  "$build/corridor" check "$tmp/mannheim-exercise.graph" "$tmp/mannheim-merged.geojson" "$tmp/mannheim-replan.json" > /dev/null 2>&1 \
+    || { echo "bench: the re-plan does not check against the merged scenario" >&2; exit 1; }
+  "$build/corridor" plan "$tmp/mannheim-exercise.graph" "$tmp/mannheim-merged.geojson" -o "$tmp/mannheim-fresh.json" --quiet
+  python3 - "$tmp/mannheim-fresh.json" "$tmp/mannheim-replan.json" <<'PY'
+import json, sys, collections
+fresh, re = (json.load(open(f)) for f in sys.argv[1:3])
+f, r = fresh["summary"]["compute_ms"], re["summary"]["compute_ms"]
+c = collections.Counter(x["change"] for x in re["replan"]["changes"])
+print(f"| mannheim-exercise, Kurpfalzbrücke shelled 10:30 | {f:.0f} | {r:.0f} | {r / f:.2f} | "
+      f"{fresh['summary']['people_evacuated']} / {re['summary']['people_evacuated']} | {re['summary']['upper_bound_people']} | "
+      f"{c['kept']} / {c['diverted']} / {c['rerouted']} |")
+PY
+} | tee "$replan_out"
 echo "results in $results/"
