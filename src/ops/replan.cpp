@@ -399,10 +399,11 @@ class Replanner {
     match_future(rest.plan.movements);
     for (auto& m : rest.plan.movements) out.movements.push_back(std::move(m));
     for (const auto& u : rest.plan.unmet) out.unmet.push_back(u);
-    for (const auto& [o, people] : fleet_short_) {
+    for (const auto& short_of : fleet_short_) {
+      const auto o = short_of.first;
       const bool listed =
-          std::any_of(out.unmet.begin(), out.unmet.end(), [&](const plan::Unmet& u) { return u.origin == o; });
-      if (!listed) out.unmet.push_back({o, people, "every vehicle of its fleet has left already"});
+          std::any_of(out.unmet.begin(), out.unmet.end(), [o](const plan::Unmet& u) { return u.origin == o; });
+      if (!listed) out.unmet.push_back({o, short_of.second, "every vehicle of its fleet has left already"});
     }
     plan::name_movements(out);
   }
