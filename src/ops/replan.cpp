@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <future>
 #include <map>
 #include <unordered_map>
 
@@ -15,6 +17,7 @@
 #include "corridor/plan/exact.hpp"
 #include "corridor/route/one_to_all.hpp"
 #include "corridor/units.hpp"
+#include "plan/capacity.hpp"
 
 namespace corridor::ops {
 namespace {
@@ -121,37 +124,28 @@ Observed apply_reports(const plan::Instance& in, Movement& m, std::vector<const 
   return o;
 }
 
-// Road and checkpoint use per time step of the movements fixed so far.
+// Road and checkpoint use per time step of the movements fixed so far (the
+// planner's own ledger, seen movement by movement).
 class Usage {
  public:
-  explicit Usage(const plan::Instance& in) : in_(in) {}
-  // Whether `vehicles` more may enter segment k of m (and pass its
-  // checkpoint) at m.times[k].
+  Usage(const plan::Instance& in, std::size_t entries) : in_(in), ledger_(in) { ledger_.reserve(entries); }
+  // Whether m's vehicles may enter segment k (arc a) at m.times[k], and
+  // pass the checkpoint at its tail.
   [[nodiscard]] bool room(const Movement& m, std::size_t k, ArcId a) const {
     const auto step = m.times[k] / in_.step();
-    if (used(arcs_, a, step) + m.vehicles > in_.arc_capacity(a, step)) return false;
+    if (ledger_.arc_left(a, step) < m.vehicles) return false;
     const int cp = in_.checkpoint_at(m.nodes[k]);
-    return cp < 0 || used(checkpoints_, static_cast<std::uint32_t>(cp), step) + m.vehicles <=
-                         in_.checkpoints[static_cast<std::size_t>(cp)].rate.at(step);
+    return cp < 0 || ledger_.checkpoint_left(cp, step) >= m.vehicles;
   }
   void take(const Movement& m, std::size_t k, ArcId a) {
     const auto step = m.times[k] / in_.step();
-    arcs_[key(a, step)] += m.vehicles;
-    if (const int cp = in_.checkpoint_at(m.nodes[k]); cp >= 0)
-      checkpoints_[key(static_cast<std::uint32_t>(cp), step)] += m.vehicles;
+    ledger_.take_arc(a, step, m.vehicles);
+    if (const int cp = in_.checkpoint_at(m.nodes[k]); cp >= 0) ledger_.take_checkpoint(cp, step, m.vehicles);
   }
 
  private:
-  static std::uint64_t key(std::uint32_t id, std::int64_t step) {
-    return (std::uint64_t{id} << 24) | static_cast<std::uint64_t>(step);
-  }
-  static std::int64_t used(const std::unordered_map<std::uint64_t, std::int64_t>& map, std::uint32_t id,
-                           std::int64_t step) {
-    const auto it = map.find(key(id, step));
-    return it == map.end() ? 0 : it->second;
-  }
   const plan::Instance& in_;
-  std::unordered_map<std::uint64_t, std::int64_t> arcs_, checkpoints_;
+  plan::CapacityLedger ledger_;
 };
 
 // A movement of the old plan and what becomes of it.
@@ -164,11 +158,18 @@ struct Tracked {
   std::string caught;  // stranded: why
 };
 
+// Segments of every movement of a plan: about the (arc, step) pairs in use.
+std::size_t segments(const plan::PlanResult& p) {
+  std::size_t n = 0;
+  for (const auto& m : p.movements) n += m.nodes.size();
+  return n;
+}
+
 class Replanner {
  public:
   Replanner(const plan::Instance& in, const plan::PlanResult& old, Ms at, const std::vector<ConvoyReport>& reports,
             const ReplanOptions& options)
-      : in_(in), g_(in.graph()), at_(at), options_(options), usage_(in) {
+      : in_(in), g_(in.graph()), at_(at), options_(options), usage_(in, segments(old)) {
     std::map<std::string, std::vector<const ConvoyReport*>> by_movement;
     for (const auto& r : reports) by_movement[r.movement].push_back(&r);
     for (const auto& m : old.movements) {
@@ -362,10 +363,13 @@ class Replanner {
     for (std::size_t d = 0; d < residual.destinations.size(); ++d) {
       residual.destinations[d].capacity_people = std::max<std::int64_t>(0, room_[d]);
     }
+    residual_ = std::make_unique<plan::Instance>(std::move(residual));
+    // The bounds need only the residual instance: proven on the second
+    // core while the first plans (both only read the instance).
+    residual_bound_ = std::async(std::launch::async, residual_bounds, std::cref(*residual_), std::cref(options_));
     plan::CcrpOptions ccrp;
     ccrp.stop = options_.stop;
-    auto rest = plan::plan_ccrp_residual(residual, r, ccrp);
-    residual_ = std::make_unique<plan::Instance>(std::move(residual));
+    auto rest = plan::plan_ccrp_residual(*residual_, r, ccrp);
 
     auto& out = result_.plan;
     out.method = "ccrp";
@@ -518,19 +522,27 @@ class Replanner {
     result_.changes.push_back({id, std::move(what), std::move(text)});
   }
 
+  // Bounds of the residual problem as `corridor plan` proves them: the
+  // assignment and time-expanded ones here, on the second core beside the
+  // re-plan itself; the cut bound after it on the first (bound()).
+  static std::optional<plan::Bounds> residual_bounds(const plan::Instance& res, const ReplanOptions& options) {
+    std::optional<plan::Bounds> b;
+    if (const auto a = plan::assign_destinations(res, options.stop)) b = a->bounds;
+    plan::ExactLimits limits;
+    limits.max_nodes = options.max_expanded_nodes;
+    limits.stop = options.stop;
+    if (const auto expanded = plan::time_expanded_bounds(res, limits)) b = b ? plan::strongest(*b, *expanded) : *expanded;
+    return b;
+  }
+
   // Bounds of the re-planned problem. History is fixed; a convoy on the
   // road reaches a destination no earlier than free flow from where it is;
   // the people not yet gone face the residual problem (its origins from
   // `at`, its destinations with the room history left), relaxed by
   // ignoring the capacity the convoys take.
   void bound() {
-    const auto& res = *residual_;
-    plan::Bounds b = plan::cut_bounds(res, options_.stop);
-    if (const auto a = plan::assign_destinations(res, options_.stop)) b = plan::strongest(b, a->bounds);
-    plan::ExactLimits limits;
-    limits.max_nodes = options_.max_expanded_nodes;
-    limits.stop = options_.stop;
-    if (const auto expanded = plan::time_expanded_bounds(res, limits)) b = plan::strongest(b, *expanded);
+    plan::Bounds b = plan::cut_bounds(*residual_, options_.stop);
+    if (const auto more = residual_bound_.get()) b = plan::strongest(b, *more);
 
     std::vector<std::pair<NodeId, std::int64_t>> targets;
     for (const auto& d : in_.destinations) {
@@ -621,6 +633,7 @@ class Replanner {
   std::vector<std::int64_t> room_;
   std::vector<std::pair<std::size_t, std::int64_t>> fleet_short_;
   std::unique_ptr<plan::Instance> residual_;
+  std::future<std::optional<plan::Bounds>> residual_bound_;
   ReplanResult result_;
 };
 

@@ -11,11 +11,14 @@ namespace corridor::plan {
 
 class CapacityLedger {
  public:
-  explicit CapacityLedger(const Instance& in) : in_(in), first_open_(in.graph().arc_count(), 0) {}
+  explicit CapacityLedger(const Instance& in)
+      : in_(in), first_open_(in.graph().arc_count(), 0), used_(in.graph().arc_count(), false) {}
 
   [[nodiscard]] std::int64_t arc_left(ArcId a, std::int64_t step) const {
     const std::int64_t cap = in_.arc_capacity(a, step);
     if (cap == 0) return 0;
+    // Most arcs a search relaxes carry no vehicle at all: no hash lookup.
+    if (!used_[a]) return cap;
     const auto it = arc_used_.find(key(a, step));
     return it == arc_used_.end() ? cap : std::max<std::int64_t>(0, cap - it->second);
   }
@@ -29,9 +32,12 @@ class CapacityLedger {
   [[nodiscard]] std::int64_t first_open_step(ArcId a) const { return first_open_[a]; }
 
   void take_arc(ArcId a, std::int64_t step, std::int64_t vehicles) {
+    used_[a] = true;
     arc_used_[key(a, step)] += vehicles;
     while (first_open_[a] == step && arc_left(a, step) == 0 && in_.arc_rate(a).most() > 0) first_open_[a] = ++step;
   }
+  // Room for `entries` more (arc, step) pairs without rehashing.
+  void reserve(std::size_t entries) { arc_used_.reserve(arc_used_.size() + entries); }
   void take_checkpoint(int checkpoint, std::int64_t step, std::int64_t vehicles) {
     checkpoint_used_[key(static_cast<std::uint32_t>(checkpoint), step)] += vehicles;
   }
@@ -44,6 +50,7 @@ class CapacityLedger {
   std::unordered_map<std::uint64_t, std::int64_t> arc_used_;
   std::unordered_map<std::uint64_t, std::int64_t> checkpoint_used_;
   std::vector<std::int64_t> first_open_;
+  std::vector<bool> used_;  // per arc: any step taken
 };
 
 }  // namespace corridor::plan

@@ -19,7 +19,7 @@ namespace {
 struct ReplanCliOptions {
   std::string map, scenario, plan, at, events, reports, db, output, geojson, csv, write_scenario;
   double max_snap_m = 1000;
-  std::size_t max_expanded_nodes = 300'000;
+  std::size_t max_expanded_nodes = ops::ReplanOptions{}.max_expanded_nodes;
   bool diff = false;
   bool all = false;
   bool quiet = false;
@@ -153,7 +153,7 @@ void add_replan_command(CLI::App& app, Runs& runs) {
                 "keep their times)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a scenario point may be from a road (default 1000)");
   cmd->add_option("--max-expanded-nodes", o->max_expanded_nodes,
-                  "largest time-expanded network the bound builds (default 300000)");
+                  "largest time-expanded network the bound builds (default 100000; `corridor plan` builds 300000)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on stderr");
   runs[cmd] = [o] { return run_replan(*o); };
 }
