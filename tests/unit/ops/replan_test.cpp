@@ -250,10 +250,11 @@ TEST(Replan, PropertyHistoryKeptAndValidOnRandomEvents) {
 
     const auto same =
         replan_case(m, scenario(features), at_s, {{"type", "FeatureCollection"}, {"features", json::array()}});
-    EXPECT_TRUE(same.get()->report.valid()) << violations(same->report);
+    EXPECT_TRUE(same->report.valid()) << violations(same->report);
     EXPECT_GE(same->result.plan.people_evacuated(), same->old.people_evacuated());
-    if (same->result.plan.people_evacuated() == same->old.people_evacuated())
+    if (same->result.plan.people_evacuated() == same->old.people_evacuated()) {
       EXPECT_LE(same->result.plan.egress(), same->old.egress());
+    }
   }
 }
 
