@@ -531,7 +531,8 @@ class Replanner {
     plan::ExactLimits limits;
     limits.max_nodes = options.max_expanded_nodes;
     limits.stop = options.stop;
-    if (const auto expanded = plan::time_expanded_bounds(res, limits)) b = b ? plan::strongest(*b, *expanded) : *expanded;
+    if (const auto expanded = plan::time_expanded_bounds(res, limits))
+      b = b ? plan::strongest(*b, *expanded) : *expanded;
     return b;
   }
 
