@@ -84,8 +84,7 @@ std::vector<std::pair<std::uint64_t, monitor::ConvoyReportDoc>> convoy_reports(c
   return out;
 }
 
-std::vector<ConvoyReport> reports_from_ledger(const plan::Instance& in, const std::filesystem::path& db) {
-  const auto ledger = ledger::Ledger::open(db);
+std::vector<ConvoyReport> reports_from_ledger(const plan::Instance& in, const ledger::Ledger& ledger) {
   const auto node_of = nodes_of(in.graph());
   std::vector<ConvoyReport> out;
   for (const auto& [entry, doc] : convoy_reports(ledger)) out.push_back(typed(in, doc, node_of));

@@ -72,8 +72,12 @@ nlohmann::json Agreements::propose(const nlohmann::json& body) {
   const std::lock_guard lock(mutex_);
   std::optional<nlohmann::json> previous;
   std::int64_t newest = 0;
+  // The chain is the scenario's title: a re-plan's scenario (the old one
+  // with the operation's events, uploaded under a name of its own) amends
+  // the agreement of the scenario it came from.
   for (const auto& a : s.agreements()) {
-    if (a.scenario == p->scenario && a.version > newest) {
+    const auto other = a.scenario == p->scenario ? sc : scenarios_.find(a.scenario);
+    if (other && other->name == sc->name && a.version > newest) {
       newest = a.version;
       previous = stored_json(a.signed_json, "agreement");
     }

@@ -114,6 +114,12 @@ class LedgerLog {
 
   // ledger::append_document; RejectedEntry says why a document is refused.
   ledger::AppendResult append(const nlohmann::json& signed_doc, const agree::Registry& registry);
+  // Calls `write` with the ledger and the log's signer, alone.
+  template <typename Write>
+  auto write(Write&& write) {
+    const std::lock_guard lock(mutex_);
+    return write(ledger_, static_cast<const ledger::NoteSigner&>(signer_));
+  }
   // Calls `read` with the ledger, no append running meanwhile.
   template <typename Read>
   auto read(Read&& read) {
@@ -248,6 +254,29 @@ class Incidents {
   const graph::RoadGraph& g_;
 };
 
+// The operation (docs/operations.md): convoy reports into the ledger after
+// the checks on arrival, the status planned against reported, and re-plans
+// of a finished plan from the current state, kept as plans of their own.
+class Operations {
+ public:
+  Operations(Store& store, LedgerLog& log, Parties& parties, Scenarios& scenarios, const graph::RoadGraph& g,
+             PlanLimits limits)
+      : store_(store), log_(log), parties_(parties), scenarios_(scenarios), g_(g), limits_(limits) {}
+
+  nlohmann::json report(const nlohmann::json& body);
+  [[nodiscard]] nlohmann::json status(const Params& params, bool geojson);
+  nlohmann::json replan(const std::string& plan_id, const nlohmann::json& body, const Caller& caller);
+
+ private:
+  Store& store_;
+  LedgerLog& log_;
+  Parties& parties_;
+  Scenarios& scenarios_;
+  const graph::RoadGraph& g_;
+  PlanLimits limits_;
+  std::mutex replan_mutex_;  // one re-plan at a time
+};
+
 // Everything a Service has; the database's resources once one is attached.
 struct Resources {
   Resources(graph::RoadGraph g, ServiceOptions o);
@@ -262,6 +291,7 @@ struct Resources {
   std::unique_ptr<Parties> parties;
   std::unique_ptr<Agreements> agreements;
   std::unique_ptr<Incidents> incidents;
+  std::unique_ptr<Operations> operations;
   std::unique_ptr<Plans> plans;  // last, so its thread stops first
 };
 

@@ -240,6 +240,30 @@ const Endpoint k_endpoints[] = {
      [](const Call& c) { return json_answer(c.r.incidents->report(c.json_body()), 201); }},
     {"GET", "/incidents", Access::party, {}, [](const Call& c) { return json_answer(c.r.incidents->list()); }},
     {"GET", "/violations", Access::party, {}, [](const Call& c) { return json_answer(c.r.incidents->violations()); }},
+    {"POST",
+     "/reports",
+     Access::signed_,
+     {},
+     [](const Call& c) { return json_answer(attached(c.r.operations).report(c.json_body()), 201); }},
+    {"GET",
+     "/status",
+     Access::party,
+     {"at"},
+     [](const Call& c) { return json_answer(attached(c.r.operations).status(c.params, false)); }},
+    {"GET",
+     "/status.geojson",
+     Access::party,
+     {"at"},
+     [](const Call& c) {
+       return Answer{200, answer_text(attached(c.r.operations).status(c.params, true)), "application/geo+json"};
+     }},
+    {"POST",
+     "/plans/*/replan",
+     Access::mediator,
+     {},
+     [](const Call& c) {
+       return json_answer(attached(c.r.operations).replan(c.wild[0], c.json_body(), *c.caller), 201);
+     }},
 };
 
 // The wildcard segments when `parts` match the pattern.

@@ -56,9 +56,10 @@ void Service::attach_database(const std::filesystem::path& db, const std::filesy
       std::make_unique<Parties>(*r.store, std::move(*stored), r.options.max_clock_skew_s, r.options.session_hours);
   r.agreements = std::make_unique<Agreements>(*r.store, *r.log, *r.parties, r.scenarios, *r.graph);
   r.incidents = std::make_unique<Incidents>(*r.log, *r.parties, *r.graph);
-  r.plans = std::make_unique<Plans>(*r.store, r.scenarios,
-                                    PlanLimits{r.options.max_plan_jobs, r.options.max_plan_seconds,
-                                               r.options.max_expanded_nodes, r.options.max_optimal_nodes});
+  const PlanLimits limits{r.options.max_plan_jobs, r.options.max_plan_seconds, r.options.max_expanded_nodes,
+                          r.options.max_optimal_nodes};
+  r.operations = std::make_unique<Operations>(*r.store, *r.log, *r.parties, r.scenarios, *r.graph, limits);
+  r.plans = std::make_unique<Plans>(*r.store, r.scenarios, limits);
 }
 
 void Service::finish_plans() {

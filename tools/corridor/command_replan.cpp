@@ -70,7 +70,7 @@ int run_replan(const ReplanCliOptions& o) {
   std::vector<ops::ConvoyReport> reports;
   if (!o.reports.empty()) reports = ops::reports_from_documents(in, read_json(o.reports, "convoy reports"), o.reports);
   if (!o.db.empty()) {
-    const auto more = ops::reports_from_ledger(in, o.db);
+    const auto more = ops::reports_from_ledger(in, ledger::Ledger::open(o.db));
     reports.insert(reports.end(), more.begin(), more.end());
   }
 

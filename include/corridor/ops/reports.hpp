@@ -20,7 +20,7 @@ namespace corridor::ops {
 std::vector<ConvoyReport> reports_from_documents(const plan::Instance& in, const nlohmann::json& documents,
                                                  const std::string& source);
 // Every convoy report in a ledger (checked when it was appended).
-std::vector<ConvoyReport> reports_from_ledger(const plan::Instance& in, const std::filesystem::path& db);
+std::vector<ConvoyReport> reports_from_ledger(const plan::Instance& in, const ledger::Ledger& ledger);
 
 // Every convoy report document in a ledger, with its entry index.
 std::vector<std::pair<std::uint64_t, monitor::ConvoyReportDoc>> convoy_reports(const ledger::Ledger& ledger);

@@ -12,6 +12,7 @@
 #include "corridor/agree/jws.hpp"
 #include "corridor/agree/keys.hpp"
 #include "corridor/ledger/verify.hpp"
+#include "corridor/monitor/convoy_report.hpp"
 #include "corridor/monitor/incident.hpp"
 #include "corridor/monitor/kinds.hpp"
 #include "corridor/server/request_signature.hpp"
@@ -610,6 +611,64 @@ TEST_F(Api, ErrorsAndThePage) {
   EXPECT_EQ(js.content_type, "text/javascript; charset=utf-8");
   EXPECT_EQ(call("", "GET", "/../secret.txt").status, 404);
   EXPECT_EQ(call("", "GET", "/assets/%2e%2e/%2e%2e/secret.txt").status, 404);
+}
+
+}  // namespace
+}  // namespace corridor::server::test
+
+namespace corridor::server::test {
+namespace {
+
+// The operation over HTTP: convoy reports checked on arrival, the status,
+// a re-plan with an event that becomes version 2 of the agreement.
+TEST_F(Api, OperationsReportsStatusAndReplan) {
+  const auto hash = propose();
+  call("A", "POST", "/agreements/" + hash + "/signatures", signature_of("A", hash).dump());
+  call("B", "POST", "/agreements/" + hash + "/signatures", signature_of("B", hash).dump());
+  const auto plan_id = call("M", "GET", "/plans").body["plans"][0]["id"].get<std::string>();
+
+  auto report = [&](const std::string& party, const std::string& movement, const std::string& time) {
+    monitor::ConvoyReportDoc r;
+    r.id = party + "-" + movement + "-" + time;
+    r.reported_by = party;
+    r.movement = movement;
+    r.status = monitor::ConvoyStatus::departed;
+    r.time = geo::parse_rfc3339(time)->utc;
+    auto doc = agree::make_signed(monitor::convoy_report_document(r));
+    agree::add_signature(doc, key(party));
+    return doc;
+  };
+  const auto departed = report("A", "m1", "2022-03-05T08:02:00Z");
+  auto r = call("A", "POST", "/reports", departed.dump());
+  ASSERT_EQ(r.status, 201) << r.text;
+  r = call("A", "POST", "/reports", departed.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.text.find("replayed"), std::string::npos) << r.text;
+  r = call("A", "POST", "/reports", report("A", "m99999", "2022-03-05T08:02:00Z").dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.text.find("not in the agreement in force"), std::string::npos) << r.text;
+
+  r = call("B", "GET", "/status?at=2022-03-05T08:10:00Z");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_FALSE(r.body["movements"].empty());
+  EXPECT_EQ(call("B", "GET", "/status.geojson?at=2022-03-05T08:10:00Z").body["type"], "FeatureCollection");
+
+  const auto events = nlohmann::json::parse(testing::read_text(
+      std::filesystem::path(CORRIDOR_FIXTURES) / "../../examples/operations/andorra-cg1-shelling.geojson"));
+  const nlohmann::json body = {{"at", "2022-03-05T08:30:00Z"}, {"events", events}};
+  EXPECT_EQ(call("B", "POST", "/plans/" + plan_id + "/replan", body.dump()).status, 403);  // the mediator's
+  r = call("M", "POST", "/plans/" + plan_id + "/replan", body.dump());
+  ASSERT_EQ(r.status, 201) << r.text;
+  const auto replanned = r.body["id"].get<std::string>();
+  EXPECT_EQ(r.body["status"], "done");
+  const auto doc = nlohmann::json::parse(call("A", "GET", "/plans/" + replanned + "/plan.json").text);
+  EXPECT_EQ(doc["replan"]["of_plan"], plan_id);
+  r = call("M", "POST", "/agreements", nlohmann::json{{"plan", replanned}}.dump());
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_EQ(r.body["version"], 2) << r.text;  // amends version 1 of the same scenario
+  EXPECT_EQ(
+      call("M", "POST", "/plans/" + plan_id + "/replan", nlohmann::json{{"at", "2030-01-01T00:00:00Z"}}.dump()).status,
+      400);
 }
 
 }  // namespace
