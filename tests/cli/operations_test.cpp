@@ -99,6 +99,13 @@ TEST_F(CliOperations, ReportsAreCheckedOnArrival) {
   EXPECT_EQ(far.exit_code, 1);
   EXPECT_TRUE(has(far.err, "from movement " + movement + "'s route")) << far.err;
 
+  // `log append` leaves convoy reports to `corridor report`, which checks them.
+  run({"report", "--key", p("A.key"), "--movement", movement, "--status", "departed", "--time",
+       "2022-03-05T09:00:00+01:00", "-o", p("departed.json")});
+  const auto unchecked = run_corridor({"log", "append", "--db", p("ledger.db"), p("departed.json")});
+  EXPECT_EQ(unchecked.exit_code, 1);
+  EXPECT_TRUE(has(unchecked.err, "corridor report")) << unchecked.err;
+
   // Written once, appended twice: the replay is refused.
   run({"report", "--key", p("B.key"), "--movement", movement, "--status", "delayed", "--delay-min", "10", "--time",
        "2022-03-05T09:22:00+01:00", "-o", p("delayed.json")});

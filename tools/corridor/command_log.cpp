@@ -11,11 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "corridor/agree/jws.hpp"
 #include "corridor/error.hpp"
 #include "corridor/json.hpp"
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/proof.hpp"
 #include "corridor/ledger/verify.hpp"
+#include "corridor/monitor/convoy_report.hpp"
 #include "corridor/monitor/kinds.hpp"
 
 namespace corridor::cli {
@@ -75,6 +77,20 @@ int run_append(const LogOptions& o) {
   const auto signer = l.load_signer(o.key);
   for (const auto& file : o.files) {
     const auto doc = read_json(file, "signed agreement or incident report");
+    // Convoy reports are checked against the agreement in force and the map.
+    const auto type = [&] {
+      try {
+        const auto payload = agree::payload_of(doc);
+        return payload.is_object() ? payload.value("type", std::string()) : std::string();
+      } catch (const Error&) {
+        return std::string();  // append_document says what is wrong with it
+      }
+    }();
+    if (type == monitor::k_convoy_report_type) {
+      throw ledger::RejectedEntry(file + ": refused: append convoy reports with `corridor report --db " + o.db +
+                                  " --map MAP " + file + "`, which checks them against the agreement in force and "
+                                  "the map");
+    }
     ledger::AppendResult r;
     try {
       r = ledger::append_document(l, doc, registry, monitor::ledger_kinds(), signer);
