@@ -241,37 +241,6 @@ TEST_F(CliLog, VerifySaysWhereALedgerWasDamaged) {
   EXPECT_EQ(run_corridor({"log", "verify", "--db", (dir_ / "missing.db").string()}).exit_code, 2);
 }
 
-// Runs `corridor log append` on the files with stdout on a pipe, kills it
-// after `delay`, and returns what it had printed.
-std::string append_then_kill(const std::vector<std::string>& args, std::chrono::microseconds delay) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDERR_FILENO);
-    close(fds[0]);
-    std::string binary = CORRIDOR_BINARY;
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv{binary.data()};
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  std::this_thread::sleep_for(delay);
-  kill(pid, SIGKILL);
-  std::string out;
-  char buffer[4096];
-  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
-  close(fds[0]);
-  waitpid(pid, nullptr, 0);
-  return out;
-}
-
 TEST_F(CliLog, AcknowledgedAppendsSurviveSigkill) {
   const auto seed = test_seed();
   SCOPED_TRACE("seed " + std::to_string(seed));
@@ -291,7 +260,7 @@ TEST_F(CliLog, AcknowledgedAppendsSurviveSigkill) {
       const int n = rounds * 100 + k;
       args.push_back(signed_file("r" + std::to_string(n) + ".json", incident(n), {n % 2 ? &a_ : &b_}));
     }
-    const auto out = append_then_kill(args, std::chrono::microseconds(delay_us(rng) * slower));
+    const auto out = run_then_kill(args, std::chrono::microseconds(delay_us(rng) * slower));
     if (out.empty() && slower < 16) slower *= 2;
     std::istringstream lines(out);
     std::string line;

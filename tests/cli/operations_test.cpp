@@ -7,7 +7,11 @@
 // version in force at each incident's time.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -122,6 +126,43 @@ TEST_F(CliOperations, ReportsAreCheckedOnArrival) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_TRUE(has(refused.err, "refused")) << refused.err;
   EXPECT_TRUE(has(refused.err, "key")) << refused.err;
+}
+
+// kill -9 during report appends, round after round: every acknowledged
+// report is in the ledger, and the ledger verifies.
+TEST_F(CliOperations, AcknowledgedReportsSurviveSigkill) {
+  const auto [movement, node] = on_road();
+  ASSERT_FALSE(movement.empty());
+  std::mt19937_64 rng(test_seed());
+  std::uniform_int_distribution<int> delay_ms(150, 900);
+  std::map<std::uint64_t, std::string> acknowledged;  // index -> leaf hash
+  int slower = 1;
+  for (int round = 0; round < 10; ++round) {
+    std::vector<std::string> args{"report", "--db", p("ledger.db"), "--map", p("map.graph")};
+    for (int k = 0; k < 8; ++k) {
+      const auto name = "kill-" + std::to_string(round) + "-" + std::to_string(k) + ".json";
+      char time[64];
+      std::snprintf(time, sizeof time, "2022-03-05T09:%02d:%02d+01:00", 10 + round, 6 * k);
+      run({"report", "--key", p(k % 2 ? "A.key" : "B.key"), "--movement", movement, "--status", "position", "--time",
+           time, "--node", std::to_string(node), "-o", p(name)});
+      args.push_back(p(name));
+    }
+    const auto out = run_then_kill(args, std::chrono::milliseconds(delay_ms(rng) * slower));
+    if (out.empty() && slower < 8) slower *= 2;  // a slow build: let it reach the appends
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto ack = json::parse(line);
+      acknowledged[ack["index"].get<std::uint64_t>()] = ack["leaf_hash"].get<std::string>();
+    }
+    const auto verify = run_corridor({"log", "verify", "--db", p("ledger.db")});
+    ASSERT_EQ(verify.exit_code, 0) << "after round " << round << ": " << verify.out << verify.err;
+  }
+  EXPECT_GE(acknowledged.size(), 5u) << "too few reports were acknowledged before the kills";
+  for (const auto& [index, hash] : acknowledged) {
+    const auto show = run_corridor({"log", "show", "--db", p("ledger.db"), "--index", std::to_string(index)});
+    ASSERT_EQ(show.exit_code, 0) << "acknowledged report " << index << " is gone: " << show.err;
+    EXPECT_EQ(json::parse(show.out)["leaf_hash"], hash) << index;
+  }
 }
 
 TEST_F(CliOperations, ReplanAmendStatusAndViolationsByVersion) {

@@ -1,6 +1,7 @@
 #pragma once
 // Shared test helpers: where the data lives, temporary folders, the seed of
 // randomised tests, an oracle Dijkstra and running the real binary.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -63,6 +64,10 @@ std::string read_text(const std::filesystem::path& path);
 
 // Runs corridor with the arguments (no shell involved) and collects output.
 CommandResult run_corridor(const std::vector<std::string>& args);
+
+// Runs corridor with stdout on a pipe, kills it (SIGKILL) after `delay`, and
+// returns what it had printed: the acknowledgements it gave before dying.
+std::string run_then_kill(const std::vector<std::string>& args, std::chrono::microseconds delay);
 
 // corridor running in the background (a server), its stderr in a file;
 // stop() sends a signal and collects the exit code. Killed when it goes.
