@@ -73,6 +73,7 @@ const layers = {
   points: L.layerGroup().addTo(map),
   incidents: L.layerGroup().addTo(map),
   convoys: L.layerGroup().addTo(map),
+  reported: L.layerGroup().addTo(map),
 };
 L.control.layers(null, {
   'Roads': layers.roads,
@@ -80,6 +81,7 @@ L.control.layers(null, {
   'Corridors': layers.corridors,
   'Origins, destinations, checkpoints': layers.points,
   'Incidents': layers.incidents,
+  'Convoys as reported': layers.reported,
   'Convoys': layers.convoys,
 }, { collapsed: true }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
@@ -329,7 +331,7 @@ function drawPlan(geojson, plan) {
     const weight = 2 + 6 * Math.sqrt(p.vehicles / maxVehicles);
     const line = L.polyline(coords.map(([lon, lat]) => [lat, lon]), { renderer, color, weight, opacity: 0.55 });
     const movement = plan.movements?.[p.movement];
-    line.bindPopup(() => popupTable(`Movement ${p.movement}: ${p.origin} → ${p.destination}`, [
+    line.bindPopup(() => popupTable(`Movement ${esc(p.id ?? p.movement)}: ${p.origin} → ${p.destination}`, [
       ['vehicles', number(p.vehicles)], ['people', number(p.people)],
       ['departure', instant(p.departure, tz())], ['arrival', instant(p.arrival, tz())],
       ['via', esc((movement?.via ?? []).join(', '))],
@@ -369,6 +371,8 @@ function drawPlan(geojson, plan) {
 function clearPlan() {
   layers.corridors.clearLayers();
   layers.convoys.clearLayers();
+  layers.reported.clearLayers();
+  reportedFor = null;
   state.movements = [];
   state.timeMax = 0;
   $('time-section').hidden = true;
@@ -409,6 +413,44 @@ function setTime(t) {
   }
   renderClock(visible);
   renderLists();
+  scheduleReported();
+}
+
+// ---- convoys as reported -------------------------------------------------
+
+// Colours of a convoy's state in GET /status (docs/operations.md).
+const STATE_COLORS = { on_road: '#1f5fbf', late: '#e08a00', stopped: '#c0392b', off_route: '#8e44ad', arrived: '#2a9d3c', overdue: '#7f7f7f' };
+let reportedTimer = null;
+let reportedFor = null;
+
+/** Fetches the convoys at their reported positions for the slider's time (debounced). */
+function scheduleReported() {
+  if (state.startMs == null || !session.token) return;
+  clearTimeout(reportedTimer);
+  reportedTimer = setTimeout(loadReported, 250);
+}
+
+async function loadReported() {
+  const at = new Date(state.startMs + state.time * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (at === reportedFor) return;
+  reportedFor = at;
+  let geojson;
+  try {
+    geojson = await api(`status.geojson?at=${encodeURIComponent(at)}`);
+  } catch {
+    layers.reported.clearLayers();  // no agreement in force then, or no ledger
+    return;
+  }
+  if (reportedFor !== at) return;  // the slider moved on meanwhile
+  layers.reported.clearLayers();
+  for (const f of geojson.features ?? []) {
+    const p = f.properties ?? {};
+    if (!p.reported || !f.geometry) continue;
+    const [lon, lat] = f.geometry.coordinates;
+    const marker = L.circleMarker([lat, lon], { renderer, radius: 7, color: STATE_COLORS[p.state] ?? '#000', weight: 3, dashArray: '3 2', fill: false });
+    marker.bindTooltip(`${esc(p.movement)} (reported): ${esc(p.text)}`);
+    layers.reported.addLayer(marker);
+  }
 }
 
 function renderClock(visible) {
