@@ -16,8 +16,12 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <string>
 
 namespace corridor {
+
+// "2h05m07s": a duration of ms milliseconds, to the second below.
+std::string hms(std::int64_t ms);
 
 // Seconds with millisecond precision.
 constexpr double to_seconds(std::int64_t ms) noexcept { return static_cast<double>(ms) / 1000.0; }

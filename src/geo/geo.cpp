@@ -5,6 +5,17 @@
 
 namespace corridor::geo {
 
+double distance_to_segment_m(LonLat p, LonLat a, LonLat b) noexcept {
+  constexpr double rad = std::numbers::pi / 180.0;
+  const double kx = k_earth_radius_m * rad * std::cos(p.lat * rad), ky = k_earth_radius_m * rad;
+  const double ax = (a.lon - p.lon) * kx, ay = (a.lat - p.lat) * ky;
+  const double bx = (b.lon - p.lon) * kx, by = (b.lat - p.lat) * ky;
+  const double dx = bx - ax, dy = by - ay;
+  const double len2 = dx * dx + dy * dy;
+  const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
+  return std::hypot(ax + t * dx, ay + t * dy);
+}
+
 double distance_m(LonLat a, LonLat b) noexcept {
   constexpr double rad = std::numbers::pi / 180.0;
   const double dlat = (b.lat - a.lat) * rad;

@@ -22,18 +22,6 @@ constexpr std::array<std::pair<ConvoyStatus, std::string_view>, 6> k_statuses{
      {ConvoyStatus::stopped, "stopped"},
      {ConvoyStatus::arrived, "arrived"}}};
 
-// Distance in metres from p to segment a-b in a local projection around p.
-double to_segment_m(geo::LonLat p, geo::LonLat a, geo::LonLat b) {
-  constexpr double rad = std::numbers::pi / 180.0;
-  const double kx = geo::k_earth_radius_m * rad * std::cos(p.lat * rad), ky = geo::k_earth_radius_m * rad;
-  const double ax = (a.lon - p.lon) * kx, ay = (a.lat - p.lat) * ky;
-  const double bx = (b.lon - p.lon) * kx, by = (b.lat - p.lat) * ky;
-  const double dx = bx - ax, dy = by - ay;
-  const double len2 = dx * dx + dy * dy;
-  const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
-  return std::hypot(ax + t * dx, ay + t * dy);
-}
-
 }  // namespace
 
 std::string to_string(ConvoyStatus s) {
@@ -53,7 +41,8 @@ std::optional<ConvoyStatus> parse_convoy_status(std::string_view text) {
 double distance_to_polyline_m(geo::LonLat p, const std::vector<geo::LonLat>& route) {
   if (route.size() == 1) return geo::distance_m(p, route[0]);
   double best = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i + 1 < route.size(); ++i) best = std::min(best, to_segment_m(p, route[i], route[i + 1]));
+  for (std::size_t i = 0; i + 1 < route.size(); ++i)
+    best = std::min(best, geo::distance_to_segment_m(p, route[i], route[i + 1]));
   return best;
 }
 

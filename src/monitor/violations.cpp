@@ -17,19 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// Distance in metres from p to the segment a-b, in a local equirectangular
-// projection around p (exact enough at the scale of a buffer).
-double to_segment_m(geo::LonLat p, geo::LonLat a, geo::LonLat b) {
-  constexpr double rad = std::numbers::pi / 180.0;
-  const double kx = geo::k_earth_radius_m * rad * std::cos(p.lat * rad), ky = geo::k_earth_radius_m * rad;
-  const double ax = (a.lon - p.lon) * kx, ay = (a.lat - p.lat) * ky;
-  const double bx = (b.lon - p.lon) * kx, by = (b.lat - p.lat) * ky;
-  const double dx = bx - ax, dy = by - ay;
-  const double len2 = dx * dx + dy * dy;
-  const double t = len2 > 0 ? std::clamp(-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
-  return std::hypot(ax + t * dx, ay + t * dy);
-}
-
 // Distance from the incident's place to a route (0 when an area meets it).
 double distance_to_route(const Incident& incident, const std::vector<geo::LonLat>& route) {
   double best = std::numeric_limits<double>::infinity();
@@ -40,7 +27,7 @@ double distance_to_route(const Incident& incident, const std::vector<geo::LonLat
   }
   for (std::size_t i = 0; i + 1 < route.size(); ++i) {
     if (incident.area && incident.area->meets(route[i], route[i + 1])) return 0;
-    for (const auto& p : probes) best = std::min(best, to_segment_m(p, route[i], route[i + 1]));
+    for (const auto& p : probes) best = std::min(best, geo::distance_to_segment_m(p, route[i], route[i + 1]));
   }
   return best;
 }

@@ -26,14 +26,6 @@ using plan::ArcId;
 using plan::Movement;
 using plan::NodeId;
 
-std::string hms(Ms t) {
-  const auto s = t / 1000;
-  char text[32];
-  std::snprintf(text, sizeof text, "%lldh%02lldm%02llds", static_cast<long long>(s / 3600),
-                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  return text;
-}
-
 // Shifts the times of m from index `from` on by `by` (a late convoy).
 void shift(Movement& m, std::size_t from, Ms by) {
   for (std::size_t k = from; k < m.times.size(); ++k) m.times[k] += by;

@@ -24,14 +24,6 @@ std::optional<Method> parse_method(std::string_view text) noexcept {
 
 namespace {
 
-std::string hms(Ms ms) {
-  const auto s = ms / 1000;
-  char text[32];
-  std::snprintf(text, sizeof text, "%lldh%02lldm%02llds", static_cast<long long>(s / 3600),
-                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  return text;
-}
-
 // The heuristic plan and the strongest bounds proven for the instance.
 PlanResult heuristic(const Instance& in, const RunOptions& options) {
   CcrpOptions ccrp;

@@ -88,7 +88,8 @@ int run_append(const LogOptions& o) {
     }();
     if (type == monitor::k_convoy_report_type) {
       throw ledger::RejectedEntry(file + ": refused: append convoy reports with `corridor report --db " + o.db +
-                                  " --map MAP " + file + "`, which checks them against the agreement in force and "
+                                  " --map MAP " + file +
+                                  "`, which checks them against the agreement in force and "
                                   "the map");
     }
     ledger::AppendResult r;

@@ -27,13 +27,6 @@ struct PlanOptions {
   bool quiet = false;
 };
 
-std::string hms(plan::Ms t) {
-  const auto s = static_cast<long>(to_seconds(t));
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
-  return buffer;
-}
-
 int run_plan(const PlanOptions& o) {
   const auto method = plan::parse_method(o.method);
   if (!method) {

@@ -25,6 +25,10 @@ inline constexpr double k_earth_radius_m = 6371008.8;
 // Great-circle (haversine) distance in metres.
 double distance_m(LonLat a, LonLat b) noexcept;
 
+// Distance in metres from p to the segment a-b, in a local equirectangular
+// projection around p (exact enough at the scale of a buffer).
+double distance_to_segment_m(LonLat p, LonLat a, LonLat b) noexcept;
+
 // Initial great-circle bearing from a to b, degrees clockwise from north in
 // [0, 360) (0 when a == b).
 double bearing_deg(LonLat a, LonLat b) noexcept;
