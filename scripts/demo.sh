@@ -73,6 +73,9 @@ late=$(python3 -c "import json;p=json.load(open('$out/plan.json'));print(next(m[
 "$corridor" report --key "$rec/A.key" --movement "$late" --status delayed --delay-min 10 \
   --time 2022-03-05T09:22:00+01:00 --note "slow at the Santa Coloma roundabout" \
   --db "$rec/ledger.db" --map "$out/andorra.graph" > /dev/null
+node=$(python3 -c "import json;p=json.load(open('$out/plan.json'));m=next(m for m in p['movements'] if m['id']=='$late');print(m['path'][max(k for k,t in enumerate(m['times_s']) if t<=1200)])")
+"$corridor" report --key "$rec/B.key" --movement "$late" --status position --node "$node" \
+  --time 2022-03-05T09:26:00+01:00 --db "$rec/ledger.db" --map "$out/andorra.graph" > /dev/null
 "$corridor" replan "$out/andorra.graph" "$data/scenarios/andorra-exercise.geojson" "$out/plan.json" \
   --at 2022-03-05T09:30:00+01:00 --events examples/operations/andorra-cg1-shelling.geojson --db "$rec/ledger.db" \
   --write-scenario "$op/merged.geojson" -o "$op/plan-2.json" --geojson "$op/plan-2.geojson" --csv "$op/timetable-2.csv" \
@@ -128,6 +131,20 @@ for party in A B; do
   ask --key "$rec/$party.key" POST "$url/agreements/$hash/signatures" --data "$rec/agreement-$party.json" > /dev/null
 done
 ask --key "$rec/M.key" GET "$url/agreements/$hash/verify" | python3 -c "import json,sys; print(json.load(sys.stdin)['lines'][-1])"
+# The operation over HTTP: the shelling is reported at 09:30, the mediator
+# re-plans, version 2 is proposed and both parties sign it (in force from
+# 10:00); the map then shows the re-planned plan and the convoys as reported.
+python3 -c "import json; print(json.dumps({'at': '2022-03-05T09:30:00+01:00', 'events': json.load(open('examples/operations/andorra-cg1-shelling.geojson'))}))" > "$op/replan-request.json"
+replanned=$(ask --key "$rec/M.key" POST "$url/plans/$job/replan" --data "$op/replan-request.json" | field id)
+hash2=$(echo "{\"plan\": \"$replanned\"}" | ask --key "$rec/M.key" POST "$url/agreements" --data - | field hash)
+signed_at=(2022-03-05T09:50:00+01:00 2022-03-05T10:00:00+01:00)
+for k in 0 1; do
+  party=$([ $k = 0 ] && echo A || echo B)
+  ask --key "$rec/$party.key" GET "$url/agreements/$hash2/document" > "$op/agreement-v2-$party.json"
+  "$corridor" agree sign "$op/agreement-v2-$party.json" --key "$rec/$party.key" --time "${signed_at[$k]}" > /dev/null
+  ask --key "$rec/$party.key" POST "$url/agreements/$hash2/signatures" --data "$op/agreement-v2-$party.json" > /dev/null
+done
+echo "re-planned over HTTP as $replanned; $(ask --key "$rec/M.key" GET "$url/agreements/$hash2/verify" | python3 -c "import json,sys; print(json.load(sys.stdin)['lines'][-1])")"
 token=$(ask --key "$rec/M.key" POST "$url/sessions" | field token)
 if [ -n "${DEMO_NO_WAIT:-}" ]; then
   echo "demo: the service answered every step; stopping it (DEMO_NO_WAIT)"

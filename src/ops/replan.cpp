@@ -27,8 +27,13 @@ using plan::Movement;
 using plan::NodeId;
 
 // Shifts the times of m from index `from` on by `by` (a late convoy).
-void shift(Movement& m, std::size_t from, Ms by) {
-  for (std::size_t k = from; k < m.times.size(); ++k) m.times[k] += by;
+// Only what lies at or after `at` moves: the record before it stays as
+// agreed (a late convoy waits longer on the segment it is on), so that the
+// history of the plan keeps holding every capacity it held.
+void shift(Movement& m, std::size_t from, Ms by, Ms at) {
+  for (std::size_t k = from; k < m.times.size(); ++k) {
+    if (m.times[k] >= at) m.times[k] += by;
+  }
 }
 
 // Index of node v on m's path at or after `from`, or nullopt.
@@ -68,7 +73,7 @@ Observed apply_reports(const plan::Instance& in, Movement& m, std::vector<const 
     if (r->time > at) continue;
     switch (r->kind) {
       case ReportKind::departed:
-        if (r->time > m.departure()) shift(m, 0, r->time - m.departure());
+        if (r->time > m.departure()) shift(m, 0, r->time - m.departure(), at);
         break;
       case ReportKind::position:
       case ReportKind::at_checkpoint: {
@@ -76,14 +81,14 @@ Observed apply_reports(const plan::Instance& in, Movement& m, std::vector<const 
         if (!k) {
           o.notes.push_back("reported off its route at " + hms(r->time) + "; its plan is kept");
         } else if (r->time > m.times[*k]) {
-          shift(m, *k, r->time - m.times[*k]);  // at the node later than it was to leave it
+          shift(m, *k, r->time - m.times[*k], at);  // at the node later than it was to leave it
         }
         break;
       }
       case ReportKind::delayed:
         for (std::size_t k = 0; k < m.times.size(); ++k) {
           if (m.times[k] >= r->time) {
-            shift(m, k, r->delay);
+            shift(m, k, r->delay, at);
             break;
           }
         }
