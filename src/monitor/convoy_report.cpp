@@ -128,7 +128,7 @@ ConvoyReportDoc parse_convoy_report(const json& d, const std::string& source) {
   }
   switch (r.status) {
     case ConvoyStatus::position:
-      if (!r.where && !r.node && !d.contains("position"))
+      if (status == "position" && !r.where && !r.node && !d.contains("position"))
         problems.push_back({"position", "is required for a position report"});
       break;
     case ConvoyStatus::at_checkpoint:

@@ -165,6 +165,41 @@ TEST_F(CliOperations, AcknowledgedReportsSurviveSigkill) {
   }
 }
 
+TEST_F(CliOperations, BadReplanInputsNameTheFieldAndExitTwo) {
+  auto replan = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"replan", p("map.graph"), scenario(), p("plan.json"), "-o", p("bad.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_corridor(args);
+  };
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(p(name)) << text;
+    return p(name);
+  };
+  auto r = replan({"--at", "2022-03-07T09:30:00+01:00"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "--at") && has(r.err, "outside the scenario")) << r.err;
+  r = replan({"--at", "soon"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "--at")) << r.err;
+  r = replan({"--at", "1800", "--events",
+              write("e1.json", R"({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null,
+                 "properties": {"kind": "checkpoint", "id": "nope", "vehicles_per_hour": 10}}]})")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "events.features[0].geometry") && has(r.err, "no checkpoint \"nope\"")) << r.err;
+  r = replan({"--at", "1800", "--events",
+              write("e2.json", R"({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null,
+                 "properties": {"kind": "destination", "id": "south-reception", "capacity": -5}}]})")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "properties.capacity") && has(r.err, "-5")) << r.err;
+  r = replan(
+      {"--at", "1800", "--reports", write("r.json", R"([{"type": "corridor-convoy-report", "movement": "m1"}])")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "r.json[0]") && has(r.err, "reported_by: is required")) << r.err;
+  r = replan({"--at", "1800", "--events", write("e3.json", "{not json")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "e3.json")) << r.err;
+}
+
 TEST_F(CliOperations, ReplanAmendStatusAndViolationsByVersion) {
   // The shelling is reported at 09:30 local; the rest is re-planned from there.
   const auto replanned = run({"replan", p("map.graph"), scenario(), p("plan.json"), "--at", "2022-03-05T09:30:00+01:00",
