@@ -130,6 +130,9 @@ Status operation_status(const ledger::Ledger& ledger, const agree::Registry& reg
     throw InputError("--db", "no agreement with movement ids is in force at " + geo::format_utc(at) +
                                  " in this ledger (propose one from a plan and have every party sign it)");
   s.agreement = monitor::describe(*version);
+  s.version = version->version;
+  s.hash = version->hash;
+  s.in_force_from = version->in_force_from;
   const auto node_of = nodes_of(map);
 
   // The last report up to `at` per movement, delays added up.
@@ -287,6 +290,7 @@ json Status::to_json() const {
   for (const auto& [d, n] : arrived) a[d] = n;
   return {{"at", geo::format_utc(at)},
           {"agreement", agreement},
+          {"agreement_version", agreement_json()},
           {"movements", list},
           {"waiting", w},
           {"arrived", a},
@@ -308,7 +312,16 @@ json Status::to_geojson() const {
                           {"vehicles", m.vehicles},
                           {"people", m.people}}}});
   }
-  return {{"type", "FeatureCollection"}, {"attribution", "© OpenStreetMap contributors"}, {"features", features}};
+  return {{"type", "FeatureCollection"},
+          {"attribution", "© OpenStreetMap contributors"},
+          {"agreement", agreement_json()},
+          {"features", features}};
+}
+
+json Status::agreement_json() const {
+  return {{"version", version},
+          {"hash", hash},
+          {"in_force_from", in_force_from ? json(geo::format_utc(*in_force_from)) : json(nullptr)}};
 }
 
 }  // namespace corridor::ops

@@ -442,6 +442,23 @@ async function loadReported() {
     return;
   }
   if (reportedFor !== at) return;  // the slider moved on meanwhile
+  // The agreement version in force at this time (version N until its
+  // successor came into force): its plan is the one to show.
+  const inForce = geojson.agreement;
+  if (inForce?.hash) {
+    $('version-note').textContent = `Agreement version ${inForce.version} in force at this time` +
+      (inForce.in_force_from ? ` (since ${utcText(Date.parse(inForce.in_force_from))})` : '');
+    const record = (state.agreementList ?? []).find((a) => a.hash === inForce.hash);
+    const job = record && state.plans.find((p) => p.id === record.plan && p.status === 'done');
+    if (job && job.id !== state.planId) {
+      const t = state.time;
+      await loadPlanAndScenario(job.id);
+      fillPlanSelect();
+      slider.value = String(t);
+      setTime(t);
+      return;
+    }
+  }
   layers.reported.clearLayers();
   for (const f of geojson.features ?? []) {
     const p = f.properties ?? {};

@@ -3,6 +3,7 @@
 // signed report files or from the ledger, and what they say about each
 // movement at a moment (planned against reported).
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,13 +54,19 @@ struct MovementStatus {
 struct Status {
   geo::UnixSeconds at{};
   std::string agreement;  // monitor::describe of the version in force
+  std::int64_t version = 0;
+  std::string hash;
+  std::optional<geo::UnixSeconds> in_force_from;  // nullopt: from the start
   std::vector<MovementStatus> movements;
   std::vector<std::pair<std::string, std::int64_t>> waiting;  // origin -> people not yet gone
   std::vector<std::pair<std::string, std::int64_t>> arrived;  // destination -> people reported arrived
   std::vector<std::string> notes;
   [[nodiscard]] nlohmann::json to_json() const;
-  // Convoys at their reported (or planned) positions, for the map.
+  // Convoys at their reported (or planned) positions, for the map; its
+  // "agreement" member names the version in force.
   [[nodiscard]] nlohmann::json to_geojson() const;
+  // {"version", "hash", "in_force_from"} of the version in force.
+  [[nodiscard]] nlohmann::json agreement_json() const;
 };
 
 // The status at `at` of the agreement version in force then, from the

@@ -651,7 +651,10 @@ TEST_F(Api, OperationsReportsStatusAndReplan) {
   r = call("B", "GET", "/status?at=2022-03-05T08:10:00Z");
   ASSERT_EQ(r.status, 200) << r.text;
   EXPECT_FALSE(r.body["movements"].empty());
-  EXPECT_EQ(call("B", "GET", "/status.geojson?at=2022-03-05T08:10:00Z").body["type"], "FeatureCollection");
+  const auto convoys = call("B", "GET", "/status.geojson?at=2022-03-05T08:10:00Z").body;
+  EXPECT_EQ(convoys["type"], "FeatureCollection");
+  EXPECT_EQ(convoys["agreement"]["version"], 1);  // the map shows this version's plan
+  EXPECT_EQ(convoys["agreement"]["hash"], hash);
 
   const auto events = nlohmann::json::parse(testing::read_text(
       std::filesystem::path(CORRIDOR_FIXTURES) / "../../examples/operations/andorra-cg1-shelling.geojson"));
