@@ -646,10 +646,9 @@ ReplanResult replan(const plan::Instance& in, const plan::PlanResult& old, Ms at
   return result;
 }
 
-nlohmann::json ReplanResult::to_json(const plan::Instance& in) const {
+nlohmann::json ReplanResult::to_json() const {
   nlohmann::json changed = nlohmann::json::array();
   for (const auto& c : changes) changed.push_back({{"movement", c.movement}, {"change", c.change}, {"text", c.text}});
-  (void)in;
   return {{"changes", changed},
           {"summary", summary},
           {"people_out", {{"before", people_out_before}, {"after", plan.people_evacuated()}}},

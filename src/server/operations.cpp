@@ -133,7 +133,7 @@ nlohmann::json Operations::replan(const std::string& plan_id, const nlohmann::js
     auto result = ops::replan(in, previous, in.after_start(at), reports, options);
     result.summary.insert(result.summary.end(), notes.begin(), notes.end());
     auto doc = plan::to_json(in, result.plan);
-    doc["replan"] = result.to_json(in);
+    doc["replan"] = result.to_json();
     doc["replan"]["at"] = geo::format_utc(at);
     doc["replan"]["of_plan"] = plan_id;
     record.summary = doc["summary"];

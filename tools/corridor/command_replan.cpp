@@ -84,7 +84,7 @@ int run_replan(const ReplanCliOptions& o) {
   result.summary.insert(result.summary.end(), notes.begin(), notes.end());
 
   auto doc = plan::to_json(in, result.plan);
-  doc["replan"] = result.to_json(in);
+  doc["replan"] = result.to_json();
   doc["replan"]["at"] = geo::format_utc(at);
   doc["replan"]["of_plan"] = o.plan;
   write_text(o.output, doc.dump(1) + "\n");

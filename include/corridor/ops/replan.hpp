@@ -94,7 +94,7 @@ struct ReplanResult {
   std::int64_t people_out_before = 0;
   Ms egress_before = 0;
   // {"at", "changes": [...], "summary": [...], "people_out": {before, after}, "egress_s": {before, after}}
-  [[nodiscard]] nlohmann::json to_json(const plan::Instance& in) const;
+  [[nodiscard]] nlohmann::json to_json() const;
 };
 
 // Re-plans `old` (read onto the merged scenario's instance) from `at`.
