@@ -41,6 +41,7 @@ void add_request_command(CLI::App& app, Runs& runs);
 void add_replan_command(CLI::App& app, Runs& runs);
 void add_report_command(CLI::App& app, Runs& runs);
 void add_status_command(CLI::App& app, Runs& runs);
+void add_simulate_command(CLI::App& app, Runs& runs);
 
 // A whole file as text / as JSON (InputError naming the file and what it
 // should have been), and text written to a file (IoError when it cannot be).

@@ -74,10 +74,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("corridor ") + "0.1.0");
   cli::Runs runs;
-  for (auto* add : {cli::add_import_command, cli::add_info_command, cli::add_route_command, cli::add_check_command,
-                    cli::add_plan_command, cli::add_incident_command, cli::add_violations_command,
-                    cli::add_keygen_command, cli::add_replan_command, cli::add_report_command, cli::add_status_command,
-                    cli::add_agree_command, cli::add_log_command, cli::add_serve_command, cli::add_request_command}) {
+  for (auto* add :
+       {cli::add_import_command, cli::add_info_command, cli::add_route_command, cli::add_check_command,
+        cli::add_plan_command, cli::add_incident_command, cli::add_violations_command, cli::add_keygen_command,
+        cli::add_replan_command, cli::add_report_command, cli::add_status_command, cli::add_simulate_command,
+        cli::add_agree_command, cli::add_log_command, cli::add_serve_command, cli::add_request_command}) {
     add(app, runs);
   }
   // Name an unknown command instead of CLI11's "A subcommand is required".
