@@ -120,4 +120,31 @@ print(f"| mannheim-exercise, Kurpfalzbrücke shelled 10:30 | {f:.0f} | {r:.0f} |
       f"{c['kept']} / {c['diverted']} / {c['rerouted']} |")
 PY
 } | tee "$replan_out"
+# Simulation (corridor simulate): the Mannheim and Andorra exercises' plans
+# under the default incident model, 1000 runs on 2 threads and on 1, and
+# without incidents (every run is the plan: the engine's bare cost), wall
+# time beside the plan's own compute time, in one run.
+simulate_out="$results/simulate.md"
+{
+  echo "| scenario | incidents | runs | threads | wall s | ms a run (CPU) | plan compute ms | people out: plan / mean / P10 | egress: plan / mean / P90 | window suffices |"
+  echo "|---|---|---:|---:|---:|---:|---:|---|---|---:|"
+  for name in mannheim-exercise andorra-exercise; do
+    scenario=$data/scenarios/$name.geojson
+    for case in "none 1000 2" "default 1000 2" "default 1000 1"; do
+      read -r model runs threads <<< "$case"
+      extra=(); [ "$model" = default ] && extra=(--incidents)
+      /usr/bin/time -f "%e" -o "$tmp/t" "$build/corridor" simulate "$tmp/$name.graph" "$scenario" "$tmp/$name.plan.json" \
+        "${extra[@]}" --runs "$runs" --threads "$threads" --json "$tmp/$name-sim.json" --quiet > /dev/null
+      python3 - "$tmp/$name-sim.json" "$tmp/$name.plan.json" "$(cat "$tmp/t")" "$name" "$model" "$threads" <<'PY'
+import json, sys
+sim, plan = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+wall, name, model, threads = float(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
+s, po, eg = plan["summary"], sim["people_out"], sim["egress_s"]
+print(f"| {name} | {model} | {sim['runs']} | {threads} | {wall:.1f} | {wall * 1000 * threads / sim['runs']:.1f} | "
+      f"{s['compute_ms']:.0f} | {s['people_evacuated']} / {po['mean']:.0f} / {po['p10']:.0f} | "
+      f"{s['egress_s']:.0f} / {eg['mean']:.0f} / {eg['p90']:.0f} s | {sim['windows'][0]['p_suffices']:.3f} |")
+PY
+    done
+  done
+} | tee "$simulate_out"
 echo "results in $results/"

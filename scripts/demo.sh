@@ -94,6 +94,14 @@ head -6 "$op/diff.txt"
 head -8 "$op/status.txt"
 
 echo
+echo "== before signing: the plan under random incidents (hazards, slow checkpoints, breakdowns, late departures)"
+sim="$out/simulate"
+rm -rf "$sim" && mkdir -p "$sim"
+"$corridor" simulate "$out/andorra.graph" "$data/scenarios/andorra-exercise.geojson" "$out/plan.json" \
+  --incidents --runs 1000 --json "$sim/simulation.json" --geojson "$sim/blocking.geojson" --quiet > "$sim/summary.txt"
+head -12 "$sim/summary.txt"
+
+echo
 echo "Written:"
 echo "  graph          $out/andorra.graph"
 echo "  plan           $out/plan.json  (movements with OSM node paths and times, summary, bounds)"
@@ -103,6 +111,8 @@ echo "  routes (JSON)  $out/route-before.json, $out/route-during.json"
 echo "  record         $rec/agreement.json (signed by A and B), $rec/ledger.db, $rec/head.note, $rec/parties.json"
 echo "  operation      $op/plan-2.json (re-planned at 09:30), $op/merged.geojson, $op/agreement-v2.json (version 2, signed),"
 echo "                 $op/convoys.geojson (convoys at their reported positions)"
+echo "  simulation     $sim/simulation.json (1000 runs under the default incident model), $sim/blocking.geojson"
+echo "                 (the roads that held convoys up, by blocked share: open in QGIS or geojson.io)"
 
 # The service on the same ledger: the mediator uploads the scenario and has
 # it planned, A and B sign the agreement over HTTP, and the map shows it all.

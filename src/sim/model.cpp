@@ -58,18 +58,19 @@ bool IncidentModel::any() const noexcept {
 }
 
 json IncidentModel::to_json() const {
-  return {{"hazards",
-           {{"per_hour", hazards.per_hour},
-            {"areas", hazards.areas},
-            {"radius_m", hazards.radius_m.to_json()},
-            {"duration_min", hazards.duration_min.to_json()}}},
-          {"checkpoints",
-           {{"probability", checkpoints.probability},
-            {"capacity_factor", checkpoints.capacity_factor.to_json()},
-            {"duration_min", checkpoints.duration_min.to_json()}}},
-          {"breakdowns",
-           {{"per_vehicle_hour", breakdowns.per_vehicle_hour}, {"delay_min", breakdowns.delay_min.to_json()}}},
-          {"departure_delay_min", departure_delay_min.to_json()}};
+  // Ranges not given are left out, as in a model file.
+  const auto with = [](json object, const char* key, const Range& r) {
+    if (r.given()) object[key] = r.to_json();
+    return object;
+  };
+  json j = {
+      {"hazards", with(with({{"per_hour", hazards.per_hour}, {"areas", hazards.areas}}, "radius_m", hazards.radius_m),
+                       "duration_min", hazards.duration_min)},
+      {"checkpoints",
+       with(with({{"probability", checkpoints.probability}}, "capacity_factor", checkpoints.capacity_factor),
+            "duration_min", checkpoints.duration_min)},
+      {"breakdowns", with({{"per_vehicle_hour", breakdowns.per_vehicle_hour}}, "delay_min", breakdowns.delay_min)}};
+  return with(j, "departure_delay_min", departure_delay_min);
 }
 
 IncidentModel IncidentModel::defaults() {
