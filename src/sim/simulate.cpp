@@ -33,7 +33,8 @@ Distribution Distribution::of(std::vector<std::int64_t> values) {
 }
 
 nlohmann::json Distribution::to_json(double scale) const {
-  const auto v = [&](double x) { return x * scale; };
+  // To the thousandth: milliseconds for seconds, no binary fraction noise.
+  const auto v = [&](double x) { return std::round(x * scale * 1000.0) / 1000.0; };
   return {{"mean", v(mean)},
           {"p10", v(static_cast<double>(p10))},
           {"p50", v(static_cast<double>(p50))},

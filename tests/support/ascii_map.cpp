@@ -97,4 +97,11 @@ std::filesystem::path AsciiMap::write_pbf(const std::filesystem::path& path) con
   return path;
 }
 
+nlohmann::json AsciiMap::point_feature(char node, nlohmann::json properties) const {
+  const auto p = where(node);
+  return {{"type", "Feature"},
+          {"geometry", {{"type", "Point"}, {"coordinates", {p.lon, p.lat}}}},
+          {"properties", std::move(properties)}};
+}
+
 }  // namespace corridor::testing

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "corridor/geo/geo.hpp"
 
 namespace corridor::testing {
@@ -41,6 +43,10 @@ class AsciiMap {
   // A closed rectangle around the listed nodes, padded by pad_m, as a
   // GeoJSON Polygon's coordinates.
   [[nodiscard]] std::string polygon_around(const std::string& nodes, double pad_m) const;
+
+  // A GeoJSON Point feature at a node, with these properties (a scenario's
+  // origin, destination or checkpoint).
+  [[nodiscard]] nlohmann::json point_feature(char node, nlohmann::json properties) const;
 
   std::filesystem::path write_pbf(const std::filesystem::path& path) const;
 

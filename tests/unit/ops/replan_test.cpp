@@ -23,13 +23,6 @@ using testing::AsciiMap;
 // Cells of 100 m at 36 km/h: 10 s a cell; 600 vehicles an hour a road.
 const testing::Tags k_road = {{"highway", "residential"}, {"maxspeed", "36"}};
 
-json point(const AsciiMap& m, char node, json properties) {
-  const auto p = m.where(node);
-  return {{"type", "Feature"},
-          {"geometry", {{"type", "Point"}, {"coordinates", {p.lon, p.lat}}}},
-          {"properties", std::move(properties)}};
-}
-
 json hazard(const AsciiMap& m, const std::string& id, const std::string& nodes, const std::string& from,
             const std::string& until = "2022-03-05T15:00:00+01:00") {
   return {{"type", "Feature"},
@@ -134,8 +127,8 @@ AsciiMap two_ways() {
 }
 
 json origin_and_destination(const AsciiMap& m, int people) {
-  return {point(m, 'o', {{"kind", "origin"}, {"id", "town"}, {"people", people}, {"persons_per_vehicle", 10}}),
-          point(m, 'd', {{"kind", "destination"}, {"id", "camp"}, {"capacity", 10000}, {"controlled_by", "A"}})};
+  return {m.point_feature('o', {{"kind", "origin"}, {"id", "town"}, {"people", people}, {"persons_per_vehicle", 10}}),
+          m.point_feature('d', {{"kind", "destination"}, {"id", "camp"}, {"capacity", 10000}, {"controlled_by", "A"}})};
 }
 
 TEST(Replan, ANewHazardAheadOfAConvoyDivertsItFromWhereItIs) {
@@ -232,8 +225,8 @@ TEST(Replan, PropertyHistoryKeptAndValidOnRandomEvents) {
     char d = nodes[static_cast<std::size_t>(pick(rng))];
     if (d == o) d = o == 'l' ? 'a' : 'l';
     const json features = {
-        point(m, o, {{"kind", "origin"}, {"id", "o"}, {"people", people(rng)}, {"persons_per_vehicle", 4}}),
-        point(m, d, {{"kind", "destination"}, {"id", "d"}, {"capacity", 100000}, {"controlled_by", "A"}})};
+        m.point_feature(o, {{"kind", "origin"}, {"id", "o"}, {"people", people(rng)}, {"persons_per_vehicle", 4}}),
+        m.point_feature(d, {{"kind", "destination"}, {"id", "d"}, {"capacity", 100000}, {"controlled_by", "A"}})};
     const double at_s = at(rng);
     char h = nodes[static_cast<std::size_t>(pick(rng))];
     if (h == o || h == d) h = 'f';

@@ -20,13 +20,6 @@ using testing::AsciiMap;
 // Cells of 100 m at 36 km/h: 10 s a cell; 600 vehicles an hour a road.
 const testing::Tags k_road = {{"highway", "residential"}, {"maxspeed", "36"}};
 
-json point(const AsciiMap& m, char node, json properties) {
-  const auto p = m.where(node);
-  return {{"type", "Feature"},
-          {"geometry", {{"type", "Point"}, {"coordinates", {p.lon, p.lat}}}},
-          {"properties", std::move(properties)}};
-}
-
 json scenario_doc(const std::vector<json>& features) {
   return {{"type", "FeatureCollection"},
           {"corridor",
@@ -75,8 +68,9 @@ AsciiMap one_road() {
 }
 
 std::vector<json> town_and_camp(const AsciiMap& m, int people) {
-  return {point(m, 'o', {{"kind", "origin"}, {"id", "town"}, {"people", people}, {"persons_per_vehicle", 10}}),
-          point(m, 'd', {{"kind", "destination"}, {"id", "camp"}, {"capacity", 100000}, {"controlled_by", "A"}})};
+  return {
+      m.point_feature('o', {{"kind", "origin"}, {"id", "town"}, {"people", people}, {"persons_per_vehicle", 10}}),
+      m.point_feature('d', {{"kind", "destination"}, {"id", "camp"}, {"capacity", 100000}, {"controlled_by", "A"}})};
 }
 
 // A draw with nothing random in it.
@@ -92,7 +86,7 @@ TEST(Simulate, WithoutIncidentsEveryRunIsThePlan) {
   const auto m = one_road();
   auto features = town_and_camp(m, 500);
   features.push_back(
-      point(m, 'c', {{"kind", "checkpoint"}, {"id", "cp"}, {"vehicles_per_hour", 120}, {"operated_by", "A"}}));
+      m.point_feature('c', {{"kind", "checkpoint"}, {"id", "cp"}, {"vehicles_per_hour", 120}, {"operated_by", "A"}}));
   const auto c = drawn_case(m, scenario_doc(features));
   SimulateOptions options;
   options.runs = 5;
@@ -132,7 +126,7 @@ TEST(Simulate, ACheckpointAtHalfCapacityDoublesTheQueue) {
   auto features = town_and_camp(m, 200);  // 20 vehicles
   // One vehicle a step: the plan passes them over 20 steps.
   features.push_back(
-      point(m, 'c', {{"kind", "checkpoint"}, {"id", "cp"}, {"vehicles_per_hour", 60}, {"operated_by", "A"}}));
+      m.point_feature('c', {{"kind", "checkpoint"}, {"id", "cp"}, {"vehicles_per_hour", 60}, {"operated_by", "A"}}));
   const auto c = drawn_case(m, scenario_doc(features));
   const Prepared p(*c->in, c->plan, IncidentModel{});
   Ms first_pass = plan::k_never;
