@@ -141,6 +141,16 @@ class Planner {
       }
       only_ = k_all;
     }
+    // A search leaves every origin at its earliest and keeps one label per
+    // node, so it misses a way open only to those who leave later (a road
+    // closed until after the one before it closes too: no road to wait on).
+    // People left over try again leaving as each closure ends, in turn.
+    for (const Ms t : closure_ends()) {
+      if (std::all_of(vehicles_left_.begin(), vehicles_left_.end(), [](std::int64_t v) { return v == 0; })) break;
+      depart_after_ = t;
+      route_all(result);
+    }
+    depart_after_ = 0;
     for (std::size_t o = 0; o < in_.origins.size(); ++o) {
       if (people_left_[o] > 0) result.unmet.push_back({o, people_left_[o], explain_unmet(in_, o, room_)});
     }
@@ -149,6 +159,22 @@ class Planner {
 
  private:
   static constexpr std::size_t k_all = ~std::size_t{0};
+
+  // The instants closures end, in order (before the horizon).
+  [[nodiscard]] std::vector<Ms> closure_ends() const {
+    std::vector<Ms> ends;
+    for (ArcId a = 0; a < g_.arc_count(); ++a) {
+      for (const auto& span : in_.closed_spans(a)) {
+        if (span.until > 0 && span.until < in_.horizon()) ends.push_back(span.until);
+      }
+    }
+    std::sort(ends.begin(), ends.end());
+    ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+    return ends;
+  }
+
+  // When an origin's vehicles may leave at the earliest.
+  [[nodiscard]] Ms leaves(std::size_t o) const { return std::max(in_.origins[o].earliest, depart_after_); }
 
   // Searches and sends until no origin in play has a path left.
   void route_all(PlanResult& result) {
@@ -249,8 +275,7 @@ class Planner {
     for (std::size_t o = 0; o < in_.origins.size() && convoy_ == nullptr; ++o) {
       const auto& site = in_.origins[o];
       if (only_ != k_all && o != only_) continue;
-      if (vehicles_left_[o] > 0 && site.earliest < label(site.node))
-        set(site.node, site.earliest, graph::k_invalid, 0, o);
+      if (vehicles_left_[o] > 0 && leaves(o) < label(site.node)) set(site.node, leaves(o), graph::k_invalid, 0, o);
     }
     if (convoy_ != nullptr) set(convoy_->at, convoy_->ready, graph::k_invalid, 0, convoy_->origin);
     while (!heap_.empty()) {
@@ -294,7 +319,7 @@ class Planner {
   // The same arcs, scheduled greedily on the capacity left now.
   std::optional<Path> reschedule(const Path& old) const {
     Path p = old;
-    Ms t = in_.origins[p.origin].earliest;
+    Ms t = leaves(p.origin);
     ArcId parent = graph::k_invalid;
     for (std::size_t i = 0; i < p.arcs.size(); ++i) {
       const Ms tau = entry(p.arcs[i], t, parent);
@@ -370,6 +395,7 @@ class Planner {
   std::vector<std::int64_t> vehicles_left_, people_left_, room_;
   std::int64_t total_vehicles_ = 0, planned_ = 0;
   Ms slack_ = 0;
+  Ms depart_after_ = 0;              // no origin leaves before
   std::vector<std::int64_t> quota_;  // guided: people left per (origin, destination)
   std::vector<char> free_;           // guided: origins released from their shares
   std::size_t only_ = k_all;         // the one origin searched from, or all

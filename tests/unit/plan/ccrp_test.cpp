@@ -272,6 +272,33 @@ TEST(Ccrp, HazardSendsVehiclesRoundOrMakesThemWait) {
   EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
 }
 
+TEST(Ccrp, LeavesLaterWhenNoRoadToWaitOnStaysOpen) {
+  // o-x-d, 400 m and 600 m. x-d is shelled for the first hour; o-x, the
+  // road a convoy would wait on, from minute 5 to minute 90. Leaving at
+  // once no convoy gets through; leaving at minute 90 every one does.
+  AsciiMap m("o---x-----d", 100);
+  m.way("oxd", k_road);
+  const auto shelled = [&](const char* nodes, const char* id, const char* from, const char* until) {
+    return polygon_feature(m.polygon_around(nodes, 30), std::string(R"({"kind": "hazard", "id": ")") + id +
+                                                            R"(", "from": ")" + from + R"(", "until": ")" + until +
+                                                            R"("})");
+  };
+  const auto p = plan_for(
+      m,
+      scenario_text(
+          {point_feature(m.where('o'), R"({"kind": "origin", "id": "o", "people": 3, "persons_per_vehicle": 1})"),
+           point_feature(m.where('d'), R"({"kind": "destination", "id": "d", "capacity": 10, "controlled_by": "A"})"),
+           polygon_feature("[[" + point(m.offset('x', 250, -30)) + "," + point(m.offset('x', 350, -30)) + "," +
+                               point(m.offset('x', 350, 30)) + "," + point(m.offset('x', 250, 30)) + "," +
+                               point(m.offset('x', 250, -30)) + "]]",
+                           R"({"kind": "hazard", "id": "east", "from": "2022-03-05T09:00:00+01:00",
+                               "until": "2022-03-05T10:00:00+01:00"})"),
+           shelled("o", "west", "2022-03-05T09:05:00+01:00", "2022-03-05T10:30:00+01:00")}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  EXPECT_EQ(p->plan.people_evacuated(), 3);
+  for (const auto& mv : p->plan.movements) EXPECT_GE(mv.departure(), 90 * 60'000) << mv.id;
+}
+
 TEST(Ccrp, WindowTooShortLeavesPeopleWithAReason) {
   AsciiMap m("a-----b", 100);
   m.way("ab", k_road);
