@@ -146,5 +146,23 @@ print(f"| {name} | {model} | {sim['runs']} | {threads} | {wall:.1f} | {wall * 10
 PY
     done
   done
+  # The same incidents driven twice: convoys waiting, and the operation
+  # re-planning when a hazard meets a convoy's way (--replan), 100 runs.
+  echo
+  echo "| scenario | runs | threads | wall s | ms a run (CPU) | re-plans a run: mean / max | people out: waiting / re-planning (mean) | egress: waiting / re-planning (mean) | everyone out: waiting / re-planning |"
+  echo "|---|---:|---:|---:|---:|---|---|---|---|"
+  for name in mannheim-exercise andorra-exercise; do
+    /usr/bin/time -f "%e" -o "$tmp/t" "$build/corridor" simulate "$tmp/$name.graph" "$data/scenarios/$name.geojson" \
+      "$tmp/$name.plan.json" --incidents --replan --runs 100 --threads 2 --json "$tmp/$name-replan.json" --quiet > /dev/null
+    python3 - "$tmp/$name-replan.json" "$(cat "$tmp/t")" "$name" <<'PY'
+import json, sys
+sim, wall, name = json.load(open(sys.argv[1])), float(sys.argv[2]), sys.argv[3]
+r = sim["replan"]
+print(f"| {name} | {sim['runs']} | 2 | {wall:.1f} | {wall * 2000 / sim['runs']:.0f} | "
+      f"{r['replans']['mean']:.1f} / {r['replans']['max']:.0f} | "
+      f"{sim['people_out']['mean']:.0f} / {r['people_out']['mean']:.0f} | "
+      f"{sim['egress_s']['mean']:.0f} / {r['egress_s']['mean']:.0f} s | {sim['p_complete']:.2f} / {r['p_complete']:.2f} |")
+PY
+  done
 } | tee "$simulate_out"
 echo "results in $results/"

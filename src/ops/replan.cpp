@@ -184,8 +184,10 @@ class Replanner {
     classify();
     continue_or_divert();
     plan_rest();
-    bound();
-    describe();
+    if (options_.bounds) {
+      bound();
+      describe();
+    }
     return std::move(result_);
   }
 
@@ -363,7 +365,9 @@ class Replanner {
     residual_ = std::make_unique<plan::Instance>(std::move(residual));
     // The bounds need only the residual instance: proven on the second
     // core while the first plans (both only read the instance).
-    residual_bound_ = std::async(std::launch::async, residual_bounds, std::cref(*residual_), std::cref(options_));
+    if (options_.bounds) {
+      residual_bound_ = std::async(std::launch::async, residual_bounds, std::cref(*residual_), std::cref(options_));
+    }
     plan::CcrpOptions ccrp;
     ccrp.stop = options_.stop;
     auto rest = plan::plan_ccrp_residual(*residual_, r, ccrp);

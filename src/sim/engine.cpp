@@ -7,9 +7,7 @@
 // group number, which is plan order).
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 
-#include "corridor/geo/geo.hpp"
 #include "engine.hpp"
 
 namespace corridor::sim {
@@ -21,17 +19,6 @@ constexpr std::uint64_t k_group_mask = (std::uint64_t{1} << k_group_bits) - 1;
 std::uint64_t event_key(Ms t, std::uint32_t group) {
   return (static_cast<std::uint64_t>(std::max<Ms>(0, t)) << k_group_bits) | group;
 }
-
-struct Group {
-  std::uint32_t movement = 0;
-  std::uint32_t segment = 0;  // the next segment to enter (absolute index)
-  std::int64_t vehicles = 0;
-  std::int64_t people = 0;
-  Ms ready = 0;       // when it is at the segment's tail
-  Ms wait_from = -1;  // when it first could have entered the segment, -1: not yet there
-  Ms driven = 0;      // ms of driving since it left
-  std::uint32_t next_breakdown = 0;
-};
 
 struct ClosedSpan {
   Ms from = 0, until = 0;
@@ -54,6 +41,8 @@ void Tallies::add(const Tallies& o) {
 }
 
 struct Engine::State {
+  const Draw* d = nullptr;
+  RunOutcome* out = nullptr;
   std::vector<Group> groups;
   std::vector<std::uint64_t> heap;  // min-heap of event keys
   // Vehicles that entered each plan arc, and passed each checkpoint, in
@@ -67,9 +56,22 @@ struct Engine::State {
   // This run's per-movement, per-arc and per-corridor marks.
   std::vector<Ms> last_arrival;
   std::vector<std::int64_t> people_out;
-  std::vector<bool> lost, movement_blocked, window_failed, corridor_blocked;
+  std::vector<bool> lost, movement_blocked, corridor_blocked;
   std::vector<std::uint32_t> arc_stamp;  // run number + 1 when the arc blocked a convoy in this run
   std::uint32_t run = 0;
+
+  void push(Ms t, std::uint32_t group) {
+    heap.push_back(event_key(t, group));
+    std::push_heap(heap.begin(), heap.end(), std::greater<>());
+  }
+  // The end of the random closure of a plan arc that holds at t, else t.
+  Ms closed_until(std::uint32_t plan_arc, Ms t) const {
+    for (auto i = closed_first[plan_arc]; i >= 0; i = closed[static_cast<std::size_t>(i)].next) {
+      const auto& c = closed[static_cast<std::size_t>(i)];
+      if (c.from <= t && t < c.until) return c.until;
+    }
+    return t;
+  }
 };
 
 Engine::Engine(const Prepared& p) : p_(p), state_(std::make_unique<State>()) {
@@ -80,12 +82,26 @@ Engine::Engine(const Prepared& p) : p_(p), state_(std::make_unique<State>()) {
 
 Engine::~Engine() = default;
 
+const std::vector<Group>& Engine::groups() const noexcept { return state_->groups; }
+
 RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
   const auto started = std::chrono::steady_clock::now();
+  RunOutcome out;
+  start(d, out);
+  seed_plan();
+  advance(plan::k_never, tallies);
+  finish(&tallies);
+  out.run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+void Engine::start(const Draw& d, RunOutcome& out) {
   const Prepared& p = p_;
   const auto& in = p.in;
   auto& st = *state_;
   const auto movements = p.movement_count();
+  st.d = &d;
+  st.out = &out;
   ++st.run;
   st.groups.clear();
   st.heap.clear();
@@ -101,37 +117,52 @@ RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
   st.lost.assign(movements, false);
   st.movement_blocked.assign(movements, false);
   st.corridor_blocked.assign(p.corridors.size(), false);
-  st.window_failed.assign(p.windows.size(), false);
-
-  RunOutcome out;
-  out.window_people.assign(p.windows.size(), 0);
+  if (out.window_people.size() != p.windows.size()) {
+    out.window_people.assign(p.windows.size(), 0);
+    out.window_ok.assign(p.windows.size(), true);
+  }
 
   // The hazards close the plan arcs within their radius.
-  constexpr double k_metres_per_degree = 111'320.0;
   for (const auto& h : d.hazards) {
-    const double dlat = h.radius_m / k_metres_per_degree;
-    const double dlon = dlat / std::max(0.01, std::cos(h.centre.lat * 3.14159265358979323846 / 180.0));
-    const auto& g = in.graph();
-    for (std::uint32_t i = 0; i < p.plan_arcs.size(); ++i) {
-      const auto& b = p.boxes[i];
-      if (b.max_lon < h.centre.lon - dlon || b.min_lon > h.centre.lon + dlon || b.max_lat < h.centre.lat - dlat ||
-          b.min_lat > h.centre.lat + dlat) {
-        continue;
-      }
-      const auto a = p.plan_arcs[i];
-      if (geo::distance_to_segment_m(h.centre, g.where(g.tail[a]), g.where(g.head[a])) > h.radius_m) continue;
+    for_arcs_within(p, h, [&](std::uint32_t i) {
       if (st.closed_first[i] < 0) st.closed_arcs.push_back(i);
       st.closed.push_back({h.from, h.until, st.closed_first[i]});
       st.closed_first[i] = static_cast<std::int32_t>(st.closed.size() - 1);
-    }
+    });
   }
-  const auto closed_until = [&](std::uint32_t plan_arc, Ms t) {
-    for (auto i = st.closed_first[plan_arc]; i >= 0; i = st.closed[static_cast<std::size_t>(i)].next) {
-      const auto& c = st.closed[static_cast<std::size_t>(i)];
-      if (c.from <= t && t < c.until) return c.until;
-    }
-    return t;
-  };
+}
+
+void Engine::seed_plan() {
+  const Prepared& p = p_;
+  auto& st = *state_;
+  const auto& d = *st.d;
+  for (std::uint32_t m = 0; m < p.movement_count(); ++m) {
+    if (!p.counted[m]) continue;
+    Group g;
+    g.movement = m;
+    g.segment = p.first[m];
+    g.vehicles = p.plan.movements[m].vehicles;
+    g.people = p.plan.movements[m].people;
+    g.ready = p.first[m] == p.first[m + 1] ? p.planned_arrival[m] : p.entry[g.segment] + d.slip[m];
+    g.next_breakdown = d.breakdown_first[m];
+    g.breakdown_end = d.breakdown_first[m + 1];
+    seed(g);
+  }
+}
+
+void Engine::seed(const Group& g) {
+  auto& st = *state_;
+  st.groups.push_back(g);
+  st.push(g.ready, static_cast<std::uint32_t>(st.groups.size() - 1));
+}
+
+void Engine::advance(Ms until, Tallies& tallies) {
+  const Prepared& p = p_;
+  const auto& in = p.in;
+  auto& st = *state_;
+  const auto& d = *st.d;
+  auto& out = *st.out;
+
   const auto checkpoint_capacity = [&](std::int32_t c, std::int64_t k) {
     const auto slow = d.slowdown[static_cast<std::size_t>(c)];
     if (slow >= 0) {
@@ -141,44 +172,28 @@ RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
     }
     return in.checkpoints[static_cast<std::size_t>(c)].rate.at(k);
   };
-  const auto push = [&](Ms t, std::uint32_t group) {
-    st.heap.push_back(event_key(t, group));
-    std::push_heap(st.heap.begin(), st.heap.end(), std::greater<>());
+  const auto stuck = [&](Group& g) {
+    g.state = Group::State::lost;
+    st.lost[g.movement] = true;
   };
-
-  for (std::uint32_t m = 0; m < movements; ++m) {
-    if (!p.counted[m]) continue;
-    if (p.first[m] == p.first[m + 1]) {  // already at its destination
-      st.last_arrival[m] = p.planned_arrival[m];
-      st.people_out[m] = p.plan.movements[m].people;
-      continue;
-    }
-    Group g;
-    g.movement = m;
-    g.segment = p.first[m];
-    g.vehicles = p.plan.movements[m].vehicles;
-    g.people = p.plan.movements[m].people;
-    g.ready = p.entry[g.segment] + d.slip[m];
-    g.next_breakdown = d.breakdown_first[m];
-    st.groups.push_back(g);
-    push(g.ready, static_cast<std::uint32_t>(st.groups.size() - 1));
-  }
-
-  const auto stuck = [&](const Group& g) { st.lost[g.movement] = true; };
-  const auto arrive = [&](const Group& g) {
+  const auto arrive = [&](Group& g) {
     const Ms at = std::max(g.ready, p.planned_arrival[g.movement]);
     if (at > p.horizon) {
       stuck(g);
       return;
     }
+    g.state = Group::State::arrived;
+    g.ready = at;
     st.last_arrival[g.movement] = std::max(st.last_arrival[g.movement], at);
     st.people_out[g.movement] += g.people;
+    out.people_out += g.people;
+    out.egress = std::max(out.egress, at);
     for (std::size_t w = 0; w < p.windows.size(); ++w) {
       if (at <= p.windows[w].until) out.window_people[w] += g.people;
     }
   };
 
-  while (!st.heap.empty()) {
+  while (!st.heap.empty() && static_cast<Ms>(st.heap.front() >> k_group_bits) < until) {
     std::pop_heap(st.heap.begin(), st.heap.end(), std::greater<>());
     const auto key = st.heap.back();
     st.heap.pop_back();
@@ -189,7 +204,11 @@ RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
       const auto m = g.movement;
       const auto s = g.segment;
       if (s == p.first[m + 1]) {
-        arrive(g);
+        if (std::max(g.ready, p.planned_arrival[m]) >= until) {
+          st.push(g.ready, id);  // arrives in a later phase
+        } else {
+          arrive(g);
+        }
         break;
       }
       // The earliest instant the segment is open, by the scenario and by
@@ -199,7 +218,7 @@ RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
       for (;;) {
         t = in.earliest_entry(p.arc[s], t, p.duration[s]);
         if (t == plan::k_never) break;
-        const Ms open = closed_until(p.plan_arc[s], t);
+        const Ms open = st.closed_until(p.plan_arc[s], t);
         if (open == t) break;
         t = open;
       }
@@ -208,10 +227,10 @@ RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
         break;
       }
       if (t > now) {
-        // Someone else may come first: back on the heap.
-        if (!st.heap.empty() && event_key(t, id) > st.heap.front()) {
+        // Someone else may come first, or the phase ends: back on the heap.
+        if (t >= until || (!st.heap.empty() && event_key(t, id) > st.heap.front())) {
           g.ready = t;
-          push(t, id);
+          st.push(t, id);
           break;
         }
         now = t;
@@ -245,8 +264,7 @@ RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
         rest.ready = (k + 1) * p.step;
         g.vehicles = room;
         g.people -= rest.people;
-        st.groups.push_back(rest);  // g is not used after this
-        push(rest.ready, static_cast<std::uint32_t>(st.groups.size() - 1));
+        seed(rest);  // g is not used after this
       }
       Group& e = st.groups[id];
       if (room < e.vehicles) {  // too many groups to split: wait whole
@@ -267,40 +285,41 @@ RunOutcome Engine::run(const Draw& d, Tallies& tallies) {
       e.wait_from = -1;
       if (const auto w = p.window[s]; w >= 0) {
         const auto& win = p.windows[static_cast<std::size_t>(w)];
-        if (t < win.from || t >= win.until) st.window_failed[static_cast<std::size_t>(w)] = true;
+        if (t < win.from || t >= win.until) out.window_ok[static_cast<std::size_t>(w)] = false;
       }
+      e.entered = t;
       e.ready = t + p.duration[s];
       e.driven += p.duration[s];
-      while (e.next_breakdown < d.breakdown_first[m + 1] && d.breakdowns[e.next_breakdown].after_driving <= e.driven) {
+      while (e.next_breakdown < e.breakdown_end && d.breakdowns[e.next_breakdown].after_driving <= e.driven) {
         e.ready += d.breakdowns[e.next_breakdown++].delay;
       }
       ++e.segment;
     }
   }
+}
 
-  // The run's figures.
-  for (std::uint32_t m = 0; m < movements; ++m) {
+void Engine::finish(Tallies* tallies) {
+  const Prepared& p = p_;
+  auto& st = *state_;
+  auto& out = *st.out;
+  for (std::uint32_t m = 0; m < p.movement_count(); ++m) {
+    if (!st.lost[m]) continue;
+    out.complete = false;
+    for (auto i = p.window_first[m]; i < p.window_first[m + 1]; ++i) out.window_ok[p.window_list[i]] = false;
+  }
+  if (tallies == nullptr) return;
+  for (std::uint32_t m = 0; m < p.movement_count(); ++m) {
     if (!p.counted[m]) continue;
     const auto& mv = p.plan.movements[m];
-    out.people_out += st.people_out[m];
     const Ms arrival = st.lost[m] ? p.horizon : st.last_arrival[m];
-    out.egress = std::max(out.egress, st.last_arrival[m]);
-    out.complete = out.complete && !st.lost[m];
     const Ms delay = std::max<Ms>(0, arrival - p.planned_arrival[m]);
-    tallies.movement_delay[m] += delay;
-    tallies.movement_blocked[m] += st.movement_blocked[m] ? 1 : 0;
+    tallies->movement_delay[m] += delay;
+    tallies->movement_blocked[m] += st.movement_blocked[m] ? 1 : 0;
     const auto cor = p.corridor[m];
-    tallies.corridor_delay[cor] += delay * mv.people;
-    tallies.corridor_short[cor] += mv.people - st.people_out[m];
-    if (st.lost[m]) {
-      for (auto i = p.window_first[m]; i < p.window_first[m + 1]; ++i) st.window_failed[p.window_list[i]] = true;
-    }
+    tallies->corridor_delay[cor] += delay * mv.people;
+    tallies->corridor_short[cor] += mv.people - st.people_out[m];
   }
-  for (std::size_t c = 0; c < p.corridors.size(); ++c) tallies.corridor_blocked[c] += st.corridor_blocked[c] ? 1 : 0;
-  out.window_ok.resize(p.windows.size());
-  for (std::size_t w = 0; w < p.windows.size(); ++w) out.window_ok[w] = !st.window_failed[w];
-  out.run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  return out;
+  for (std::size_t c = 0; c < p.corridors.size(); ++c) tallies->corridor_blocked[c] += st.corridor_blocked[c] ? 1 : 0;
 }
 
 }  // namespace corridor::sim

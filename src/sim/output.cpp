@@ -112,7 +112,7 @@ void mode_summary(const plan::Instance& in, const ModeOutcome& o, const std::str
                     " of runs; people out by its end " + people_line(w.people_out) + " (plan " +
                     thousands(static_cast<double>(w.plan_people_out)) + ")");
   }
-  lines.push_back(indent + "most fragile corridors:");
+  if (!o.corridors.empty()) lines.push_back(indent + "most fragile corridors:");
   for (std::size_t i = 0; i < o.corridors.size() && i < k_corridors_named; ++i) {
     const auto& c = o.corridors[i];
     lines.push_back(indent + "  " + std::to_string(i + 1) + ". " + c.corridor + " (" + std::to_string(c.movements) +
@@ -141,6 +141,14 @@ json SimulationResult::to_json(const plan::Instance& in) const {
   j["model"] = model.to_json();
   j["plan"] = {{"people_out", plan_people_out}, {"egress_s", to_seconds(plan_egress)}};
   j["scenario"] = in.scenario().name;
+  if (replan) {
+    j["replan"] = {{"people_out", replan->people_out.to_json()},
+                   {"egress_s", replan->egress.to_json(0.001)},
+                   {"p_complete", rounded(replan->p_complete, 1e-4)},
+                   {"windows", json::array()},
+                   {"replans", replan->replans.to_json()}};
+    for (const auto& w : replan->windows) j["replan"]["windows"].push_back(window_json(in, w));
+  }
   return j;
 }
 
@@ -171,7 +179,18 @@ std::vector<std::string> SimulationResult::summary(const plan::Instance& in) con
   std::vector<std::string> lines;
   lines.push_back(std::to_string(runs) + " runs (seed " + std::to_string(seed) + "); the plan: " +
                   thousands(static_cast<double>(plan_people_out)) + " people out, egress " + hms(plan_egress));
-  mode_summary(in, wait, "", lines);
+  if (!replan) {
+    mode_summary(in, wait, "", lines);
+    return lines;
+  }
+  lines.push_back("convoys wait for closed roads to open:");
+  mode_summary(in, wait, "  ", lines);
+  lines.push_back("the operation re-plans when a hazard meets a convoy's way (the same incidents):");
+  mode_summary(in, *replan, "  ", lines);
+  char text[160];
+  std::snprintf(text, sizeof text, "  re-plans a run: mean %.1f, worst %lld; a run takes %.0f ms (waiting: %.0f ms)",
+                replan->replans.mean, static_cast<long long>(replan->replans.max), replan->run_ms, wait.run_ms);
+  lines.push_back(text);
   return lines;
 }
 

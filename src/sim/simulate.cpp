@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "engine.hpp"
@@ -48,16 +49,18 @@ namespace {
 ModeOutcome gather(const Prepared& p, const std::vector<RunOutcome>& runs, const Tallies& t) {
   ModeOutcome o;
   const auto n = static_cast<double>(runs.size());
-  std::vector<std::int64_t> people, egress;
+  std::vector<std::int64_t> people, egress, replans;
   double run_ms = 0, complete = 0;
   for (const auto& r : runs) {
     complete += r.complete ? 1 : 0;
     people.push_back(r.people_out);
     egress.push_back(r.egress);
+    replans.push_back(static_cast<std::int64_t>(r.replans));
     run_ms += r.run_ms;
   }
   o.people_out = Distribution::of(people);
   o.egress = Distribution::of(egress);
+  o.replans = Distribution::of(replans);
   o.run_ms = runs.empty() ? 0 : run_ms / n;
   o.p_complete = runs.empty() ? 0 : complete / n;
   for (std::size_t w = 0; w < p.windows.size(); ++w) {
@@ -135,7 +138,9 @@ SimulationResult simulate(const plan::Instance& in, const plan::PlanResult& plan
   const unsigned threads =
       std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(std::max<std::size_t>(1, runs))));
 
-  std::vector<RunOutcome> waited(runs);
+  std::vector<RunOutcome> waited(runs), replanned(options.replan ? runs : 0);
+  std::optional<ReplanRun> replanning;
+  if (options.replan) replanning.emplace(p, model, *options.replan, options.stop);
   std::vector<Tallies> wait_tallies(threads, Tallies(p));
   std::atomic<std::size_t> next{0}, done{0};
   std::atomic<unsigned> finished{0};
@@ -149,6 +154,7 @@ SimulationResult simulate(const plan::Instance& in, const plan::PlanResult& plan
         if (options.stop != nullptr && options.stop->stop_requested()) return;
         const Draw d = draw(p, model, Rng::run_seed(options.seed, r));
         waited[r] = engine.run(d, wait_tallies[worker]);
+        if (replanning) replanned[r] = replanning->run(engine, d);
         ++done;
       }
     } catch (...) {
@@ -181,6 +187,14 @@ SimulationResult simulate(const plan::Instance& in, const plan::PlanResult& plan
   result.plan_people_out = p.plan_people_out;
   result.plan_egress = p.plan_egress;
   result.wait = gather(p, waited, sum(wait_tallies));
+  if (replanning) {
+    // The fragility of roads and movements is the signed plan's, measured
+    // while convoys wait: re-planned convoys drive other roads.
+    result.replan = gather(p, replanned, Tallies(p));
+    result.replan->movements.clear();
+    result.replan->segments.clear();
+    result.replan->corridors.clear();
+  }
   result.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

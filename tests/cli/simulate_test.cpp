@@ -1,6 +1,7 @@
 // `corridor simulate` through the real binary on the Andorra exercise: the
 // plan reproduced without incidents, the default model's summary, JSON and
-// GeoJSON, the same result on one and two threads, and bad input.
+// GeoJSON, the same result on one and two threads, re-planning side by
+// side, and bad input.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -81,6 +82,21 @@ TEST_F(CliSimulate, TheDefaultModelPrintsDistributionsAndFragileCorridors) {
   simulate({"--incidents=default", "--runs", "50", "--seed", "7", "--threads", "2", "--json", p("two.json"), "-q"});
   std::ifstream one(p("one.json")), two(p("two.json"));
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(one), {}), std::string(std::istreambuf_iterator<char>(two), {}));
+}
+
+TEST_F(CliSimulate, ReplanDrivesTheSameRunsReplanningSideBySide) {
+  const auto r = simulate({"--incidents", "--runs", "4", "--seed", "3", "--replan", "--json", p("replan.json")});
+  for (const char* part :
+       {"convoys wait for closed roads to open:", "the operation re-plans when a hazard", "re-plans a run: mean"}) {
+    EXPECT_TRUE(has(r.out, part)) << part << "\n" << r.out;
+  }
+  const auto sim = read_json("replan.json");
+  ASSERT_TRUE(sim.contains("replan")) << sim.dump();
+  for (const char* key : {"people_out", "egress_s", "p_complete", "windows", "replans"}) {
+    EXPECT_TRUE(sim["replan"].contains(key)) << key;
+  }
+  EXPECT_EQ(sim["replan"]["windows"].size(), sim["windows"].size());
+  EXPECT_LE(sim["replan"]["people_out"]["max"].get<double>(), 23000);
 }
 
 TEST_F(CliSimulate, BadModelsAndOptionsGetAClearError) {

@@ -18,7 +18,7 @@ struct SimulateCliOptions {
   std::size_t runs = 1000;
   std::uint64_t seed = 1;
   unsigned threads = 0;
-  bool quiet = false;
+  bool quiet = false, replan = false;
   double max_snap_m = 1000;
 };
 
@@ -32,7 +32,8 @@ int run_simulate(const SimulateCliOptions& o, bool incidents_given) {
                 : sim::parse_model(read_json(o.incidents, "incident model (docs/simulate.md)"));
   }
   const auto g = graph::read_graph(o.map);
-  const auto sc = scenario::parse_scenario(read_text(o.scenario, "scenario (GeoJSON)"), o.scenario);
+  const auto scenario_doc = read_json(o.scenario, "scenario (GeoJSON)");
+  const auto sc = scenario::parse_scenario(scenario_doc.dump(), o.scenario);
   const graph::SpatialIndex index(g);
   const plan::Instance in(g, index, sc, o.max_snap_m);
   const auto plan = ops::read_plan(in, read_json(o.plan, "plan (from corridor plan)"));
@@ -40,6 +41,7 @@ int run_simulate(const SimulateCliOptions& o, bool incidents_given) {
   sim::SimulateOptions options;
   options.runs = o.runs;
   options.seed = o.seed;
+  if (o.replan) options.replan = sim::ReplanContext{&scenario_doc, &index, o.max_snap_m};
   options.threads = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o.threads;
   const bool draw = !o.quiet && stderr_is_terminal();
   std::size_t last = 0;
@@ -56,7 +58,8 @@ int run_simulate(const SimulateCliOptions& o, bool incidents_given) {
   for (const auto& line : result.summary(in)) std::cout << line << "\n";
   if (!o.quiet) {
     std::fprintf(stderr, "corridor simulate: %s, %zu runs on %u threads in %.1f s (%.1f ms a run)\n", sc.name.c_str(),
-                 result.runs, options.threads, result.compute_ms / 1000.0, result.wait.run_ms);
+                 result.runs, options.threads, result.compute_ms / 1000.0,
+                 result.wait.run_ms + (result.replan ? result.replan->run_ms : 0.0));
     if (!model.any()) {
       std::fprintf(stderr, "  no incidents: every run is the plan itself (give --incidents for the default model)\n");
     }
@@ -78,9 +81,12 @@ void add_simulate_command(CLI::App& app, Runs& runs) {
       "checkpoints slow down, vehicles break down and departures slip; convoys queue for the capacity the\n"
       "plan assumed. Prints the distribution of people out and of the egress, how often each ceasefire\n"
       "window suffices, and the most fragile corridors and roads. Without --incidents nothing random\n"
-      "happens and every run is the plan itself. Example:\n"
+      "happens and every run is the plan itself. With --replan every run is driven twice on the same\n"
+      "incidents: once with convoys waiting for closed roads, once re-planned (as `corridor replan` does)\n"
+      "each time a hazard meets a convoy's way, side by side. Example:\n"
       "  corridor simulate mannheim.graph mannheim-exercise.geojson plan.json --incidents --runs 1000 \\\n"
       "     --json sim.json --geojson blocking.geojson\n"
+      "  corridor simulate mannheim.graph mannheim-exercise.geojson plan.json --incidents --runs 100 --replan\n"
       "  corridor simulate andorra.graph andorra-exercise.geojson plan.json --incidents=model.json --seed 7");
   cmd->add_option("map", o->map, "graph file made by `corridor import`")->required();
   cmd->add_option("scenario", o->scenario, "the scenario the plan was made for")->required();
@@ -95,6 +101,9 @@ void add_simulate_command(CLI::App& app, Runs& runs) {
   cmd->add_option("--json", o->json, "write the whole result as JSON");
   cmd->add_option("--geojson", o->geojson,
                   "write the roads that held convoys up, with their blocked share, as GeoJSON");
+  cmd->add_flag("--replan", o->replan,
+                "also drive every run re-planning when a hazard meets a convoy's way, and compare (slower: "
+                "a re-plan takes about a second on a city)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a scenario point may be from a road (default 1000)");
   cmd->add_flag("-q,--quiet", o->quiet, "print only the summary on stdout");
   runs[cmd] = [o, incidents] { return run_simulate(*o, incidents->count() > 0); };

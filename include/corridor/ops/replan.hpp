@@ -73,6 +73,9 @@ struct ReplanOptions {
   // planner's default, since a re-plan is wanted in seconds: beyond it the
   // network is condensed (a weaker bound, named in lower_bound_method).
   std::size_t max_expanded_nodes = 100'000;
+  // false: no bounds and no summary, only the plan and its changes (the
+  // simulation re-plans many times a run and reads neither).
+  bool bounds = true;
 };
 
 // What happened to one movement of the old plan, and the sentence saying so.

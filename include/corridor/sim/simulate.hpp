@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "corridor/graph/spatial_index.hpp"
 #include "corridor/plan/instance.hpp"
 #include "corridor/plan/plan.hpp"
 #include "corridor/plan/stop.hpp"
@@ -33,6 +34,15 @@ namespace corridor::sim {
 
 using plan::Ms;
 
+// What re-planning needs besides the plan: the scenario as GeoJSON, into
+// which the hazards known at each moment are merged as the operation would
+// (ops::merge_events), and the map's spatial index to compile it.
+struct ReplanContext {
+  const nlohmann::json* scenario = nullptr;
+  const graph::SpatialIndex* index = nullptr;
+  double max_snap_m = 1000;
+};
+
 struct SimulateOptions {
   std::size_t runs = 1000;
   std::uint64_t seed = 1;
@@ -40,6 +50,8 @@ struct SimulateOptions {
   const plan::StopToken* stop = nullptr;
   // Called from the calling thread now and then with runs done of the total.
   std::function<void(std::size_t done, std::size_t total)> progress;
+  // Given: every run is also driven with re-planning, on the same draws.
+  std::optional<ReplanContext> replan;
 };
 
 // mean, P10, P50, P90, min and max of one figure over the runs.
@@ -82,6 +94,7 @@ struct ModeOutcome {
   std::vector<Fragility> movements;  // every movement, plan order
   std::vector<Fragility> segments;   // every segment some convoy waited at, most fragile first
   std::vector<Fragility> corridors;  // every corridor, most fragile first
+  Distribution replans;              // re-planning: how many re-plans a run made
   double run_ms = 0;                 // mean compute time of one run
 };
 
@@ -91,7 +104,8 @@ struct SimulationResult {
   IncidentModel model;
   std::int64_t plan_people_out = 0;
   Ms plan_egress = 0;
-  ModeOutcome wait;  // convoys wait for closed roads to open
+  ModeOutcome wait;                   // convoys wait for closed roads to open
+  std::optional<ModeOutcome> replan;  // the plan is made again when a hazard meets a convoy's way
   double compute_ms = 0;
 
   // The JSON of docs/simulate.md: runs, seed, model, plan, people_out,

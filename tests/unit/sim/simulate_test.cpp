@@ -3,6 +3,8 @@
 // monotonicity), and the incident model's errors.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "ascii_map.hpp"
 #include "corridor/graph/build.hpp"
 #include "corridor/osm/network.hpp"
@@ -87,10 +89,16 @@ TEST(Simulate, WithoutIncidentsEveryRunIsThePlan) {
   auto features = town_and_camp(m, 500);
   features.push_back(
       m.point_feature('c', {{"kind", "checkpoint"}, {"id", "cp"}, {"vehicles_per_hour", 120}, {"operated_by", "A"}}));
-  const auto c = drawn_case(m, scenario_doc(features));
+  const auto doc = scenario_doc(features);
+  const auto c = drawn_case(m, doc);
   SimulateOptions options;
   options.runs = 5;
+  options.replan = ReplanContext{&doc, c->index.get(), 1000};
   const auto r = simulate(*c->in, c->plan, IncidentModel{}, options);
+  ASSERT_TRUE(r.replan);
+  EXPECT_EQ(r.replan->replans.max, 0);
+  EXPECT_EQ(r.replan->people_out.min, 500);
+  EXPECT_EQ(r.replan->egress.max, c->plan.egress());
   EXPECT_EQ(r.plan_people_out, 500);
   EXPECT_EQ(r.wait.people_out.min, 500);
   EXPECT_EQ(r.wait.people_out.max, 500);
@@ -119,6 +127,54 @@ TEST(Simulate, AHazardOnTheOnlyRoadDelaysTheEgressByExactlyTheClosure) {
   EXPECT_EQ(tallies.arc_wait[first_arc], 30 * 60'000);
   EXPECT_EQ(tallies.movement_blocked[0], 1);
   EXPECT_EQ(tallies.movement_delay[0], 30 * 60'000);
+}
+
+// Two roads from o to d: 1000 m straight on, 1400 m the way round.
+//   o---------d
+//   |         |
+//   a---------b
+AsciiMap two_roads() {
+  AsciiMap m(R"(
+    o---------d
+    |         |
+    a---------b
+  )",
+             100);
+  m.way("od", k_road);
+  m.way("oabd", k_road);
+  return m;
+}
+
+TEST(Simulate, ReplanningGoesRoundAHazardThatWaitingSitsOut) {
+  const auto m = two_roads();
+  const auto doc = scenario_doc(town_and_camp(m, 10));  // one vehicle, leaves at 0
+  const auto c = drawn_case(m, doc);
+  ASSERT_EQ(c->plan.movements.size(), 1u);
+  ASSERT_EQ(c->plan.movements[0].nodes.size(), 2u);  // straight on
+  const Prepared p(*c->in, c->plan, IncidentModel{});
+  auto d = quiet_draw(p);
+  // Shelling on the straight road from the departure, for an hour.
+  d.hazards.push_back({0, 60 * 60'000, m.offset('o', 500, 0), 20});
+  Engine engine(p);
+  Tallies tallies(p);
+  const auto waited = engine.run(d, tallies);
+  EXPECT_EQ(waited.egress, c->plan.egress() + 60 * 60'000);
+
+  const ReplanContext context{&doc, c->index.get(), 1000};
+  const ReplanRun replanning(p, IncidentModel{}, context, nullptr);
+  const auto replanned = replanning.run(engine, d);
+  EXPECT_EQ(replanned.replans, 1u);
+  EXPECT_EQ(replanned.people_out, 10);
+  EXPECT_TRUE(replanned.complete);
+  // The way round at the same speed: 1.4 times the straight road's time.
+  EXPECT_NEAR(static_cast<double>(replanned.egress), 1.4 * static_cast<double>(c->plan.egress()), 1000.0);
+
+  // A hazard far from the road is no reason to re-plan.
+  auto far = quiet_draw(p);
+  far.hazards.push_back({0, 60 * 60'000, m.offset('o', 500, -1000), 20});
+  const auto calm = replanning.run(engine, far);
+  EXPECT_EQ(calm.replans, 0u);
+  EXPECT_EQ(calm.egress, c->plan.egress());
 }
 
 TEST(Simulate, ACheckpointAtHalfCapacityDoublesTheQueue) {
@@ -216,6 +272,24 @@ TEST(Simulate, TheSameSeedGivesTheSameResultOnOneAndTwoThreads) {
   options.seed += 1;
   const auto other = simulate(*c.in, c.plan, IncidentModel::defaults(), options).to_json(*c.in);
   EXPECT_NE(one["people_out"].dump() + one["egress_s"].dump(), other["people_out"].dump() + other["egress_s"].dump());
+}
+
+TEST(Simulate, ReplanningIsTheSameOnOneAndTwoThreadsAndNeverGetsMoreOutThanThereAre) {
+  const auto& c = andorra();
+  std::ifstream file(testing::shipped_scenario("andorra-exercise.geojson"));
+  const auto doc = json::parse(file);
+  SimulateOptions options;
+  options.runs = 6;
+  options.seed = testing::test_seed();
+  options.threads = 1;
+  options.replan = ReplanContext{&doc, c.index.get(), 1000};
+  const auto one = simulate(*c.in, c.plan, IncidentModel::defaults(), options);
+  options.threads = 2;
+  const auto two = simulate(*c.in, c.plan, IncidentModel::defaults(), options);
+  EXPECT_EQ(one.to_json(*c.in).dump(), two.to_json(*c.in).dump());
+  ASSERT_TRUE(one.replan);
+  EXPECT_LE(one.replan->people_out.max, 23000);
+  EXPECT_EQ(one.replan->windows.size(), one.wait.windows.size());
 }
 
 TEST(Simulate, MoreIncidentsNeverRaiseTheMeanPeopleOut) {
