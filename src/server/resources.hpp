@@ -59,6 +59,8 @@ class Scenarios {
   [[nodiscard]] nlohmann::json list() const;
   nlohmann::json upload(const std::string& name, const std::string& body, const Caller& caller);
   [[nodiscard]] std::string geojson(const std::string& name) const;
+  [[nodiscard]] const graph::SpatialIndex& index() const noexcept { return index_; }
+  [[nodiscard]] double max_snap_m() const noexcept { return max_snap_m_; }
 
  private:
   [[nodiscard]] Store& store() const;
@@ -277,6 +279,45 @@ class Operations {
   std::mutex replan_mutex_;  // one re-plan at a time
 };
 
+// Simulation jobs (docs/simulate.md): POST /plans/{id}/simulate queues one,
+// a thread of its own runs it (sim::simulate, as `corridor simulate` does)
+// within the planning limits, and POST /simulations/{id}/cancel stops it.
+// Jobs and results live in memory while the service runs: a result is
+// reproduced exactly by the same plan, model, runs and seed.
+class Simulations {
+ public:
+  Simulations(Store& store, Scenarios& scenarios, PlanLimits limits);
+  // Stops the running job at its next run, then joins the thread.
+  ~Simulations();
+  Simulations(const Simulations&) = delete;
+  Simulations& operator=(const Simulations&) = delete;
+
+  nlohmann::json start(const std::string& plan_id, const nlohmann::json& body, const Caller& caller);
+  // Newest first, without their results; ?plan=ID: of that plan only.
+  [[nodiscard]] nlohmann::json list(const Params& params);
+  [[nodiscard]] nlohmann::json job(const std::string& id);
+  nlohmann::json cancel(const std::string& id, const Caller& caller);
+  // The blocking roads as GeoJSON; 409 NotReady until the job is done.
+  [[nodiscard]] std::string geojson(const std::string& id);
+  // Waits for the jobs started so far (tests).
+  void wait_idle();
+
+  struct Job;
+
+ private:
+  void work();
+
+  Store& store_;
+  Scenarios& scenarios_;
+  PlanLimits limits_;
+  std::mutex mutex_;
+  std::condition_variable wake_, idle_;
+  std::deque<std::string> queue_;
+  std::map<std::string, std::shared_ptr<Job>> jobs_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once the rest is built
+};
+
 // Everything a Service has; the database's resources once one is attached.
 struct Resources {
   Resources(graph::RoadGraph g, ServiceOptions o);
@@ -292,6 +333,7 @@ struct Resources {
   std::unique_ptr<Agreements> agreements;
   std::unique_ptr<Incidents> incidents;
   std::unique_ptr<Operations> operations;
+  std::unique_ptr<Simulations> simulations;
   std::unique_ptr<Plans> plans;  // last, so its thread stops first
 };
 

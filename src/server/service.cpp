@@ -59,11 +59,13 @@ void Service::attach_database(const std::filesystem::path& db, const std::filesy
   const PlanLimits limits{r.options.max_plan_jobs, r.options.max_plan_seconds, r.options.max_expanded_nodes,
                           r.options.max_optimal_nodes};
   r.operations = std::make_unique<Operations>(*r.store, *r.log, *r.parties, r.scenarios, *r.graph, limits);
+  r.simulations = std::make_unique<Simulations>(*r.store, r.scenarios, limits);
   r.plans = std::make_unique<Plans>(*r.store, r.scenarios, limits);
 }
 
 void Service::finish_plans() {
   if (r_->plans) r_->plans->wait_idle();
+  if (r_->simulations) r_->simulations->wait_idle();
 }
 
 }  // namespace corridor::server

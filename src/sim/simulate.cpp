@@ -151,7 +151,7 @@ SimulationResult simulate(const plan::Instance& in, const plan::PlanResult& plan
     try {
       Engine engine(p);
       for (std::size_t r = next++; r < runs; r = next++) {
-        if (options.stop != nullptr && options.stop->stop_requested()) return;
+        plan::check(options.stop);  // a request or the deadline
         const Draw d = draw(p, model, Rng::run_seed(options.seed, r));
         waited[r] = engine.run(d, wait_tallies[worker]);
         if (replanning) replanned[r] = replanning->run(engine, d);

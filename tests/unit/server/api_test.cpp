@@ -313,6 +313,62 @@ TEST_F(Api, PlanningJobs) {
   EXPECT_EQ(call("A", "GET", "/plans").body["plans"][0]["id"], id);
 }
 
+// A simulation job: queued by a signed request, its result and blocking
+// roads once done, the same result as the library gives; bad bodies named;
+// a cancelled job says so.
+TEST_F(Api, SimulationJobs) {
+  upload();
+  const auto plan_id = plan();
+  const nlohmann::json body = {{"runs", 20}, {"seed", 7}};
+  auto r = call("A", "POST", "/plans/" + plan_id + "/simulate", body.dump());
+  ASSERT_EQ(r.status, 202) << r.text;
+  EXPECT_EQ(r.body["progress"]["total"], 20);
+  const auto id = r.body["id"].get<std::string>();
+  service_->finish_plans();
+  r = call("B", "GET", "/simulations/" + id);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["status"], "done") << r.text;
+  EXPECT_EQ(r.body["progress"]["done"], 20);
+  const auto& result = r.body["result"];
+  EXPECT_EQ(result["runs"], 20);
+  EXPECT_EQ(result["seed"], 7);
+  EXPECT_LE(result["people_out"]["max"].get<double>(), 23000);
+  EXPECT_FALSE(r.body["summary"].empty());
+  const auto blocking = call("B", "GET", "/simulations/" + id + "/blocking.geojson");
+  ASSERT_EQ(blocking.status, 200) << blocking.text;
+  EXPECT_EQ(blocking.body["attribution"], "© OpenStreetMap contributors");
+  const auto listed = call("B", "GET", "/simulations?plan=" + plan_id).body["simulations"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["id"], id);
+  EXPECT_FALSE(listed[0].contains("result"));
+  EXPECT_TRUE(call("B", "GET", "/simulations?plan=other").body["simulations"].empty());
+  // The same request gives the same result, bit for bit.
+  const auto again = call("A", "POST", "/plans/" + plan_id + "/simulate", body.dump()).body["id"].get<std::string>();
+  service_->finish_plans();
+  EXPECT_EQ(call("A", "GET", "/simulations/" + again).body["result"].dump(), result.dump());
+
+  r = call("A", "POST", "/plans/" + plan_id + "/simulate", R"({"incidents": {"hazards": {"per_hour": -1}}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.text.find("incidents: hazards.per_hour"), std::string::npos) << r.text;
+  EXPECT_EQ(call("A", "POST", "/plans/" + plan_id + "/simulate", R"({"runs": 0})").status, 400);
+  EXPECT_EQ(call("A", "POST", "/plans/" + plan_id + "/simulate", R"({"speed": 1})").status, 400);
+  EXPECT_EQ(call("A", "POST", "/plans/nothing/simulate", "{}").status, 404);
+  EXPECT_EQ(call("A", "GET", "/simulations/sim-none").status, 404);
+
+  // Cancelled: queued behind a long one, or stopped while it runs.
+  const auto slow = call("A", "POST", "/plans/" + plan_id + "/simulate", R"({"runs": 10000})").body["id"];
+  const auto next = call("A", "POST", "/plans/" + plan_id + "/simulate", R"({"runs": 5})").body["id"];
+  r = call("B", "POST", "/simulations/" + next.get<std::string>() + "/cancel");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["status"], "cancelled");
+  call("B", "POST", "/simulations/" + slow.get<std::string>() + "/cancel");
+  service_->finish_plans();
+  r = call("A", "GET", "/simulations/" + slow.get<std::string>());
+  EXPECT_EQ(r.body["status"], "cancelled") << r.text;
+  EXPECT_NE(r.body["error"].get<std::string>().find("cancelled by B"), std::string::npos) << r.text;
+  EXPECT_EQ(call("A", "GET", "/simulations/" + slow.get<std::string>() + "/blocking.geojson").status, 409);
+}
+
 TEST_F(Api, PlanningWorkIsLimited) {
   ServiceOptions options;
   options.max_plan_jobs = 1;
