@@ -155,6 +155,12 @@ for k in 0 1; do
   ask --key "$rec/$party.key" POST "$url/agreements/$hash2/signatures" --data "$op/agreement-v2-$party.json" > /dev/null
 done
 echo "re-planned over HTTP as $replanned; $(ask --key "$rec/M.key" GET "$url/agreements/$hash2/verify" | python3 -c "import json,sys; print(json.load(sys.stdin)['lines'][-1])")"
+# Party A simulates the plan now in force (a job, 200 runs): the map shows
+# the results and the roads that held convoys up.
+simulation=$(echo '{"runs": 200}' | ask --key "$rec/A.key" POST "$url/plans/$replanned/simulate" --data - | field id)
+until [ "$(ask --key "$rec/A.key" GET "$url/simulations/$simulation" | field status)" != queued ] &&
+      [ "$(ask --key "$rec/A.key" GET "$url/simulations/$simulation" | field status)" != running ]; do sleep 0.5; done
+echo "simulated over HTTP as $simulation: $(ask --key "$rec/A.key" GET "$url/simulations/$simulation" | python3 -c "import json,sys; j=json.load(sys.stdin); print(j['status'], '-', j['summary'][3].strip() if j['summary'] else j['error'])")"
 token=$(ask --key "$rec/M.key" POST "$url/sessions" | field token)
 if [ -n "${DEMO_NO_WAIT:-}" ]; then
   echo "demo: the service answered every step; stopping it (DEMO_NO_WAIT)"

@@ -89,6 +89,21 @@ for _ in $(seq 360); do
   sleep 0.5
 done
 [ "$status" = done ] || fail "plan $job not done after 180 s (status $status)"
+# A party simulates the plan under the default incident model (a job); the
+# map shows its results panel and the roads that held convoys up.
+echo '{"runs": 50, "seed": 3}' | "$corridor" request --key "$tmp/A.key" POST "$url/plans/$job/simulate" --data - \
+  > "$tmp/simulation.json" || fail "POST /plans/$job/simulate: $(cat "$tmp/simulation.json")"
+simulation=$(field id < "$tmp/simulation.json")
+for _ in $(seq 240); do
+  request GET "$url/simulations/$simulation" > "$tmp/simulation.json" || fail "GET /simulations/$simulation"
+  status=$(field status < "$tmp/simulation.json")
+  case $status in
+    done) break ;;
+    failed|cancelled) fail "simulation $simulation $status: $(field error < "$tmp/simulation.json")" ;;
+  esac
+  sleep 0.5
+done
+[ "$status" = done ] || fail "simulation $simulation not done after 120 s (status $status)"
 # The mediator proposes an agreement from the plan; A and B sign it party by
 # party (`corridor agree sign` on the stored document, then POST the new
 # signature), which puts it in force and in the ledger.
@@ -121,7 +136,7 @@ token=$(field token < "$tmp/session.json")
 
 mkdir -p "$artifacts"
 code=0
-CORRIDOR_URL="$url/#session=$token" CORRIDOR_KEY="$tmp/A.key" CHROMIUM="$chromium" CORRIDOR_IN_FORCE=1 \
+CORRIDOR_URL="$url/#session=$token" CORRIDOR_KEY="$tmp/A.key" CHROMIUM="$chromium" CORRIDOR_IN_FORCE=1 CORRIDOR_SIMULATED=1 \
   CORRIDOR_AGREEMENT="$tmp/agreement-in-force.json" CORRIDOR_JWKS="$tmp/parties.jwks" \
   CORRIDOR_SCREENSHOT="$artifacts/map.png" node --test "$web/test/" || code=$?
 if [ "$code" -ne 0 ]; then

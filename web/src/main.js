@@ -74,6 +74,7 @@ const layers = {
   incidents: L.layerGroup().addTo(map),
   convoys: L.layerGroup().addTo(map),
   reported: L.layerGroup().addTo(map),
+  blocking: L.layerGroup().addTo(map),
 };
 L.control.layers(null, {
   'Roads': layers.roads,
@@ -83,6 +84,7 @@ L.control.layers(null, {
   'Incidents': layers.incidents,
   'Convoys as reported': layers.reported,
   'Convoys': layers.convoys,
+  'Roads that held convoys up (simulation)': layers.blocking,
 }, { collapsed: true }).addTo(map);
 L.control.scale({ imperial: false }).addTo(map);
 
@@ -110,6 +112,8 @@ const state = {
   colors: new Map(),
   time: 0,
   timeMax: 0,
+  simulation: null, // the simulation shown: its id
+  blocking: 0, // roads in its blocking layer
 };
 
 function setStatus(message, kind = 'info') {
@@ -633,6 +637,84 @@ async function loadPlanAndScenario(planId) {
   if (plan) drawPlan(geojson, plan);
   setTime(0);
   setStatus(job ? `Plan ${job.id} of ${scenarioName}.` : `Nothing planned yet for ${scenarioName}.`);
+  await showSimulation(state.planId);
+}
+
+// ---- the simulation of the plan shown ---------------------------------
+
+/** Yellow for roads that rarely held convoys up, red for those that always did. */
+function shareColor(share) {
+  return `hsl(${Math.round(55 - 55 * Math.min(1, share))}, 95%, 42%)`;
+}
+function percent(share) {
+  return `${(100 * share).toFixed(1)} %`;
+}
+function spread(d, format) {
+  return `${format(d.mean)} <span class="hint">(P10 ${format(d.p10)}, P90 ${format(d.p90)})</span>`;
+}
+
+/** The newest finished simulation of a plan: the results panel and the blocking layer. */
+async function loadSimulation(planId) {
+  layers.blocking.clearLayers();
+  state.simulation = null;
+  state.blocking = 0;
+  const box = $('simulation');
+  if (!planId) {
+    box.innerHTML = '<p class="hint">No plan shown.</p>';
+    return;
+  }
+  const jobs = (await api(`simulations?plan=${encodeURIComponent(planId)}`)).simulations ?? [];
+  if (String(state.planId) !== String(planId)) return; // another plan was chosen meanwhile
+  const done = jobs.find((j) => j.status === 'done');
+  const busy = jobs.find((j) => j.status === 'queued' || j.status === 'running');
+  if (busy) setTimeout(() => { if (String(state.planId) === String(planId)) showSimulation(planId); }, 3000);
+  if (!done) {
+    box.innerHTML = busy
+      ? `<p class="hint">Simulation ${esc(busy.id)} ${esc(busy.status)}: ${busy.progress.done} of ${busy.progress.total} runs.</p>`
+      : '<p class="hint">Not simulated yet: <code>POST /plans/ID/simulate</code> (docs/simulate.md).</p>';
+    return;
+  }
+  const [job, blocking] = await Promise.all([
+    api(`simulations/${encodeURIComponent(done.id)}`),
+    api(`simulations/${encodeURIComponent(done.id)}/blocking.geojson`),
+  ]);
+  if (String(state.planId) !== String(planId)) return;
+  const r = job.result;
+  const people = (x) => Math.round(x).toLocaleString('en');
+  const rows = [
+    ['runs', `${r.runs} (seed ${r.seed})${busy ? ` <span class="hint">· ${esc(busy.id)} ${esc(busy.status)}</span>` : ''}`],
+    ['people out', `${spread(r.people_out, people)} of ${people(r.plan.people_out)} planned`],
+    ['egress', spread(r.egress_s, duration)],
+    ['everyone out', percent(r.p_complete)],
+    ...r.windows.map((w) => [`window ${w.id} #${w.window + 1}`, `suffices in ${percent(w.p_suffices)} of runs`]),
+    ...r.corridors.slice(0, 3).map((c, i) => [`fragile ${i + 1}`,
+      `${esc(c.corridor)}: blocked in ${percent(c.blocked_share)}, mean delay ${duration(c.delay_s)}`]),
+  ];
+  if (r.replan) {
+    rows.push(['re-planning: people out', spread(r.replan.people_out, people)]);
+    rows.push(['re-planning: egress', spread(r.replan.egress_s, duration)]);
+  }
+  box.innerHTML = popupTable(`Simulation ${job.id}`, rows);
+  L.geoJSON(blocking, {
+    renderer,
+    style: (f) => ({ color: shareColor(f.properties.blocked_share), weight: 3 + 5 * f.properties.blocked_share, opacity: 0.9 }),
+    onEachFeature: (f, layer) => layer.bindPopup(popupTable(f.properties.road || 'unnamed road', [
+      ['held convoys up', `in ${percent(f.properties.blocked_share)} of runs`],
+      ['convoys waited', `${duration(f.properties.delay_s)} a run`],
+      ['OSM way', esc(f.properties.way)],
+    ])),
+  }).addTo(layers.blocking);
+  state.simulation = job.id;
+  state.blocking = blocking.features.length;
+}
+
+/** loadSimulation, its failure said in the panel: the plan is shown all the same. */
+async function showSimulation(planId) {
+  try {
+    await loadSimulation(planId);
+  } catch (err) {
+    $('simulation').innerHTML = `<p class="error">Simulations: ${esc(err.message)}</p>`;
+  }
 }
 
 function fillPlanSelect() {
@@ -723,6 +805,8 @@ window.corridorMap = {
     areas: state.areas.length,
     incidents: state.incidents,
     agreements: state.agreements,
+    simulation: state.simulation,
+    blocking: state.blocking,
     convoysVisible: state.movements.filter((m) => m.visible).length,
     convoys: state.movements.filter((m) => m.visible).map((m) => m.position),
     time: state.time,

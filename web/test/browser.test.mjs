@@ -95,6 +95,13 @@ test('the map loads the network, scenario, plan, agreements and plays the plan',
     assert.deepEqual(inForce.slice(0, 1), ['IN FORCE'], 'an agreement version is shown IN FORCE');
   }
 
+  if (process.env.CORRIDOR_SIMULATED === '1') {
+    assert.ok(s.simulation, 'the simulation of the plan is shown');
+    assert.ok(s.blocking > 0, `roads that held convoys up drawn: ${s.blocking}`);
+    const panel = await page.locator('#simulation').textContent();
+    assert.match(panel, /suffices in \d/, `simulation panel: "${panel.trim().slice(0, 200)}"`);
+  }
+
   assert.ok(await page.locator('#time').isVisible(), 'the time slider is shown');
   // Two times in the middle of the plan, two minutes apart, with convoys on the road
   // (a plan can have quiet gaps, e.g. while an origin waits for its earliest departure).
