@@ -12,6 +12,10 @@
 // A convoy with nothing open before the horizon is not
 // out. Without incidents every run is the plan itself, to the millisecond.
 //
+// With SimulateOptions::replan every run is also driven with the operation
+// re-planning (ops::replan) each time a hazard meets a convoy's way, on the
+// same draws (src/sim/replan_run.cpp), and the two are reported side by side.
+//
 // Runs are independent: run r draws from Rng(Rng::run_seed(seed, r)), and
 // every figure is an integer sum or taken from the runs in run order, so the
 // result is the same bit for bit whatever the thread count.
