@@ -285,7 +285,12 @@ const Endpoint k_endpoints[] = {
      "/simulations/*/cancel",
      Access::signed_,
      {},
-     [](const Call& c) { return json_answer(attached(c.r.simulations).cancel(c.wild[0], *c.caller)); }},
+     [](const Call& c) {
+       // No body, or an empty object (parsed all the same: no body escapes the parser's limits).
+       if (!c.request.body.empty() && c.json_body() != nlohmann::json::object())
+         throw ApiError(ErrorKind::invalid_body, "POST /simulations/ID/cancel takes no body (or {})");
+       return json_answer(attached(c.r.simulations).cancel(c.wild[0], *c.caller));
+     }},
     {"POST",
      "/plans/*/replan",
      Access::mediator,

@@ -192,8 +192,8 @@ struct ReplanRun {
   RunOutcome run(Engine& engine, const Draw& d) const;
 
   const Prepared& p0;
-  const IncidentModel& model;
-  const ReplanContext& context;
+  IncidentModel model;  // a copy: callers may pass a temporary
+  ReplanContext context;
   const plan::StopToken* stop;
   std::unordered_map<std::string, std::uint32_t> movement_of;  // p0's movements by id
 };
