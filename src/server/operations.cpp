@@ -118,10 +118,7 @@ nlohmann::json Operations::replan(const std::string& plan_id, const nlohmann::js
   record.requested_by = caller.party;
   record.created_at = ledger::utc_timestamp();
   plan::StopToken stop;
-  stop.stop_at(std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                      std::chrono::duration<double>(limits_.max_seconds)),
-               "stopped after " + std::to_string(static_cast<long>(limits_.max_seconds)) +
-                   " s, the planning limit of this service (--max-plan-seconds)");
+  limits_.arm(stop);
   try {
     const auto previous = ops::read_plan(in, stored_json(old->plan_json, "plan"));
     std::vector<ops::ConvoyReport> reports;

@@ -100,10 +100,7 @@ void Plans::work() {
 void Plans::run(PlanRecord job) {
   store_.save_plan(job);
   plan::StopToken stop;
-  const auto limit = std::chrono::duration<double>(limits_.max_seconds);
-  stop.stop_at(std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(limit),
-               "stopped after " + std::to_string(static_cast<long>(limits_.max_seconds)) +
-                   " s, the planning limit of this service (--max-plan-seconds)");
+  limits_.arm(stop);
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) stop.request_stop(k_stopped_by_service);

@@ -4,6 +4,7 @@
 // planning jobs, agreements, and incidents with the violations. Each gets
 // what it depends on in its constructor and nothing else; Service
 // (service.hpp) owns them and the URL table in routing.cpp calls them.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -167,6 +168,13 @@ struct PlanLimits {
   double max_seconds = 300;
   std::size_t max_expanded_nodes = 300'000;
   std::size_t max_optimal_nodes = 3'000'000;
+  // Stops `stop` at max_seconds from now, saying it was this limit.
+  void arm(plan::StopToken& stop) const {
+    stop.stop_at(std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(max_seconds)),
+                 "stopped after " + std::to_string(static_cast<long>(max_seconds)) +
+                     " s, the planning limit of this service (--max-plan-seconds)");
+  }
 };
 
 // Planning jobs: POST /plans queues one, a thread of its own plans it

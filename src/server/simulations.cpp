@@ -13,6 +13,10 @@ constexpr std::size_t k_max_runs = 10'000;
 constexpr std::size_t k_default_runs = 200;
 constexpr const char* k_stopped_by_service = "the service stopped before the simulation was done; start it again";
 
+namespace {
+bool unfinished(const std::string& status) { return status == "queued" || status == "running"; }
+}  // namespace
+
 struct Simulations::Job {
   std::string id, plan, requested_by, created_at, finished_at, error;
   std::string status = "queued";  // queued, running, done, failed, cancelled
@@ -26,20 +30,18 @@ struct Simulations::Job {
 
   [[nodiscard]] nlohmann::json to_json() const {
     const std::string self = "/simulations/" + id;
-    nlohmann::json j = {
-        {"id", id},
-        {"plan", plan},
-        {"status", status},
-        {"progress", {{"done", done}, {"total", runs}}},
-        {"requested_by", requested_by},
-        {"created_at", created_at},
-        {"finished_at", finished_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(finished_at)},
-        {"error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
-        {"options", {{"runs", runs}, {"seed", seed}, {"incidents", model.to_json()}, {"replan", replan}}},
-        {"summary", summary},
-        {"result", result},
-        {"links", {{"self", self}, {"geojson", self + "/blocking.geojson"}, {"cancel", self + "/cancel"}}}};
-    return j;
+    return {{"id", id},
+            {"plan", plan},
+            {"status", status},
+            {"progress", {{"done", done}, {"total", runs}}},
+            {"requested_by", requested_by},
+            {"created_at", created_at},
+            {"finished_at", finished_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(finished_at)},
+            {"error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
+            {"options", {{"runs", runs}, {"seed", seed}, {"incidents", model.to_json()}, {"replan", replan}}},
+            {"summary", summary},
+            {"result", result},
+            {"links", {{"self", self}, {"geojson", self + "/blocking.geojson"}, {"cancel", self + "/cancel"}}}};
   }
 };
 
@@ -105,9 +107,8 @@ nlohmann::json Simulations::start(const std::string& plan_id, const nlohmann::js
   job->created_at = ledger::utc_timestamp();
   {
     const std::lock_guard lock(mutex_);
-    const auto waiting = static_cast<std::size_t>(std::count_if(jobs_.begin(), jobs_.end(), [](const auto& j) {
-      return j.second->status == "queued" || j.second->status == "running";
-    }));
+    const auto waiting = static_cast<std::size_t>(
+        std::count_if(jobs_.begin(), jobs_.end(), [](const auto& j) { return unfinished(j.second->status); }));
     if (waiting >= limits_.max_jobs) {
       throw ApiError(ErrorKind::busy, std::to_string(waiting) +
                                           " simulations are queued or running, the most this service takes; "
@@ -176,8 +177,7 @@ std::string Simulations::geojson(const std::string& id) {
 void Simulations::wait_idle() {
   std::unique_lock lock(mutex_);
   idle_.wait(lock, [this] {
-    return std::none_of(jobs_.begin(), jobs_.end(),
-                        [](const auto& j) { return j.second->status == "queued" || j.second->status == "running"; });
+    return std::none_of(jobs_.begin(), jobs_.end(), [](const auto& j) { return unfinished(j.second->status); });
   });
 }
 
@@ -189,10 +189,7 @@ void Simulations::work() {
     const auto job = jobs_.at(queue_.front());
     queue_.pop_front();
     job->status = "running";
-    job->stop.stop_at(std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                             std::chrono::duration<double>(limits_.max_seconds)),
-                      "stopped after " + std::to_string(static_cast<long>(limits_.max_seconds)) +
-                          " s, the planning limit of this service (--max-plan-seconds)");
+    limits_.arm(job->stop);
     const auto record = store_.plan(job->plan);
     lock.unlock();
     std::string status = "done", error;
