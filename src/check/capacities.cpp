@@ -22,7 +22,7 @@ std::int64_t step_of_key(std::uint64_t key) {
 // What one movement adds to one counter.
 struct Entry {
   std::uint64_t key = 0;
-  std::size_t movement = 0;  // index into PlanIn::movements
+  std::size_t movement = 0;  // index into all_movements()
   std::size_t at = 0;        // path index of the node the vehicles leave
 };
 
@@ -40,11 +40,11 @@ class Counter {
     std::int64_t total = 0;
     std::int64_t limit = 0;
     Entry crossing;                         // the entry that went over the limit
-    std::vector<std::size_t> contributors;  // movement indices in plan order
+    std::vector<std::size_t> contributors;  // indices into all_movements(), in plan order
   };
 
   template <typename Limit>
-  std::vector<Excess> excesses(const PlanIn& plan, const Limit& limit_of) const {
+  std::vector<Excess> excesses(const std::vector<const MovementIn*>& all, const Limit& limit_of) const {
     std::unordered_map<std::uint64_t, Excess> over;
     for (const auto& [key, total] : totals_) {
       const auto limit = limit_of(key);
@@ -56,10 +56,10 @@ class Counter {
       const auto it = over.find(e.key);
       if (it == over.end()) continue;
       auto& x = it->second;
-      const auto& m = plan.movements[e.movement];
+      const auto& m = *all[e.movement];
       const auto before = running[e.key];
       running[e.key] = before + m.vehicles;
-      if (x.contributors.empty() || x.contributors.back() != m.index) x.contributors.push_back(m.index);
+      if (x.contributors.empty() || x.contributors.back() != e.movement) x.contributors.push_back(e.movement);
       if (before <= x.limit && before + m.vehicles > x.limit) x.crossing = e;
     }
     std::vector<Excess> out;
@@ -80,17 +80,33 @@ std::string step_text(const Context& c, std::int64_t step) {
          c.utc(static_cast<double>(step + 1) * c.step_s) + ")";
 }
 
-std::string from_movements(const std::vector<std::size_t>& contributors) {
-  return (contributors.size() == 1 ? "; from movement " : "; from movements ") + index_list(contributors);
+std::string from_movements(const std::vector<const MovementIn*>& all, const std::vector<std::size_t>& contributors) {
+  std::vector<const MovementIn*> ms;
+  for (const auto i : contributors) ms.push_back(all[i]);
+  return "; from " + movements_text(ms);
 }
 
 }  // namespace
 
+std::string movements_text(const std::vector<const MovementIn*>& ms) {
+  const bool legs =
+      std::any_of(ms.begin(), ms.end(), [](const MovementIn* m) { return m->where.rfind("movements[", 0) != 0; });
+  if (!legs) {
+    std::vector<std::size_t> indices;
+    for (const auto* m : ms) indices.push_back(m->index);
+    return (ms.size() == 1 ? "movement " : "movements ") + index_list(indices);
+  }
+  std::string named;
+  for (std::size_t i = 0; i < ms.size() && i < 8; ++i) named += (i ? ", " : "") + ms[i]->where;
+  return ms.size() > 8 ? named + " and " + std::to_string(ms.size() - 8) + " more" : named;
+}
+
 void check_capacities(Context& c, const PlanIn& plan, const Sink& sink) {
   Counter segments;
   Counter checkpoints;
-  for (std::size_t mi = 0; mi < plan.movements.size(); ++mi) {
-    const auto& m = plan.movements[mi];
+  const auto all = all_movements(plan);
+  for (std::size_t mi = 0; mi < all.size(); ++mi) {
+    const auto& m = *all[mi];
     if (!m.numbers || m.times.empty()) continue;
     for (std::size_t i = 0; i < m.arcs.size(); ++i) {
       const auto a = m.arcs[i];
@@ -106,27 +122,25 @@ void check_capacities(Context& c, const PlanIn& plan, const Sink& sink) {
   const auto arc_limit = [&](std::uint64_t key) {
     return c.arc_capacity(static_cast<ArcId>(key >> 32), step_of_key(key));
   };
-  for (const auto& x : segments.excesses(plan, arc_limit)) {
+  for (const auto& x : segments.excesses(all, arc_limit)) {
     const auto a = static_cast<ArcId>(x.key >> 32);
-    const auto& m = plan.movements[x.crossing.movement];
+    const auto& m = *all[x.crossing.movement];
     sink.add("capacity",
-             "movements[" + std::to_string(m.index) + "].path[" + std::to_string(x.crossing.at) + ".." +
-                 std::to_string(x.crossing.at + 1) + "]",
+             m.where + ".path[" + std::to_string(x.crossing.at) + ".." + std::to_string(x.crossing.at + 1) + "]",
              c.segment(a) + " gets " + std::to_string(x.total) + " vehicles entering in " +
                  step_text(c, step_of_key(x.key)) + ", capacity " + std::to_string(x.limit) + " (" +
-                 std::to_string(c.g.capacity_vph[a]) + " vehicles/h)" + from_movements(x.contributors));
+                 std::to_string(c.g.capacity_vph[a]) + " vehicles/h)" + from_movements(all, x.contributors));
   }
 
   const auto checkpoint_limit = [&](std::uint64_t key) { return c.checkpoint_capacity(key >> 32, step_of_key(key)); };
-  for (const auto& x : checkpoints.excesses(plan, checkpoint_limit)) {
+  for (const auto& x : checkpoints.excesses(all, checkpoint_limit)) {
     const auto& cp = c.s.checkpoints[x.key >> 32];
-    const auto& m = plan.movements[x.crossing.movement];
-    sink.add("checkpoint-capacity",
-             "movements[" + std::to_string(m.index) + "].path[" + std::to_string(x.crossing.at) + "]",
+    const auto& m = *all[x.crossing.movement];
+    sink.add("checkpoint-capacity", m.where + ".path[" + std::to_string(x.crossing.at) + "]",
              "checkpoint \"" + cp.id + "\" (node " + std::to_string(m.ids[x.crossing.at]) + ") is passed by " +
                  std::to_string(x.total) + " vehicles in " + step_text(c, step_of_key(x.key)) + ", capacity " +
                  std::to_string(x.limit) + " (" + number_text(cp.vehicles_per_hour) + " vehicles/h)" +
-                 from_movements(x.contributors));
+                 from_movements(all, x.contributors));
   }
 }
 

@@ -28,15 +28,18 @@ CheckReport check_plan(const graph::RoadGraph& g, const scenario::Scenario& s, c
     auto in = detail::read_plan(c, plan, sink);
     if (in.usable) {
       for (auto& m : in.movements) detail::check_movement(c, m, sink);
+      detail::check_fleet(c, in, sink);
       detail::check_capacities(c, in, sink);
     }
     detail::check_totals(c, in, sink);
     counts.movements = in.movements.size();
-    for (const auto& m : in.movements) {
-      counts.vehicles += m.vehicles;
-      counts.people += m.people;
-      for (const auto a : m.arcs) counts.segment_entries += a != graph::k_invalid ? 1 : 0;
+    counts.vehicles = static_cast<std::int64_t>(in.fleet.size());
+    for (const auto* m : detail::all_movements(in)) {
+      if (m->where.rfind("movements[", 0) == 0) counts.vehicles += m->vehicles;
+      counts.people += m->people;
+      for (const auto a : m->arcs) counts.segment_entries += a != graph::k_invalid ? 1 : 0;
     }
+    for (const auto& v : in.fleet) counts.legs += v.legs.size();
     counts.distinct_segments = c.arcs_examined();
   } catch (const nlohmann::json::exception& e) {
     // Every access above checks types first; this only keeps a surprise in a
@@ -81,6 +84,7 @@ nlohmann::json to_json(const CheckReport& report) {
           {"violations", violations},
           {"checked",
            {{"movements", c.movements},
+            {"legs", c.legs},
             {"vehicles", c.vehicles},
             {"people", c.people},
             {"segment_entries", c.segment_entries},

@@ -62,10 +62,14 @@ class Context {
   std::vector<std::optional<graph::Snap>> origin_snap;       // per scenario origin
   std::vector<std::optional<graph::Snap>> destination_snap;  // per scenario destination
   std::vector<std::optional<graph::Snap>> checkpoint_snap;   // per scenario checkpoint
+  std::vector<std::optional<graph::Snap>> depot_snap;        // per scenario depot
+  std::vector<std::optional<graph::Snap>> pickup_snap;       // per scenario pick-up point
   std::vector<Zone> zones;
   // Rules refusing each checkpoint and each destination (rule indices).
   std::vector<std::vector<std::size_t>> checkpoint_refused_by;
   std::vector<std::vector<std::size_t>> destination_refused_by;
+  std::vector<std::vector<std::size_t>> depot_refused_by;
+  std::vector<std::size_t> aid_refused_by;  // rules forbidding aid inbound
 
   // Graph node of an external (OSM) node id.
   [[nodiscard]] std::optional<NodeId> node(std::int64_t external_id) const;
@@ -104,6 +108,7 @@ std::optional<std::int64_t> json_integer(const nlohmann::json& v);
 // A movement as read from the plan.
 struct MovementIn {
   std::size_t index = 0;
+  std::string where;                       // its JSON path: "movements[3]", "fleet[0].legs[2]"
   std::optional<std::size_t> origin;       // scenario index
   std::optional<std::size_t> destination;  // scenario index
   std::int64_t vehicles = 0;
@@ -119,14 +124,33 @@ struct MovementIn {
 struct UnmetIn {
   std::size_t index = 0;
   std::optional<std::size_t> origin;
+  std::optional<std::size_t> pickup;  // instead of an origin
   std::int64_t people = 0;
   bool numbers = false;
 };
 
+// A fleet leg as read: its movement (vehicles 1; the destination set on
+// loaded legs), its kind and ends (scenario indices of the depot, pick-up
+// point or destination its kind names).
+struct LegIn {
+  MovementIn m;
+  std::string kind;  // "inbound", "loaded", "return"; empty when unreadable
+  std::optional<std::size_t> from, to;
+  double aid_t = 0;
+};
+
+struct VehicleIn {
+  std::size_t index = 0;
+  std::string id;
+  std::optional<std::size_t> depot;
+  std::vector<LegIn> legs;
+};
+
 struct PlanIn {
   bool usable = false;   // movements and unmet are arrays
-  bool complete = true;  // every movement and unmet entry was read in full
+  bool complete = true;  // every movement, leg and unmet entry was read in full
   std::vector<MovementIn> movements;
+  std::vector<VehicleIn> fleet;
   std::vector<UnmetIn> unmet;
   const nlohmann::json* summary = nullptr;  // the summary object, when it is one
 };
@@ -139,5 +163,45 @@ void check_movement(Context& c, MovementIn& m, const Sink& sink);
 void check_capacities(Context& c, const PlanIn& plan, const Sink& sink);
 // Loads, fleets, conservation, destination capacities, the summary.
 void check_totals(const Context& c, const PlanIn& plan, const Sink& sink);
+// The plan's "fleet": its vehicles and legs.
+void read_fleet(const Context& c, const nlohmann::json& plan, PlanIn& in, const Sink& sink);
+// Every leg as a movement, and each vehicle's continuity, seats, aid and depot.
+void check_fleet(Context& c, PlanIn& plan, const Sink& sink);
+// "movement 3", "movements 0, 1"; with fleet legs their paths:
+// "movements[0], fleet[2].legs[1]" (at most 8, then "and N more").
+std::string movements_text(const std::vector<const MovementIn*>& ms);
+// Movements and fleet legs alike, in plan order (for sums over both).
+std::vector<const MovementIn*> all_movements(const PlanIn& plan);
+
+// The plan's helpers for reading fields (plan_input.cpp).
+// "movements[3]" + "people" -> "movements[3].people"; "" + "start" -> "start".
+std::string child(const std::string& path, const std::string& key);
+const nlohmann::json* field(const nlohmann::json& object, const char* key, const std::string& path, const Sink& sink,
+                            bool required);
+void wrong(const Sink& sink, const std::string& path, const std::string& expected, const nlohmann::json& v);
+std::optional<std::int64_t> read_count(const nlohmann::json& object, const char* key, const std::string& path,
+                                       std::int64_t minimum, const Sink& sink);
+void read_route(const Context& c, const nlohmann::json& m, const std::string& path, MovementIn& out, const Sink& sink);
+// The scenario index of the feature named by a string field.
+template <typename Feature>
+std::optional<std::size_t> read_feature(const nlohmann::json& object, const char* key, const std::string& path,
+                                        const std::vector<Feature>& features, const char* kind, const Sink& sink) {
+  const nlohmann::json* v = field(object, key, path, sink, true);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string()) {
+    wrong(sink, child(path, key), std::string("the id of a scenario ") + kind + " (a string)", *v);
+    return std::nullopt;
+  }
+  const auto& id = v->get_ref<const std::string&>();
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    if (features[i].id == id) return i;
+  }
+  std::string known;
+  for (const auto& f : features) known += (known.empty() ? "" : ", ") + f.id;
+  sink.add(
+      "format", child(path, key),
+      std::string("no ") + kind + " \"" + id + "\" in the scenario (" + (known.empty() ? "it has none" : known) + ")");
+  return std::nullopt;
+}
 
 }  // namespace corridor::check::detail

@@ -38,6 +38,9 @@ Context::Context(const graph::RoadGraph& graph, const scenario::Scenario& scen, 
   auto has_in = [&](NodeId v) { return g.in_first[v] < g.in_first[v + 1]; };
   for (const auto& o : s.origins) origin_snap.push_back(index.nearest(o.where, options.max_snap_m, has_out));
   for (const auto& d : s.destinations) destination_snap.push_back(index.nearest(d.where, options.max_snap_m, has_in));
+  for (const auto& d : s.depots) depot_snap.push_back(index.nearest(d.where, options.max_snap_m, has_out));
+  auto both = [&](NodeId v) { return has_in(v) && has_out(v); };
+  for (const auto& p : s.pickups) pickup_snap.push_back(index.nearest(p.where, options.max_snap_m, both));
   for (std::size_t i = 0; i < s.checkpoints.size(); ++i) {
     checkpoint_snap.push_back(index.nearest(s.checkpoints[i].where, options.max_snap_m));
     if (checkpoint_snap.back()) checkpoints_at_[checkpoint_snap.back()->node].push_back(i);
@@ -45,8 +48,16 @@ Context::Context(const graph::RoadGraph& graph, const scenario::Scenario& scen, 
 
   checkpoint_refused_by.resize(s.checkpoints.size());
   destination_refused_by.resize(s.destinations.size());
+  depot_refused_by.resize(s.depots.size());
   for (std::size_t r = 0; r < s.rules.size(); ++r) {
     const auto& rule = s.rules[r];
+    if (rule.forbid_aid_inbound) aid_refused_by.push_back(r);
+    for (std::size_t i = 0; i < s.depots.size(); ++i) {
+      const auto& controllers = rule.forbid_depots_controlled_by;
+      if (std::find(controllers.begin(), controllers.end(), s.depots[i].controlled_by) != controllers.end()) {
+        depot_refused_by[i].push_back(r);
+      }
+    }
     for (std::size_t i = 0; i < s.checkpoints.size(); ++i) {
       const auto& ops = rule.forbid_checkpoints_operated_by;
       if (std::find(ops.begin(), ops.end(), s.checkpoints[i].operated_by) != ops.end()) {

@@ -253,7 +253,7 @@ void check_rules(const Context& c, const MovementIn& m, const std::string& p, co
 }  // namespace
 
 void check_movement(Context& c, MovementIn& m, const Sink& sink) {
-  const std::string p = "movements[" + std::to_string(m.index) + "]";
+  const std::string& p = m.where;
   if (m.numbers && m.origin) {
     const auto& o = c.s.origins[*m.origin];
     if (m.people > m.vehicles * o.persons_per_vehicle) {

@@ -19,7 +19,8 @@ std::string shown(const json& v) {
   return text;
 }
 
-// "movements[3]" + "people" -> "movements[3].people"; "" + "start" -> "start".
+}  // namespace
+
 std::string child(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 void wrong(const Sink& sink, const std::string& path, const std::string& expected, const json& v) {
@@ -49,27 +50,7 @@ std::optional<std::int64_t> read_count(const json& object, const char* key, cons
   return n;
 }
 
-// The scenario index of the feature named by a string field.
-template <typename Feature>
-std::optional<std::size_t> read_feature(const json& object, const char* key, const std::string& path,
-                                        const std::vector<Feature>& features, const char* kind, const Sink& sink) {
-  const json* v = field(object, key, path, sink, true);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_string()) {
-    wrong(sink, child(path, key), std::string("the id of a scenario ") + kind + " (a string)", *v);
-    return std::nullopt;
-  }
-  const auto& id = v->get_ref<const std::string&>();
-  for (std::size_t i = 0; i < features.size(); ++i) {
-    if (features[i].id == id) return i;
-  }
-  std::string known;
-  for (const auto& f : features) known += (known.empty() ? "" : ", ") + f.id;
-  sink.add(
-      "format", child(path, key),
-      std::string("no ") + kind + " \"" + id + "\" in the scenario (" + (known.empty() ? "it has none" : known) + ")");
-  return std::nullopt;
-}
+namespace {
 
 void read_header(const Context& c, const json& plan, const Sink& sink) {
   if (const json* name = field(plan, "scenario", "", sink, false)) {
@@ -130,8 +111,14 @@ void read_snaps(const Context& c, const json& plan, const Sink& sink) {
     } else if (*kind == "checkpoint") {
       index = read_feature(entry, "id", path, c.s.checkpoints, "checkpoint", sink);
       snapped = &c.checkpoint_snap;
+    } else if (*kind == "depot") {
+      index = read_feature(entry, "id", path, c.s.depots, "depot", sink);
+      snapped = &c.depot_snap;
+    } else if (*kind == "pickup") {
+      index = read_feature(entry, "id", path, c.s.pickups, "pick-up point", sink);
+      snapped = &c.pickup_snap;
     } else {
-      wrong(sink, path + ".kind", "\"origin\", \"destination\" or \"checkpoint\"", *kind);
+      wrong(sink, path + ".kind", "\"origin\", \"destination\", \"checkpoint\", \"depot\" or \"pickup\"", *kind);
       continue;
     }
     const json* node = field(entry, "node", path, sink, true);
@@ -154,6 +141,8 @@ void read_snaps(const Context& c, const json& plan, const Sink& sink) {
     }
   }
 }
+
+}  // namespace
 
 // path and times_s of a movement, plus its optional departure and arrival.
 void read_route(const Context& c, const json& m, const std::string& path, MovementIn& out, const Sink& sink) {
@@ -206,10 +195,13 @@ void read_route(const Context& c, const json& m, const std::string& path, Moveme
   stamp("arrival", out.times.back());
 }
 
+namespace {
+
 MovementIn read_movement(const Context& c, const json& m, std::size_t index, bool& complete, const Sink& sink) {
   MovementIn out;
   out.index = index;
   const std::string path = "movements[" + std::to_string(index) + "]";
+  out.where = path;
   if (!m.is_object()) {
     wrong(sink, path, "an object", m);
     complete = false;
@@ -244,13 +236,17 @@ UnmetIn read_unmet(const Context& c, const json& u, std::size_t index, bool& com
     complete = false;
     return out;
   }
-  out.origin = read_feature(u, "origin", path, c.s.origins, "origin", sink);
+  if (u.contains("pickup") && !u.contains("origin")) {
+    out.pickup = read_feature(u, "pickup", path, c.s.pickups, "pick-up point", sink);
+  } else {
+    out.origin = read_feature(u, "origin", path, c.s.origins, "origin", sink);
+  }
   const auto people = read_count(u, "people", path, 0, sink);
   if (people) {
     out.people = *people;
     out.numbers = true;
   }
-  if (!out.origin || !people) complete = false;
+  if ((!out.origin && !out.pickup) || !people) complete = false;
   if (const json* reason = field(u, "reason", path, sink, false); reason != nullptr && !reason->is_string()) {
     wrong(sink, path + ".reason", "a string", *reason);
   }
@@ -307,6 +303,7 @@ PlanIn read_plan(const Context& c, const json& plan, const Sink& sink) {
     }
   }
   for (std::size_t i = 0; i < unmet->size(); ++i) in.unmet.push_back(read_unmet(c, (*unmet)[i], i, in.complete, sink));
+  read_fleet(c, plan, in, sink);
   return in;
 }
 

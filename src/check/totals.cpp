@@ -15,19 +15,15 @@ using nlohmann::json;
 // took it over its limit.
 struct Tally {
   std::int64_t total = 0;
-  std::vector<std::size_t> movements;
-  std::optional<std::size_t> crossing;
+  std::vector<const MovementIn*> movements;
+  const MovementIn* crossing = nullptr;
 
-  void add(std::size_t movement, std::int64_t amount, std::int64_t limit) {
-    if (total <= limit && total + amount > limit && !crossing) crossing = movement;
+  void add(const MovementIn& m, std::int64_t amount, std::int64_t limit) {
+    if (total <= limit && total + amount > limit && crossing == nullptr) crossing = &m;
     total += amount;
-    movements.push_back(movement);
+    movements.push_back(&m);
   }
 };
-
-std::string movements_text(const std::vector<std::size_t>& movements) {
-  return (movements.size() == 1 ? "movement " : "movements ") + index_list(movements);
-}
 
 struct Sums {
   bool complete = false;   // every movement and unmet entry was read
@@ -65,9 +61,9 @@ void check_summary(const json& summary, const Sums& sums, const Sink& sink) {
 
   auto text = [](double v) { return number_text(v); };
   if (people && *people != static_cast<double>(sums.scenario_people)) {
-    sink.add(
-        "summary", "summary.people",
-        "is " + text(*people) + " but the scenario's origins hold " + std::to_string(sums.scenario_people) + " people");
+    sink.add("summary", "summary.people",
+             "is " + text(*people) + " but the scenario's origins and pick-up points hold " +
+                 std::to_string(sums.scenario_people) + " people");
   }
   if (!sums.complete) return;  // the sums below need every movement
   if (evacuated && *evacuated != static_cast<double>(sums.people)) {
@@ -128,6 +124,7 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
   sums.complete = plan.complete;
   sums.all_times = true;
   for (const auto& o : s.origins) sums.scenario_people += o.people;
+  for (const auto& p : s.pickups) sums.scenario_people += p.people;
   for (const auto& m : plan.movements) {
     if (m.times.empty())
       sums.all_times = false;
@@ -137,15 +134,28 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
     if (!m.numbers) continue;
     sums.vehicles += m.vehicles;
     if (m.stranded) {
-      if (m.origin) fleet[*m.origin].add(m.index, m.vehicles, s.origins[*m.origin].vehicles());
+      if (m.origin) fleet[*m.origin].add(m, m.vehicles, s.origins[*m.origin].vehicles());
       continue;
     }
     sums.people += m.people;
     if (m.origin) {
-      fleet[*m.origin].add(m.index, m.vehicles, s.origins[*m.origin].vehicles());
+      fleet[*m.origin].add(m, m.vehicles, s.origins[*m.origin].vehicles());
       moved[*m.origin] += m.people;
     }
-    if (m.destination) received[*m.destination].add(m.index, m.people, s.destinations[*m.destination].capacity);
+    if (m.destination) received[*m.destination].add(m, m.people, s.destinations[*m.destination].capacity);
+  }
+  // Fleet vehicles: the people their loaded legs deliver.
+  for (const auto& v : plan.fleet) {
+    sums.vehicles += 1;
+    for (const auto& l : v.legs) {
+      if (l.m.times.empty()) sums.all_times = false;
+      if (!l.m.numbers || l.m.people == 0) continue;
+      if (!l.m.times.empty()) sums.egress = std::max(sums.egress, l.m.times.back());
+      sums.people += l.m.people;
+      if (l.m.destination) {
+        received[*l.m.destination].add(l.m, l.m.people, s.destinations[*l.m.destination].capacity);
+      }
+    }
   }
   for (const auto& u : plan.unmet) {
     if (!u.origin || !u.numbers) continue;
@@ -155,8 +165,8 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
 
   for (std::size_t i = 0; i < s.origins.size(); ++i) {
     const auto& o = s.origins[i];
-    if (fleet[i].crossing) {
-      sink.add("fleet", "movements[" + std::to_string(*fleet[i].crossing) + "].vehicles",
+    if (fleet[i].crossing != nullptr) {
+      sink.add("fleet", fleet[i].crossing->where + ".vehicles",
                "origin \"" + o.id + "\" sends " + std::to_string(fleet[i].total) + " vehicles (" +
                    movements_text(fleet[i].movements) + ") but its fleet is " + std::to_string(o.vehicles()) + " (" +
                    std::to_string(o.people) + " people, " + std::to_string(o.persons_per_vehicle) + " per vehicle)");
@@ -176,8 +186,8 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
   }
   for (std::size_t i = 0; i < s.destinations.size(); ++i) {
     const auto& d = s.destinations[i];
-    if (!received[i].crossing) continue;
-    sink.add("destination-capacity", "movements[" + std::to_string(*received[i].crossing) + "].people",
+    if (received[i].crossing == nullptr) continue;
+    sink.add("destination-capacity", received[i].crossing->where + ".people",
              "destination \"" + d.id + "\" receives " + std::to_string(received[i].total) + " people (" +
                  movements_text(received[i].movements) + "), capacity " + std::to_string(d.capacity));
   }

@@ -53,4 +53,27 @@ class CapacityLedger {
   std::vector<bool> used_;  // per arc: any step taken
 };
 
+// The earliest time >= ready at which `need` vehicles standing at the tail
+// of a (having arrived by `parent`, graph::k_invalid at their start) can
+// enter a: the arc open for the whole trip, room on it and at the
+// checkpoint at its tail (-1: none) in that step, and the parent arc open
+// while they wait. k_never when there is no such time before the horizon.
+inline Ms earliest_room(const Instance& in, const CapacityLedger& ledger, ArcId a, Ms ready, ArcId parent,
+                        std::int64_t need, int checkpoint) {
+  const Ms step = in.step();
+  const Ms tt = in.graph().time_ms[a];
+  Ms tau = std::max(ready, ledger.first_open_step(a) * step);
+  while (true) {
+    tau = in.earliest_entry(a, tau, tt);
+    if (tau == k_never) return k_never;
+    const Ms k = tau / step;
+    if (ledger.arc_left(a, k) < need || (checkpoint >= 0 && ledger.checkpoint_left(checkpoint, k) < need)) {
+      tau = (k + 1) * step;
+      continue;
+    }
+    if (parent != graph::k_invalid && tau > ready && !in.may_occupy(parent, ready, tau)) return k_never;
+    return tau;
+  }
+}
+
 }  // namespace corridor::plan

@@ -233,21 +233,7 @@ class Planner {
   // trip, a free slot on it and at the checkpoint in that step, and the
   // parent arc open while it waits.
   [[nodiscard]] Ms entry(ArcId a, Ms ready, ArcId parent) const {
-    const Ms step = in_.step();
-    const Ms tt = g_.time_ms[a];
-    const int checkpoint = checkpoint_[g_.tail[a]];
-    Ms tau = std::max(ready, ledger_.first_open_step(a) * step);
-    while (true) {
-      tau = in_.earliest_entry(a, tau, tt);
-      if (tau == k_never) return k_never;
-      const Ms k = tau / step;
-      if (ledger_.arc_left(a, k) < need_ || (checkpoint >= 0 && ledger_.checkpoint_left(checkpoint, k) < need_)) {
-        tau = (k + 1) * step;
-        continue;
-      }
-      if (parent != graph::k_invalid && tau > ready && !in_.may_occupy(parent, ready, tau)) return k_never;
-      return tau;
-    }
+    return earliest_room(in_, ledger_, a, ready, parent, need_, checkpoint_[g_.tail[a]]);
   }
 
   // Earliest-arrival search from every origin with vehicles left to the

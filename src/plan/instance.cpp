@@ -67,6 +67,37 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     }
     checkpoints.push_back(site);
   }
+  for (const auto& r : s.rules) {
+    if (r.forbid_aid_inbound) aid_refused_by.push_back(r.party);
+  }
+  for (std::size_t i = 0; i < s.depots.size(); ++i) {
+    const auto& d = s.depots[i];
+    DepotSite site;
+    site.scenario_index = i;
+    site.node = o.depot(i).node;
+    site.vehicles = d.vehicles;
+    site.seats = d.seats;
+    site.load = to_milliseconds(d.load_min * 60.0);
+    site.unload = to_milliseconds(d.unload_min * 60.0);
+    site.earliest = d.earliest_departure ? std::max<Ms>(0, after_start(*d.earliest_departure)) : 0;
+    site.cargo_t = aid_refused_by.empty() ? d.cargo_t : 0.0;
+    for (const auto& r : s.rules) {
+      for (const auto& controller : r.forbid_depots_controlled_by) {
+        if (controller == d.controlled_by) {
+          site.refused_by.push_back("party " + r.party + " forbids depots controlled by " + controller);
+        }
+      }
+    }
+    depots.push_back(site);
+  }
+  for (std::size_t i = 0; i < s.pickups.size(); ++i) {
+    PickupSite site;
+    site.scenario_index = i;
+    site.node = o.pickup(i).node;
+    site.people = s.pickups[i].people;
+    site.earliest = s.pickups[i].earliest ? std::max<Ms>(0, after_start(*s.pickups[i].earliest)) : 0;
+    pickups.push_back(site);
+  }
   for (std::size_t i = 0; i < checkpoints.size(); ++i)
     checkpoint_nodes_.emplace_back(checkpoints[i].node, static_cast<int>(i));
   std::sort(checkpoint_nodes_.begin(), checkpoint_nodes_.end());

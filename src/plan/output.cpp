@@ -22,16 +22,72 @@ std::vector<std::string> via(const Instance& in, const Movement& m) {
   return in.graph().road_names(arcs);
 }
 
+// A leg's ends: feature ids of its depot, pick-up point or destination.
+std::pair<std::string, std::string> ends(const Instance& in, const Leg& l) {
+  const auto& s = in.scenario();
+  const auto pickup = [&](std::size_t p) { return s.pickups[in.pickups[p].scenario_index].id; };
+  const auto destination = [&](std::size_t d) { return s.destinations[in.destinations[d].scenario_index].id; };
+  switch (l.kind) {
+    case Leg::Kind::inbound:
+      return {s.depots[in.depots[l.from].scenario_index].id, pickup(l.to)};
+    case Leg::Kind::loaded:
+      return {pickup(l.from), destination(l.to)};
+    case Leg::Kind::back:
+      return {destination(l.from), pickup(l.to)};
+  }
+  return {};
+}
+
+nlohmann::json fleet_json(const Instance& in, const PlanResult& plan) {
+  const auto& g = in.graph();
+  nlohmann::json fleet = nlohmann::json::array();
+  for (const auto& v : plan.fleet) {
+    nlohmann::json legs = nlohmann::json::array();
+    for (const auto& l : v.legs) {
+      nlohmann::json path = nlohmann::json::array();
+      nlohmann::json times = nlohmann::json::array();
+      for (auto n : l.nodes) path.push_back(g.node_id[n]);
+      for (auto t : l.times) times.push_back(seconds_json(t));
+      const auto [from, to] = ends(in, l);
+      legs.push_back({{"kind", to_string(l.kind)},
+                      {"from", from},
+                      {"to", to},
+                      {"people", l.people},
+                      {"aid_t", l.aid_t},
+                      {"path", path},
+                      {"times_s", times}});
+    }
+    fleet.push_back(
+        {{"vehicle", v.id}, {"depot", in.scenario().depots[in.depots[v.depot].scenario_index].id}, {"legs", legs}});
+  }
+  return fleet;
+}
+
 }  // namespace
+
+std::string_view to_string(Leg::Kind kind) noexcept {
+  switch (kind) {
+    case Leg::Kind::inbound:
+      return "inbound";
+    case Leg::Kind::loaded:
+      return "loaded";
+    case Leg::Kind::back:
+      return "return";
+  }
+  return "leg";
+}
 
 std::int64_t PlanResult::people_evacuated() const {
   std::int64_t total = 0;
   for (const auto& m : movements) total += m.stranded ? 0 : m.people;
+  for (const auto& v : fleet) {
+    for (const auto& l : v.legs) total += l.people;
+  }
   return total;
 }
 
 std::int64_t PlanResult::vehicles_used() const {
-  std::int64_t total = 0;
+  std::int64_t total = static_cast<std::int64_t>(fleet.size());
   for (const auto& m : movements) total += m.vehicles;
   return total;
 }
@@ -52,6 +108,9 @@ void name_movements(PlanResult& plan) {
 Ms PlanResult::egress() const {
   Ms last = 0;
   for (const auto& m : movements) last = m.stranded ? last : std::max(last, m.arrival());
+  for (const auto& v : fleet) {
+    for (const auto& l : v.legs) last = l.people > 0 ? std::max(last, l.arrival()) : last;
+  }
   return last;
 }
 
@@ -60,6 +119,7 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
   const auto& g = in.graph();
   std::int64_t people = 0;
   for (const auto& o : in.origins) people += o.people;
+  for (const auto& p : in.pickups) people += p.people;
   const auto evacuated = plan.people_evacuated();
   const Ms egress = plan.egress();
 
@@ -112,20 +172,44 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
   }
   nlohmann::json unmet = nlohmann::json::array();
   for (const auto& u : plan.unmet) {
-    unmet.push_back(
-        {{"origin", s.origins[in.origins[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
+    if (u.pickup) {
+      unmet.push_back(
+          {{"pickup", s.pickups[in.pickups[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
+    } else {
+      unmet.push_back(
+          {{"origin", s.origins[in.origins[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
+    }
   }
-  return {{"scenario", s.name},
-          {"start", geo::format_with_offset(s.start, s.start_offset_minutes)},
-          {"timezone", s.timezone},
-          {"time_step_s", s.time_step_s},
-          {"horizon_hours", s.horizon_hours},
-          {"method", plan.method},
-          {"attribution", "© OpenStreetMap contributors"},
-          {"summary", summary},
-          {"snaps", snaps},
-          {"movements", movements},
-          {"unmet", unmet}};
+  nlohmann::json out = {{"scenario", s.name},
+                        {"start", geo::format_with_offset(s.start, s.start_offset_minutes)},
+                        {"timezone", s.timezone},
+                        {"time_step_s", s.time_step_s},
+                        {"horizon_hours", s.horizon_hours},
+                        {"method", plan.method},
+                        {"attribution", "© OpenStreetMap contributors"},
+                        {"summary", summary},
+                        {"snaps", snaps},
+                        {"movements", movements},
+                        {"unmet", unmet}};
+  if (!in.depots.empty()) {
+    out["fleet"] = fleet_json(in, plan);
+    std::int64_t trips = 0;
+    double aid = 0;
+    for (const auto& v : plan.fleet) {
+      for (const auto& l : v.legs) {
+        trips += l.kind == Leg::Kind::loaded ? 1 : 0;
+        aid += l.aid_t;
+      }
+    }
+    std::int64_t available = 0;
+    for (const auto& d : in.depots) available += d.acceptable() ? d.vehicles : 0;
+    out["summary"]["fleet"] = {{"vehicles", available},
+                               {"vehicles_used", plan.fleet.size()},
+                               {"trips", trips},
+                               {"aid_t", aid},
+                               {"aid_refused_by", in.aid_refused_by}};
+  }
+  return out;
 }
 
 nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {

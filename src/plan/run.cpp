@@ -11,6 +11,7 @@
 #include "corridor/plan/bounds.hpp"
 #include "corridor/plan/ccrp.hpp"
 #include "corridor/plan/exact.hpp"
+#include "corridor/plan/fleet.hpp"
 
 namespace corridor::plan {
 
@@ -67,11 +68,35 @@ PlanResult heuristic(const Instance& in, const RunOptions& options) {
   return result;
 }
 
+// The depots' fleet on what the movements leave, and bounds for both: the
+// two parts only share roads and destinations, so the sum of their upper
+// bounds on people and the larger of their lower bounds on egress hold.
+void add_fleet(const Instance& in, const RunOptions& options, PlanResult& result) {
+  FleetOptions fleet;
+  fleet.stop = options.stop;
+  plan_fleet(in, result, fleet);
+  const auto b = fleet_bounds(in);
+  auto& out = result.bounds;
+  if (in.origins.empty()) {
+    out = {b.lower_bound_egress, b.upper_bound_people, "fleet round trips"};
+    return;
+  }
+  out.upper_bound_people += b.upper_bound_people;
+  out.lower_bound_egress = out.lower_bound_egress && b.lower_bound_egress
+                               ? std::optional(std::max(*out.lower_bound_egress, *b.lower_bound_egress))
+                               : std::nullopt;
+  out.lower_bound_method += " and fleet round trips";
+}
+
 }  // namespace
 
 PlanResult run_plan(const Instance& in, const RunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
+  if (!in.depots.empty() && options.method == Method::optimal) {
+    throw InputError("--method", "optimal plans movements only; plan a scenario with depots with --method ccrp");
+  }
   auto result = heuristic(in, options);
+  if (!in.depots.empty()) add_fleet(in, options, result);
   if (options.method == Method::optimal) {
     // The heuristic's egress and the bounds narrow the exact method's
     // search for the last arrival step to a few networks.

@@ -1,5 +1,5 @@
-// The "features" member: origins, destinations, hazards, ceasefires,
-// checkpoints and areas.
+// The "features" member: origins, destinations, depots, pick-up points,
+// hazards, ceasefires, checkpoints and areas.
 #include <algorithm>
 
 #include "scenario/reader.hpp"
@@ -7,7 +7,8 @@
 namespace corridor::scenario::detail {
 namespace {
 
-const std::vector<std::string> k_kinds = {"origin", "destination", "hazard", "ceasefire", "checkpoint", "area"};
+const std::vector<std::string> k_kinds = {"origin", "destination", "depot",      "pickup",
+                                          "hazard", "ceasefire",   "checkpoint", "area"};
 
 // What one feature's readers share.
 struct Feature {
@@ -70,6 +71,56 @@ void read_destination(Reader& reader, const Feature& feature, const Names& names
     destination.controlled_by = std::move(*party);
   }
   scenario.destinations.push_back(std::move(destination));
+}
+
+// Minutes as a number >= 0, at most a day.
+std::optional<double> minutes(Reader& reader, const Feature& feature, std::string_view key) {
+  const auto m = reader.non_negative_number(feature.properties, key, feature.properties_path(), Need::optional);
+  if (m && *m > 24 * 60) {
+    reader.problem(member_path(feature.properties_path(), key),
+                   "must be at most 1440 minutes, got " + show(feature.properties[std::string(key)]));
+    return std::nullopt;
+  }
+  return m;
+}
+
+void read_depot(Reader& reader, const Feature& feature, const Names& names, Scenario& scenario) {
+  Depot depot;
+  static_cast<FeatureRef&>(depot) = feature.ref;
+  if (const auto where = point_of(reader, feature, "depot")) depot.where = *where;
+  const std::string path = feature.properties_path();
+  constexpr std::int64_t k_max_vehicles = 1'000'000;
+  if (const auto n = reader.positive_integer(feature.properties, "vehicles", path, Need::required, k_max_vehicles)) {
+    depot.vehicles = *n;
+  }
+  constexpr std::int64_t k_max_seats = 1'000;
+  if (const auto n = reader.positive_integer(feature.properties, "seats", path, Need::required, k_max_seats)) {
+    depot.seats = *n;
+  }
+  depot.load_min = minutes(reader, feature, "load_min").value_or(0);
+  depot.unload_min = minutes(reader, feature, "unload_min").value_or(0);
+  if (const auto t = reader.time(feature.properties, "earliest_departure", path, Need::optional)) {
+    depot.earliest_departure = t->utc;
+  }
+  depot.cargo_t = reader.non_negative_number(feature.properties, "cargo_t", path, Need::optional).value_or(0);
+  if (feature.properties.contains("controlled_by")) {
+    if (auto party = party_reference(reader, feature.properties, "controlled_by", path, names)) {
+      depot.controlled_by = std::move(*party);
+    }
+  }
+  scenario.depots.push_back(std::move(depot));
+}
+
+void read_pickup(Reader& reader, const Feature& feature, Scenario& scenario) {
+  Pickup pickup;
+  static_cast<FeatureRef&>(pickup) = feature.ref;
+  if (const auto where = point_of(reader, feature, "pickup")) pickup.where = *where;
+  const std::string path = feature.properties_path();
+  if (const auto people = reader.positive_integer(feature.properties, "people", path, Need::required)) {
+    pickup.people = *people;
+  }
+  if (const auto t = reader.time(feature.properties, "earliest", path, Need::optional)) pickup.earliest = t->utc;
+  scenario.pickups.push_back(std::move(pickup));
 }
 
 void read_checkpoint(Reader& reader, const Feature& feature, const Names& names, Scenario& scenario) {
@@ -184,6 +235,10 @@ void read_features(Reader& reader, const Json& features, Names& names, Scenario&
       read_origin(reader, feature, scenario);
     } else if (*kind == "destination") {
       read_destination(reader, feature, names, scenario);
+    } else if (*kind == "depot") {
+      read_depot(reader, feature, names, scenario);
+    } else if (*kind == "pickup") {
+      read_pickup(reader, feature, scenario);
     } else if (*kind == "checkpoint") {
       read_checkpoint(reader, feature, names, scenario);
     } else if (*kind == "hazard") {
@@ -193,6 +248,15 @@ void read_features(Reader& reader, const Json& features, Names& names, Scenario&
     } else {
       read_named_area(reader, feature, scenario);
     }
+  }
+  // A fleet needs both ends of its trips.
+  if (!scenario.pickups.empty() && scenario.depots.empty()) {
+    reader.problem("features", "pick-up point \"" + scenario.pickups.front().id +
+                                   "\" has no depot to send vehicles for its people; add a feature of kind \"depot\"");
+  }
+  if (!scenario.depots.empty() && scenario.pickups.empty()) {
+    reader.problem("features", "depot \"" + scenario.depots.front().id +
+                                   "\" has no pick-up point to collect people from; add a feature of kind \"pickup\"");
   }
 }
 

@@ -57,6 +57,10 @@ std::string_view to_string(Role role) noexcept {
       return "via";
     case Role::checkpoint:
       return "checkpoint";
+    case Role::depot:
+      return "depot";
+    case Role::pickup:
+      return "pickup";
   }
   return "point";
 }
@@ -77,8 +81,8 @@ std::string_view to_string(ClosureKind kind) noexcept {
 
 std::optional<graph::Snap> snap_point(const graph::RoadGraph& g, const graph::SpatialIndex& index, geo::LonLat p,
                                       Role role, double max_m, std::string* why) {
-  const bool needs_out = role == Role::origin || role == Role::via;
-  const bool needs_in = role == Role::destination || role == Role::via;
+  const bool needs_out = role == Role::origin || role == Role::via || role == Role::depot || role == Role::pickup;
+  const bool needs_in = role == Role::destination || role == Role::via || role == Role::pickup;
   auto usable = [&](graph::NodeId v) {
     return (!needs_out || g.first_out[v] < g.first_out[v + 1]) && (!needs_in || g.in_first[v] < g.in_first[v + 1]);
   };
@@ -131,6 +135,8 @@ Overlay::Overlay(const graph::RoadGraph& g, const graph::SpatialIndex& index, co
   for (std::size_t i = 0; i < s.checkpoints.size(); ++i) {
     snap(Role::checkpoint, i, s.checkpoints[i], s.checkpoints[i].where);
   }
+  for (std::size_t i = 0; i < s.depots.size(); ++i) snap(Role::depot, i, s.depots[i], s.depots[i].where);
+  for (std::size_t i = 0; i < s.pickups.size(); ++i) snap(Role::pickup, i, s.pickups[i], s.pickups[i].where);
 
   const Interval always{k_always_from, k_always_until};
   for (const auto& h : s.hazards) {

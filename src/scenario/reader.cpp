@@ -151,6 +151,27 @@ std::optional<double> Reader::positive_number(const Json& object, std::string_vi
   return value->get<double>();
 }
 
+std::optional<double> Reader::non_negative_number(const Json& object, std::string_view key, const std::string& path,
+                                                  Need need) {
+  const Json* value = member(object, key, path, need);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_number() || !std::isfinite(value->get<double>()) || value->get<double>() < 0) {
+    problem(member_path(path, key), "must be a number >= 0, got " + show(*value));
+    return std::nullopt;
+  }
+  return value->get<double>();
+}
+
+std::optional<bool> Reader::boolean(const Json& object, std::string_view key, const std::string& path, Need need) {
+  const Json* value = member(object, key, path, need);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_boolean()) {
+    problem(member_path(path, key), "must be true or false, got " + show(*value));
+    return std::nullopt;
+  }
+  return value->get<bool>();
+}
+
 std::optional<geo::ParsedTime> Reader::time_value(const Json& value, const std::string& path) {
   if (!value.is_string()) {
     problem(path, "must be an RFC 3339 time string, got " + show(value));

@@ -55,6 +55,9 @@ class Reader {
   std::optional<std::int64_t> positive_integer(const Json& object, std::string_view key, const std::string& path,
                                                Need need, std::int64_t max = k_max_count);
   std::optional<double> positive_number(const Json& object, std::string_view key, const std::string& path, Need need);
+  std::optional<double> non_negative_number(const Json& object, std::string_view key, const std::string& path,
+                                            Need need);
+  std::optional<bool> boolean(const Json& object, std::string_view key, const std::string& path, Need need);
   std::optional<geo::ParsedTime> time(const Json& object, std::string_view key, const std::string& path, Need need);
 
   // Checks a value in place (path names the value itself).

@@ -145,13 +145,16 @@ void read_rules(Reader& reader, const Json& corridor, const Names& names, Scenar
     const Json* forbid = reader.object(entry, "forbid", path, Need::required);
     if (forbid != nullptr) {
       const std::string forbid_path = path + ".forbid";
-      reader.reject_unknown_keys(*forbid, forbid_path,
-                                 {"destinations_controlled_by", "areas", "checkpoints_operated_by"});
+      reader.reject_unknown_keys(
+          *forbid, forbid_path,
+          {"destinations_controlled_by", "areas", "checkpoints_operated_by", "depots_controlled_by", "aid_inbound"});
       rule.forbid_destinations_controlled_by =
           read_party_list(reader, *forbid, "destinations_controlled_by", forbid_path, names);
       rule.forbid_areas = read_area_list(reader, *forbid, forbid_path, names);
       rule.forbid_checkpoints_operated_by =
           read_party_list(reader, *forbid, "checkpoints_operated_by", forbid_path, names);
+      rule.forbid_depots_controlled_by = read_party_list(reader, *forbid, "depots_controlled_by", forbid_path, names);
+      rule.forbid_aid_inbound = reader.boolean(*forbid, "aid_inbound", forbid_path, Need::optional).value_or(false);
     }
     scenario.rules.push_back(std::move(rule));
   }

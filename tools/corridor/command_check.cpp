@@ -45,6 +45,7 @@ int run_check(const CheckCommandOptions& o) {
   const auto& c = report.checked;
   if (report.valid()) {
     std::cout << "plan is valid: " << count(c.movements, "movement", "movements") << ", "
+              << (c.legs > 0 ? count(c.legs, "fleet leg", "fleet legs") + ", " : std::string())
               << count(static_cast<std::size_t>(c.vehicles), "vehicle", "vehicles") << ", "
               << count(static_cast<std::size_t>(c.people), "person", "people") << " checked against "
               << file_name(o.map) << " and " << file_name(o.scenario) << " ("

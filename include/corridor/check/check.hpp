@@ -44,6 +44,7 @@ struct Violation {
 // What was checked (also when violations were found).
 struct CheckCounts {
   std::size_t movements = 0;
+  std::size_t legs = 0;  // of fleet vehicles
   std::int64_t vehicles = 0;
   std::int64_t people = 0;
   std::size_t segment_entries = 0;  // (movement, segment) pairs

@@ -54,6 +54,29 @@ struct DestinationSite {
   [[nodiscard]] bool acceptable() const noexcept { return refused_by.empty(); }
 };
 
+// A fleet's depot: its vehicles leave from here, no earlier than `earliest`.
+struct DepotSite {
+  std::size_t scenario_index = 0;
+  NodeId node = graph::k_invalid;
+  std::int64_t vehicles = 0;
+  std::int64_t seats = 0;
+  Ms load = 0;    // at a pick-up point, per trip
+  Ms unload = 0;  // at a destination, per trip
+  Ms earliest = 0;
+  double cargo_t = 0;  // aid carried in per trip (0 when the rules forbid it)
+  // Empty when every party accepts it; otherwise who refuses it and why:
+  // "party A forbids depots controlled by B".
+  std::vector<std::string> refused_by;
+  [[nodiscard]] bool acceptable() const noexcept { return refused_by.empty(); }
+};
+
+struct PickupSite {
+  std::size_t scenario_index = 0;
+  NodeId node = graph::k_invalid;
+  std::int64_t people = 0;
+  Ms earliest = 0;  // people gathered from
+};
+
 struct CheckpointSite {
   std::size_t scenario_index = 0;
   NodeId node = graph::k_invalid;
@@ -112,6 +135,10 @@ class Instance {
   std::vector<OriginSite> origins;
   std::vector<DestinationSite> destinations;
   std::vector<CheckpointSite> checkpoints;
+  std::vector<DepotSite> depots;
+  std::vector<PickupSite> pickups;
+  // Whom a rule forbidding aid inbound names (empty: aid may go in).
+  std::vector<std::string> aid_refused_by;
   std::vector<SnapReport> snaps;
 
  private:

@@ -31,10 +31,40 @@ struct Movement {
   [[nodiscard]] Ms arrival() const { return times.back(); }
 };
 
+// One leg of a fleet vehicle's duty: the vehicle alone on a node path, with
+// the same time semantics as a movement.
+struct Leg {
+  enum class Kind {
+    inbound,  // depot -> pick-up point (JSON "inbound")
+    loaded,   // pick-up point -> destination ("loaded")
+    back,     // destination -> pick-up point ("return")
+  };
+  Kind kind = Kind::inbound;
+  std::size_t from = 0;  // inbound: depot; loaded: pick-up point; back: destination
+  std::size_t to = 0;    // inbound, back: pick-up point; loaded: destination
+  std::int64_t people = 0;
+  double aid_t = 0;  // aid carried in (inbound and return legs)
+  std::vector<NodeId> nodes;
+  std::vector<Ms> times;
+  [[nodiscard]] Ms departure() const { return times.front(); }
+  [[nodiscard]] Ms arrival() const { return times.back(); }
+};
+[[nodiscard]] std::string_view to_string(Leg::Kind kind) noexcept;
+
+// A depot's vehicle and its legs, in order: inbound, loaded, then return
+// and loaded in turn.
+struct FleetVehicle {
+  std::string id;  // "<depot id>/<n>"
+  std::size_t depot = 0;
+  std::vector<Leg> legs;
+};
+
 struct Unmet {
+  // Index into Instance::origins, or into Instance::pickups when `pickup`.
   std::size_t origin = 0;
   std::int64_t people = 0;
   std::string reason;
+  bool pickup = false;
 };
 
 struct Bounds {
@@ -46,15 +76,17 @@ struct Bounds {
 struct PlanResult {
   std::string method;  // "ccrp" or "optimal"
   std::vector<Movement> movements;
+  std::vector<FleetVehicle> fleet;  // depot vehicles with at least one trip
   std::vector<Unmet> unmet;
   Bounds bounds;
   double compute_ms = 0;
   std::uint64_t searches = 0;  // earliest-arrival searches run (heuristic)
   std::uint64_t settled = 0;   // nodes they settled
 
+  // Movements' people and those fleet vehicles deliver.
   [[nodiscard]] std::int64_t people_evacuated() const;
   [[nodiscard]] std::int64_t vehicles_used() const;
-  [[nodiscard]] Ms egress() const;  // last arrival, 0 without movements
+  [[nodiscard]] Ms egress() const;  // last arrival with people, 0 without any
 };
 
 // Gives every movement without an id the next free "mN" (N above every

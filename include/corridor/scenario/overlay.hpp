@@ -34,6 +34,8 @@ enum class Role : std::uint8_t {
   destination,  // vehicles arrive: a road must arrive at it
   via,          // both: an intermediate point of a route
   checkpoint,   // any node with a road
+  depot,        // a fleet leaves: a road must leave the node
+  pickup,       // a fleet comes and goes: roads both ways
 };
 [[nodiscard]] std::string_view to_string(Role role) noexcept;
 
@@ -65,7 +67,7 @@ struct Closure {
 // Where an origin, destination or checkpoint landed.
 struct PointSnap {
   Role role = Role::origin;
-  std::size_t index = 0;  // into the scenario's origins, destinations or checkpoints
+  std::size_t index = 0;  // into the scenario's list of its role's features
   std::string id;
   std::size_t feature_index = 0;          // position in "features"
   graph::NodeId node = graph::k_invalid;  // k_invalid: too far from any road
@@ -94,12 +96,19 @@ class Overlay {
   [[nodiscard]] const graph::RoadGraph& graph() const noexcept { return g_; }
   [[nodiscard]] const Scenario& scenario() const noexcept { return s_; }
 
-  // Origins, then destinations, then checkpoints, each in scenario order.
+  // Origins, destinations, checkpoints, depots, then pick-up points, each in
+  // scenario order.
   [[nodiscard]] const std::vector<PointSnap>& snaps() const noexcept { return snaps_; }
   [[nodiscard]] const PointSnap& origin(std::size_t i) const { return snaps_[i]; }
   [[nodiscard]] const PointSnap& destination(std::size_t i) const { return snaps_[s_.origins.size() + i]; }
   [[nodiscard]] const PointSnap& checkpoint(std::size_t i) const {
     return snaps_[s_.origins.size() + s_.destinations.size() + i];
+  }
+  [[nodiscard]] const PointSnap& depot(std::size_t i) const {
+    return snaps_[s_.origins.size() + s_.destinations.size() + s_.checkpoints.size() + i];
+  }
+  [[nodiscard]] const PointSnap& pickup(std::size_t i) const {
+    return snaps_[s_.origins.size() + s_.destinations.size() + s_.checkpoints.size() + s_.depots.size() + i];
   }
   // Points too far from any road, with the feature's JSON path.
   [[nodiscard]] const std::vector<Problem>& problems() const noexcept { return problems_; }

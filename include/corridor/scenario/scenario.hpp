@@ -42,6 +42,8 @@ struct Rule {
   std::vector<std::string> forbid_destinations_controlled_by;  // party ids
   std::vector<std::string> forbid_areas;                       // area ids
   std::vector<std::string> forbid_checkpoints_operated_by;     // party ids
+  std::vector<std::string> forbid_depots_controlled_by;        // party ids
+  bool forbid_aid_inbound = false;                             // fleets drive in empty
   std::size_t index = 0;                                       // position in corridor.rules
 };
 
@@ -65,6 +67,27 @@ struct Destination : FeatureRef {
   geo::LonLat where;
   std::int64_t capacity = 0;  // people
   std::string controlled_by;  // party id
+};
+
+// A fleet's base: vehicles that shuttle between pick-up points and
+// destinations, each trip carrying up to `seats` people out and `cargo_t`
+// tonnes of aid in.
+struct Depot : FeatureRef {
+  geo::LonLat where;
+  std::int64_t vehicles = 0;
+  std::int64_t seats = 0;  // people per vehicle and trip
+  double load_min = 0;     // at a pick-up point, per trip
+  double unload_min = 0;   // at a destination, per trip
+  std::optional<geo::UnixSeconds> earliest_departure;
+  double cargo_t = 0;         // aid carried in per trip
+  std::string controlled_by;  // party id, may be empty
+};
+
+// A gathering point whose people are collected by depot vehicles.
+struct Pickup : FeatureRef {
+  geo::LonLat where;
+  std::int64_t people = 0;
+  std::optional<geo::UnixSeconds> earliest;  // people there from
 };
 
 struct Hazard : FeatureRef {
@@ -99,6 +122,8 @@ struct Scenario {
   std::vector<Rule> rules;
   std::vector<Origin> origins;
   std::vector<Destination> destinations;
+  std::vector<Depot> depots;
+  std::vector<Pickup> pickups;
   std::vector<Hazard> hazards;
   std::vector<Ceasefire> ceasefires;
   std::vector<Checkpoint> checkpoints;

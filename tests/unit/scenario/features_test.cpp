@@ -39,8 +39,9 @@ TEST_F(Features, PropertiesAndGeometryAreRequiredObjects) {
 
 TEST_F(Features, KindMustBeKnown) {
   properties(k_origin)["kind"] = "shelter";
-  EXPECT_TRUE(only_problem(doc, "features[0].properties.kind",
-                           "must be one of origin, destination, hazard, ceasefire, checkpoint, area, got \"shelter\""));
+  EXPECT_TRUE(only_problem(
+      doc, "features[0].properties.kind",
+      "must be one of origin, destination, depot, pickup, hazard, ceasefire, checkpoint, area, got \"shelter\""));
   properties(k_origin).erase("kind");
   EXPECT_TRUE(only_problem(doc, "features[0].properties.kind", "is required"));
 }
@@ -172,6 +173,73 @@ TEST_F(Features, CeasefireWithSeveralWindows) {
   EXPECT_EQ(s.ceasefires[0].windows[1].from, geo::unix_seconds(1646485200));
   EXPECT_TRUE(s.ceasefires[0].windows[1].contains(geo::unix_seconds(1646485200)));
   EXPECT_FALSE(s.ceasefires[0].windows[1].contains(geo::unix_seconds(1646485200) + std::chrono::hours(6)));
+}
+
+// A depot and a pick-up point appended to valid.geojson (features 6 and 7).
+Json with_fleet(Json doc) {
+  doc["features"].push_back({{"type", "Feature"},
+                             {"geometry", {{"type", "Point"}, {"coordinates", {1.45, 42.46}}}},
+                             {"properties",
+                              {{"kind", "depot"},
+                               {"id", "base"},
+                               {"vehicles", 60},
+                               {"seats", 50},
+                               {"load_min", 10},
+                               {"unload_min", 5},
+                               {"cargo_t", 2.5},
+                               {"controlled_by", "A"},
+                               {"earliest_departure", "2022-03-05T10:00:00+02:00"}}}});
+  doc["features"].push_back({{"type", "Feature"},
+                             {"geometry", {{"type", "Point"}, {"coordinates", {1.52, 42.51}}}},
+                             {"properties", {{"kind", "pickup"}, {"id", "square"}, {"people", 800}}}});
+  return doc;
+}
+
+TEST_F(Features, DepotsAndPickupPointsAreRead) {
+  const Scenario s = parse(with_fleet(doc));
+  ASSERT_EQ(s.depots.size(), 1U);
+  EXPECT_EQ(s.depots[0].vehicles, 60);
+  EXPECT_EQ(s.depots[0].seats, 50);
+  EXPECT_EQ(s.depots[0].load_min, 10);
+  EXPECT_EQ(s.depots[0].cargo_t, 2.5);
+  EXPECT_EQ(s.depots[0].controlled_by, "A");
+  EXPECT_TRUE(s.depots[0].earliest_departure.has_value());
+  ASSERT_EQ(s.pickups.size(), 1U);
+  EXPECT_EQ(s.pickups[0].people, 800);
+  EXPECT_FALSE(s.pickups[0].earliest.has_value());
+}
+
+TEST_F(Features, DepotFieldsAreChecked) {
+  auto fleet = with_fleet(doc);
+  const std::size_t depot = fleet["features"].size() - 2;
+  const auto path = "features[" + std::to_string(depot) + "].properties.";
+  fleet["features"][depot]["properties"]["seats"] = 0;
+  EXPECT_TRUE(only_problem(fleet, path + "seats", "must be a positive integer, got 0"));
+  fleet = with_fleet(doc);
+  fleet["features"][depot]["properties"]["load_min"] = -1;
+  EXPECT_TRUE(only_problem(fleet, path + "load_min", "must be a number >= 0, got -1"));
+  fleet = with_fleet(doc);
+  fleet["features"][depot]["properties"]["unload_min"] = 2000;
+  EXPECT_TRUE(only_problem(fleet, path + "unload_min", "must be at most 1440 minutes, got 2000"));
+  fleet = with_fleet(doc);
+  fleet["features"][depot]["properties"]["controlled_by"] = "Z";
+  EXPECT_TRUE(only_problem(fleet, path + "controlled_by", "unknown party \"Z\"; parties: A, B, M"));
+  fleet = with_fleet(doc);
+  fleet["features"][depot]["properties"].erase("vehicles");
+  EXPECT_TRUE(only_problem(fleet, path + "vehicles", "is required"));
+}
+
+TEST_F(Features, PickupPointsNeedADepotAndADepotNeedsPickupPoints) {
+  auto fleet = with_fleet(doc);
+  fleet["features"].erase(fleet["features"].size() - 2);
+  EXPECT_TRUE(only_problem(fleet, "features",
+                           "pick-up point \"square\" has no depot to send vehicles for its people; add a feature of "
+                           "kind \"depot\""));
+  fleet = with_fleet(doc);
+  fleet["features"].erase(fleet["features"].size() - 1);
+  EXPECT_TRUE(only_problem(fleet, "features",
+                           "depot \"base\" has no pick-up point to collect people from; add a feature of kind "
+                           "\"pickup\""));
 }
 
 }  // namespace

@@ -153,7 +153,19 @@ TEST_F(Settings, RuleAndForbidHaveNoUnknownKeys) {
   doc = valid_document();
   doc["corridor"]["rules"][1]["forbid"]["area"] = {"front-west"};
   EXPECT_TRUE(only_problem(doc, "corridor.rules[1].forbid.area",
-                           "unknown key; allowed: destinations_controlled_by, areas, checkpoints_operated_by"));
+                           "unknown key; allowed: destinations_controlled_by, areas, checkpoints_operated_by, "
+                           "depots_controlled_by, aid_inbound"));
+}
+
+TEST_F(Settings, RulesMayForbidDepotsAndAid) {
+  corridor["rules"][0]["forbid"]["depots_controlled_by"] = {"B"};
+  corridor["rules"][0]["forbid"]["aid_inbound"] = true;
+  const Scenario s = parse(doc);
+  EXPECT_EQ(s.rules[0].forbid_depots_controlled_by, std::vector<std::string>{"B"});
+  EXPECT_TRUE(s.rules[0].forbid_aid_inbound);
+  EXPECT_FALSE(s.rules[1].forbid_aid_inbound);
+  corridor["rules"][0]["forbid"]["aid_inbound"] = "yes";
+  EXPECT_TRUE(only_problem(doc, "corridor.rules[0].forbid.aid_inbound", "must be true or false, got \"yes\""));
 }
 
 TEST_F(Settings, ForbiddenPartiesMustBeKnown) {

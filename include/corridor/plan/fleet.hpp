@@ -1,0 +1,49 @@
+#pragma once
+// Shuttle fleets: the depots' vehicles drive to pick-up points, load, take
+// their people to destinations, unload and come back for more, on the same
+// capacity-, closure- and rule-aware network as every movement (the bus
+// evacuation problem of Bish, "Planning for a bus-based evacuation", OR
+// Spectrum 2011, here on real roads with windows and party rules).
+//
+// The heuristic is CCRP over round trips: the vehicle free earliest goes
+// next; one earliest-arrival search takes it to the first pick-up point
+// with people left, a second from there (after loading) to the first
+// destination with room; both legs reserve their capacity per time step
+// before the next vehicle is routed. A vehicle retires when no trip can end
+// within the horizon.
+#include <functional>
+#include <optional>
+
+#include "corridor/plan/plan.hpp"
+#include "corridor/plan/stop.hpp"
+
+namespace corridor::plan {
+
+struct FleetOptions {
+  // Called after each trip with (people delivered, people at pick-up points).
+  std::function<void(std::int64_t, std::int64_t)> progress;
+  const StopToken* stop = nullptr;  // checked after each trip
+  // Vehicles each depot sends at most (nullopt: all it has).
+  std::optional<std::vector<std::int64_t>> vehicles;
+};
+
+// Plans the fleet on the capacity the plan's movements leave (their roads,
+// checkpoints and destination room are taken first) and adds it to `plan`:
+// plan.fleet, and plan.unmet for people left at pick-up points.
+void plan_fleet(const Instance& in, PlanResult& plan, const FleetOptions& options = {});
+
+// Proven bounds for the fleet alone, from free-flow times on the roads no
+// rule forbids (closures and capacities only delay, so they are relaxed):
+// every person needs a loaded trip of some vehicle; with T trips needed and
+// V vehicles one vehicle makes at least ceil(T / V), the first no sooner
+// than the fastest depot -> pick-up -> destination trip, each further one no
+// sooner than the fastest unload + return + load + loaded cycle.
+struct FleetBounds {
+  std::optional<Ms> lower_bound_egress;  // nullopt: the fleet cannot get everyone out
+  std::int64_t upper_bound_people = 0;   // people the fleet can possibly deliver by the horizon
+  Ms first_trip = 0;                     // the fastest first trip (to a destination)
+  Ms cycle = 0;                          // the fastest further trip
+};
+FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std::int64_t>>& vehicles = {});
+
+}  // namespace corridor::plan

@@ -1,0 +1,312 @@
+#include "corridor/plan/fleet.hpp"
+
+#include <algorithm>
+#include <queue>
+
+#include "capacity.hpp"
+#include "corridor/route/dijkstra.hpp"
+#include "corridor/route/one_to_all.hpp"
+
+namespace corridor::plan {
+namespace {
+
+// Free-flow times from the sources to every node (forward) or from every
+// node to the nearest source (backward), on the roads no rule forbids;
+// k_never where unreachable.
+std::vector<Ms> free_flow(const Instance& in, const std::vector<std::pair<NodeId, Ms>>& sources,
+                          route::Direction direction) {
+  auto t = route::one_to_all(in.graph(), sources, direction, &in.always_closed());
+  for (auto& x : t) x = x >= route::k_unreachable ? k_never : x;
+  return t;
+}
+
+// A vehicle's path found by a search: arcs and when it enters each.
+struct Way {
+  std::size_t target = 0;  // index of the pick-up point or destination reached
+  Ms arrival = 0;
+  std::vector<ArcId> arcs;
+  std::vector<Ms> enter;
+};
+
+class FleetPlanner {
+ public:
+  FleetPlanner(const Instance& in, PlanResult& plan, const FleetOptions& options)
+      : in_(in), g_(in.graph()), plan_(plan), options_(options), ledger_(in), heap_(in.graph().node_count()) {
+    const auto n = g_.node_count();
+    time_.assign(n, k_never);
+    parent_.assign(n, graph::k_invalid);
+    enter_.assign(n, 0);
+    stamp_.assign(n, 0);
+    checkpoint_.assign(n, -1);
+    for (NodeId v = 0; v < n; ++v) checkpoint_[v] = in.checkpoint_at(v);
+    pickup_at_.assign(n, -1);
+    destination_at_.assign(n, -1);
+    for (std::size_t p = 0; p < in.pickups.size(); ++p) {
+      pickup_at_[in.pickups[p].node] = static_cast<std::int32_t>(p);
+      left_.push_back(in.pickups[p].people);
+      total_ += in.pickups[p].people;
+    }
+    for (std::size_t d = 0; d < in.destinations.size(); ++d) {
+      destination_at_[in.destinations[d].node] = static_cast<std::int32_t>(d);
+      room_.push_back(in.destinations[d].acceptable() ? in.destinations[d].capacity_people : 0);
+    }
+    // What the movements planned before take.
+    for (const auto& m : plan.movements) {
+      for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i)
+        take(g_.find_arc(m.nodes[i], m.nodes[i + 1]), m.times[i], m.vehicles);
+      if (!m.stranded) room_[m.destination] -= m.people;
+    }
+  }
+
+  void run() {
+    struct Free {
+      Ms ready;
+      std::size_t vehicle;
+      bool operator>(const Free& o) const { return ready != o.ready ? ready > o.ready : vehicle > o.vehicle; }
+    };
+    std::priority_queue<Free, std::vector<Free>, std::greater<>> free;
+    for (std::size_t d = 0; d < in_.depots.size(); ++d) {
+      const auto& depot = in_.depots[d];
+      if (!depot.acceptable()) continue;
+      const auto sends = options_.vehicles ? std::min(depot.vehicles, (*options_.vehicles)[d]) : depot.vehicles;
+      for (std::int64_t k = 0; k < sends; ++k) {
+        free.push({depot.earliest, vehicles_.size()});
+        vehicles_.push_back({in_.scenario().depots[depot.scenario_index].id + "/" + std::to_string(k + 1), d, {}});
+        at_.push_back(depot.node);
+      }
+    }
+    refresh_potentials();
+    while (!free.empty() && std::any_of(left_.begin(), left_.end(), [](std::int64_t x) { return x > 0; })) {
+      const auto [ready, v] = free.top();
+      free.pop();
+      if (const auto next = trip(v, ready)) free.push({*next, v});
+    }
+    for (auto& v : vehicles_) {
+      if (!v.legs.empty()) plan_.fleet.push_back(std::move(v));
+    }
+    for (std::size_t p = 0; p < left_.size(); ++p) {
+      if (left_[p] > 0) plan_.unmet.push_back({p, left_[p], why_left(p), true});
+    }
+  }
+
+ private:
+  // One round trip of vehicle v, free at `ready` where it stands: the time
+  // it is free again at the destination, or nullopt when it retires.
+  std::optional<Ms> trip(std::size_t v, Ms ready) {
+    auto& vehicle = vehicles_[v];
+    const auto& depot = in_.depots[vehicle.depot];
+    const auto inbound = search(at_[v], ready, pickup_at_, to_pickup_);
+    if (!inbound) return std::nullopt;
+    const auto p = inbound->target;
+    const Ms loaded_at = std::max(inbound->arrival, in_.pickups[p].earliest) + depot.load;
+    commit(*inbound, 1);
+    const auto loaded = search(in_.pickups[p].node, loaded_at, destination_at_, to_destination_);
+    if (!loaded) {
+      // Nowhere to take them from there within the horizon: the inbound
+      // leg's capacity stays taken (unused by anyone), the vehicle retires.
+      return std::nullopt;
+    }
+    commit(*loaded, 1);
+    const auto d = loaded->target;
+    const std::int64_t people = std::min({depot.seats, left_[p], room_[d]});
+    const bool first = vehicle.legs.empty();
+    vehicle.legs.push_back(leg(first ? Leg::Kind::inbound : Leg::Kind::back,
+                               first ? vehicle.depot : vehicle.legs.back().to, p, 0, depot.cargo_t, at_[v], *inbound));
+    vehicle.legs.push_back(leg(Leg::Kind::loaded, p, d, people, 0, in_.pickups[p].node, *loaded));
+    at_[v] = in_.destinations[d].node;
+    left_[p] -= people;
+    room_[d] -= people;
+    delivered_ += people;
+    if (left_[p] == 0 || room_[d] == 0) refresh_potentials();
+    if (options_.progress) options_.progress(delivered_, total_);
+    check(options_.stop);
+    return loaded->arrival + depot.unload;
+  }
+
+  Leg leg(Leg::Kind kind, std::size_t from, std::size_t to, std::int64_t people, double aid, NodeId start,
+          const Way& way) const {
+    Leg l;
+    l.kind = kind;
+    l.from = from;
+    l.to = to;
+    l.people = people;
+    l.aid_t = aid;
+    l.nodes.push_back(start);
+    for (std::size_t i = 0; i < way.arcs.size(); ++i) {
+      l.nodes.push_back(g_.head[way.arcs[i]]);
+      l.times.push_back(way.enter[i]);
+    }
+    l.times.push_back(way.arrival);
+    return l;
+  }
+
+  void take(ArcId a, Ms t, std::int64_t vehicles) {
+    const auto k = t / in_.step();
+    ledger_.take_arc(a, k, vehicles);
+    if (const int cp = checkpoint_[g_.tail[a]]; cp >= 0) ledger_.take_checkpoint(cp, k, vehicles);
+  }
+  void commit(const Way& w, std::int64_t vehicles) {
+    for (std::size_t i = 0; i < w.arcs.size(); ++i) take(w.arcs[i], w.enter[i], vehicles);
+  }
+
+  // Goal direction for both searches: free-flow time to the nearest pick-up
+  // point with people left, and to the nearest destination with room.
+  void refresh_potentials() {
+    std::vector<std::pair<NodeId, Ms>> pickups, destinations;
+    for (std::size_t p = 0; p < left_.size(); ++p) {
+      if (left_[p] > 0) pickups.push_back({in_.pickups[p].node, 0});
+    }
+    for (std::size_t d = 0; d < room_.size(); ++d) {
+      if (room_[d] > 0) destinations.push_back({in_.destinations[d].node, 0});
+    }
+    to_pickup_ = free_flow(in_, pickups, route::Direction::backward);
+    to_destination_ = free_flow(in_, destinations, route::Direction::backward);
+  }
+
+  [[nodiscard]] bool open_target(const std::vector<std::int32_t>& target_at, NodeId v) const {
+    const auto t = target_at[v];
+    if (t < 0) return false;
+    return &target_at == &pickup_at_ ? left_[static_cast<std::size_t>(t)] > 0 : room_[static_cast<std::size_t>(t)] > 0;
+  }
+
+  // Earliest-arrival search (A* on the potential) for one vehicle standing
+  // at s from `ready` to the first target with people or room left.
+  std::optional<Way> search(NodeId s, Ms ready, const std::vector<std::int32_t>& target_at,
+                            const std::vector<Ms>& potential) {
+    if (potential[s] >= k_never) return std::nullopt;
+    if (++current_ == 0) {
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      current_ = 1;
+    }
+    heap_.clear(current_);
+    auto label = [&](NodeId v) { return stamp_[v] == current_ ? time_[v] : k_never; };
+    auto set = [&](NodeId v, Ms t, ArcId via, Ms entered) {
+      stamp_[v] = current_;
+      time_[v] = t;
+      parent_[v] = via;
+      enter_[v] = entered;
+      heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential[v]));
+    };
+    set(s, ready, graph::k_invalid, 0);
+    while (!heap_.empty()) {
+      const NodeId u = heap_.pop();
+      const Ms t = time_[u];
+      if (open_target(target_at, u)) return trace(u, static_cast<std::size_t>(target_at[u]));
+      for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
+        const NodeId w = g_.head[a];
+        if (potential[w] >= k_never || (stamp_[w] == current_ && time_[w] <= t)) continue;
+        const Ms tau = earliest_room(in_, ledger_, a, t, parent_[u], 1, checkpoint_[u]);
+        if (tau == k_never) continue;
+        const Ms arrive = tau + g_.time_ms[a];
+        if (arrive < label(w)) set(w, arrive, a, tau);
+      }
+    }
+    return std::nullopt;
+  }
+
+  Way trace(NodeId target, std::size_t index) const {
+    Way w;
+    w.target = index;
+    w.arrival = time_[target];
+    for (NodeId v = target; parent_[v] != graph::k_invalid; v = g_.tail[parent_[v]]) {
+      w.arcs.push_back(parent_[v]);
+      w.enter.push_back(enter_[v]);
+    }
+    std::reverse(w.arcs.begin(), w.arcs.end());
+    std::reverse(w.enter.begin(), w.enter.end());
+    return w;
+  }
+
+  [[nodiscard]] std::string why_left(std::size_t p) const {
+    if (std::none_of(in_.depots.begin(), in_.depots.end(), [](const DepotSite& d) { return d.acceptable(); })) {
+      return "every depot is refused: " + in_.depots.front().refused_by.front();
+    }
+    if (std::none_of(room_.begin(), room_.end(), [](std::int64_t r) { return r > 0; })) {
+      return "no acceptable destination has room left";
+    }
+    (void)p;
+    return "the fleet cannot collect them and bring them to a destination within the horizon";
+  }
+
+  const Instance& in_;
+  const graph::RoadGraph& g_;
+  PlanResult& plan_;
+  FleetOptions options_;
+  CapacityLedger ledger_;
+  route::NodeHeap heap_;
+  std::vector<Ms> time_;
+  std::vector<ArcId> parent_;
+  std::vector<Ms> enter_;
+  std::vector<std::uint32_t> stamp_;
+  std::uint32_t current_ = 0;
+  std::vector<int> checkpoint_;                 // per node: checkpoint index or -1
+  std::vector<std::int32_t> pickup_at_;         // per node: pick-up point or -1
+  std::vector<std::int32_t> destination_at_;    // per node: destination or -1
+  std::vector<Ms> to_pickup_, to_destination_;  // potentials
+  std::vector<std::int64_t> left_, room_;       // people at each pick-up point; room at each destination
+  std::vector<FleetVehicle> vehicles_;          // every vehicle sent, with its legs so far
+  std::vector<NodeId> at_;                      // where each vehicle stands
+  std::int64_t total_ = 0, delivered_ = 0;
+};
+
+}  // namespace
+
+void plan_fleet(const Instance& in, PlanResult& plan, const FleetOptions& options) {
+  if (in.depots.empty()) return;
+  FleetPlanner(in, plan, options).run();
+}
+
+FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std::int64_t>>& vehicles) {
+  FleetBounds b;
+  std::vector<std::pair<NodeId, Ms>> depots, destinations;
+  std::int64_t fleet = 0, seats = 0;
+  Ms load = k_never, unload = k_never;
+  for (std::size_t d = 0; d < in.depots.size(); ++d) {
+    const auto& depot = in.depots[d];
+    const auto sends = vehicles ? std::min(depot.vehicles, (*vehicles)[d]) : depot.vehicles;
+    if (!depot.acceptable() || sends <= 0) continue;
+    depots.push_back({depot.node, depot.earliest});
+    fleet += sends;
+    seats = std::max(seats, depot.seats);
+    load = std::min(load, depot.load);
+    unload = std::min(unload, depot.unload);
+  }
+  std::int64_t capacity = 0;
+  for (const auto& d : in.destinations) {
+    if (!d.acceptable()) continue;
+    destinations.push_back({d.node, 0});
+    capacity += d.capacity_people;
+  }
+  if (depots.empty() || destinations.empty()) return b;
+  const auto from_depot = free_flow(in, depots, route::Direction::forward);
+  const auto from_destination = free_flow(in, destinations, route::Direction::forward);
+  const auto to_destination = free_flow(in, destinations, route::Direction::backward);
+  Ms first = k_never, cycle = k_never;
+  std::int64_t reachable = 0, people = 0;
+  for (const auto& p : in.pickups) {
+    people += p.people;
+    const Ms out = to_destination[p.node];
+    if (from_depot[p.node] >= k_never || out >= k_never) continue;
+    const Ms trip = std::max(from_depot[p.node], p.earliest) + load + out;
+    if (trip > in.horizon()) continue;
+    reachable += p.people;
+    first = std::min(first, trip);
+    if (from_destination[p.node] < k_never) cycle = std::min(cycle, unload + from_destination[p.node] + load + out);
+  }
+  if (reachable == 0) return b;
+  b.first_trip = first;
+  b.cycle = cycle;
+  // Trips each vehicle can make at most, and must make at least.
+  const auto cycles_left = cycle >= k_never || cycle <= 0 ? 0 : (in.horizon() - first) / cycle;
+  const std::int64_t most_trips = 1 + cycles_left;
+  b.upper_bound_people = std::min({reachable, capacity, fleet * most_trips * seats});
+  const std::int64_t trips = (people + seats - 1) / seats;
+  const std::int64_t per_vehicle = (trips + fleet - 1) / fleet;
+  if (reachable == people && capacity >= people && (per_vehicle == 1 || cycle < k_never)) {
+    const Ms egress = first + (per_vehicle - 1) * (per_vehicle > 1 ? cycle : 0);
+    if (egress <= in.horizon()) b.lower_bound_egress = egress;
+  }
+  return b;
+}
+
+}  // namespace corridor::plan
