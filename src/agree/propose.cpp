@@ -63,6 +63,8 @@ std::vector<Corridor> corridors_of(const Json& plan, const scenario::Scenario& s
     }
   }
   if (!plan.contains("movements") || !plan["movements"].is_array()) throw InputError("movements", "must be an array");
+  if (plan.contains("fleet") && !plan["fleet"].empty())
+    throw InputError("fleet", "the plan has a shuttle fleet; agreements name movements only so far");
   std::map<std::tuple<std::size_t, std::size_t, std::vector<std::int64_t>>, Corridor> groups;
   for (std::size_t i = 0; i < plan["movements"].size(); ++i) {
     const auto& m = plan["movements"][i];

@@ -40,6 +40,8 @@ plan::PlanResult read_plan(const plan::Instance& in, const json& document) {
   const auto& s = in.scenario();
   if (!document.is_object() || !document.contains("movements") || !document["movements"].is_array())
     throw InputError("movements", "the plan has no \"movements\" array (is it a plan.json from `corridor plan`?)");
+  if (document.contains("fleet") && !document["fleet"].empty())
+    throw InputError("fleet", "the plan has a shuttle fleet; re-planning and simulation drive movements only so far");
   if (document.contains("start")) {
     const auto start =
         document["start"].is_string() ? geo::parse_rfc3339(document["start"].get<std::string>()) : std::nullopt;

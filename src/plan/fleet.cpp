@@ -68,7 +68,7 @@ class FleetPlanner {
     for (std::size_t d = 0; d < in_.depots.size(); ++d) {
       const auto& depot = in_.depots[d];
       if (!depot.acceptable()) continue;
-      const auto sends = options_.vehicles ? std::min(depot.vehicles, (*options_.vehicles)[d]) : depot.vehicles;
+      const auto sends = options_.vehicles ? (*options_.vehicles)[d] : depot.vehicles;
       for (std::int64_t k = 0; k < sends; ++k) {
         free.push({depot.earliest, vehicles_.size()});
         vehicles_.push_back({in_.scenario().depots[depot.scenario_index].id + "/" + std::to_string(k + 1), d, {}});
@@ -174,6 +174,7 @@ class FleetPlanner {
   std::optional<Way> search(NodeId s, Ms ready, const std::vector<std::int32_t>& target_at,
                             const std::vector<Ms>& potential) {
     if (potential[s] >= k_never) return std::nullopt;
+    ++plan_.searches;
     if (++current_ == 0) {
       std::fill(stamp_.begin(), stamp_.end(), 0);
       current_ = 1;
@@ -191,6 +192,7 @@ class FleetPlanner {
     while (!heap_.empty()) {
       const NodeId u = heap_.pop();
       const Ms t = time_[u];
+      ++plan_.settled;
       if (open_target(target_at, u)) return trace(u, static_cast<std::size_t>(target_at[u]));
       for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
         const NodeId w = g_.head[a];
@@ -263,7 +265,7 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
   Ms load = k_never, unload = k_never;
   for (std::size_t d = 0; d < in.depots.size(); ++d) {
     const auto& depot = in.depots[d];
-    const auto sends = vehicles ? std::min(depot.vehicles, (*vehicles)[d]) : depot.vehicles;
+    const auto sends = vehicles ? (*vehicles)[d] : depot.vehicles;
     if (!depot.acceptable() || sends <= 0) continue;
     depots.push_back({depot.node, depot.earliest});
     fleet += sends;

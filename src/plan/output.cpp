@@ -15,10 +15,10 @@ nlohmann::json seconds_json(Ms t) { return to_seconds(t); }
 // its start was written with.
 std::string local_time(const Instance& in, Ms t) { return in.scenario().local_time(in.instant(t)); }
 
-// The named roads a movement follows.
-std::vector<std::string> via(const Instance& in, const Movement& m) {
+// The named roads a route follows.
+std::vector<std::string> via(const Instance& in, const std::vector<NodeId>& nodes) {
   std::vector<ArcId> arcs;
-  for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) arcs.push_back(in.graph().find_arc(m.nodes[i], m.nodes[i + 1]));
+  for (std::size_t i = 0; i + 1 < nodes.size(); ++i) arcs.push_back(in.graph().find_arc(nodes[i], nodes[i + 1]));
   return in.graph().road_names(arcs);
 }
 
@@ -167,7 +167,7 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
                          {"times_s", times},
                          {"departure", geo::format_utc(in.instant(m.departure()))},
                          {"arrival", geo::format_utc(in.instant(m.arrival()))},
-                         {"via", via(in, m)}});
+                         {"via", via(in, m.nodes)}});
     if (m.stranded) movements.back()["stranded"] = true;
   }
   nlohmann::json unmet = nlohmann::json::array();
@@ -212,76 +212,133 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
   return out;
 }
 
+namespace {
+
+// A route as a LineString through every shape point, each vertex with the
+// time it is passed (the nodes' own times, shape points in between by their
+// share of the segment's length), so that a map can move the vehicles along.
+nlohmann::json line_feature(const Instance& in, const std::vector<NodeId>& nodes, const std::vector<Ms>& times,
+                            nlohmann::json properties) {
+  const auto& g = in.graph();
+  nlohmann::json coords = nlohmann::json::array();
+  nlohmann::json vertex_times = nlohmann::json::array();
+  coords.push_back({g.where(nodes.front()).lon, g.where(nodes.front()).lat});
+  vertex_times.push_back(seconds_json(times.front()));
+  for (std::size_t k = 0; k + 1 < nodes.size(); ++k) {
+    const auto geometry = g.arc_geometry(g.find_arc(nodes[k], nodes[k + 1]));
+    double length = 0;
+    for (std::size_t p = 1; p < geometry.size(); ++p) length += geo::distance_m(geometry[p - 1], geometry[p]);
+    double along = 0;
+    const auto span = static_cast<double>(times[k + 1] - times[k]);
+    for (std::size_t p = 1; p < geometry.size(); ++p) {
+      along += geo::distance_m(geometry[p - 1], geometry[p]);
+      coords.push_back({geometry[p].lon, geometry[p].lat});
+      const bool last = p + 1 == geometry.size();
+      const auto t = last || length <= 0 ? times[k + 1] : times[k] + static_cast<Ms>(span * along / length);
+      vertex_times.push_back(seconds_json(t));
+    }
+  }
+  if (coords.size() == 1) {
+    coords.push_back(coords.front());
+    vertex_times.push_back(vertex_times.front());
+  }
+  properties["departure"] = geo::format_utc(in.instant(times.front()));
+  properties["arrival"] = geo::format_utc(in.instant(times.back()));
+  properties["departure_s"] = seconds_json(times.front());
+  properties["arrival_s"] = seconds_json(times.back());
+  properties["times_s"] = vertex_times;
+  return {{"type", "Feature"},
+          {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
+          {"properties", std::move(properties)}};
+}
+
+}  // namespace
+
 nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
   const auto& s = in.scenario();
-  const auto& g = in.graph();
   nlohmann::json features = nlohmann::json::array();
   for (std::size_t i = 0; i < plan.movements.size(); ++i) {
     const auto& m = plan.movements[i];
-    // Every vertex gets the time the movement passes it: the nodes' own
-    // times, shape points in between by their share of the segment's length,
-    // so that a map can move the convoy along the line.
-    nlohmann::json coords = nlohmann::json::array();
-    nlohmann::json vertex_times = nlohmann::json::array();
-    coords.push_back({g.where(m.nodes.front()).lon, g.where(m.nodes.front()).lat});
-    vertex_times.push_back(seconds_json(m.times.front()));
-    for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) {
-      const auto geometry = g.arc_geometry(g.find_arc(m.nodes[k], m.nodes[k + 1]));
-      double length = 0;
-      for (std::size_t p = 1; p < geometry.size(); ++p) length += geo::distance_m(geometry[p - 1], geometry[p]);
-      double along = 0;
-      const auto span = static_cast<double>(m.times[k + 1] - m.times[k]);
-      for (std::size_t p = 1; p < geometry.size(); ++p) {
-        along += geo::distance_m(geometry[p - 1], geometry[p]);
-        coords.push_back({geometry[p].lon, geometry[p].lat});
-        const bool last = p + 1 == geometry.size();
-        const auto t = last || length <= 0 ? m.times[k + 1] : m.times[k] + static_cast<Ms>(span * along / length);
-        vertex_times.push_back(seconds_json(t));
-      }
+    features.push_back(line_feature(in, m.nodes, m.times,
+                                    {{"movement", i},
+                                     {"id", m.id},
+                                     {"origin", s.origins[in.origins[m.origin].scenario_index].id},
+                                     {"destination", s.destinations[in.destinations[m.destination].scenario_index].id},
+                                     {"vehicles", m.vehicles},
+                                     {"people", m.people}}));
+  }
+  // Fleet legs: origin and destination name the leg's two ends.
+  for (const auto& v : plan.fleet) {
+    for (std::size_t k = 0; k < v.legs.size(); ++k) {
+      const auto& l = v.legs[k];
+      const auto [from, to] = ends(in, l);
+      features.push_back(line_feature(in, l.nodes, l.times,
+                                      {{"vehicle", v.id},
+                                       {"leg", k},
+                                       {"kind", to_string(l.kind)},
+                                       {"id", v.id + "#" + std::to_string(k + 1)},
+                                       {"origin", from},
+                                       {"destination", to},
+                                       {"vehicles", 1},
+                                       {"people", l.people},
+                                       {"aid_t", l.aid_t}}));
     }
-    if (coords.size() == 1) {
-      coords.push_back(coords.front());
-      vertex_times.push_back(vertex_times.front());
-    }
-    features.push_back({{"type", "Feature"},
-                        {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
-                        {"properties",
-                         {{"movement", i},
-                          {"id", m.id},
-                          {"origin", s.origins[in.origins[m.origin].scenario_index].id},
-                          {"destination", s.destinations[in.destinations[m.destination].scenario_index].id},
-                          {"vehicles", m.vehicles},
-                          {"people", m.people},
-                          {"departure", geo::format_utc(in.instant(m.departure()))},
-                          {"arrival", geo::format_utc(in.instant(m.arrival()))},
-                          {"departure_s", seconds_json(m.departure())},
-                          {"arrival_s", seconds_json(m.arrival())},
-                          {"times_s", vertex_times}}}});
   }
   return {{"type", "FeatureCollection"}, {"attribution", "© OpenStreetMap contributors"}, {"features", features}};
 }
 
+namespace {
+
+std::string quoted(const std::string& text) {
+  std::string q = "\"";
+  for (char c : text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+// departure_utc,arrival_utc,departure_local,arrival_local,travel_min,via
+std::string times_and_roads(const Instance& in, const std::vector<NodeId>& nodes, const std::vector<Ms>& times) {
+  std::ostringstream out;
+  out << geo::format_utc(in.instant(times.front())) << "," << geo::format_utc(in.instant(times.back())) << ","
+      << local_time(in, times.front()) << "," << local_time(in, times.back()) << ","
+      << std::round(static_cast<double>(times.back() - times.front()) / 600.0) / 100.0 << ",";
+  std::string roads;
+  for (const auto& name : via(in, nodes)) roads += (roads.empty() ? "" : "; ") + name;
+  out << quoted(roads);
+  return out.str();
+}
+
+}  // namespace
+
 std::string to_csv(const Instance& in, const PlanResult& plan) {
   const auto& s = in.scenario();
   std::ostringstream out;
-  out << "movement,id,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
+  if (plan.fleet.empty()) {
+    out << "movement,id,origin,destination,vehicles,people,departure_utc,arrival_utc,departure_local,arrival_local,"
+           "travel_min,via\n";
+    for (std::size_t i = 0; i < plan.movements.size(); ++i) {
+      const auto& m = plan.movements[i];
+      out << i << "," << quoted(m.id) << "," << quoted(s.origins[in.origins[m.origin].scenario_index].id) << ","
+          << quoted(s.destinations[in.destinations[m.destination].scenario_index].id) << "," << m.vehicles << ","
+          << m.people << "," << times_and_roads(in, m.nodes, m.times) << "\n";
+    }
+    return out.str();
+  }
+  // The duty roster: every vehicle's legs in order (movements first, as
+  // their own rows).
+  out << "vehicle,leg,kind,from,to,vehicles,people,aid_t,departure_utc,arrival_utc,departure_local,arrival_local,"
          "travel_min,via\n";
-  auto quoted = [](const std::string& text) {
-    std::string q = "\"";
-    for (char c : text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
-  for (std::size_t i = 0; i < plan.movements.size(); ++i) {
-    const auto& m = plan.movements[i];
-    out << i << "," << quoted(m.id) << "," << quoted(s.origins[in.origins[m.origin].scenario_index].id) << ","
+  for (const auto& m : plan.movements) {
+    out << quoted(m.id) << ",1,movement," << quoted(s.origins[in.origins[m.origin].scenario_index].id) << ","
         << quoted(s.destinations[in.destinations[m.destination].scenario_index].id) << "," << m.vehicles << ","
-        << m.people << "," << geo::format_utc(in.instant(m.departure())) << ","
-        << geo::format_utc(in.instant(m.arrival())) << "," << local_time(in, m.departure()) << ","
-        << local_time(in, m.arrival()) << ","
-        << std::round(static_cast<double>(m.arrival() - m.departure()) / 600.0) / 100.0 << ",";
-    std::string roads;
-    for (const auto& name : via(in, m)) roads += (roads.empty() ? "" : "; ") + name;
-    out << quoted(roads) << "\n";
+        << m.people << ",0," << times_and_roads(in, m.nodes, m.times) << "\n";
+  }
+  for (const auto& v : plan.fleet) {
+    for (std::size_t k = 0; k < v.legs.size(); ++k) {
+      const auto& l = v.legs[k];
+      const auto [from, to] = ends(in, l);
+      out << quoted(v.id) << "," << k + 1 << "," << to_string(l.kind) << "," << quoted(from) << "," << quoted(to)
+          << ",1," << l.people << "," << l.aid_t << "," << times_and_roads(in, l.nodes, l.times) << "\n";
+    }
   }
   return out.str();
 }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "corridor/plan/ccrp.hpp"
+#include "corridor/plan/fleet.hpp"
 
 namespace corridor::plan {
 namespace {
@@ -21,20 +22,21 @@ Ms relative(const Instance& in, geo::UnixSeconds t, Ms unbounded) {
 // Vehicles, people and last exit of the movements on `arcs` during [from, until).
 void measure(const Instance& in, const PlanResult& plan, const std::set<ArcId>& arcs, WindowUse& use) {
   const auto& g = in.graph();
-  for (const auto& m : plan.movements) {
+  for_each_trip(plan, [&](const std::vector<NodeId>& nodes, const std::vector<Ms>& times, std::int64_t vehicles,
+                          std::int64_t people, bool leg) {
     bool inside = false;
-    for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) {
-      if (!arcs.count(g.find_arc(m.nodes[i], m.nodes[i + 1]))) continue;
-      if (m.times[i] < use.until && use.from < m.times[i + 1]) {
+    for (std::size_t i = 0; i + 1 < nodes.size(); ++i) {
+      if (!arcs.count(g.find_arc(nodes[i], nodes[i + 1]))) continue;
+      if (times[i] < use.until && use.from < times[i + 1]) {
         inside = true;
-        use.last_exit = std::max(use.last_exit, m.times[i + 1]);
+        use.last_exit = std::max(use.last_exit, times[i + 1]);
       }
     }
     if (inside) {
-      use.vehicles += m.vehicles;
-      use.people += m.people;
+      (leg ? use.legs : use.vehicles) += vehicles;
+      use.people += people;
     }
-  }
+  });
 }
 
 std::string clock(const Instance& in, Ms t) {
@@ -78,7 +80,8 @@ std::vector<WindowUse> window_use(const Instance& in, const PlanResult& plan, co
       if (c.id == cf.id) c.windows.back().until = s.end();
     }
     const Instance relaxed(in.graph(), graph_index, longer, 1e7);
-    const auto replanned = plan_ccrp(relaxed);
+    auto replanned = plan_ccrp(relaxed);
+    plan_fleet(relaxed, replanned);
     std::int64_t unmet_after = 0;
     for (const auto& u : replanned.unmet) unmet_after += u.people;
     if (unmet_after >= unmet) continue;  // the window is not what holds people back
@@ -99,12 +102,17 @@ std::vector<std::string> window_report(const Instance& in, const std::vector<Win
     if (u.needed_until) {
       line += "too short: it would need to last until " + clock(in, *u.needed_until) + ", " +
               duration(*u.needed_until - u.from) + " instead of " + duration(u.until - u.from);
-    } else if (u.vehicles == 0) {
+    } else if (u.vehicles == 0 && u.legs == 0) {
       line += "no movement uses its roads";
     } else {
-      line += "long enough: " + std::to_string(u.vehicles) + " vehicles carrying " + std::to_string(u.people) +
-              " people are off its roads by " + clock(in, u.last_exit) + ", " + duration(u.until - u.last_exit) +
-              " before it closes";
+      const std::string vehicles = std::to_string(u.vehicles) + " vehicles";
+      const std::string legs = std::to_string(u.legs) + " fleet legs";
+      line += "long enough: " +
+              (u.legs == 0       ? vehicles
+               : u.vehicles == 0 ? legs
+                                 : vehicles + " and " + legs) +
+              " carrying " + std::to_string(u.people) + " people are off its roads by " + clock(in, u.last_exit) +
+              ", " + duration(u.until - u.last_exit) + " before it closes";
     }
     lines.push_back(line);
   }
@@ -129,14 +137,15 @@ std::vector<std::string> checkpoint_report(const Instance& in, const PlanResult&
     std::map<Ms, std::int64_t> per_step;  // time step -> vehicles passing
     std::int64_t vehicles = 0;
     double nearest_m = std::numeric_limits<double>::infinity();
-    for (const auto& m : plan.movements) {
-      for (std::size_t i = 0; i < m.nodes.size(); ++i) {
-        nearest_m = std::min(nearest_m, geo::distance_m(g.where(c.node), g.where(m.nodes[i])));
-        if (m.nodes[i] != c.node || i + 1 == m.nodes.size()) continue;
-        per_step[m.times[i] / in.step()] += m.vehicles;
-        vehicles += m.vehicles;
+    for_each_trip(plan, [&](const std::vector<NodeId>& nodes, const std::vector<Ms>& times, std::int64_t n,
+                            std::int64_t /*people*/, bool /*leg*/) {
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        nearest_m = std::min(nearest_m, geo::distance_m(g.where(c.node), g.where(nodes[i])));
+        if (nodes[i] != c.node || i + 1 == nodes.size()) continue;
+        per_step[times[i] / in.step()] += n;
+        vehicles += n;
       }
-    }
+    });
     std::int64_t peak = 0;
     for (const auto& [step, n] : per_step) peak = std::max(peak, n);
     if (vehicles > 0) {
@@ -144,7 +153,7 @@ std::vector<std::string> checkpoint_report(const Instance& in, const PlanResult&
                       std::to_string(peak) + " in one time step (it admits at most " + std::to_string(c.rate.most()) +
                       " a step, " + per_hour_text(in.scenario().checkpoints[c.scenario_index].vehicles_per_hour) +
                       " an hour)");
-    } else if (!plan.movements.empty()) {
+    } else if (!plan.movements.empty() || !plan.fleet.empty()) {
       lines.push_back("checkpoint " + id + ": no movement passes it (its road is " +
                       std::to_string(static_cast<long>(std::lround(nearest_m))) + " m from the nearest planned route)");
     }

@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "corridor/error.hpp"
 #include "corridor/graph/graph_file.hpp"
+#include "corridor/plan/fleet.hpp"
 #include "corridor/plan/run.hpp"
 #include "corridor/plan/windows.hpp"
 #include "corridor/units.hpp"
@@ -25,6 +26,7 @@ struct PlanOptions {
   double max_snap_m = 1000;
   std::size_t max_expanded_nodes = 300'000;
   bool quiet = false;
+  bool fleet_sizes = true;
 };
 
 int run_plan(const PlanOptions& o) {
@@ -54,7 +56,14 @@ int run_plan(const PlanOptions& o) {
   const auto result = plan::run_plan(in, options);
   if (draw && last_percent >= 0) std::fprintf(stderr, "\n");
 
-  const auto doc = plan::to_json(in, result);
+  auto doc = plan::to_json(in, result);
+  std::vector<std::string> fleet_lines;
+  if (!in.depots.empty() && o.fleet_sizes) {
+    if (!o.quiet) std::fprintf(stderr, "corridor plan: planning the fleet again at other sizes\n");
+    const auto report = plan::fleet_report(in, result);
+    doc["fleet_report"] = plan::to_json(in, report);
+    fleet_lines = plan::fleet_report_lines(in, report);
+  }
   write_text(o.output, doc.dump(1) + "\n");
   if (!o.geojson.empty()) write_text(o.geojson, plan::to_geojson(in, result).dump() + "\n");
   if (!o.csv.empty()) write_text(o.csv, plan::to_csv(in, result));
@@ -76,10 +85,19 @@ int run_plan(const PlanOptions& o) {
   } else {
     std::fprintf(stderr, "; no plan can get everyone out within the horizon\n");
   }
-  for (const auto& u : doc["unmet"]) {
-    std::fprintf(stderr, "  unmet           %s: %lld people: %s\n", u["origin"].get<std::string>().c_str(),
-                 u["people"].get<long long>(), u["reason"].get<std::string>().c_str());
+  if (s.contains("fleet")) {
+    const auto& f = s["fleet"];
+    std::fprintf(stderr, "  fleet           %lld of %lld vehicles, %lld trips; %.1f t of aid in%s\n",
+                 f["vehicles_used"].get<long long>(), f["vehicles"].get<long long>(), f["trips"].get<long long>(),
+                 f["aid_t"].get<double>(), f["aid_refused_by"].empty() ? "" : " (aid inbound forbidden by a rule)");
   }
+  for (const auto& u : doc["unmet"]) {
+    const std::string where =
+        u.contains("pickup") ? "pick-up point " + u["pickup"].get<std::string>() : u["origin"].get<std::string>();
+    std::fprintf(stderr, "  unmet           %s: %lld people: %s\n", where.c_str(), u["people"].get<long long>(),
+                 u["reason"].get<std::string>().c_str());
+  }
+  for (const auto& line : fleet_lines) std::fprintf(stderr, "  %s\n", line.c_str());
   for (const auto& line : plan::checkpoint_report(in, result)) std::fprintf(stderr, "  %s\n", line.c_str());
   for (const auto& line : plan::window_report(in, plan::window_use(in, result, index))) {
     std::fprintf(stderr, "  %s\n", line.c_str());
@@ -114,6 +132,9 @@ void add_plan_command(CLI::App& app, Runs& runs) {
   cmd->add_option("--max-expanded-nodes", o->max_expanded_nodes,
                   "largest time-expanded network the bounds build (default 300000); beyond it, one with several "
                   "steps per copy (a weaker bound, named in lower_bound_method)");
+  cmd->add_flag("!--no-fleet-sizes", o->fleet_sizes,
+                "with depots, skip planning the fleet again at other sizes (trips per vehicle, egress with 10 and "
+                "20 vehicles fewer and more, the fleet each ceasefire window needs: fleet_report in the plan)");
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing on stderr");
   runs[cmd] = [o] { return run_plan(*o); };
 }

@@ -23,7 +23,8 @@ struct FleetOptions {
   // Called after each trip with (people delivered, people at pick-up points).
   std::function<void(std::int64_t, std::int64_t)> progress;
   const StopToken* stop = nullptr;  // checked after each trip
-  // Vehicles each depot sends at most (nullopt: all it has).
+  // Vehicles each depot sends, instead of the ones it has (to ask "what if
+  // it had more?"); nullopt: all it has.
   std::optional<std::vector<std::int64_t>> vehicles;
 };
 
@@ -45,5 +46,35 @@ struct FleetBounds {
   Ms cycle = 0;                          // the fastest further trip
 };
 FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std::int64_t>>& vehicles = {});
+
+// The questions the parties ask about a fleet plan, answered by planning the
+// fleet again with other sizes (each depot scaled in proportion to its own):
+// the trips each vehicle makes, the egress with 10 and 20 vehicles fewer and
+// more, and for each ceasefire window the smallest fleet that gets everyone
+// out before it closes.
+struct FleetSize {
+  std::int64_t vehicles = 0;
+  std::int64_t people_out = 0;
+  Ms egress = 0;
+};
+struct WindowFleet {
+  std::string ceasefire;
+  std::size_t window = 0;
+  Ms until = 0;
+  // The smallest fleet found that gets everyone out by `until`; nullopt when
+  // not even `tried` vehicles do.
+  std::optional<std::int64_t> vehicles;
+  std::int64_t tried = 0;
+};
+struct FleetReport {
+  std::int64_t vehicles = 0;  // the depots' own
+  std::int64_t fewest_trips = 0, most_trips = 0;
+  double mean_trips = 0;
+  std::vector<FleetSize> sizes;  // by vehicles, ascending; the plan's own size among them
+  std::vector<WindowFleet> windows;
+};
+FleetReport fleet_report(const Instance& in, const PlanResult& plan, const StopToken* stop = nullptr);
+nlohmann::json to_json(const Instance& in, const FleetReport& report);
+std::vector<std::string> fleet_report_lines(const Instance& in, const FleetReport& report);
 
 }  // namespace corridor::plan

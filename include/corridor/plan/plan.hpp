@@ -89,6 +89,16 @@ struct PlanResult {
   [[nodiscard]] Ms egress() const;  // last arrival with people, 0 without any
 };
 
+// Every movement, then every fleet leg (one vehicle), as the roads see them:
+// fn(nodes, times, vehicles, people, is a fleet leg).
+template <typename Fn>
+void for_each_trip(const PlanResult& plan, Fn&& fn) {
+  for (const auto& m : plan.movements) fn(m.nodes, m.times, m.vehicles, m.stranded ? 0 : m.people, false);
+  for (const auto& v : plan.fleet) {
+    for (const auto& l : v.legs) fn(l.nodes, l.times, std::int64_t{1}, l.people, true);
+  }
+}
+
 // Gives every movement without an id the next free "mN" (N above every
 // numbered id already there), in order.
 void name_movements(PlanResult& plan);

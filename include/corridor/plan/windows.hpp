@@ -12,7 +12,8 @@ struct WindowUse {
   std::string ceasefire;      // feature id
   std::size_t window = 0;     // index in its windows
   Ms from = 0, until = 0;     // the window, ms after start
-  std::int64_t vehicles = 0;  // vehicles on its roads during it
+  std::int64_t vehicles = 0;  // vehicles of movements on its roads during it
+  std::int64_t legs = 0;      // fleet legs on its roads during it
   std::int64_t people = 0;
   Ms last_exit = 0;                // when the last of them leaves its roads
   std::optional<Ms> needed_until;  // with unmet people: when the window would have to end
