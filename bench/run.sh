@@ -66,6 +66,31 @@ plan_out="$results/plan.md"
   done
 } | tee "$plan_out"
 
+# Shuttle fleets (examples/fleet): the fleet plan alone (best of 3) and
+# with the fleet-size report (one run), the plan's figures and its
+# round-trip bound, and the fleet the window needs.
+fleet_out="$results/fleet.md"
+{
+  echo "| scenario | fleet | plan wall s | with fleet report wall s | people out / total | upper bound | egress | lower bound | egress / bound | trips | vehicles the window needs |"
+  echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+  for name in andorra mannheim; do
+    scenario=examples/fleet/$name-fleet.geojson
+    read -r s _ < <(measure "$build/corridor" plan "$tmp/$name-exercise.graph" "$scenario" -o "$tmp/$name-fleet.json" \
+      --no-fleet-sizes --quiet)
+    /usr/bin/time -f "%e %M" -o "$tmp/t" "$build/corridor" plan "$tmp/$name-exercise.graph" "$scenario" \
+      -o "$tmp/$name-fleet.json" --quiet
+    read -r r _ < "$tmp/t"
+    python3 - "$tmp/$name-fleet.json" "$name" "$s" "$r" <<'PY'
+import json, sys
+plan, name, s, r = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3], sys.argv[4]
+m, f, rep = plan["summary"], plan["summary"]["fleet"], plan["fleet_report"]
+needed = ", ".join(str(w["vehicles_needed"]) for w in rep["windows"]) or "-"
+print(f"| {name}-fleet | {f['vehicles']} | {s} | {r} | {m['people_evacuated']} / {m['people']} | "
+      f"{m['upper_bound_people']} | {m['egress_s']} s | {m['lower_bound_s']} s | {m['egress_gap']} | {f['trips']} | {needed} |")
+PY
+  done
+} | tee "$fleet_out"
+
 # The exact optimum beside the heuristic and the bound, on the instances
 # where everyone can leave (one run each: the walk instance takes about
 # half a minute). On OSM maps it is the optimum among plans entering roads
