@@ -20,6 +20,27 @@ std::vector<Ms> free_flow(const Instance& in, const std::vector<std::pair<NodeId
   return t;
 }
 
+// The places a search may end at: their nodes, and what each has left
+// (people at a pick-up point, room at a destination). Several places may
+// share a node.
+struct Targets {
+  std::vector<char> here;          // per node: some place is there
+  std::vector<NodeId> node;        // per place
+  std::vector<std::int64_t> left;  // per place
+  [[nodiscard]] std::optional<std::size_t> open_at(NodeId v) const {
+    if (here[v] == 0) return std::nullopt;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      if (node[i] == v && left[i] > 0) return i;
+    }
+    return std::nullopt;
+  }
+  void add(NodeId v, std::int64_t amount) {
+    here[v] = 1;
+    node.push_back(v);
+    left.push_back(amount);
+  }
+};
+
 // A vehicle's path found by a search: arcs and when it enters each.
 struct Way {
   std::size_t target = 0;  // index of the pick-up point or destination reached
@@ -39,22 +60,18 @@ class FleetPlanner {
     stamp_.assign(n, 0);
     checkpoint_.assign(n, -1);
     for (NodeId v = 0; v < n; ++v) checkpoint_[v] = in.checkpoint_at(v);
-    pickup_at_.assign(n, -1);
-    destination_at_.assign(n, -1);
-    for (std::size_t p = 0; p < in.pickups.size(); ++p) {
-      pickup_at_[in.pickups[p].node] = static_cast<std::int32_t>(p);
-      left_.push_back(in.pickups[p].people);
-      total_ += in.pickups[p].people;
+    pickups_.here.assign(n, 0);
+    destinations_.here.assign(n, 0);
+    for (const auto& p : in.pickups) {
+      pickups_.add(p.node, p.people);
+      total_ += p.people;
     }
-    for (std::size_t d = 0; d < in.destinations.size(); ++d) {
-      destination_at_[in.destinations[d].node] = static_cast<std::int32_t>(d);
-      room_.push_back(in.destinations[d].acceptable() ? in.destinations[d].capacity_people : 0);
-    }
+    for (const auto& d : in.destinations) destinations_.add(d.node, d.acceptable() ? d.capacity_people : 0);
     // What the movements planned before take.
     for (const auto& m : plan.movements) {
       for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i)
         take(g_.find_arc(m.nodes[i], m.nodes[i + 1]), m.times[i], m.vehicles);
-      if (!m.stranded) room_[m.destination] -= m.people;
+      if (!m.stranded) destinations_.left[m.destination] -= m.people;
     }
   }
 
@@ -76,7 +93,8 @@ class FleetPlanner {
       }
     }
     refresh_potentials();
-    while (!free.empty() && std::any_of(left_.begin(), left_.end(), [](std::int64_t x) { return x > 0; })) {
+    const auto& left = pickups_.left;
+    while (!free.empty() && std::any_of(left.begin(), left.end(), [](std::int64_t x) { return x > 0; })) {
       const auto [ready, v] = free.top();
       free.pop();
       if (const auto next = trip(v, ready)) free.push({*next, v});
@@ -84,8 +102,8 @@ class FleetPlanner {
     for (auto& v : vehicles_) {
       if (!v.legs.empty()) plan_.fleet.push_back(std::move(v));
     }
-    for (std::size_t p = 0; p < left_.size(); ++p) {
-      if (left_[p] > 0) plan_.unmet.push_back({p, left_[p], why_left(p), true});
+    for (std::size_t p = 0; p < left.size(); ++p) {
+      if (left[p] > 0) plan_.unmet.push_back({p, left[p], why_left(p), true});
     }
   }
 
@@ -95,12 +113,12 @@ class FleetPlanner {
   std::optional<Ms> trip(std::size_t v, Ms ready) {
     auto& vehicle = vehicles_[v];
     const auto& depot = in_.depots[vehicle.depot];
-    const auto inbound = search(at_[v], ready, pickup_at_, to_pickup_);
+    const auto inbound = search(at_[v], ready, pickups_, to_pickup_);
     if (!inbound) return std::nullopt;
     const auto p = inbound->target;
     const Ms loaded_at = std::max(inbound->arrival, in_.pickups[p].earliest) + depot.load;
     commit(*inbound, 1);
-    const auto loaded = search(in_.pickups[p].node, loaded_at, destination_at_, to_destination_);
+    const auto loaded = search(in_.pickups[p].node, loaded_at, destinations_, to_destination_);
     if (!loaded) {
       // Nowhere to take them from there within the horizon: the inbound
       // leg's capacity stays taken (unused by anyone), the vehicle retires.
@@ -108,16 +126,16 @@ class FleetPlanner {
     }
     commit(*loaded, 1);
     const auto d = loaded->target;
-    const std::int64_t people = std::min({depot.seats, left_[p], room_[d]});
+    const std::int64_t people = std::min({depot.seats, pickups_.left[p], destinations_.left[d]});
     const bool first = vehicle.legs.empty();
     vehicle.legs.push_back(leg(first ? Leg::Kind::inbound : Leg::Kind::back,
                                first ? vehicle.depot : vehicle.legs.back().to, p, 0, depot.cargo_t, at_[v], *inbound));
     vehicle.legs.push_back(leg(Leg::Kind::loaded, p, d, people, 0, in_.pickups[p].node, *loaded));
     at_[v] = in_.destinations[d].node;
-    left_[p] -= people;
-    room_[d] -= people;
+    pickups_.left[p] -= people;
+    destinations_.left[d] -= people;
     delivered_ += people;
-    if (left_[p] == 0 || room_[d] == 0) refresh_potentials();
+    if (pickups_.left[p] == 0 || destinations_.left[d] == 0) refresh_potentials();
     if (options_.progress) options_.progress(delivered_, total_);
     check(options_.stop);
     return loaded->arrival + depot.unload;
@@ -153,26 +171,19 @@ class FleetPlanner {
   // point with people left, and to the nearest destination with room.
   void refresh_potentials() {
     std::vector<std::pair<NodeId, Ms>> pickups, destinations;
-    for (std::size_t p = 0; p < left_.size(); ++p) {
-      if (left_[p] > 0) pickups.push_back({in_.pickups[p].node, 0});
+    for (std::size_t p = 0; p < pickups_.node.size(); ++p) {
+      if (pickups_.left[p] > 0) pickups.push_back({pickups_.node[p], 0});
     }
-    for (std::size_t d = 0; d < room_.size(); ++d) {
-      if (room_[d] > 0) destinations.push_back({in_.destinations[d].node, 0});
+    for (std::size_t d = 0; d < destinations_.node.size(); ++d) {
+      if (destinations_.left[d] > 0) destinations.push_back({destinations_.node[d], 0});
     }
     to_pickup_ = free_flow(in_, pickups, route::Direction::backward);
     to_destination_ = free_flow(in_, destinations, route::Direction::backward);
   }
 
-  [[nodiscard]] bool open_target(const std::vector<std::int32_t>& target_at, NodeId v) const {
-    const auto t = target_at[v];
-    if (t < 0) return false;
-    return &target_at == &pickup_at_ ? left_[static_cast<std::size_t>(t)] > 0 : room_[static_cast<std::size_t>(t)] > 0;
-  }
-
   // Earliest-arrival search (A* on the potential) for one vehicle standing
   // at s from `ready` to the first target with people or room left.
-  std::optional<Way> search(NodeId s, Ms ready, const std::vector<std::int32_t>& target_at,
-                            const std::vector<Ms>& potential) {
+  std::optional<Way> search(NodeId s, Ms ready, const Targets& targets, const std::vector<Ms>& potential) {
     if (potential[s] >= k_never) return std::nullopt;
     ++plan_.searches;
     if (++current_ == 0) {
@@ -193,7 +204,7 @@ class FleetPlanner {
       const NodeId u = heap_.pop();
       const Ms t = time_[u];
       ++plan_.settled;
-      if (open_target(target_at, u)) return trace(u, static_cast<std::size_t>(target_at[u]));
+      if (const auto place = targets.open_at(u)) return trace(u, *place);
       for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
         const NodeId w = g_.head[a];
         if (potential[w] >= k_never || (stamp_[w] == current_ && time_[w] <= t)) continue;
@@ -223,7 +234,7 @@ class FleetPlanner {
     if (std::none_of(in_.depots.begin(), in_.depots.end(), [](const DepotSite& d) { return d.acceptable(); })) {
       return "every depot is refused: " + in_.depots.front().refused_by.front();
     }
-    if (std::none_of(room_.begin(), room_.end(), [](std::int64_t r) { return r > 0; })) {
+    if (std::none_of(destinations_.left.begin(), destinations_.left.end(), [](std::int64_t r) { return r > 0; })) {
       return "no acceptable destination has room left";
     }
     (void)p;
@@ -242,10 +253,9 @@ class FleetPlanner {
   std::vector<std::uint32_t> stamp_;
   std::uint32_t current_ = 0;
   std::vector<int> checkpoint_;                 // per node: checkpoint index or -1
-  std::vector<std::int32_t> pickup_at_;         // per node: pick-up point or -1
-  std::vector<std::int32_t> destination_at_;    // per node: destination or -1
+  Targets pickups_;                             // people left at each pick-up point
+  Targets destinations_;                        // room left at each destination
   std::vector<Ms> to_pickup_, to_destination_;  // potentials
-  std::vector<std::int64_t> left_, room_;       // people at each pick-up point; room at each destination
   std::vector<FleetVehicle> vehicles_;          // every vehicle sent, with its legs so far
   std::vector<NodeId> at_;                      // where each vehicle stands
   std::int64_t total_ = 0, delivered_ = 0;
@@ -262,7 +272,7 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
   FleetBounds b;
   std::vector<std::pair<NodeId, Ms>> depots, destinations;
   std::int64_t fleet = 0, seats = 0;
-  Ms load = k_never, unload = k_never;
+  Ms load = k_never, unload = k_never, start = k_never;
   for (std::size_t d = 0; d < in.depots.size(); ++d) {
     const auto& depot = in.depots[d];
     const auto sends = vehicles ? (*vehicles)[d] : depot.vehicles;
@@ -272,6 +282,7 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
     seats = std::max(seats, depot.seats);
     load = std::min(load, depot.load);
     unload = std::min(unload, depot.unload);
+    start = std::min(start, depot.earliest);
   }
   std::int64_t capacity = 0;
   for (const auto& d : in.destinations) {
@@ -284,7 +295,8 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
   const auto from_destination = free_flow(in, destinations, route::Direction::forward);
   const auto to_destination = free_flow(in, destinations, route::Direction::backward);
   Ms first = k_never, cycle = k_never;
-  std::int64_t reachable = 0, people = 0;
+  std::int64_t reachable = 0, people = 0, trips = 0;
+  Ms work = 0;  // of all trips together: coming to the pick-up point, loading, driving out
   for (const auto& p : in.pickups) {
     people += p.people;
     const Ms out = to_destination[p.node];
@@ -294,18 +306,28 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
     reachable += p.people;
     first = std::min(first, trip);
     if (from_destination[p.node] < k_never) cycle = std::min(cycle, unload + from_destination[p.node] + load + out);
+    const std::int64_t here = (p.people + seats - 1) / seats;  // a trip loads at one pick-up point
+    trips += here;
+    work += here * (std::min(from_depot[p.node] - start, from_destination[p.node]) + load + out);
   }
   if (reachable == 0) return b;
   b.first_trip = first;
   b.cycle = cycle;
   // Trips each vehicle can make at most, and must make at least.
-  const auto cycles_left = cycle >= k_never || cycle <= 0 ? 0 : (in.horizon() - first) / cycle;
-  const std::int64_t most_trips = 1 + cycles_left;
-  b.upper_bound_people = std::min({reachable, capacity, fleet * most_trips * seats});
-  const std::int64_t trips = (people + seats - 1) / seats;
+  // (A pick-up point at a destination with no loading or unloading takes
+  // no time a trip: then only the people and the room bound it.)
+  b.upper_bound_people = std::min(reachable, capacity);
+  if (cycle > 0) {
+    const std::int64_t most_trips = 1 + (cycle >= k_never ? 0 : (in.horizon() - first) / cycle);
+    b.upper_bound_people = std::min(b.upper_bound_people, fleet * most_trips * seats);
+  }
   const std::int64_t per_vehicle = (trips + fleet - 1) / fleet;
   if (reachable == people && capacity >= people && (per_vehicle == 1 || cycle < k_never)) {
-    const Ms egress = first + (per_vehicle - 1) * (per_vehicle > 1 ? cycle : 0);
+    // The vehicle with the most trips, and the average vehicle: each works
+    // from the earliest start through its trips with an unload between two.
+    const Ms busiest = first + (per_vehicle - 1) * (per_vehicle > 1 ? cycle : 0);
+    const Ms average = start + (work + std::max<std::int64_t>(0, trips - fleet) * unload + fleet - 1) / fleet;
+    const Ms egress = std::max(busiest, average);
     if (egress <= in.horizon()) b.lower_bound_egress = egress;
   }
   return b;

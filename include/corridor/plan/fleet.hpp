@@ -35,10 +35,13 @@ void plan_fleet(const Instance& in, PlanResult& plan, const FleetOptions& option
 
 // Proven bounds for the fleet alone, from free-flow times on the roads no
 // rule forbids (closures and capacities only delay, so they are relaxed):
-// every person needs a loaded trip of some vehicle; with T trips needed and
-// V vehicles one vehicle makes at least ceil(T / V), the first no sooner
-// than the fastest depot -> pick-up -> destination trip, each further one no
-// sooner than the fastest unload + return + load + loaded cycle.
+// every person needs a loaded trip from their pick-up point, T trips in all
+// (per point its people over the most seats). With V vehicles one makes at
+// least ceil(T / V), the first no sooner than the fastest depot -> pick-up
+// -> destination trip, each further one no sooner than the fastest unload +
+// return + load + loaded cycle; and the vehicles share the work of all T
+// trips (coming to the point, loading, driving out, and T - V unloads), so
+// the last ends no sooner than the earliest start plus their average.
 struct FleetBounds {
   std::optional<Ms> lower_bound_egress;  // nullopt: the fleet cannot get everyone out
   std::int64_t upper_bound_people = 0;   // people the fleet can possibly deliver by the horizon

@@ -3,11 +3,15 @@
 // catches a broken duty, an overfull bus and a leg through a forbidden area.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <random>
+
 #include "corridor/check/check.hpp"
 #include "corridor/plan/fleet.hpp"
 #include "corridor/plan/run.hpp"
 #include "corridor/units.hpp"
 #include "exact_testing.hpp"
+#include "network_builder.hpp"
 
 namespace corridor::plan::exact_test {
 namespace {
@@ -187,6 +191,109 @@ TEST(Fleet, BoundsHoldOnALongerMap) {
   ASSERT_TRUE(f.plan.bounds.lower_bound_egress);
   EXPECT_LE(*f.plan.bounds.lower_bound_egress, f.plan.egress());
   EXPECT_GE(f.plan.bounds.upper_bound_people, 115);
+}
+
+}  // namespace
+}  // namespace corridor::plan::exact_test
+
+namespace corridor::plan::exact_test {
+namespace {
+
+// The best egress of any fleet plan on free-flow roads, by trying every
+// order of trips over the vehicles: each pick-up point needs
+// ceil(people / seats) trips (more never help: dropping a trip only lets the
+// vehicle drive on sooner), one destination, no closures, and capacities
+// that two vehicles cannot fill, so nothing but driving, loading and
+// unloading takes time.
+Ms brute_force(const Instance& in) {
+  const auto& depot = in.depots[0];
+  const auto& g = in.graph();
+  const NodeId dest = in.destinations[0].node;
+  std::map<NodeId, std::vector<std::uint64_t>> from;
+  const auto ff = [&](NodeId a, NodeId b) -> Ms {
+    auto it = from.find(a);
+    if (it == from.end()) it = from.emplace(a, testing::reference_times(g, a, &in.always_closed())).first;
+    const auto t = it->second[b];
+    return t == std::numeric_limits<std::uint64_t>::max() ? k_never : static_cast<Ms>(t);
+  };
+  std::vector<std::int64_t> left;
+  for (const auto& p : in.pickups) left.push_back((p.people + depot.seats - 1) / depot.seats);
+  std::vector<NodeId> at(static_cast<std::size_t>(depot.vehicles), depot.node);
+  std::vector<Ms> free(at.size(), depot.earliest);
+  Ms best = k_never;
+  const std::function<void(Ms)> search = [&](Ms egress) {
+    if (egress >= best) return;
+    if (std::all_of(left.begin(), left.end(), [](std::int64_t n) { return n == 0; })) {
+      best = egress;
+      return;
+    }
+    for (std::size_t v = 0; v < at.size(); ++v) {
+      for (std::size_t p = 0; p < left.size(); ++p) {
+        if (left[p] == 0) continue;
+        const auto& pickup = in.pickups[p];
+        const Ms to_pickup = ff(at[v], pickup.node), to_destination = ff(pickup.node, dest);
+        if (to_pickup >= k_never || to_destination >= k_never) continue;
+        const Ms loaded = std::max(free[v] + to_pickup, pickup.earliest) + depot.load;
+        const Ms arrives = loaded + to_destination;
+        const auto [was_at, was_free] = std::pair(at[v], free[v]);
+        --left[p];
+        at[v] = dest;
+        free[v] = arrives + depot.unload;
+        search(std::max(egress, arrives));
+        ++left[p];
+        at[v] = was_at;
+        free[v] = was_free;
+      }
+    }
+  };
+  search(0);
+  return best;
+}
+
+TEST(Fleet, RandomInstancesLieBetweenTheBoundAndTheBruteForceOptimum) {
+  std::mt19937_64 rng(testing::test_seed() + 13);
+  SCOPED_TRACE("seed " + std::to_string(testing::test_seed()));
+  std::uniform_int_distribution<int> small(1, 6);
+  int compared = 0;
+  for (int round = 0; round < 30; ++round) {
+    auto c = std::make_unique<Case>();
+    c->g = graph::build(testing::NetworkBuilder::random_grid(6, rng));
+    c->index = std::make_unique<graph::SpatialIndex>(c->g);
+    std::uniform_int_distribution<NodeId> any_node(0, c->g.node_count() - 1);
+    const auto feature = [&](const std::string& properties) {
+      return R"({"type": "Feature", "geometry": )" + point(c->g.where(any_node(rng))) + R"(, "properties": {)" +
+             properties + "}},";
+    };
+    const int seats = 10 * small(rng);
+    std::string features =
+        feature(R"("kind": "depot", "id": "base", "vehicles": )" + std::to_string(1 + small(rng) % 2) +
+                R"(, "seats": )" + std::to_string(seats) + R"(, "load_min": )" + std::to_string(small(rng) - 1) +
+                R"(, "unload_min": )" + std::to_string(small(rng) - 1));
+    const int pickups = 1 + small(rng) % 2;
+    for (int p = 0; p < pickups; ++p) {  // at most 6 trips in all
+      features += feature(R"("kind": "pickup", "id": "p)" + std::to_string(p) + R"(", "people": )" +
+                          std::to_string(seats * (small(rng) % 3) + small(rng)) +
+                          (small(rng) > 4 ? R"(, "earliest": ")" + at(60 * small(rng)) + "\"" : std::string()));
+    }
+    features += feature(R"("kind": "destination", "id": "d", "capacity": 100000, "controlled_by": "A")");
+    features.pop_back();
+    c->s = scenario::parse_scenario(scenario_text(features, "", 30, 12), "random.geojson");
+    c->in = std::make_unique<Instance>(c->g, *c->index, c->s, 1000);
+    const auto plan = run_plan(*c->in, {});
+    const auto report = check::check_plan(c->g, c->s, to_json(*c->in, plan));
+    ASSERT_TRUE(report.valid()) << "round " << round << "\n" << violations(report);
+    const Ms optimum = brute_force(*c->in);
+    if (optimum >= k_never) {  // a pick-up point no bus can reach
+      EXPECT_FALSE(plan.unmet.empty()) << "round " << round;
+      continue;
+    }
+    ASSERT_TRUE(plan.unmet.empty()) << "round " << round << ": " << plan.unmet[0].reason;
+    ASSERT_TRUE(plan.bounds.lower_bound_egress) << "round " << round;
+    EXPECT_GE(plan.egress(), optimum) << "round " << round;
+    EXPECT_GE(optimum, *plan.bounds.lower_bound_egress) << "round " << round;
+    ++compared;
+  }
+  EXPECT_GE(compared, 20);
 }
 
 }  // namespace
