@@ -123,7 +123,7 @@ void check_vehicle(const Context& c, const VehicleIn& v, const Sink& sink) {
                      " t a vehicle of depot \"" + depot.id + "\" carries");
       }
     }
-    if (l.m.ids.empty()) continue;
+    if (l.m.ids.empty() || l.m.times.empty()) continue;  // unreadable: reported as a format violation
     // Where and when the leg may start.
     std::optional<graph::Snap> start;
     double earliest = 0;
