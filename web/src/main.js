@@ -277,6 +277,23 @@ function drawScenario(scenario) {
       marker.bindTooltip(name);
       state.origins.set(p.id, origin);
       layers.points.addLayer(marker);
+    } else if (p.kind === 'depot' || p.kind === 'pickup') {
+      // A shuttle fleet's depot (a square) and its gathering points (a ring).
+      const depot = p.kind === 'depot';
+      const marker = L.circleMarker([lat, lon], {
+        renderer, radius: depot ? 9 : 7, color: depot ? '#222' : '#555', weight: depot ? 4 : 2,
+        fillColor: depot ? '#9ecae1' : '#fff', fillOpacity: 1,
+      });
+      marker.bindPopup(() => popupTable(`${depot ? 'Depot' : 'Pick-up point'} ${name}`, depot ? [
+        ['vehicles', number(p.vehicles)], ['seats', number(p.seats)],
+        ['loading / unloading', `${number(p.load_min ?? 0)} / ${number(p.unload_min ?? 0)} min`],
+        ['aid a trip', p.cargo_t ? `${number(p.cargo_t)} t` : undefined],
+        ['controlled by', p.controlled_by ? esc(p.controlled_by) : undefined],
+      ] : [
+        ['people', number(p.people)], ['gathered from', p.earliest ? instant(p.earliest, tz()) : undefined],
+      ]));
+      marker.bindTooltip(name);
+      layers.points.addLayer(marker);
     } else if (p.kind === 'destination') {
       const color = colorOf(p.id);
       const ring = L.circleMarker([lat, lon], { renderer, radius: 14, color, weight: 3, fillColor: '#fff', fillOpacity: 0.85 });
@@ -335,8 +352,12 @@ function drawPlan(geojson, plan) {
     const weight = 2 + 6 * Math.sqrt(p.vehicles / maxVehicles);
     const line = L.polyline(coords.map(([lon, lat]) => [lat, lon]), { renderer, color, weight, opacity: 0.55 });
     const movement = plan.movements?.[p.movement];
-    line.bindPopup(() => popupTable(`Movement ${esc(p.id ?? p.movement)}: ${p.origin} → ${p.destination}`, [
+    const title = p.vehicle
+      ? `Vehicle ${esc(p.vehicle)}, leg ${p.leg + 1} (${esc(p.kind)}): ${esc(p.origin)} → ${esc(p.destination)}`
+      : `Movement ${esc(p.id ?? p.movement)}: ${esc(p.origin)} → ${esc(p.destination)}`;
+    line.bindPopup(() => popupTable(title, [
       ['vehicles', number(p.vehicles)], ['people', number(p.people)],
+      ['aid in', p.aid_t ? `${number(p.aid_t)} t` : undefined],
       ['departure', instant(p.departure, tz())], ['arrival', instant(p.arrival, tz())],
       ['via', esc((movement?.via ?? []).join(', '))],
     ]));
@@ -366,9 +387,10 @@ function drawPlan(geojson, plan) {
     ['people out', `${number(s.people_evacuated)} of ${number(s.people)}`],
     ['vehicles', number(s.vehicles)],
     ['egress', s.egress_s != null ? `${duration(s.egress_s)} (lower bound ${s.lower_bound_s != null ? duration(s.lower_bound_s) : 'none'})` : undefined],
-    ['movements', number(features.length)],
+    ['movements', number((plan.movements ?? []).length)],
+    ['fleet', s.fleet ? `${number(s.fleet.vehicles_used)} vehicles, ${number(s.fleet.trips)} trips, ${number(s.fleet.aid_t)} t of aid in` : undefined],
     ['method', esc(plan.method)],
-    ['not evacuated', (plan.unmet ?? []).map((u) => `${esc(u.origin)}: ${number(u.people)} (${esc(u.reason)})`).join('<br>') || undefined],
+    ['not evacuated', (plan.unmet ?? []).map((u) => `${esc(u.origin ?? u.pickup)}: ${number(u.people)} (${esc(u.reason)})`).join('<br>') || undefined],
   ]);
 }
 
