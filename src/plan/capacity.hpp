@@ -1,6 +1,7 @@
 #pragma once
 // Residual capacity over time: vehicles entering each arc, and passing each
 // checkpoint, per time step. Sparse: only (arc, step) pairs in use are stored.
+#include <algorithm>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -74,6 +75,19 @@ inline Ms earliest_room(const Instance& in, const CapacityLedger& ledger, ArcId 
     if (parent != graph::k_invalid && tau > ready && !in.may_occupy(parent, ready, tau)) return k_never;
     return tau;
   }
+}
+
+// The arcs of the path to `target` in a search tree (the arc each node was
+// reached by, graph::k_invalid at the root) and when each was entered, in
+// driving order.
+inline void trace_path(const graph::RoadGraph& g, const std::vector<ArcId>& parent, const std::vector<Ms>& entered,
+                       NodeId target, std::vector<ArcId>& arcs, std::vector<Ms>& enter) {
+  for (NodeId v = target; parent[v] != graph::k_invalid; v = g.tail[parent[v]]) {
+    arcs.push_back(parent[v]);
+    enter.push_back(entered[v]);
+  }
+  std::reverse(arcs.begin(), arcs.end());
+  std::reverse(enter.begin(), enter.end());
 }
 
 }  // namespace corridor::plan

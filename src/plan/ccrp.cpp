@@ -293,12 +293,7 @@ class Planner {
     p.origin = root_[target];
     p.destination = destination;
     p.arrival = time_[target];
-    for (NodeId v = target; parent_[v] != graph::k_invalid; v = g_.tail[parent_[v]]) {
-      p.arcs.push_back(parent_[v]);
-      p.enter.push_back(enter_[v]);
-    }
-    std::reverse(p.arcs.begin(), p.arcs.end());
-    std::reverse(p.enter.begin(), p.enter.end());
+    trace_path(g_, parent_, enter_, target, p.arcs, p.enter);
     return p;
   }
 

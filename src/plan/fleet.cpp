@@ -221,12 +221,7 @@ class FleetPlanner {
     Way w;
     w.target = index;
     w.arrival = time_[target];
-    for (NodeId v = target; parent_[v] != graph::k_invalid; v = g_.tail[parent_[v]]) {
-      w.arcs.push_back(parent_[v]);
-      w.enter.push_back(enter_[v]);
-    }
-    std::reverse(w.arcs.begin(), w.arcs.end());
-    std::reverse(w.enter.begin(), w.enter.end());
+    trace_path(g_, parent_, enter_, target, w.arcs, w.enter);
     return w;
   }
 

@@ -7,6 +7,21 @@
 #include "corridor/units.hpp"
 
 namespace corridor::plan {
+namespace {
+
+// "party A forbids <what> controlled by B", once for each rule that does.
+std::vector<std::string> refusals(const scenario::Scenario& s, std::vector<std::string> scenario::Rule::*forbidden,
+                                  const std::string& controller, const std::string& what) {
+  std::vector<std::string> out;
+  for (const auto& r : s.rules) {
+    for (const auto& party : r.*forbidden) {
+      if (party == controller) out.push_back("party " + r.party + " forbids " + what + " controlled by " + controller);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 Instance::Instance(const graph::RoadGraph& g, const graph::SpatialIndex& index, const scenario::Scenario& s,
                    double max_snap_m)
@@ -45,13 +60,7 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     site.scenario_index = i;
     site.node = o.destination(i).node;
     site.capacity_people = d.capacity;
-    for (const auto& r : s.rules) {
-      for (const auto& controller : r.forbid_destinations_controlled_by) {
-        if (controller == d.controlled_by) {
-          site.refused_by.push_back("party " + r.party + " forbids destinations controlled by " + controller);
-        }
-      }
-    }
+    site.refused_by = refusals(s, &scenario::Rule::forbid_destinations_controlled_by, d.controlled_by, "destinations");
     destinations.push_back(site);
   }
   for (std::size_t i = 0; i < s.checkpoints.size(); ++i) {
@@ -81,13 +90,7 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     site.unload = to_milliseconds(d.unload_min * 60.0);
     site.earliest = d.earliest_departure ? std::max<Ms>(0, after_start(*d.earliest_departure)) : 0;
     site.cargo_t = aid_refused_by.empty() ? d.cargo_t : 0.0;
-    for (const auto& r : s.rules) {
-      for (const auto& controller : r.forbid_depots_controlled_by) {
-        if (controller == d.controlled_by) {
-          site.refused_by.push_back("party " + r.party + " forbids depots controlled by " + controller);
-        }
-      }
-    }
+    site.refused_by = refusals(s, &scenario::Rule::forbid_depots_controlled_by, d.controlled_by, "depots");
     depots.push_back(site);
   }
   for (std::size_t i = 0; i < s.pickups.size(); ++i) {
