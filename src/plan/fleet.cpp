@@ -6,6 +6,7 @@
 #include "capacity.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/one_to_all.hpp"
+#include "corridor/units.hpp"
 
 namespace corridor::plan {
 namespace {
@@ -99,11 +100,17 @@ class FleetPlanner {
       free.pop();
       if (const auto next = trip(v, ready)) free.push({*next, v});
     }
-    for (auto& v : vehicles_) {
-      if (!v.legs.empty()) plan_.fleet.push_back(std::move(v));
-    }
     for (std::size_t p = 0; p < left.size(); ++p) {
       if (left[p] > 0) plan_.unmet.push_back({p, left[p], why_left(p), true});
+    }
+    for (const auto& [p, at] : cut_off_) {
+      plan_.unmet.push_back({p, in_.pickups[p].people - collected(p),
+                             "loaded there at " + hms(at) +
+                                 " after start, a vehicle could reach no destination with room before the horizon",
+                             true});
+    }
+    for (auto& v : vehicles_) {
+      if (!v.legs.empty()) plan_.fleet.push_back(std::move(v));
     }
   }
 
@@ -120,8 +127,12 @@ class FleetPlanner {
     commit(*inbound, 1);
     const auto loaded = search(in_.pickups[p].node, loaded_at, destinations_, to_destination_);
     if (!loaded) {
-      // Nowhere to take them from there within the horizon: the inbound
-      // leg's capacity stays taken (unused by anyone), the vehicle retires.
+      // Nowhere to take them from there, now or later (a search waits for
+      // every closure to end): no vehicle is sent there again. The inbound
+      // leg's capacity stays taken (unused by anyone); the vehicle retires.
+      cut_off_.emplace_back(p, loaded_at);
+      pickups_.left[p] = 0;
+      refresh_potentials();
       return std::nullopt;
     }
     commit(*loaded, 1);
@@ -225,6 +236,15 @@ class FleetPlanner {
     return w;
   }
 
+  // People the fleet has taken from pick-up point p.
+  [[nodiscard]] std::int64_t collected(std::size_t p) const {
+    std::int64_t n = 0;
+    for (const auto& v : vehicles_) {
+      for (const auto& l : v.legs) n += l.kind == Leg::Kind::loaded && l.from == p ? l.people : 0;
+    }
+    return n;
+  }
+
   [[nodiscard]] std::string why_left(std::size_t p) const {
     if (std::none_of(in_.depots.begin(), in_.depots.end(), [](const DepotSite& d) { return d.acceptable(); })) {
       return "every depot is refused: " + in_.depots.front().refused_by.front();
@@ -254,6 +274,7 @@ class FleetPlanner {
   std::vector<FleetVehicle> vehicles_;          // every vehicle sent, with its legs so far
   std::vector<NodeId> at_;                      // where each vehicle stands
   std::int64_t total_ = 0, delivered_ = 0;
+  std::vector<std::pair<std::size_t, Ms>> cut_off_;  // pick-up points no vehicle can leave loaded, from when
 };
 
 }  // namespace

@@ -171,6 +171,26 @@ TEST(Fleet, CheckerCatchesBrokenDutiesOverfullBusesAndForbiddenLegs) {
   EXPECT_EQ(first_violation(f.doc, forbidding), "rule-area");
 }
 
+TEST(Fleet, APickupPointNoBusCanLeaveLoadedIsGivenUpOnce) {
+  // The square q is reached by a one-way street from the depot and leads
+  // only to a dead end: the first bus that loads there is stuck, and no
+  // other is sent after it; the market p gets everyone out.
+  AsciiMap m("r--q---d-----p-----x", 100);
+  m.way("dq", {{"highway", "residential"}, {"maxspeed", "36"}, {"oneway", "yes"}});
+  m.way("qr", k_road);
+  m.way("dpx", k_road);
+  const auto f = planned(m, scenario_text(depot(m, 'd', "base", 2, 10, R"(, "load_min": 5, "unload_min": 5)") + "," +
+                                          pickup(m, 'q', "square", 20) + "," + pickup(m, 'p', "market", 50) + "," +
+                                          destination(m, 'x', "camp", 1000)));
+  ASSERT_TRUE(f.report.valid()) << violations(f.report);
+  EXPECT_EQ(f.plan.people_evacuated(), 50);
+  ASSERT_EQ(f.plan.unmet.size(), 1u);
+  EXPECT_EQ(f.plan.unmet[0].people, 20);
+  EXPECT_NE(f.plan.unmet[0].reason.find("could reach no destination"), std::string::npos) << f.plan.unmet[0].reason;
+  ASSERT_EQ(f.plan.fleet.size(), 1u);  // the stuck bus has no complete trip
+  EXPECT_EQ(f.plan.fleet[0].legs.size(), 10u);
+}
+
 TEST(Fleet, BoundsHoldOnALongerMap) {
   // Two pick-up points, one on a side road; more people than one round of
   // buses: the plan lies between the bounds and checks.
