@@ -89,8 +89,7 @@ std::string from_movements(const std::vector<const MovementIn*>& all, const std:
 }  // namespace
 
 std::string movements_text(const std::vector<const MovementIn*>& ms) {
-  const bool legs =
-      std::any_of(ms.begin(), ms.end(), [](const MovementIn* m) { return m->where.rfind("movements[", 0) != 0; });
+  const bool legs = std::any_of(ms.begin(), ms.end(), [](const MovementIn* m) { return m->leg; });
   if (!legs) {
     std::vector<std::size_t> indices;
     for (const auto* m : ms) indices.push_back(m->index);

@@ -35,7 +35,7 @@ CheckReport check_plan(const graph::RoadGraph& g, const scenario::Scenario& s, c
     counts.movements = in.movements.size();
     counts.vehicles = static_cast<std::int64_t>(in.fleet.size());
     for (const auto* m : detail::all_movements(in)) {
-      if (m->where.rfind("movements[", 0) == 0) counts.vehicles += m->vehicles;
+      if (!m->leg) counts.vehicles += m->vehicles;
       counts.people += m->people;
       for (const auto a : m->arcs) counts.segment_entries += a != graph::k_invalid ? 1 : 0;
     }

@@ -109,6 +109,7 @@ std::optional<std::int64_t> json_integer(const nlohmann::json& v);
 struct MovementIn {
   std::size_t index = 0;
   std::string where;                       // its JSON path: "movements[3]", "fleet[0].legs[2]"
+  bool leg = false;                        // a fleet vehicle's leg
   std::optional<std::size_t> origin;       // scenario index
   std::optional<std::size_t> destination;  // scenario index
   std::int64_t vehicles = 0;

@@ -40,6 +40,7 @@ std::optional<std::size_t> read_end(const Context& c, const json& leg, const cha
 LegIn read_leg(const Context& c, const json& leg, const std::string& path, bool& complete, const Sink& sink) {
   LegIn out;
   out.m.where = path;
+  out.m.leg = true;
   out.m.vehicles = 1;
   if (!leg.is_object()) {
     wrong(sink, path, "an object", leg);

@@ -101,7 +101,7 @@ class FleetPlanner {
       if (const auto next = trip(v, ready)) free.push({*next, v});
     }
     for (std::size_t p = 0; p < left.size(); ++p) {
-      if (left[p] > 0) plan_.unmet.push_back({p, left[p], why_left(p), true});
+      if (left[p] > 0) plan_.unmet.push_back({p, left[p], why_left(), true});
     }
     for (const auto& [p, at] : cut_off_) {
       plan_.unmet.push_back({p, in_.pickups[p].people - collected(p),
@@ -245,14 +245,13 @@ class FleetPlanner {
     return n;
   }
 
-  [[nodiscard]] std::string why_left(std::size_t p) const {
+  [[nodiscard]] std::string why_left() const {
     if (std::none_of(in_.depots.begin(), in_.depots.end(), [](const DepotSite& d) { return d.acceptable(); })) {
       return "every depot is refused: " + in_.depots.front().refused_by.front();
     }
     if (std::none_of(destinations_.left.begin(), destinations_.left.end(), [](std::int64_t r) { return r > 0; })) {
       return "no acceptable destination has room left";
     }
-    (void)p;
     return "the fleet cannot collect them and bring them to a destination within the horizon";
   }
 
