@@ -29,6 +29,7 @@ CheckReport check_plan(const graph::RoadGraph& g, const scenario::Scenario& s, c
     if (in.usable) {
       for (auto& m : in.movements) detail::check_movement(c, m, sink);
       detail::check_fleet(c, in, sink);
+      detail::check_walks(c, in, sink);
       detail::check_capacities(c, in, sink);
     }
     detail::check_totals(c, in, sink);

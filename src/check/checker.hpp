@@ -147,11 +147,25 @@ struct VehicleIn {
   std::vector<LegIn> legs;
 };
 
+// A walk to a pick-up point as read: groups of (leaves, people) in seconds
+// after the start.
+struct WalkIn {
+  std::size_t index = 0;
+  std::optional<std::size_t> origin;  // scenario indices
+  std::optional<std::size_t> pickup;
+  std::int64_t people = 0;
+  double duration_s = 0;
+  std::vector<std::pair<double, std::int64_t>> groups;
+  bool numbers = false;  // people, duration and groups were read
+  [[nodiscard]] std::string where() const { return "walks[" + std::to_string(index) + "]"; }
+};
+
 struct PlanIn {
   bool usable = false;   // movements and unmet are arrays
   bool complete = true;  // every movement, leg and unmet entry was read in full
   std::vector<MovementIn> movements;
   std::vector<VehicleIn> fleet;
+  std::vector<WalkIn> walks;
   std::vector<UnmetIn> unmet;
   const nlohmann::json* summary = nullptr;  // the summary object, when it is one
 };
@@ -168,6 +182,13 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink);
 void read_fleet(const Context& c, const nlohmann::json& plan, PlanIn& in, const Sink& sink);
 // Every leg as a movement, and each vehicle's continuity, seats, aid and depot.
 void check_fleet(Context& c, PlanIn& plan, const Sink& sink);
+// The plan's "walks" to pick-up points.
+void read_walks(const Context& c, const nlohmann::json& plan, PlanIn& in, const Sink& sink);
+// Each walk's origin, pick-up point, times and people; no vehicle loads
+// people at a pick-up point before they have gathered there.
+void check_walks(const Context& c, const PlanIn& plan, const Sink& sink);
+// People who arrive at each pick-up point on foot, by scenario index.
+std::vector<std::int64_t> walked_to(const Context& c, const PlanIn& plan);
 // "movement 3", "movements 0, 1"; with fleet legs their paths:
 // "movements[0], fleet[2].legs[1]" (at most 8, then "and N more").
 std::string movements_text(const std::vector<const MovementIn*>& ms);

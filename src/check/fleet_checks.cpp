@@ -265,14 +265,17 @@ void check_fleet(Context& c, PlanIn& plan, const Sink& sink) {
   for (const auto& u : plan.unmet) {
     if (u.pickup && u.numbers) unmet[*u.pickup] += u.people;
   }
+  const auto walked = walked_to(c, plan);
   for (std::size_t p = 0; p < c.s.pickups.size(); ++p) {
     const auto& pickup = c.s.pickups[p];
+    const auto people = pickup.people + walked[p];
     const auto accounted = collected[p] + unmet[p];
-    if (accounted == pickup.people) continue;
-    const auto difference = pickup.people - accounted;
+    if (accounted == people) continue;
+    const auto difference = people - accounted;
     sink.add("conservation", "fleet",
-             "pick-up point \"" + pickup.id + "\" has " + std::to_string(pickup.people) +
-                 " people; the fleet collects " + std::to_string(collected[p]) + " and unmet lists " +
+             "pick-up point \"" + pickup.id + "\" has " + std::to_string(people) +
+                 (walked[p] > 0 ? " people (" + std::to_string(walked[p]) + " of them walked there)" : " people") +
+                 "; the fleet collects " + std::to_string(collected[p]) + " and unmet lists " +
                  std::to_string(unmet[p]) + ": " +
                  (difference > 0 ? std::to_string(difference) + " people are unaccounted for"
                                  : std::to_string(-difference) + " people too many"));

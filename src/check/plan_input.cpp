@@ -304,6 +304,7 @@ PlanIn read_plan(const Context& c, const json& plan, const Sink& sink) {
   }
   for (std::size_t i = 0; i < unmet->size(); ++i) in.unmet.push_back(read_unmet(c, (*unmet)[i], i, in.complete, sink));
   read_fleet(c, plan, in, sink);
+  read_walks(c, plan, in, sink);
   return in;
 }
 

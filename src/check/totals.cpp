@@ -157,6 +157,10 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
       }
     }
   }
+  // Walkers: their origin's people on their way to a pick-up point.
+  for (const auto& w : plan.walks) {
+    if (w.origin && w.numbers) moved[*w.origin] += w.people;
+  }
   for (const auto& u : plan.unmet) {
     if (!u.origin || !u.numbers) continue;
     unmet[*u.origin] += u.people;
@@ -179,8 +183,9 @@ void check_totals(const Context& c, const PlanIn& plan, const Sink& sink) {
                                  : "unmet[" + std::to_string(unmet_entries[i].front()) + "].people";
     const auto difference = o.people - accounted;
     sink.add("conservation", path,
-             "origin \"" + o.id + "\" has " + std::to_string(o.people) + " people; its movements carry " +
-                 std::to_string(moved[i]) + " and unmet lists " + std::to_string(unmet[i]) + ": " +
+             "origin \"" + o.id + "\" has " + std::to_string(o.people) + " people; its " +
+                 (o.walks() ? "walks" : "movements") + " carry " + std::to_string(moved[i]) + " and unmet lists " +
+                 std::to_string(unmet[i]) + ": " +
                  (difference > 0 ? std::to_string(difference) + " people are unaccounted for"
                                  : std::to_string(-difference) + " people too many"));
   }

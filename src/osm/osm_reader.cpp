@@ -165,8 +165,10 @@ RawNetwork read_osm(const std::filesystem::path& path, const Profile& profile, c
   }
   build_arcs(collector, net);
   if (net.arcs.empty()) {
-    throw InputError("", path.string() + ": no road routable by motor vehicles (read " +
-                             std::to_string(net.stats.ways_read) + " ways)");
+    throw InputError("",
+                     path.string() +
+                         (profile.mode == Mode::foot ? ": no way walkable" : ": no road routable by motor vehicles") +
+                         " (read " + std::to_string(net.stats.ways_read) + " ways)");
   }
   return net;
 }

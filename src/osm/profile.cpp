@@ -50,6 +50,29 @@ std::optional<int> parse_lanes(const char* value) {
   return lanes;
 }
 
+// Walkers: the most specific of access < foot decides; an area (a square)
+// is walked along its outline; every way goes both ways at the class speed.
+// A motorroad (Kraftfahrstraße, expressway) is closed to people on foot.
+std::optional<WayAttributes> evaluate_foot(const Profile& profile, const char* highway, const void* way,
+                                           TagLookup tag) {
+  if (is_one_of(tag(way, "motorroad"), {"yes"})) return std::nullopt;
+  for (const char* key : {"foot", "access"}) {
+    if (const char* v = tag(way, key)) {
+      if (is_one_of(v, {"private"}) || (is_one_of(v, {"no"}) && (profile.honour_foot_no || key[0] == 'a')))
+        return std::nullopt;
+      break;
+    }
+  }
+  const auto class_id = profile.class_of(highway);
+  if (!class_id) return std::nullopt;
+  const RoadClass& cls = profile.classes[*class_id];
+  WayAttributes a;
+  a.road_class = *class_id;
+  a.speed_kmh = cls.speed_kmh;
+  a.capacity_vph = static_cast<std::uint32_t>(std::lround(cls.vph_per_lane));
+  return a;
+}
+
 }  // namespace
 
 Profile Profile::defaults() {
@@ -77,10 +100,52 @@ std::vector<std::string> Profile::class_names() const {
   return names;
 }
 
-Profile Profile::from_json(std::string_view text, const std::string& source) {
-  const nlohmann::json doc = json::parse(text, source);
+Profile Profile::walking() {
+  // Walking speed: about 4 km/h for a crowd with children, the old and
+  // luggage, below the 4.8 km/h of free walking (Weidmann, "Transporttechnik
+  // der Fussgänger", 1993); 2 km/h on steps. Capacity: Weidmann's maximum
+  // specific flow of about 1.2 persons per metre and second over the width
+  // one direction of the way offers (footway 1 m, path and track 0.7-1.4 m,
+  // residential street 2.3 m, main road pavement 1.6 m, pedestrian street
+  // 3.5 m).
+  Profile p;
+  p.mode = Mode::foot;
+  p.link_speed_factor = 1;
+  p.link_capacity_factor = 1;
+  p.classes = {
+      {"pedestrian", 4, 15000, 1, false},  {"footway", 4, 4500, 1, false},        {"path", 4, 3000, 1, false},
+      {"steps", 2, 3000, 1, false},        {"living_street", 4, 10000, 1, false}, {"residential", 4, 10000, 1, false},
+      {"unclassified", 4, 8000, 1, false}, {"service", 4, 6000, 1, false},        {"track", 4, 6000, 1, false},
+      {"cycleway", 4, 4500, 1, false},     {"bridleway", 4, 3000, 1, false},      {"tertiary", 4, 7000, 1, false},
+      {"secondary", 4, 7000, 1, false},    {"primary", 4, 7000, 1, false},        {"trunk", 4, 7000, 1, false},
+  };
+  derive_links(p);
+  return p;
+}
+
+Profile Profile::from_json(std::string_view text, const std::string& source, Mode mode) {
+  const nlohmann::json file = json::parse(text, source);
+  // A walking profile is the file's "walking" member, or the whole file when
+  // it says it is one (the profile stored in a foot network's graph).
+  const bool whole = file.is_object() && file.value("mode", "") == "foot";
+  if (mode == Mode::foot && !whole && (!file.is_object() || !file.contains("walking"))) {
+    throw ValidationError(source, {{"walking",
+                                    "is required for a foot network: a walking profile, e.g. "
+                                    "{\"classes\": [{\"highway\": \"footway\", \"speed_kmh\": 4, "
+                                    "\"persons_per_hour\": 4500}]}"}});
+  }
+  if (mode == Mode::car && whole) {
+    throw ValidationError(source, {{"mode", "is \"foot\": a walking profile; import with --walking"}});
+  }
+  const bool nested = mode == Mode::foot && !whole;
+  const nlohmann::json& doc = nested ? file["walking"] : file;
+  const std::string prefix = nested ? "walking." : "";
+  const char* capacity_key = mode == Mode::foot ? "persons_per_hour" : "vph_per_lane";
+  const double capacity_max = mode == Mode::foot ? 100000 : 10000;
   std::vector<Problem> problems;
   Profile p;
+  p.mode = mode;
+  if (mode == Mode::foot) p.link_speed_factor = p.link_capacity_factor = 1;
   auto number = [&](const nlohmann::json& obj, const char* key, const std::string& path, double lo, double hi,
                     double fallback, bool required) {
     if (!obj.contains(key)) {
@@ -96,17 +161,18 @@ Profile Profile::from_json(std::string_view text, const std::string& source) {
     return v.get<double>();
   };
   if (!doc.is_object() || !doc.contains("classes") || !doc["classes"].is_array() || doc["classes"].empty()) {
-    throw ValidationError(source, {{"classes", "must be a non-empty array of road classes"}});
+    throw ValidationError(source, {{prefix + "classes", "must be a non-empty array of road classes"}});
   }
   if (doc.contains("links")) {
     const auto& l = doc["links"];
-    p.link_speed_factor = number(l, "speed_factor", "links", 0.01, 1, 0.5, false);
-    p.link_capacity_factor = number(l, "capacity_factor", "links", 0.01, 1, 0.75, false);
-    p.link_lanes = static_cast<int>(number(l, "lanes", "links", 1, 8, 1, false));
+    const std::string path = prefix + "links";
+    p.link_speed_factor = number(l, "speed_factor", path, 0.01, 1, p.link_speed_factor, false);
+    p.link_capacity_factor = number(l, "capacity_factor", path, 0.01, 1, p.link_capacity_factor, false);
+    p.link_lanes = static_cast<int>(number(l, "lanes", path, 1, 8, 1, false));
   }
   for (std::size_t i = 0; i < doc["classes"].size(); ++i) {
     const auto& c = doc["classes"][i];
-    const std::string path = "classes[" + std::to_string(i) + "]";
+    const std::string path = prefix + "classes[" + std::to_string(i) + "]";
     RoadClass rc;
     if (!c.is_object() || !c.contains("highway") || !c["highway"].is_string() ||
         c["highway"].get<std::string>().empty()) {
@@ -116,17 +182,25 @@ Profile Profile::from_json(std::string_view text, const std::string& source) {
     rc.highway = c["highway"].get<std::string>();
     if (p.class_of(rc.highway)) problems.push_back({path + ".highway", "duplicate class \"" + rc.highway + "\""});
     rc.speed_kmh = number(c, "speed_kmh", path, 1, 300, 0, true);
-    rc.vph_per_lane = number(c, "vph_per_lane", path, 1, 10000, 0, true);
-    rc.lanes = static_cast<int>(number(c, "lanes", path, 1, 8, 1, false));
-    if (c.contains("oneway")) {
-      if (!c["oneway"].is_boolean())
-        problems.push_back({path + ".oneway", "must be true or false, got " + c["oneway"].dump()});
-      else
-        rc.oneway = c["oneway"].get<bool>();
+    rc.vph_per_lane = number(c, capacity_key, path, 1, capacity_max, 0, true);
+    if (mode == Mode::car) {
+      rc.lanes = static_cast<int>(number(c, "lanes", path, 1, 8, 1, false));
+      if (c.contains("oneway")) {
+        if (!c["oneway"].is_boolean())
+          problems.push_back({path + ".oneway", "must be true or false, got " + c["oneway"].dump()});
+        else
+          rc.oneway = c["oneway"].get<bool>();
+      }
     }
     p.classes.push_back(rc);
   }
-  if (p.classes.size() > 200) problems.push_back({"classes", "at most 200 classes"});
+  if (mode == Mode::foot && doc.contains("honour_foot_no")) {
+    if (doc["honour_foot_no"].is_boolean())
+      p.honour_foot_no = doc["honour_foot_no"].get<bool>();
+    else
+      problems.push_back({prefix + "honour_foot_no", "must be true or false, got " + doc["honour_foot_no"].dump()});
+  }
+  if (p.classes.size() > 200) problems.push_back({prefix + "classes", "at most 200 classes"});
   if (!problems.empty()) throw ValidationError(source, std::move(problems));
   derive_links(p);
   return p;
@@ -135,15 +209,26 @@ Profile Profile::from_json(std::string_view text, const std::string& source) {
 nlohmann::json Profile::to_json() const {
   nlohmann::json classes_json = nlohmann::json::array();
   for (const auto& c : classes) {
+    if (mode == Mode::foot) {
+      classes_json.push_back(
+          {{"highway", c.highway}, {"speed_kmh", c.speed_kmh}, {"persons_per_hour", c.vph_per_lane}});
+      continue;
+    }
     classes_json.push_back({{"highway", c.highway},
                             {"speed_kmh", c.speed_kmh},
                             {"vph_per_lane", c.vph_per_lane},
                             {"lanes", c.lanes},
                             {"oneway", c.oneway}});
   }
-  return {{"classes", classes_json},
-          {"links",
-           {{"speed_factor", link_speed_factor}, {"capacity_factor", link_capacity_factor}, {"lanes", link_lanes}}}};
+  nlohmann::json out = {
+      {"classes", classes_json},
+      {"links",
+       {{"speed_factor", link_speed_factor}, {"capacity_factor", link_capacity_factor}, {"lanes", link_lanes}}}};
+  if (mode == Mode::foot) {
+    out["mode"] = "foot";
+    out["honour_foot_no"] = honour_foot_no;
+  }
+  return out;
 }
 
 std::optional<double> parse_maxspeed_kmh(std::string_view value) {
@@ -160,6 +245,7 @@ std::optional<double> parse_maxspeed_kmh(std::string_view value) {
 std::optional<WayAttributes> evaluate(const Profile& profile, const void* way, TagLookup tag) {
   const char* highway = tag(way, "highway");
   if (highway == nullptr) return std::nullopt;
+  if (profile.mode == Mode::foot) return evaluate_foot(profile, highway, way, tag);
   if (is_one_of(tag(way, "area"), {"yes"})) return std::nullopt;
 
   // The most specific access tag present decides.

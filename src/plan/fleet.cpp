@@ -28,6 +28,7 @@ struct Targets {
   std::vector<char> here;          // per node: some place is there
   std::vector<NodeId> node;        // per place
   std::vector<std::int64_t> left;  // per place
+  std::vector<Ms> ready;           // per place: a vehicle can start loading there from
   [[nodiscard]] std::optional<std::size_t> open_at(NodeId v) const {
     if (here[v] == 0) return std::nullopt;
     for (std::size_t i = 0; i < node.size(); ++i) {
@@ -39,6 +40,7 @@ struct Targets {
     here[v] = 1;
     node.push_back(v);
     left.push_back(amount);
+    ready.push_back(0);
   }
 };
 
@@ -120,10 +122,17 @@ class FleetPlanner {
   std::optional<Ms> trip(std::size_t v, Ms ready) {
     auto& vehicle = vehicles_[v];
     const auto& depot = in_.depots[vehicle.depot];
+    // When each pick-up point has this vehicle's load there (walkers arrive
+    // over time).
+    for (std::size_t p = 0; p < pickups_.node.size(); ++p) {
+      const auto& site = in_.pickups[p];
+      const auto& left = pickups_.left[p];
+      pickups_.ready[p] = left > 0 ? site.present_by(site.people - left + std::min(depot.seats, left)) : k_never;
+    }
     const auto inbound = search(at_[v], ready, pickups_, to_pickup_);
     if (!inbound) return std::nullopt;
     const auto p = inbound->target;
-    const Ms loaded_at = std::max(inbound->arrival, in_.pickups[p].earliest) + depot.load;
+    const Ms loaded_at = std::max(inbound->arrival, pickups_.ready[p]) + depot.load;
     commit(*inbound, 1);
     const auto loaded = search(in_.pickups[p].node, loaded_at, destinations_, to_destination_);
     if (!loaded) {
@@ -193,7 +202,8 @@ class FleetPlanner {
   }
 
   // Earliest-arrival search (A* on the potential) for one vehicle standing
-  // at s from `ready` to the first target with people or room left.
+  // at s from `ready` to the target with people or room left where it can
+  // start soonest: its arrival, or later when the target is ready later.
   std::optional<Way> search(NodeId s, Ms ready, const Targets& targets, const std::vector<Ms>& potential) {
     if (potential[s] >= k_never) return std::nullopt;
     ++plan_.searches;
@@ -211,11 +221,23 @@ class FleetPlanner {
       heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential[v]));
     };
     set(s, ready, graph::k_invalid, 0);
+    std::optional<std::pair<Ms, NodeId>> best;  // (start, node) of the best target reached
+    std::size_t best_place = 0;
     while (!heap_.empty()) {
+      // A* keys never exceed the arrival at a target: none left can start
+      // before the best one found.
+      if (best && heap_.min_key() >= static_cast<std::uint64_t>(best->first)) break;
       const NodeId u = heap_.pop();
       const Ms t = time_[u];
       ++plan_.settled;
-      if (const auto place = targets.open_at(u)) return trace(u, *place);
+      if (const auto place = targets.open_at(u)) {
+        const Ms start = std::max(t, targets.ready[*place]);
+        if (start == t) return trace(u, *place);
+        if (!best || start < best->first) {
+          best = {start, u};
+          best_place = *place;
+        }
+      }
       for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
         const NodeId w = g_.head[a];
         if (potential[w] >= k_never || (stamp_[w] == current_ && time_[w] <= t)) continue;
@@ -225,6 +247,7 @@ class FleetPlanner {
         if (arrive < label(w)) set(w, arrive, a, tau);
       }
     }
+    if (best) return trace(best->second, best_place);
     return std::nullopt;
   }
 
@@ -311,15 +334,17 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
   const auto to_destination = free_flow(in, destinations, route::Direction::backward);
   Ms first = k_never, cycle = k_never;
   std::int64_t reachable = 0, people = 0, trips = 0;
-  Ms work = 0;  // of all trips together: coming to the pick-up point, loading, driving out
+  Ms work = 0;         // of all trips together: coming to the pick-up point, loading, driving out
+  Ms last_loaded = 0;  // the last person's trip: they are there no sooner than they arrive
   for (const auto& p : in.pickups) {
     people += p.people;
     const Ms out = to_destination[p.node];
-    if (from_depot[p.node] >= k_never || out >= k_never) continue;
-    const Ms trip = std::max(from_depot[p.node], p.earliest) + load + out;
+    if (p.people == 0 || from_depot[p.node] >= k_never || out >= k_never) continue;
+    const Ms trip = std::max(from_depot[p.node], p.present_by(1)) + load + out;
     if (trip > in.horizon()) continue;
-    reachable += p.people;
+    reachable += p.there_at(in.horizon() - load - out);
     first = std::min(first, trip);
+    last_loaded = std::max(last_loaded, p.present_by(p.people) + load + out);
     if (from_destination[p.node] < k_never) cycle = std::min(cycle, unload + from_destination[p.node] + load + out);
     const std::int64_t here = (p.people + seats - 1) / seats;  // a trip loads at one pick-up point
     trips += here;
@@ -342,7 +367,7 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
     // from the earliest start through its trips with an unload between two.
     const Ms busiest = first + (per_vehicle - 1) * (per_vehicle > 1 ? cycle : 0);
     const Ms average = start + (work + std::max<std::int64_t>(0, trips - fleet) * unload + fleet - 1) / fleet;
-    const Ms egress = std::max(busiest, average);
+    const Ms egress = std::max({busiest, average, last_loaded});
     if (egress <= in.horizon()) b.lower_bound_egress = egress;
   }
   return b;

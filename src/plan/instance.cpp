@@ -45,13 +45,24 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
   }
   for (std::size_t i = 0; i < s.origins.size(); ++i) {
     const auto& origin = s.origins[i];
+    const Ms earliest = origin.earliest_departure ? std::max<Ms>(0, after_start(*origin.earliest_departure)) : 0;
+    if (origin.walks()) {
+      WalkerSite walker{i, origin.people, earliest, {}, origin.walk_max_m};
+      for (const auto& id : origin.walk_to) {
+        for (std::size_t p = 0; p < s.pickups.size(); ++p) {
+          if (s.pickups[p].id == id) walker.pickups.push_back(p);
+        }
+      }
+      walkers.push_back(std::move(walker));
+      continue;
+    }
     OriginSite site;
     site.scenario_index = i;
     site.node = o.origin(i).node;
     site.people = origin.people;
     site.persons_per_vehicle = origin.persons_per_vehicle;
     site.vehicles = origin.vehicles();
-    site.earliest = origin.earliest_departure ? std::max<Ms>(0, after_start(*origin.earliest_departure)) : 0;
+    site.earliest = earliest;
     origins.push_back(site);
   }
   for (std::size_t i = 0; i < s.destinations.size(); ++i) {
@@ -97,7 +108,7 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
     PickupSite site;
     site.scenario_index = i;
     site.node = o.pickup(i).node;
-    site.people = s.pickups[i].people;
+    site.people = site.gathered = s.pickups[i].people;
     site.earliest = s.pickups[i].earliest ? std::max<Ms>(0, after_start(*s.pickups[i].earliest)) : 0;
     pickups.push_back(site);
   }
@@ -129,6 +140,36 @@ bool Instance::may_occupy(ArcId a, Ms from, Ms until) const noexcept {
     if (from < spans_[i].until && spans_[i].from < until) return false;
   }
   return true;
+}
+
+Ms PickupSite::present_by(std::int64_t count) const noexcept {
+  if (count <= 0) return 0;
+  std::int64_t here = 0;
+  Ms t = 0;
+  std::size_t next = 0;
+  // Merge the gathered people (at `earliest`) into the arrivals.
+  bool counted_gathered = gathered == 0;
+  while (here < count) {
+    const bool take_gathered = !counted_gathered && (next == arrivals.size() || earliest <= arrivals[next].first);
+    if (take_gathered) {
+      here += gathered;
+      t = earliest;
+      counted_gathered = true;
+    } else if (next < arrivals.size()) {
+      here += arrivals[next].second;
+      t = arrivals[next].first;
+      ++next;
+    } else {
+      return k_never;
+    }
+  }
+  return t;
+}
+
+std::int64_t PickupSite::there_at(Ms t) const noexcept {
+  std::int64_t n = earliest <= t ? gathered : 0;
+  for (const auto& [at, people] : arrivals) n += at <= t ? people : 0;
+  return n;
 }
 
 Ms Instance::earliest_entry(ArcId a, Ms t, Ms duration) const noexcept {

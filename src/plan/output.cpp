@@ -38,6 +38,32 @@ std::pair<std::string, std::string> ends(const Instance& in, const Leg& l) {
   return {};
 }
 
+std::string walk_origin(const Instance& in, const Walk& w) {
+  return in.scenario().origins[in.walkers[w.walker].scenario_index].id;
+}
+std::string walk_pickup(const Instance& in, const Walk& w) {
+  return in.scenario().pickups[in.pickups[w.pickup].scenario_index].id;
+}
+
+nlohmann::json walks_json(const Instance& in, const PlanResult& plan) {
+  nlohmann::json walks = nlohmann::json::array();
+  for (const auto& w : plan.walks) {
+    nlohmann::json offsets = nlohmann::json::array();
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto t : w.offsets) offsets.push_back(seconds_json(t));
+    for (const auto& [leaves, people] : w.groups) groups.push_back({seconds_json(leaves), people});
+    walks.push_back({{"origin", walk_origin(in, w)},
+                     {"pickup", walk_pickup(in, w)},
+                     {"people", w.people()},
+                     {"distance_m", std::round(w.distance_m)},
+                     {"duration_s", seconds_json(w.duration())},
+                     {"path", w.path},
+                     {"offsets_s", offsets},
+                     {"groups", groups}});
+  }
+  return walks;
+}
+
 nlohmann::json fleet_json(const Instance& in, const PlanResult& plan) {
   const auto& g = in.graph();
   nlohmann::json fleet = nlohmann::json::array();
@@ -119,7 +145,8 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
   const auto& g = in.graph();
   std::int64_t people = 0;
   for (const auto& o : in.origins) people += o.people;
-  for (const auto& p : in.pickups) people += p.people;
+  for (const auto& p : in.pickups) people += p.gathered;
+  for (const auto& w : in.walkers) people += w.people;
   const auto evacuated = plan.people_evacuated();
   const Ms egress = plan.egress();
 
@@ -172,7 +199,10 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
   }
   nlohmann::json unmet = nlohmann::json::array();
   for (const auto& u : plan.unmet) {
-    if (u.pickup) {
+    if (u.walker) {
+      unmet.push_back(
+          {{"origin", s.origins[in.walkers[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
+    } else if (u.pickup) {
       unmet.push_back(
           {{"pickup", s.pickups[in.pickups[u.origin].scenario_index].id}, {"people", u.people}, {"reason", u.reason}});
     } else {
@@ -191,6 +221,17 @@ nlohmann::json to_json(const Instance& in, const PlanResult& plan) {
                         {"snaps", snaps},
                         {"movements", movements},
                         {"unmet", unmet}};
+  if (!in.walkers.empty()) {
+    out["walks"] = walks_json(in, plan);
+    std::int64_t walking = 0;
+    Ms last = 0;
+    for (const auto& w : plan.walks) {
+      walking += w.people();
+      last = std::max(last, w.groups.back().first + w.duration());
+    }
+    out["summary"]["walking"] = {
+        {"people", walking}, {"walks", plan.walks.size()}, {"last_arrival_s", seconds_json(last)}};
+  }
   if (!in.depots.empty()) {
     out["fleet"] = fleet_json(in, plan);
     std::int64_t trips = 0;
@@ -283,6 +324,28 @@ nlohmann::json to_geojson(const Instance& in, const PlanResult& plan) {
                                        {"people", l.people},
                                        {"aid_t", l.aid_t}}));
     }
+  }
+  // Walks: on the foot network, drawn straight between its nodes, from the
+  // first group's leaving to the last group's arrival.
+  for (const auto& w : plan.walks) {
+    nlohmann::json coords = nlohmann::json::array();
+    for (const auto& p : w.points) coords.push_back({p.lon, p.lat});
+    if (coords.size() == 1) coords.push_back(coords.front());
+    const Ms from = w.groups.front().first;
+    const Ms until = w.groups.back().first + w.duration();
+    features.push_back({{"type", "Feature"},
+                        {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
+                        {"properties",
+                         {{"kind", "walk"},
+                          {"id", walk_origin(in, w) + "->" + walk_pickup(in, w)},
+                          {"origin", walk_origin(in, w)},
+                          {"destination", walk_pickup(in, w)},
+                          {"people", w.people()},
+                          {"distance_m", std::round(w.distance_m)},
+                          {"departure", geo::format_utc(in.instant(from))},
+                          {"arrival", geo::format_utc(in.instant(until))},
+                          {"departure_s", seconds_json(from)},
+                          {"arrival_s", seconds_json(until)}}}});
   }
   return {{"type", "FeatureCollection"}, {"attribution", "© OpenStreetMap contributors"}, {"features", features}};
 }

@@ -95,7 +95,16 @@ PlanResult run_plan(const Instance& in, const RunOptions& options) {
   if (!in.depots.empty() && options.method == Method::optimal) {
     throw InputError("--method", "optimal plans movements only; plan a scenario with depots with --method ccrp");
   }
+  if (!in.walkers.empty() && options.walks == nullptr) {
+    throw InputError("--walk-map", "origin \"" + in.scenario().origins[in.walkers.front().scenario_index].id +
+                                       "\" walks to pick-up points (walk_to): plan it with a foot network, "
+                                       "corridor plan MAP SCENARIO --walk-map FOOT.graph (corridor import --walking)");
+  }
   auto result = heuristic(in, options);
+  if (options.walks != nullptr) {
+    result.walks = options.walks->walks;
+    result.unmet.insert(result.unmet.end(), options.walks->unmet.begin(), options.walks->unmet.end());
+  }
   if (!in.depots.empty()) add_fleet(in, options, result);
   if (options.method == Method::optimal) {
     // The heuristic's egress and the bounds narrow the exact method's

@@ -56,8 +56,9 @@ std::string duration(Ms t) {
 std::vector<WindowUse> window_use(const Instance& in, const PlanResult& plan, const graph::SpatialIndex& graph_index) {
   const auto& s = in.scenario();
   std::vector<WindowUse> uses;
+  // Walkers who reach no pick-up point are not held back by a window.
   std::int64_t unmet = 0;
-  for (const auto& u : plan.unmet) unmet += u.people;
+  for (const auto& u : plan.unmet) unmet += u.walker ? 0 : u.people;
   for (const auto& cf : s.ceasefires) {
     std::set<ArcId> arcs;
     for (const auto& c : in.overlay().closures()) {
@@ -79,7 +80,8 @@ std::vector<WindowUse> window_use(const Instance& in, const PlanResult& plan, co
     for (auto& c : longer.ceasefires) {
       if (c.id == cf.id) c.windows.back().until = s.end();
     }
-    const Instance relaxed(in.graph(), graph_index, longer, 1e7);
+    Instance relaxed(in.graph(), graph_index, longer, 1e7);
+    relaxed.pickups = in.pickups;  // with the walkers' arrivals
     auto replanned = plan_ccrp(relaxed);
     plan_fleet(relaxed, replanned);
     std::int64_t unmet_after = 0;

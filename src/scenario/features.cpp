@@ -56,6 +56,19 @@ void read_origin(Reader& reader, const Feature& feature, Scenario& scenario) {
   if (const auto t = reader.time(feature.properties, "earliest_departure", path, Need::optional)) {
     origin.earliest_departure = t->utc;
   }
+  if (const Json* list = reader.array(feature.properties, "walk_to", path, Need::optional)) {
+    if (list->empty()) reader.problem(path + ".walk_to", "must name at least one pick-up point");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      if (auto id = reader.text_value((*list)[i], element_path(path + ".walk_to", i))) {
+        origin.walk_to.push_back(std::move(*id));
+      }
+    }
+  }
+  if (const auto m = reader.positive_number(feature.properties, "walk_max_m", path, Need::optional)) {
+    if (!feature.properties.contains("walk_to"))
+      reader.problem(path + ".walk_max_m", "needs walk_to: the pick-up points to walk to");
+    origin.walk_max_m = *m;
+  }
   scenario.origins.push_back(std::move(origin));
 }
 
@@ -116,7 +129,8 @@ void read_pickup(Reader& reader, const Feature& feature, Scenario& scenario) {
   static_cast<FeatureRef&>(pickup) = feature.ref;
   if (const auto where = point_of(reader, feature, "pickup")) pickup.where = *where;
   const std::string path = feature.properties_path();
-  if (const auto people = reader.positive_integer(feature.properties, "people", path, Need::required)) {
+  // Optional where origins walk to it: then its people are theirs.
+  if (const auto people = reader.positive_integer(feature.properties, "people", path, Need::optional)) {
     pickup.people = *people;
   }
   if (const auto t = reader.time(feature.properties, "earliest", path, Need::optional)) pickup.earliest = t->utc;
@@ -247,6 +261,19 @@ void read_features(Reader& reader, const Json& features, Names& names, Scenario&
       read_ceasefire(reader, feature, scenario);
     } else {
       read_named_area(reader, feature, scenario);
+    }
+  }
+  // Walkers go to pick-up points.
+  for (const auto& origin : scenario.origins) {
+    for (std::size_t i = 0; i < origin.walk_to.size(); ++i) {
+      const auto& id = origin.walk_to[i];
+      if (std::any_of(scenario.pickups.begin(), scenario.pickups.end(), [&](const Pickup& p) { return p.id == id; }))
+        continue;
+      std::vector<std::string> ids;
+      for (const auto& p : scenario.pickups) ids.push_back(p.id);
+      reader.problem(element_path("features[" + std::to_string(origin.index) + "].properties.walk_to", i),
+                     "unknown pick-up point " + show(Json(id)) +
+                         (ids.empty() ? "; the scenario has no pick-up points" : "; pick-up points: " + join(ids)));
     }
   }
   // A fleet needs both ends of its trips.

@@ -20,22 +20,23 @@ struct ImportOptions {
   std::string input;
   std::string output;
   std::string profile;
+  bool walking = false;
   osm::MatsimOptions matsim;
   bool quiet = false;
 };
 
-osm::Profile load_profile(const std::string& path) {
-  if (path.empty()) return osm::Profile::defaults();
+osm::Profile load_profile(const std::string& path, bool walking) {
+  if (path.empty()) return walking ? osm::Profile::walking() : osm::Profile::defaults();
   std::ifstream in(path);
   if (!in) throw IoError(path + ": cannot read the profile");
   std::stringstream text;
   text << in.rdbuf();
-  return osm::Profile::from_json(text.str(), path);
+  return osm::Profile::from_json(text.str(), path, walking ? osm::Mode::foot : osm::Mode::car);
 }
 
 int run_import(const ImportOptions& o) {
   const auto started = std::chrono::steady_clock::now();
-  const auto profile = load_profile(o.profile);
+  const auto profile = load_profile(o.profile, o.walking);
   int last_percent = -1;
   const bool draw = !o.quiet && stderr_is_terminal();
   auto progress = [&](double fraction) {
@@ -79,11 +80,17 @@ void add_import_command(CLI::App& app, Runs& runs) {
                          "routable for motor vehicles under the profile (docs/profile.md), or a GeoJSON road\n"
                          "network (.geojson: LineStrings, docs/import.md), or a MATSim network file\n"
                          "(network.xml or .xml.gz: nodes reprojected from their CRS with PROJ).\n"
+                         "With --walking, the ways people can walk instead (footways, paths, streets; the\n"
+                         "walking profile), for `corridor plan --walk-map` (docs/fleets.md).\n"
                          "Example: corridor import andorra-2021-10.osm.pbf -o andorra.graph\n"
+                         "         corridor import andorra-2021-10.osm.pbf --walking -o andorra-foot.graph\n"
                          "         corridor import network.xml.gz --crs EPSG:32747 --modes car -o padang.graph");
   cmd->add_option("input", o->input, "OSM file, GeoJSON road network or MATSim network.xml[.gz]")->required();
   cmd->add_option("-o,--output", o->output, "graph file to write")->required();
   cmd->add_option("--profile", o->profile, "road profile JSON (default: the built-in profile, docs/profile.md)");
+  cmd->add_flag("--walking", o->walking,
+                "a foot network: the walking profile (built in, or the profile file's \"walking\" member); "
+                "capacities in persons per hour");
   cmd->add_option("--crs", o->matsim.crs,
                   "MATSim: the coordinate reference system of the nodes' x/y (EPSG:NNNN or any PROJ string); "
                   "default: the file's coordinateReferenceSystem attribute");

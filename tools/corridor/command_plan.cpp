@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,7 @@ struct PlanOptions {
   std::string output;
   std::string geojson;
   std::string csv;
+  std::string walk_map;
   std::string method = "ccrp";
   double max_snap_m = 1000;
   std::size_t max_expanded_nodes = 300'000;
@@ -37,12 +39,21 @@ int run_plan(const PlanOptions& o) {
   const auto g = graph::read_graph(o.map);
   const auto sc = scenario::load_scenario(o.scenario);
   const graph::SpatialIndex index(g);
-  const plan::Instance in(g, index, sc, o.max_snap_m);
+  plan::Instance in(g, index, sc, o.max_snap_m);
+  // The first mile on foot, when origins walk to pick-up points.
+  std::optional<plan::WalkPlan> walks;
+  if (!o.walk_map.empty()) {
+    const auto foot = graph::read_graph(o.walk_map);
+    plan::require_foot_network(foot, o.walk_map);
+    walks = plan::plan_walks(foot, in, o.max_snap_m);
+    plan::add_arrivals(in, walks->walks);
+  }
 
   const bool draw = !o.quiet && stderr_is_terminal();
   plan::RunOptions options;
   options.method = *method;
   options.max_expanded_nodes = o.max_expanded_nodes;
+  options.walks = walks ? &*walks : nullptr;
   int last_percent = -1;
   options.progress = [&](std::int64_t done, std::int64_t total) {
     const int percent = static_cast<int>(100 * done / std::max<std::int64_t>(1, total));
@@ -84,6 +95,13 @@ int run_plan(const PlanOptions& o) {
             : 0.0);
   } else {
     std::fprintf(stderr, "; no plan can get everyone out within the horizon\n");
+  }
+  if (s.contains("walking")) {
+    const auto& w = s["walking"];
+    std::fprintf(stderr,
+                 "  walking         %lld people in %lld walks to pick-up points, the last there %s after start\n",
+                 w["people"].get<long long>(), w["walks"].get<long long>(),
+                 hms(to_milliseconds(w["last_arrival_s"].get<double>())).c_str());
   }
   if (s.contains("fleet")) {
     const auto& f = s["fleet"];
@@ -127,6 +145,9 @@ void add_plan_command(CLI::App& app, Runs& runs) {
   cmd->add_option("-o,--output", o->output, "plan JSON to write")->required();
   cmd->add_option("--geojson", o->geojson, "also write the movements as GeoJSON LineStrings");
   cmd->add_option("--csv", o->csv, "also write the convoy timetable as CSV (UTC and local times)");
+  cmd->add_option("--walk-map", o->walk_map,
+                  "foot network (corridor import --walking) on which origins with walk_to walk to their pick-up "
+                  "points");
   cmd->add_option("--method", o->method, "ccrp (capacity-aware heuristic, default) or optimal (small instances)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a scenario point may be from a road (default 1000)");
   cmd->add_option("--max-expanded-nodes", o->max_expanded_nodes,

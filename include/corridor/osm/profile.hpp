@@ -1,7 +1,8 @@
 #pragma once
 // The road profile: which OSM ways are routable for motor vehicles and with
 // what speed, capacity and direction. The defaults are DESIGN.md's table;
-// a JSON file (docs/profile.md) can replace them.
+// a JSON file (docs/profile.md) can replace them. A walking profile does the
+// same for people on foot: its capacities are persons per hour.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,7 +21,13 @@ struct RoadClass {
   bool oneway = false;      // one-way by default (motorway)
 };
 
+enum class Mode { car, foot };
+
 struct Profile {
+  // car: motor vehicles (access by motorcar < motor_vehicle < vehicle <
+  // access, one-way streets); foot: walkers (access by foot < access, every
+  // way both ways, no maxspeed, vph_per_lane read as persons per hour).
+  Mode mode = Mode::car;
   // Every routable class, in the order their ids are assigned (a graph stores
   // the class id per arc and the names once). "*_link" classes are derived
   // from their base class unless listed explicitly.
@@ -28,11 +35,21 @@ struct Profile {
   double link_speed_factor = 0.5;
   double link_capacity_factor = 0.75;
   int link_lanes = 1;
+  // Walking: whether foot=no closes a way. Off by default: extracts often
+  // lack the sidewalks mapped beside a road tagged foot=no (Rhein-Neckar's
+  // has no footway at all), and without them the network falls apart.
+  bool honour_foot_no = false;
 
   // DESIGN.md's table.
   static Profile defaults();
+  // People on foot (docs/profile.md): footways, paths, pedestrian and
+  // residential streets and the roads beside which one walks, at walking
+  // speed, with pedestrian flow capacities.
+  static Profile walking();
   // Parses a profile file's text; throws ValidationError naming the fields.
-  static Profile from_json(std::string_view text, const std::string& source);
+  // With Mode::foot, the file's "walking" member (classes with speed_kmh
+  // and persons_per_hour); a file without one is an error naming it.
+  static Profile from_json(std::string_view text, const std::string& source, Mode mode = Mode::car);
   [[nodiscard]] nlohmann::json to_json() const;
 
   // Class id for a highway=* value, nullopt when it is not routable.

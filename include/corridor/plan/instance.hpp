@@ -73,8 +73,26 @@ struct DepotSite {
 struct PickupSite {
   std::size_t scenario_index = 0;
   NodeId node = graph::k_invalid;
+  std::int64_t people = 0;    // in all: gathered there and arriving on foot
+  std::int64_t gathered = 0;  // there from `earliest` (the scenario's people)
+  Ms earliest = 0;
+  // Walkers arriving (time, people), in time order (plan/walk.hpp).
+  std::vector<std::pair<Ms, std::int64_t>> arrivals;
+  // The earliest time at which `count` people have been there in all,
+  // k_never when fewer ever are.
+  [[nodiscard]] Ms present_by(std::int64_t count) const noexcept;
+  // People who have been there by time t.
+  [[nodiscard]] std::int64_t there_at(Ms t) const noexcept;
+};
+
+// An origin whose people walk to pick-up points (walk_to) instead of
+// leaving in vehicles of their own; not among Instance::origins.
+struct WalkerSite {
+  std::size_t scenario_index = 0;  // into Scenario::origins
   std::int64_t people = 0;
-  Ms earliest = 0;  // people gathered from
+  Ms earliest = 0;                   // they leave from
+  std::vector<std::size_t> pickups;  // where they may go, into Instance::pickups
+  double max_m = 0;                  // the farthest they walk
 };
 
 struct CheckpointSite {
@@ -137,6 +155,7 @@ class Instance {
   std::vector<CheckpointSite> checkpoints;
   std::vector<DepotSite> depots;
   std::vector<PickupSite> pickups;
+  std::vector<WalkerSite> walkers;
   // Whom a rule forbidding aid inbound names (empty: aid may go in).
   std::vector<std::string> aid_refused_by;
   std::vector<SnapReport> snaps;

@@ -59,12 +59,29 @@ struct FleetVehicle {
   std::vector<Leg> legs;
 };
 
+// People of a walking origin on their way to a pick-up point: one path on
+// the foot network, walked in groups that leave as the ways' pedestrian
+// capacity per time step allows (plan/walk.hpp).
+struct Walk {
+  std::size_t walker = 0;           // index into Instance::walkers
+  std::size_t pickup = 0;           // index into Instance::pickups
+  std::vector<std::int64_t> path;   // OSM node ids of the foot network, origin first
+  std::vector<geo::LonLat> points;  // where those nodes are
+  std::vector<Ms> offsets;          // walking time from the start to each node
+  double distance_m = 0;
+  std::vector<std::pair<Ms, std::int64_t>> groups;  // (leaves, people), in time order
+  [[nodiscard]] Ms duration() const { return offsets.back(); }
+  [[nodiscard]] std::int64_t people() const;
+};
+
 struct Unmet {
-  // Index into Instance::origins, or into Instance::pickups when `pickup`.
+  // Index into Instance::origins, or into Instance::pickups when `pickup`,
+  // or into Instance::walkers when `walker`.
   std::size_t origin = 0;
   std::int64_t people = 0;
   std::string reason;
   bool pickup = false;
+  bool walker = false;
 };
 
 struct Bounds {
@@ -77,6 +94,7 @@ struct PlanResult {
   std::string method;  // "ccrp" or "optimal"
   std::vector<Movement> movements;
   std::vector<FleetVehicle> fleet;  // depot vehicles with at least one trip
+  std::vector<Walk> walks;          // walkers to pick-up points (given to run_plan)
   std::vector<Unmet> unmet;
   Bounds bounds;
   double compute_ms = 0;

@@ -13,6 +13,7 @@
 #include "corridor/plan/method.hpp"
 #include "corridor/plan/plan.hpp"
 #include "corridor/plan/stop.hpp"
+#include "corridor/plan/walk.hpp"
 
 namespace corridor::plan {
 
@@ -31,10 +32,14 @@ struct RunOptions {
   std::function<void(const std::string&)> note;
   // Stops the planner, the bounds and the optimal method alike.
   const StopToken* stop = nullptr;
+  // The walkers' plan (plan_walks, its arrivals already added to the
+  // instance's pick-up points); required when the instance has walkers.
+  const WalkPlan* walks = nullptr;
 };
 
 // Throws as solve_optimal does when the optimal method's network is too
-// large, and Stopped when options.stop says so.
+// large, Stopped when options.stop says so, and InputError when walkers
+// come without their walks.
 PlanResult run_plan(const Instance& in, const RunOptions& options);
 
 }  // namespace corridor::plan

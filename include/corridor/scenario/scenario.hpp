@@ -58,6 +58,11 @@ struct Origin : FeatureRef {
   std::int64_t people = 0;
   std::int64_t persons_per_vehicle = 40;
   std::optional<geo::UnixSeconds> earliest_departure;
+  // Its people walk to the nearest of these pick-up points on the foot
+  // network (at most walk_max_m) instead of leaving in their own vehicles.
+  std::vector<std::string> walk_to;
+  double walk_max_m = 3000;
+  [[nodiscard]] bool walks() const noexcept { return !walk_to.empty(); }
   [[nodiscard]] std::int64_t vehicles() const noexcept {
     return (people + persons_per_vehicle - 1) / persons_per_vehicle;
   }

@@ -161,5 +161,61 @@ TEST(Profile, FromJsonNamesBadFields) {
   EXPECT_THROW(Profile::from_json(R"({"classes": []})", "p.json"), ValidationError);
 }
 
+TEST(Profile, WalkingTakesFootwaysBothWaysAndNotMotorways) {
+  const auto foot = Profile::walking();
+  const auto footway = eval({{"highway", "footway"}}, foot);
+  ASSERT_TRUE(footway);
+  EXPECT_DOUBLE_EQ(footway->speed_kmh, 4);
+  EXPECT_EQ(footway->capacity_vph, 4500u);  // persons per hour
+  // One-way streets and speed limits are for vehicles.
+  const auto street = eval({{"highway", "residential"}, {"oneway", "yes"}, {"maxspeed", "50"}}, foot);
+  ASSERT_TRUE(street);
+  EXPECT_TRUE(street->forward && street->backward);
+  EXPECT_DOUBLE_EQ(street->speed_kmh, 4);
+  EXPECT_FALSE(eval({{"highway", "motorway"}}, foot));
+  EXPECT_FALSE(eval({{"highway", "trunk"}, {"motorroad", "yes"}}, foot));
+  EXPECT_FALSE(eval({{"highway", "footway"}, {"access", "private"}}, foot));
+  EXPECT_TRUE(eval({{"highway", "footway"}, {"access", "no"}, {"foot", "yes"}}, foot));
+  // foot=no counts as the sidewalk beside the road unless the profile honours it.
+  EXPECT_TRUE(eval({{"highway", "primary"}, {"foot", "no"}}, foot));
+  auto strict = foot;
+  strict.honour_foot_no = true;
+  EXPECT_FALSE(eval({{"highway", "primary"}, {"foot", "no"}}, strict));
+  // Cars do not drive footways.
+  EXPECT_FALSE(eval({{"highway", "footway"}}));
+}
+
+TEST(Profile, AWalkingProfileComesFromTheFilesWalkingMember) {
+  const std::string text =
+      R"({"classes": [{"highway": "primary", "speed_kmh": 50, "vph_per_lane": 900}],
+          "walking": {"classes": [{"highway": "footway", "speed_kmh": 3, "persons_per_hour": 2000}],
+                      "honour_foot_no": true}})";
+  const auto foot = Profile::from_json(text, "p.json", Mode::foot);
+  EXPECT_EQ(foot.mode, Mode::foot);
+  EXPECT_TRUE(foot.honour_foot_no);
+  EXPECT_EQ(eval({{"highway", "footway"}}, foot)->capacity_vph, 2000u);
+  EXPECT_FALSE(eval({{"highway", "primary"}}, foot));
+  // Stored in a foot network's graph and read back.
+  const auto again = Profile::from_json(foot.to_json().dump(), "graph", Mode::foot);
+  EXPECT_EQ(again.class_names(), foot.class_names());
+  EXPECT_TRUE(again.honour_foot_no);
+  // The car profile of the same file is unchanged.
+  EXPECT_EQ(Profile::from_json(text, "p.json").mode, Mode::car);
+  try {
+    Profile::from_json(R"({"classes": [{"highway": "primary", "speed_kmh": 50, "vph_per_lane": 900}]})", "p.json",
+                       Mode::foot);
+    FAIL() << "expected ValidationError";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(e.problems().at(0).path, "walking");
+  }
+  try {
+    Profile::from_json(R"({"walking": {"classes": [{"highway": "path", "speed_kmh": 4, "persons_per_hour": 0}]}})",
+                       "p.json", Mode::foot);
+    FAIL() << "expected ValidationError";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(e.problems().at(0).path, "walking.classes[0].persons_per_hour");
+  }
+}
+
 }  // namespace
 }  // namespace corridor::osm

@@ -242,5 +242,29 @@ TEST_F(Features, PickupPointsNeedADepotAndADepotNeedsPickupPoints) {
                            "\"pickup\""));
 }
 
+TEST_F(Features, OriginsWalkToPickupPoints) {
+  auto fleet = with_fleet(doc);
+  auto& origin = fleet["features"][0]["properties"];
+  origin["walk_to"] = {"square"};
+  origin["walk_max_m"] = 1500;
+  fleet["features"].back()["properties"].erase("people");  // its people are the walkers
+  const Scenario s = parse(fleet);
+  EXPECT_TRUE(s.origins[0].walks());
+  EXPECT_EQ(s.origins[0].walk_to, std::vector<std::string>{"square"});
+  EXPECT_EQ(s.origins[0].walk_max_m, 1500);
+  EXPECT_EQ(s.pickups[0].people, 0);
+
+  origin["walk_to"] = {"plaza"};
+  EXPECT_TRUE(only_problem(fleet, "features[0].properties.walk_to[0]",
+                           "unknown pick-up point \"plaza\"; pick-up points: square"));
+  origin["walk_to"] = Json::array();
+  EXPECT_TRUE(only_problem(fleet, "features[0].properties.walk_to", "must name at least one pick-up point"));
+  origin["walk_to"] = {"square"};
+  origin["walk_max_m"] = -3;
+  EXPECT_TRUE(only_problem(fleet, "features[0].properties.walk_max_m", "must be a positive number, got -3"));
+  properties(k_origin)["walk_max_m"] = 500;  // without walk_to
+  EXPECT_TRUE(only_problem(doc, "features[0].properties.walk_max_m", "needs walk_to: the pick-up points to walk to"));
+}
+
 }  // namespace
 }  // namespace corridor::scenario::test
