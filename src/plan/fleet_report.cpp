@@ -51,6 +51,32 @@ Outcome with_fleet(const Instance& in, const PlanResult& plan, std::int64_t tota
   return {p.people_evacuated(), p.egress()};
 }
 
+// The plan's fleet collecting the walkers where they live: each walking
+// origin a pick-up point on its road node from its earliest departure, the
+// gathering points with their own people only.
+Outcome at_origins(const Instance& in, const PlanResult& plan, const StopToken* stop) {
+  Instance doorstep = in;
+  for (auto& p : doorstep.pickups) {
+    p.arrivals.clear();
+    p.people = p.gathered;
+  }
+  for (const auto& w : plan.walks) {
+    const auto& walker = in.walkers[w.walker];
+    PickupSite site;
+    site.scenario_index = in.pickups[w.pickup].scenario_index;  // only for names; unused here
+    site.node = in.overlay().origin(walker.scenario_index).node;
+    site.people = site.gathered = w.people();
+    site.earliest = walker.earliest;
+    doorstep.pickups.push_back(site);
+  }
+  PlanResult p;
+  p.movements = plan.movements;
+  FleetOptions options;
+  options.stop = stop;
+  plan_fleet(doorstep, p, options);
+  return {p.people_evacuated(), p.egress()};
+}
+
 std::string clock(const Instance& in, Ms t) { return in.scenario().local_time(in.instant(t)); }
 
 std::string signed_minutes(Ms d) {
@@ -127,6 +153,10 @@ FleetReport fleet_report(const Instance& in, const PlanResult& plan, const StopT
       r.windows.push_back(need);
     }
   }
+  if (!plan.walks.empty()) {
+    const auto o = at_origins(in, plan, stop);
+    r.at_origins = FleetSize{r.vehicles, o.people, o.egress};
+  }
   return r;
 }
 
@@ -143,10 +173,16 @@ nlohmann::json to_json(const Instance& in, const FleetReport& r) {
                        {"vehicles_needed", w.vehicles ? nlohmann::json(*w.vehicles) : nlohmann::json(nullptr)},
                        {"tried_up_to", w.tried}});
   }
-  return {{"vehicles", r.vehicles},
-          {"trips_per_vehicle", {{"fewest", r.fewest_trips}, {"mean", r.mean_trips}, {"most", r.most_trips}}},
-          {"sizes", sizes},
-          {"windows", windows}};
+  nlohmann::json out = {
+      {"vehicles", r.vehicles},
+      {"trips_per_vehicle", {{"fewest", r.fewest_trips}, {"mean", r.mean_trips}, {"most", r.most_trips}}},
+      {"sizes", sizes},
+      {"windows", windows}};
+  if (r.at_origins) {
+    out["collected_at_origins"] = {{"people_out", r.at_origins->people_out},
+                                   {"egress_s", to_seconds(r.at_origins->egress)}};
+  }
+  return out;
 }
 
 std::vector<std::string> fleet_report_lines(const Instance& in, const FleetReport& r) {
@@ -162,6 +198,12 @@ std::vector<std::string> fleet_report_lines(const Instance& in, const FleetRepor
     lines.push_back("  with " + std::to_string(s.vehicles) + " vehicles: " + std::to_string(s.people_out) +
                     " people out, egress " + hms(s.egress) +
                     (s.vehicles == r.vehicles ? " (the plan)" : " (" + signed_minutes(s.egress - own) + ")"));
+  }
+  if (r.at_origins) {
+    const auto& o = *r.at_origins;
+    lines.push_back("walking the first mile: egress " + hms(own) +
+                    "; collecting everyone at their origins instead: " + std::to_string(o.people_out) +
+                    " people out, egress " + hms(o.egress) + " (" + signed_minutes(o.egress - own) + ")");
   }
   for (const auto& w : r.windows) {
     lines.push_back("ceasefire " + w.ceasefire + " window " + std::to_string(w.window + 1) + " (until " +

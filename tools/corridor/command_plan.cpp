@@ -39,13 +39,16 @@ int run_plan(const PlanOptions& o) {
   const auto g = graph::read_graph(o.map);
   const auto sc = scenario::load_scenario(o.scenario);
   const graph::SpatialIndex index(g);
+  std::optional<graph::RoadGraph> foot;
+  if (!o.walk_map.empty()) {
+    foot = graph::read_graph(o.walk_map);
+    plan::require_foot_network(*foot, o.walk_map);
+  }
   plan::Instance in(g, index, sc, o.max_snap_m);
   // The first mile on foot, when origins walk to pick-up points.
   std::optional<plan::WalkPlan> walks;
-  if (!o.walk_map.empty()) {
-    const auto foot = graph::read_graph(o.walk_map);
-    plan::require_foot_network(foot, o.walk_map);
-    walks = plan::plan_walks(foot, in, o.max_snap_m);
+  if (foot) {
+    walks = plan::plan_walks(*foot, in, o.max_snap_m);
     plan::add_arrivals(in, walks->walks);
   }
 

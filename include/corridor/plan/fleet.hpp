@@ -54,7 +54,8 @@ FleetBounds fleet_bounds(const Instance& in, const std::optional<std::vector<std
 // fleet again with other sizes (each depot scaled in proportion to its own):
 // the trips each vehicle makes, the egress with 10 and 20 vehicles fewer and
 // more, and for each ceasefire window the smallest fleet that gets everyone
-// out before it closes.
+// out before it closes; with walkers, the fleet collecting them at their
+// origins instead ("does walking the first mile help?").
 struct FleetSize {
   std::int64_t vehicles = 0;
   std::int64_t people_out = 0;
@@ -75,6 +76,9 @@ struct FleetReport {
   double mean_trips = 0;
   std::vector<FleetSize> sizes;  // by vehicles, ascending; the plan's own size among them
   std::vector<WindowFleet> windows;
+  // With walkers: the plan's fleet if it collected them at their origins
+  // instead (each origin a pick-up point from its earliest departure).
+  std::optional<FleetSize> at_origins;
 };
 FleetReport fleet_report(const Instance& in, const PlanResult& plan, const StopToken* stop = nullptr);
 nlohmann::json to_json(const Instance& in, const FleetReport& report);
