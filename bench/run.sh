@@ -68,16 +68,21 @@ plan_out="$results/plan.md"
 
 # Shuttle fleets (examples/fleet): the fleet plan alone (best of 3) and
 # with the fleet-size report (one run), the plan's figures and its
-# round-trip bound, and the fleet the window needs.
+# round-trip bound, the fleet the window needs, and (Mannheim's people
+# walk to their gathering points on the foot network) the egress were the
+# fleet to collect them at their origins instead.
 fleet_out="$results/fleet.md"
+"$build/corridor" import "$data/osm/rhein-neckar-rnv-2016-12.osm.pbf" --walking -o "$tmp/mannheim-foot.graph" --quiet
 {
-  echo "| scenario | fleet | plan wall s | with fleet report wall s | people out / total | upper bound | egress | lower bound | egress / bound | trips | vehicles the window needs |"
-  echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+  echo "| scenario | fleet | plan wall s | with fleet report wall s | people out / total | upper bound | egress | lower bound | egress / bound | trips | vehicles the window needs | egress collected at origins |"
+  echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   for name in andorra mannheim; do
     scenario=examples/fleet/$name-fleet.geojson
-    read -r s _ < <(measure "$build/corridor" plan "$tmp/$name-exercise.graph" "$scenario" -o "$tmp/$name-fleet.json" \
-      --no-fleet-sizes --quiet)
-    /usr/bin/time -f "%e %M" -o "$tmp/t" "$build/corridor" plan "$tmp/$name-exercise.graph" "$scenario" \
+    walk=()
+    [ "$name" = mannheim ] && walk=(--walk-map "$tmp/mannheim-foot.graph")
+    read -r s _ < <(measure "$build/corridor" plan "$tmp/$name-exercise.graph" "$scenario" "${walk[@]}" \
+      -o "$tmp/$name-fleet.json" --no-fleet-sizes --quiet)
+    /usr/bin/time -f "%e %M" -o "$tmp/t" "$build/corridor" plan "$tmp/$name-exercise.graph" "$scenario" "${walk[@]}" \
       -o "$tmp/$name-fleet.json" --quiet
     read -r r _ < "$tmp/t"
     python3 - "$tmp/$name-fleet.json" "$name" "$s" "$r" <<'PY'
@@ -85,8 +90,9 @@ import json, sys
 plan, name, s, r = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3], sys.argv[4]
 m, f, rep = plan["summary"], plan["summary"]["fleet"], plan["fleet_report"]
 needed = ", ".join(str(w["vehicles_needed"]) for w in rep["windows"]) or "-"
+home = f"{rep['collected_at_origins']['egress_s']} s" if "collected_at_origins" in rep else "-"
 print(f"| {name}-fleet | {f['vehicles']} | {s} | {r} | {m['people_evacuated']} / {m['people']} | "
-      f"{m['upper_bound_people']} | {m['egress_s']} s | {m['lower_bound_s']} s | {m['egress_gap']} | {f['trips']} | {needed} |")
+      f"{m['upper_bound_people']} | {m['egress_s']} s | {m['lower_bound_s']} s | {m['egress_gap']} | {f['trips']} | {needed} | {home} |")
 PY
   done
 } | tee "$fleet_out"

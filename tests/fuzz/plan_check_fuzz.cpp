@@ -34,6 +34,8 @@ const World& world() {
          "properties": {"kind": "pickup", "id": "square", "people": 25}},
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [8.01, 49.0]},
          "properties": {"kind": "origin", "id": "o", "people": 8, "persons_per_vehicle": 4}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [8.01, 49.001]},
+         "properties": {"kind": "origin", "id": "walkers", "people": 12, "walk_to": ["square"]}},
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [8.02, 49.0]},
          "properties": {"kind": "destination", "id": "camp", "capacity": 100, "controlled_by": "A"}}]})",
                                                "fuzz.geojson");

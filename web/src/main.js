@@ -342,7 +342,20 @@ function inWindow(p) {
 function drawPlan(geojson, plan) {
   layers.corridors.clearLayers();
   layers.convoys.clearLayers();
-  const features = (geojson.features ?? []).filter((f) => f.geometry?.type === 'LineString');
+  const lines = (geojson.features ?? []).filter((f) => f.geometry?.type === 'LineString');
+  const features = lines.filter((f) => f.properties.kind !== 'walk');
+  const tzNow = () => state.timeZone;
+  // People walking to their gathering points: dashed, under the vehicles.
+  for (const walk of lines.filter((f) => f.properties.kind === 'walk')) {
+    const p = walk.properties;
+    const line = L.polyline(walk.geometry.coordinates.map(([lon, lat]) => [lat, lon]),
+      { renderer, color: '#555', weight: 3, opacity: 0.7, dashArray: '4 6' });
+    line.bindPopup(() => popupTable(`On foot: ${esc(p.origin)} → ${esc(p.destination)}`, [
+      ['people', number(p.people)], ['distance', `${number(p.distance_m)} m`],
+      ['first leave', instant(p.departure, tzNow())], ['last arrive', instant(p.arrival, tzNow())],
+    ]));
+    layers.corridors.addLayer(line);
+  }
   const maxVehicles = Math.max(1, ...features.map((f) => f.properties.vehicles));
   const tz = () => state.timeZone;
   state.movements = features.map((feature) => {
