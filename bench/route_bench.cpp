@@ -12,6 +12,7 @@
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/components.hpp"
 #include "corridor/osm/network.hpp"
+#include "corridor/route/cch.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
 
@@ -24,6 +25,8 @@ struct Fixture {
   std::vector<std::pair<graph::NodeId, graph::NodeId>> pairs;
   route::ArcSet hazard;
   std::unique_ptr<route::Landmarks> landmarks;
+  std::unique_ptr<route::CchTopology> cch;
+  std::unique_ptr<route::CchMetric> free_flow, with_hazard;  // the two closure states, customised once
 };
 
 struct Extract {
@@ -61,7 +64,12 @@ const Fixture& fixture(const std::string& name) {
   f.hazard = route::ArcSet(f.g.arc_count());
   for (auto a : graph::arcs_meeting(f.g, box_area(e.hazard))) f.hazard.insert(a);
   f.landmarks = std::make_unique<route::Landmarks>(f.g, 16);
-  return cache.emplace(name, std::move(f)).first->second;
+  auto& kept = cache.emplace(name, std::move(f)).first->second;
+  // The metrics refer to the graph: built where it stays.
+  kept.cch = std::make_unique<route::CchTopology>(kept.g);
+  kept.free_flow = std::make_unique<route::CchMetric>(*kept.cch, kept.g);
+  kept.with_hazard = std::make_unique<route::CchMetric>(*kept.cch, kept.g, &kept.hazard);
+  return kept;
 }
 
 template <typename Query>
@@ -86,6 +94,48 @@ void route_queries(benchmark::State& state, const std::string& name, bool with_h
   state.counters["found_ratio"] = static_cast<double>(found) / static_cast<double>(state.iterations());
   state.counters["settled_per_query"] = static_cast<double>(settled) / static_cast<double>(state.iterations());
   state.counters["closed_arcs"] = with_hazard ? f.hazard.count() : 0;
+}
+
+// CCH queries on the metric customised for the closure state (the hazard's
+// arcs closed, or none): the same pairs, the same answers as Dijkstra.
+void cch(benchmark::State& state, const std::string& name, bool with_hazard) {
+  const auto& f = fixture(name);
+  route::CchQuery query(*f.cch);
+  const auto& metric = with_hazard ? *f.with_hazard : *f.free_flow;
+  std::size_t i = 0, found = 0;
+  std::uint64_t settled = 0;
+  for (auto _ : state) {
+    const auto& [s, t] = f.pairs[i++ % f.pairs.size()];
+    const auto r = query.run(metric, s, t);
+    found += r.found;
+    settled += r.settled;
+    benchmark::DoNotOptimize(r.time_ms);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["found_ratio"] = static_cast<double>(found) / static_cast<double>(state.iterations());
+  state.counters["settled_per_query"] = static_cast<double>(settled) / static_cast<double>(state.iterations());
+}
+
+// Once per graph: the nested-dissection order (METIS) and the contraction.
+void cch_preprocessing(benchmark::State& state, const std::string& name) {
+  const auto& f = fixture(name);
+  for (auto _ : state) {
+    route::CchTopology t(f.g);
+    benchmark::DoNotOptimize(t.arc_count());
+  }
+  state.counters["upward_arcs_per_node"] = static_cast<double>(f.cch->arc_count()) / f.g.node_count();
+  state.counters["bytes_per_node"] =
+      static_cast<double>(f.cch->memory_bytes() + f.free_flow->memory_bytes()) / f.g.node_count();
+}
+
+// Per closure state: a full customisation with the hazard's arcs closed.
+void cch_customization(benchmark::State& state, const std::string& name) {
+  const auto& f = fixture(name);
+  route::CchMetric metric(*f.cch, f.g);
+  for (auto _ : state) {
+    metric.customize(&f.hazard);
+    benchmark::ClobberMemory();
+  }
 }
 
 void closure_from_polygon(benchmark::State& state, const std::string& name) {
@@ -118,6 +168,16 @@ BENCHMARK_CAPTURE(alt, rhein_neckar_plain, std::string("rhein-neckar"), false)->
 BENCHMARK_CAPTURE(alt, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(alt, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(alt, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(cch, rhein_neckar_plain, std::string("rhein-neckar"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(cch, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(cch, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(cch, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(cch_preprocessing, rhein_neckar, std::string("rhein-neckar"))
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(cch_preprocessing, milan, std::string("milan"))->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(cch_customization, rhein_neckar, std::string("rhein-neckar"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cch_customization, milan, std::string("milan"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(landmark_preprocessing, rhein_neckar, std::string("rhein-neckar"))
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);

@@ -25,22 +25,47 @@ measure() {  # prints "seconds peak_kib" of the best of 3 runs
 
 out="$results/import.md"
 {
-  echo "| extract | PBF MB | osmium cat s | corridor import s | ratio | import peak MiB | nodes | arcs | file bytes/node | memory bytes/node |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| extract | PBF MB | osmium cat s | corridor import s | ratio | import peak MiB | with CCH order s | nodes | arcs | file bytes/node | memory bytes/node |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for pbf in "$data"/osm/*.osm.pbf; do
     name=$(basename "$pbf" .osm.pbf)
     read -r cat_s _ < <(measure osmium cat -f opl -o /dev/null -O "$pbf")
-    read -r imp_s imp_k < <(measure "$build/corridor" import "$pbf" -o "$tmp/$name.graph" --quiet)
+    # The import proper (decode, profile, graph) against the decode; then
+    # the default import, which also orders the nodes for CCH (METIS).
+    read -r imp_s imp_k < <(measure "$build/corridor" import "$pbf" -o "$tmp/$name.graph" --quiet --no-cch-order)
+    read -r cch_s _ < <(measure "$build/corridor" import "$pbf" -o "$tmp/$name.graph" --quiet)
     info=$("$build/corridor" info "$tmp/$name.graph" --json)
     field() { echo "$info" | grep -o "\"$1\": *[0-9.]*" | head -1 | sed 's/.*: *//'; }
-    printf "| %s | %.1f | %s | %s | %.2f | %.0f | %s | %s | %.0f | %.0f |\n" "$name" \
+    printf "| %s | %.1f | %s | %s | %.2f | %.0f | %s | %s | %s | %.0f | %.0f |\n" "$name" \
       "$(echo "$(stat -c %s "$pbf") / 1000000" | bc -l)" "$cat_s" "$imp_s" \
-      "$(echo "$imp_s / $cat_s" | bc -l)" "$(echo "$imp_k / 1024" | bc -l)" \
+      "$(echo "$imp_s / $cat_s" | bc -l)" "$(echo "$imp_k / 1024" | bc -l)" "$cch_s" \
       "$(field nodes)" "$(field arcs)" "$(field bytes_per_node_file)" "$(field bytes_per_node_memory)"
   done
 } | tee "$out"
 
 "$build/bench/route_bench" --benchmark_out="$results/route_bench.json" --benchmark_out_format=json
+
+# Many routes in one process: 10,000 random pairs on Milan (bench/make_pairs.py,
+# fixed seed) with each algorithm, the same answers; stderr's lines give
+# the preparation and the mean query time.
+pairs_out="$results/pairs.md"
+python3 bench/make_pairs.py 9.10,45.42,9.26,45.52 10000 > "$tmp/milan-pairs.csv"
+{
+  echo "| algorithm | preprocessing ms | customisation ms | bytes per node | queries | mean us per query | answers as cch |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  for a in cch alt dijkstra; do
+    "$build/corridor" route "$tmp/milan-small.graph" --pairs "$tmp/milan-pairs.csv" -o "$tmp/answers-$a.csv" \
+      --algorithm "$a" 2> "$tmp/pairs-$a.err"
+    same=yes; cmp -s "$tmp/answers-$a.csv" "$tmp/answers-cch.csv" || same=no
+    python3 - "$tmp/pairs-$a.err" "$a" "$same" <<'PY'
+import re, sys
+text, a, same = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+prep = re.search(r"preprocessing ([0-9.]+) ms, customisation ([0-9.]+) ms, ([0-9]+) bytes per node", text)
+q = re.search(r"([0-9]+) queries, mean ([0-9.]+) us per query", text)
+print(f"| {a} | {prep[1]} | {prep[2]} | {prep[3]} | {q[1]} | {q[2]} | {same} |")
+PY
+  done
+} | tee "$pairs_out"
 "$build/bench/import_bench" --benchmark_out="$results/import_bench.json" --benchmark_out_format=json
 
 # The planner on the shipped scenarios: wall time and peak memory of the

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   libosmium2-dev libprotozero-dev zlib1g-dev libexpat1-dev libbz2-dev
-  nlohmann-json3-dev libcli11-dev libboost-dev liblemon-dev libproj-dev proj-data
+  nlohmann-json3-dev libcli11-dev libboost-dev liblemon-dev libmetis-dev libproj-dev proj-data
   libsodium-dev libsqlite3-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   osmium-tool tzdata

@@ -184,6 +184,14 @@ std::string check_invariants(const RoadGraph& g) {
   for (auto name : g.name) {
     if (name >= g.names.size()) return bad("road name out of range");
   }
+  if (!g.cch_order.empty()) {
+    if (g.cch_order.size() != n) return bad("cch_order does not rank every node");
+    std::vector<bool> seen(n, false);
+    for (auto v : g.cch_order) {
+      if (v >= n || seen[v]) return bad("cch_order is not a permutation of the nodes");
+      seen[v] = true;
+    }
+  }
   return "";
 }
 

@@ -1,6 +1,7 @@
 // `corridor route` through the real binary on graphs imported from drawn
 // maps: the JSON of a route, NoRoute, snapping limits and bad points.
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -248,6 +249,70 @@ TEST(CliRouteNoRoute, OnewayAgainstTheTravelDirectionGivesNoRoute) {
   EXPECT_EQ(j["code"], "NoRoute");
   EXPECT_EQ(j["snap"]["from"]["node"], AsciiMap::osm_id('c'));
   EXPECT_EQ(j["snap"]["to"]["node"], AsciiMap::osm_id('b'));
+}
+
+}  // namespace
+}  // namespace corridor::testing
+
+namespace corridor::testing {
+namespace {
+
+TEST_F(CliRoute, EveryAlgorithmGivesTheSameRoute) {
+  std::string first;
+  for (const std::string a : {"cch", "alt", "dijkstra"}) {
+    const auto r = route(lon_lat(map_.where('a')), lon_lat(map_.where('e')), {"--algorithm", a});
+    ASSERT_EQ(r.exit_code, 0) << a << ": " << r.err;
+    const auto j = json::parse(r.out);
+    const auto summary = j["duration_s"].dump() + " " + j["path"].dump();
+    if (first.empty()) first = summary;
+    EXPECT_EQ(summary, first) << a;
+  }
+  const auto bad = route(lon_lat(map_.where('a')), lon_lat(map_.where('e')), {"--algorithm", "astar"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(has(bad.err, "--algorithm")) << bad.err;
+  EXPECT_TRUE(has(bad.err, "astar")) << bad.err;
+}
+
+TEST_F(CliRoute, PairsAnswerEveryLineInOrder) {
+  const auto pairs = dir_ / "pairs.csv";
+  std::ofstream(pairs) << "from_lon,from_lat,to_lon,to_lat\n"
+                       << lon_lat(map_.where('a')) << "," << lon_lat(map_.where('c')) << "\n"
+                       << lon_lat(map_.where('c')) << "," << lon_lat(map_.where('d')) << "\r\n"
+                       << "0,0," << lon_lat(map_.where('c')) << "\n";
+  for (const std::string a : {"cch", "alt", "dijkstra"}) {
+    const auto out = dir_ / ("answers-" + a + ".csv");
+    const auto r =
+        run_corridor({"route", graph_.string(), "--pairs", pairs.string(), "-o", out.string(), "--algorithm", a});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.err, "2 queries, mean ")) << r.err;
+    EXPECT_TRUE(has(r.err, a + ": preprocessing")) << r.err;
+    std::ifstream in(out);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 4u) << a;
+    EXPECT_EQ(lines[0], "duration_s,distance_m,code");
+    const double abc = static_cast<double>(residential_ms(map_, 'a', 'b') + residential_ms(map_, 'b', 'c')) / 1000;
+    EXPECT_TRUE(lines[1].ends_with(",Ok")) << lines[1];
+    EXPECT_NEAR(std::stod(lines[1]), abc, 0.001) << lines[1];
+    EXPECT_TRUE(lines[2].ends_with(",Ok")) << lines[2];
+    EXPECT_EQ(lines[3], ",,NoSegment");
+  }
+}
+
+TEST_F(CliRoute, BadPairsNameTheLineAndColumn) {
+  const auto pairs = dir_ / "bad.csv";
+  std::ofstream(pairs) << lon_lat(map_.where('a')) << "," << lon_lat(map_.where('c')) << "\n"
+                       << "8.0,49.0,8.1,north\n";
+  const auto out = (dir_ / "out.csv").string();
+  const auto r = run_corridor({"route", graph_.string(), "--pairs", pairs.string(), "-o", out});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "line 2: to_lat must be a latitude in degrees, got \"north\"")) << r.err;
+  const auto no_output = run_corridor({"route", graph_.string(), "--pairs", pairs.string()});
+  EXPECT_EQ(no_output.exit_code, 2);
+  EXPECT_TRUE(has(no_output.err, "-o")) << no_output.err;
+  const auto neither = run_corridor({"route", graph_.string()});
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_TRUE(has(neither.err, "--from and --to are required")) << neither.err;
 }
 
 }  // namespace

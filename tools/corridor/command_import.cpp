@@ -10,6 +10,7 @@
 #include "corridor/graph/build.hpp"
 #include "corridor/graph/graph_file.hpp"
 #include "corridor/osm/network.hpp"
+#include "corridor/route/cch.hpp"
 #include "corridor/units.hpp"
 #include "graph_stats.hpp"
 
@@ -21,6 +22,7 @@ struct ImportOptions {
   std::string output;
   std::string profile;
   bool walking = false;
+  bool cch_order = true;
   osm::MatsimOptions matsim;
   bool quiet = false;
 };
@@ -56,6 +58,8 @@ int run_import(const ImportOptions& o) {
   g.meta["source"] = std::filesystem::path(o.input).filename().string();
   g.meta["profile"] = profile.to_json();
   g.meta["imported_by"] = "corridor 0.1.0";
+  // Stored so that CCH routing need not order the nodes at every load.
+  if (o.cch_order) g.cch_order = route::nested_dissection_order(g);
   graph::write_graph(g, o.output);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!o.quiet) {
@@ -96,6 +100,8 @@ void add_import_command(CLI::App& app, Runs& runs) {
                   "default: the file's coordinateReferenceSystem attribute");
   cmd->add_option("--modes", o->matsim.modes, "MATSim: keep the links allowing one of these modes (default: all)")
       ->delimiter(',');
+  cmd->add_flag("!--no-cch-order", o->cch_order,
+                "do not store the nested-dissection node order for CCH routing (then computed at each load)");
   cmd->add_flag("-q,--quiet", o->quiet, "no progress and no summary on stderr");
   runs[cmd] = [o] { return run_import(*o); };
 }

@@ -55,6 +55,10 @@ struct RoadGraph {
   std::vector<std::int32_t> shape_lat;
   std::vector<std::int32_t> shape_lon;
 
+  // Optional: the nested-dissection order for CCH routing (rank -> node),
+  // computed once at import; empty when the graph file has none.
+  std::vector<NodeId> cch_order;
+
   std::vector<std::string> class_names;
   std::vector<std::string> names{""};  // road numbers (ref) or else names, [0] = ""
   nlohmann::json meta;                 // source file, source kind, profile, import time

@@ -1,0 +1,244 @@
+#include "corridor/route/cch.hpp"
+
+#include <metis.h>
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace corridor::route {
+
+// METIS_NodeND's perm: "perm[r] is the vertex of rank r".
+std::vector<NodeId> nested_dissection_order(const graph::RoadGraph& g) {
+  const auto n = g.node_count();
+  std::vector<std::vector<idx_t>> adjacent(n);
+  for (ArcId a = 0; a < g.arc_count(); ++a) {
+    if (g.tail[a] == g.head[a]) continue;
+    adjacent[g.tail[a]].push_back(static_cast<idx_t>(g.head[a]));
+    adjacent[g.head[a]].push_back(static_cast<idx_t>(g.tail[a]));
+  }
+  std::vector<idx_t> xadj{0}, adjncy;
+  for (auto& list : adjacent) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    adjncy.insert(adjncy.end(), list.begin(), list.end());
+    xadj.push_back(static_cast<idx_t>(adjncy.size()));
+  }
+  std::vector<NodeId> order(n);
+  if (n == 0) return order;
+  if (adjncy.empty()) {
+    std::iota(order.begin(), order.end(), NodeId{0});
+    return order;
+  }
+  idx_t nvtxs = static_cast<idx_t>(n);
+  idx_t options[METIS_NOPTIONS];
+  METIS_SetDefaultOptions(options);
+  options[METIS_OPTION_SEED] = 1;  // the same order on every run
+  std::vector<idx_t> perm(n), iperm(n);
+  const int status = METIS_NodeND(&nvtxs, xadj.data(), adjncy.data(), nullptr, options, perm.data(), iperm.data());
+  if (status != METIS_OK) throw std::runtime_error("METIS_NodeND failed with status " + std::to_string(status));
+  for (std::uint32_t r = 0; r < n; ++r) order[r] = static_cast<NodeId>(perm[r]);
+  return order;
+}
+
+CchTopology::CchTopology(const graph::RoadGraph& g)
+    : CchTopology(g, g.cch_order.empty() ? nested_dissection_order(g) : g.cch_order) {}
+
+CchTopology::CchTopology(const graph::RoadGraph& g, std::vector<NodeId> order) : order_(std::move(order)) {
+  if (order_.size() != g.node_count()) throw std::invalid_argument("CchTopology: the order must rank every node");
+  rank_.assign(g.node_count(), graph::k_invalid);
+  for (std::uint32_t r = 0; r < order_.size(); ++r) rank_[order_[r]] = r;
+  if (std::find(rank_.begin(), rank_.end(), graph::k_invalid) != rank_.end())
+    throw std::invalid_argument("CchTopology: the order must be a permutation of the nodes");
+  contract(g);
+}
+
+void CchTopology::contract(const graph::RoadGraph& g) {
+  const auto n = node_count();
+  // Each rank's higher-ranked neighbours; contracting rank r in order makes
+  // them a clique, which (for a chordal completion) it suffices to pass on
+  // to the lowest of them, r's parent in the elimination tree.
+  std::vector<std::vector<std::uint32_t>> up(n);
+  for (ArcId a = 0; a < g.arc_count(); ++a) {
+    const auto u = rank_[g.tail[a]], v = rank_[g.head[a]];
+    if (u != v) up[std::min(u, v)].push_back(std::max(u, v));
+  }
+  parent_.assign(n, graph::k_invalid);
+  std::vector<std::uint32_t> merged;
+  for (std::uint32_t r = 0; r < n; ++r) {
+    auto& mine = up[r];
+    std::sort(mine.begin(), mine.end());
+    mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+    if (mine.empty()) continue;
+    const auto p = mine.front();
+    parent_[r] = p;
+    auto& theirs = up[p];
+    std::sort(theirs.begin(), theirs.end());
+    theirs.erase(std::unique(theirs.begin(), theirs.end()), theirs.end());
+    merged.clear();
+    std::set_union(theirs.begin(), theirs.end(), mine.begin() + 1, mine.end(), std::back_inserter(merged));
+    theirs.swap(merged);
+  }
+  first_.assign(n + 1, 0);
+  for (std::uint32_t r = 0; r < n; ++r) first_[r + 1] = first_[r] + static_cast<std::uint32_t>(up[r].size());
+  up_head_.reserve(first_[n]);
+  for (auto& list : up) {
+    up_head_.insert(up_head_.end(), list.begin(), list.end());
+    std::vector<std::uint32_t>().swap(list);
+  }
+  forward_arc_.assign(up_head_.size(), graph::k_invalid);
+  backward_arc_.assign(up_head_.size(), graph::k_invalid);
+  for (ArcId a = 0; a < g.arc_count(); ++a) {
+    const auto u = rank_[g.tail[a]], v = rank_[g.head[a]];
+    if (u == v) continue;
+    if (u < v)
+      forward_arc_[find(u, v)] = a;
+    else
+      backward_arc_[find(v, u)] = a;
+  }
+}
+
+std::uint32_t CchTopology::tail(std::uint32_t arc) const noexcept {
+  return static_cast<std::uint32_t>(std::upper_bound(first_.begin(), first_.end(), arc) - first_.begin() - 1);
+}
+
+std::uint32_t CchTopology::find(std::uint32_t lo, std::uint32_t hi) const noexcept {
+  const auto begin = up_head_.begin() + first_[lo], end = up_head_.begin() + first_[lo + 1];
+  const auto it = std::lower_bound(begin, end, hi);
+  return it != end && *it == hi ? static_cast<std::uint32_t>(it - up_head_.begin()) : graph::k_invalid;
+}
+
+std::size_t CchTopology::memory_bytes() const noexcept {
+  return sizeof(std::uint32_t) * (order_.size() + rank_.size() + first_.size() + up_head_.size() + parent_.size() +
+                                  forward_arc_.size() + backward_arc_.size());
+}
+
+CchMetric::CchMetric(const CchTopology& topology, const graph::RoadGraph& g, const ArcSet* closed)
+    : t_(topology), g_(g) {
+  customize(closed);
+}
+
+void CchMetric::customize(const ArcSet* closed) {
+  const auto m = t_.arc_count();
+  forward_.resize(m);
+  backward_.resize(m);
+  forward_via_.assign(m, graph::k_invalid);
+  backward_via_.assign(m, graph::k_invalid);
+  const auto weight = [&](ArcId a) {
+    if (a == graph::k_invalid || (closed != nullptr && closed->contains(a))) return k_inf;
+    return std::min(k_inf, g_.time_ms[a]);
+  };
+  for (std::uint32_t e = 0; e < m; ++e) {
+    forward_[e] = weight(t_.forward_arc_[e]);
+    backward_[e] = weight(t_.backward_arc_[e]);
+  }
+  // Lower triangles x < y < z in rank order: y -> x -> z may be shorter
+  // than the arc y -> z, and z -> x -> y than z -> y. When x comes, the
+  // arcs below it are final.
+  for (std::uint32_t x = 0; x < t_.node_count(); ++x) {
+    const auto begin = t_.first_[x], end = t_.first_[x + 1];
+    for (auto i = begin; i < end; ++i) {
+      const auto y = t_.up_head_[i];
+      const auto down_y = backward_[i], up_y = forward_[i];  // y -> x, x -> y
+      if (down_y >= k_inf && up_y >= k_inf) continue;
+      auto yz = t_.first_[y];  // both lists ascend: walk y's arcs alongside
+      for (auto j = i + 1; j < end; ++j) {
+        const auto z = t_.up_head_[j];
+        while (t_.up_head_[yz] < z) ++yz;  // the arc y -> z exists: the graph is chordal
+        if (const auto c = down_y + forward_[j]; c < forward_[yz]) {
+          forward_[yz] = c;
+          forward_via_[yz] = x;
+        }
+        if (const auto c = backward_[j] + up_y; c < backward_[yz]) {
+          backward_[yz] = c;
+          backward_via_[yz] = x;
+        }
+      }
+    }
+  }
+}
+
+std::size_t CchMetric::memory_bytes() const noexcept {
+  return sizeof(std::uint32_t) * (forward_.size() + backward_.size() + forward_via_.size() + backward_via_.size());
+}
+
+CchQuery::CchQuery(const CchTopology& topology)
+    : t_(topology),
+      forward_dist_(topology.node_count(), CchMetric::k_inf),
+      backward_dist_(topology.node_count(), CchMetric::k_inf),
+      forward_pred_(topology.node_count(), graph::k_invalid),
+      backward_pred_(topology.node_count(), graph::k_invalid) {}
+
+Route CchQuery::run(const CchMetric& m, NodeId s, NodeId t) {
+  Route route;
+  route.source = s;
+  route.target = t;
+  const auto inf = CchMetric::k_inf;
+  const auto rs = t_.rank_[s], rt = t_.rank_[t];
+  // Forward up the tree from s, backward from t.
+  const auto sweep = [&](std::uint32_t from, std::vector<std::uint32_t>& dist, std::vector<std::uint32_t>& pred,
+                         const std::vector<std::uint32_t>& weight) {
+    dist[from] = 0;
+    for (auto x = from; x != graph::k_invalid; x = t_.parent_[x]) {
+      ++route.settled;
+      const auto d = dist[x];
+      if (d >= inf) continue;
+      for (auto e = t_.first_[x]; e < t_.first_[x + 1]; ++e) {
+        const auto y = t_.up_head_[e];
+        if (const auto c = d + weight[e]; c < dist[y]) {
+          dist[y] = c;
+          pred[y] = e;
+        }
+      }
+    }
+  };
+  sweep(rs, forward_dist_, forward_pred_, m.forward_);
+  sweep(rt, backward_dist_, backward_pred_, m.backward_);
+  std::uint32_t best = inf, meet = graph::k_invalid;
+  for (auto x = rt; x != graph::k_invalid; x = t_.parent_[x]) {
+    if (forward_dist_[x] < inf && backward_dist_[x] < inf && forward_dist_[x] + backward_dist_[x] < best) {
+      best = forward_dist_[x] + backward_dist_[x];
+      meet = x;
+    }
+  }
+  if (meet != graph::k_invalid) {
+    route.found = true;
+    route.time_ms = best;
+    // s ... meet by upward arcs driven forward, then meet ... t by upward
+    // arcs driven downward.
+    std::vector<std::uint32_t> up_arcs;
+    for (auto y = meet; y != rs; y = t_.tail(forward_pred_[y])) up_arcs.push_back(forward_pred_[y]);
+    std::reverse(up_arcs.begin(), up_arcs.end());
+    for (const auto e : up_arcs) unpack(m, e, true, route.arcs);
+    for (auto y = meet; y != rt; y = t_.tail(backward_pred_[y])) unpack(m, backward_pred_[y], false, route.arcs);
+    for (const auto a : route.arcs) route.length_m += m.g_.length_m[a];
+  }
+  // Reset what the two sweeps touched: the two paths (every upward
+  // neighbour of a node is its ancestor in the elimination tree).
+  for (const auto from : {rs, rt}) {
+    for (auto x = from; x != graph::k_invalid; x = t_.parent_[x]) forward_dist_[x] = backward_dist_[x] = inf;
+  }
+  return route;
+}
+
+// Appends the original arcs of upward arc `arc` driven low -> high
+// (forward) or high -> low, expanding the lower triangles it came from.
+void CchQuery::unpack(const CchMetric& m, std::uint32_t arc, bool forward, std::vector<ArcId>& out) const {
+  const auto via = forward ? m.forward_via_[arc] : m.backward_via_[arc];
+  if (via == graph::k_invalid) {
+    out.push_back(forward ? t_.forward_arc_[arc] : t_.backward_arc_[arc]);
+    return;
+  }
+  const auto lo = t_.tail(arc);
+  const auto hi = t_.up_head_[arc];
+  if (forward) {  // lo -> via -> hi
+    unpack(m, t_.find(via, lo), false, out);
+    unpack(m, t_.find(via, hi), true, out);
+  } else {  // hi -> via -> lo
+    unpack(m, t_.find(via, hi), false, out);
+    unpack(m, t_.find(via, lo), true, out);
+  }
+}
+
+}  // namespace corridor::route

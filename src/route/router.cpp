@@ -1,0 +1,80 @@
+#include "corridor/route/router.hpp"
+
+#include <chrono>
+
+#include "corridor/route/cch.hpp"
+#include "corridor/route/landmarks.hpp"
+
+namespace corridor::route {
+
+std::optional<Algorithm> parse_algorithm(std::string_view text) noexcept {
+  if (text == "cch") return Algorithm::cch;
+  if (text == "alt") return Algorithm::alt;
+  if (text == "dijkstra") return Algorithm::dijkstra;
+  return std::nullopt;
+}
+
+std::string_view to_string(Algorithm a) noexcept {
+  switch (a) {
+    case Algorithm::cch:
+      return "cch";
+    case Algorithm::alt:
+      return "alt";
+    case Algorithm::dijkstra:
+      return "dijkstra";
+  }
+  return "cch";
+}
+
+struct Router::State {
+  std::optional<ArcSet> closed;
+  std::unique_ptr<CchTopology> topology;
+  std::unique_ptr<CchMetric> metric;
+  std::unique_ptr<CchQuery> cch;
+  std::unique_ptr<Landmarks> landmarks;
+  std::unique_ptr<BidirectionalDijkstra> search;
+};
+
+namespace {
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+Router::Router(const graph::RoadGraph& g, Algorithm algorithm, const ArcSet* closed)
+    : algorithm_(algorithm), state_(std::make_unique<State>()) {
+  auto& s = *state_;
+  if (closed != nullptr) s.closed = *closed;
+  const auto n = static_cast<double>(std::max<std::uint32_t>(1, g.node_count()));
+  auto t = std::chrono::steady_clock::now();
+  switch (algorithm) {
+    case Algorithm::cch:
+      s.topology = std::make_unique<CchTopology>(g);
+      preprocessing_ms_ = since(t);
+      t = std::chrono::steady_clock::now();
+      s.metric = std::make_unique<CchMetric>(*s.topology, g, s.closed ? &*s.closed : nullptr);
+      customization_ms_ = since(t);
+      s.cch = std::make_unique<CchQuery>(*s.topology);
+      bytes_per_node_ = static_cast<double>(s.topology->memory_bytes() + s.metric->memory_bytes()) / n;
+      break;
+    case Algorithm::alt:
+      s.landmarks = std::make_unique<Landmarks>(g, 16);
+      preprocessing_ms_ = since(t);
+      bytes_per_node_ = static_cast<double>(s.landmarks->memory_bytes()) / n;
+      s.search = std::make_unique<BidirectionalDijkstra>(g);
+      break;
+    case Algorithm::dijkstra:
+      s.search = std::make_unique<BidirectionalDijkstra>(g);
+      break;
+  }
+}
+
+Router::~Router() = default;
+
+Route Router::run(NodeId s, NodeId t) {
+  auto& st = *state_;
+  if (algorithm_ == Algorithm::cch) return st.cch->run(*st.metric, s, t);
+  return st.search->run(s, t, st.closed ? &*st.closed : nullptr, st.landmarks.get());
+}
+
+}  // namespace corridor::route

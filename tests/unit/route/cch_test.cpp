@@ -1,0 +1,120 @@
+// Customizable Contraction Hierarchies against bidirectional Dijkstra: on
+// random graphs and on every shipped extract, with and without random
+// closures, and after customising again for other closures (closing and
+// reopening). Every CCH route is a chain of arcs from s to t, none closed,
+// whose times add up to the fastest time.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "corridor/graph/build.hpp"
+#include "corridor/osm/network.hpp"
+#include "corridor/route/cch.hpp"
+#include "corridor/route/dijkstra.hpp"
+#include "network_builder.hpp"
+#include "test_support.hpp"
+
+namespace corridor::route {
+namespace {
+
+void expect_same(const graph::RoadGraph& g, const Route& cch, const Route& want, NodeId s, NodeId t,
+                 const ArcSet* closed) {
+  ASSERT_EQ(cch.found, want.found) << s << " -> " << t;
+  if (!want.found) return;
+  EXPECT_EQ(cch.time_ms, want.time_ms) << s << " -> " << t;
+  std::uint64_t sum = 0;
+  NodeId at = s;
+  for (const auto a : cch.arcs) {
+    ASSERT_NE(a, graph::k_invalid);
+    ASSERT_EQ(g.tail[a], at) << s << " -> " << t;
+    if (closed != nullptr) ASSERT_FALSE(closed->contains(a)) << "closed arc " << a;
+    sum += g.time_ms[a];
+    at = g.head[a];
+  }
+  EXPECT_EQ(at, t);
+  EXPECT_EQ(sum, cch.time_ms);
+}
+
+ArcSet random_closures(const graph::RoadGraph& g, std::mt19937_64& rng, int one_in) {
+  ArcSet closed(g.arc_count());
+  for (graph::ArcId a = 0; a < g.arc_count(); ++a) {
+    if (rng() % static_cast<std::uint64_t>(one_in) == 0) closed.insert(a);
+  }
+  return closed;
+}
+
+TEST(Cch, EqualsDijkstraOnRandomGraphs) {
+  const auto seed = testing::test_seed();
+  SCOPED_TRACE("CORRIDOR_TEST_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  for (int round = 0; round < 12; ++round) {
+    const auto g = graph::build(testing::NetworkBuilder::random_grid(12 + round, rng));
+    const CchTopology topology(g);
+    CchMetric metric(topology, g);
+    CchQuery cch(topology);
+    BidirectionalDijkstra dijkstra(g);
+    std::uniform_int_distribution<NodeId> pick(0, g.node_count() - 1);
+    // Free flow, then closures, then other closures, then free flow again:
+    // each a customisation of the same metric object.
+    for (int state = 0; state < 4; ++state) {
+      const auto closures = random_closures(g, rng, 4);
+      const ArcSet* closed = state % 2 == 1 ? &closures : nullptr;
+      metric.customize(closed);
+      for (int q = 0; q < 60; ++q) {
+        const NodeId s = pick(rng), t = pick(rng);
+        expect_same(g, cch.run(metric, s, t), dijkstra.run(s, t, closed), s, t, closed);
+      }
+    }
+  }
+}
+
+TEST(Cch, AGivenOrderMustRankEveryNode) {
+  std::mt19937_64 rng(1);
+  const auto g = graph::build(testing::NetworkBuilder::random_grid(5, rng));
+  EXPECT_THROW(CchTopology(g, std::vector<NodeId>(3, 0)), std::invalid_argument);
+  std::vector<NodeId> twice(g.node_count(), 0);
+  EXPECT_THROW(CchTopology(g, twice), std::invalid_argument);
+  // Any permutation gives correct routes, only slower ones.
+  std::vector<NodeId> identity(g.node_count());
+  for (NodeId v = 0; v < g.node_count(); ++v) identity[v] = v;
+  const CchTopology topology(g, identity);
+  const CchMetric metric(topology, g);
+  CchQuery cch(topology);
+  BidirectionalDijkstra dijkstra(g);
+  for (NodeId s = 0; s < g.node_count(); s += 3) {
+    for (NodeId t = 0; t < g.node_count(); t += 4)
+      expect_same(g, cch.run(metric, s, t), dijkstra.run(s, t), s, t, nullptr);
+  }
+}
+
+class CchExtract : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CchExtract, EqualsDijkstraOnAThousandPairs) {
+  const auto g = graph::build(osm::read_osm(testing::osm_extract(GetParam()), osm::Profile::defaults()));
+  const CchTopology topology(g);
+  // The hierarchy's size: a few upward arcs per node.
+  EXPECT_LT(topology.arc_count(), 8u * g.node_count());
+  CchMetric metric(topology, g);
+  CchQuery cch(topology);
+  BidirectionalDijkstra dijkstra(g);
+  std::mt19937_64 rng(testing::test_seed() + 11);
+  std::uniform_int_distribution<NodeId> pick(0, g.node_count() - 1);
+  const auto closures = random_closures(g, rng, 50);
+  for (int q = 0; q < 1000; ++q) {
+    const bool closed_now = q >= 500;
+    if (q == 500) metric.customize(&closures);
+    const NodeId s = pick(rng), t = pick(rng);
+    const ArcSet* closed = closed_now ? &closures : nullptr;
+    expect_same(g, cch.run(metric, s, t), dijkstra.run(s, t, closed), s, t, closed);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(RealExtracts, CchExtract,
+                         ::testing::Values("andorra-2021-10.osm.pbf", "monaco-2016-03.osm.pbf",
+                                           "liechtenstein-2013-08-03.osm.pbf", "malta-2016-11.osm.pbf",
+                                           "heidelberg-ors-test.osm.pbf", "rhein-neckar-rnv-2016-12.osm.pbf",
+                                           "milan-small.osm.pbf"),
+                         [](const auto& info) { return info.param.substr(0, info.param.find('-')); });
+
+}  // namespace
+}  // namespace corridor::route
