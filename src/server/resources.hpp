@@ -28,8 +28,8 @@
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/plan/stop.hpp"
+#include "corridor/route/cch.hpp"
 #include "corridor/route/dijkstra.hpp"
-#include "corridor/route/landmarks.hpp"
 #include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
 #include "corridor/server/service.hpp"
@@ -77,13 +77,14 @@ class Scenarios {
   std::map<std::string, std::shared_ptr<const scenario::Overlay>, std::less<>> overlays_;
 };
 
-// OSRM's route service and the road network as GeoJSON. Route query objects
-// are lent one per request: a request takes an idle one (or makes one when
-// all are in use) and gives it back after.
+// OSRM's route service and the road network as GeoJSON, on a Customizable
+// Contraction Hierarchy: its topology built once, one customised metric per
+// closure state (the last few kept, built by the first request that needs
+// one), query objects lent one per request: a request takes an idle one (or
+// makes one when all are in use) and gives it back after.
 class Routes {
  public:
-  Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m,
-         std::uint32_t landmark_count);
+  Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m);
 
   [[nodiscard]] nlohmann::json route(std::string_view coordinates, const Params& params);
   [[nodiscard]] std::string network_geojson(const Params& params) const;
@@ -96,10 +97,20 @@ class Routes {
   const graph::SpatialIndex& index_;
   Scenarios& scenarios_;
   double max_snap_m_;
-  route::Landmarks landmarks_;
+  route::CchTopology topology_;
+
+  // The metric for a closure state (null: nothing closed).
+  [[nodiscard]] std::shared_ptr<const route::CchMetric> metric(const route::ArcSet* closed);
+  struct Metric {
+    std::optional<route::ArcSet> closed;
+    std::shared_ptr<const route::CchMetric> metric;
+  };
+  static constexpr std::size_t k_kept_metrics = 16;  // about 1.5 MB each on a city
+  std::mutex metric_mutex_;
+  std::vector<Metric> metrics_;  // the most recently used last
 
   std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<route::BidirectionalAlt>> idle_;
+  std::vector<std::unique_ptr<route::CchQuery>> idle_;
 
   mutable std::once_flag network_once_;
   mutable std::string whole_network_;

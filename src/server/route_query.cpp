@@ -1,6 +1,7 @@
 // GET /route/v1/{profile}/{lon},{lat};{lon},{lat}: OSRM's route service.
 // Field names, types and error codes follow OSRM's HTTP API v5
 // (docs/http-api.md lists what is supported and what is not).
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -143,7 +144,7 @@ class Routes::Lease {
         routes_.idle_.pop_back();
       }
     }
-    if (!query_) query_ = std::make_unique<route::BidirectionalAlt>(routes_.g_, routes_.landmarks_);
+    if (!query_) query_ = std::make_unique<route::CchQuery>(routes_.topology_);
   }
   ~Lease() {
     const std::lock_guard lock(routes_.pool_mutex_);
@@ -151,16 +152,29 @@ class Routes::Lease {
   }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
-  route::BidirectionalAlt& operator*() const noexcept { return *query_; }
+  route::CchQuery& operator*() const noexcept { return *query_; }
 
  private:
   Routes& routes_;
-  std::unique_ptr<route::BidirectionalAlt> query_;
+  std::unique_ptr<route::CchQuery> query_;
 };
 
-Routes::Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m,
-               std::uint32_t landmark_count)
-    : g_(g), index_(index), scenarios_(scenarios), max_snap_m_(max_snap_m), landmarks_(g, landmark_count) {}
+Routes::Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m)
+    : g_(g), index_(index), scenarios_(scenarios), max_snap_m_(max_snap_m), topology_(g) {}
+
+std::shared_ptr<const route::CchMetric> Routes::metric(const route::ArcSet* closed) {
+  const std::lock_guard lock(metric_mutex_);
+  const auto same = [&](const Metric& m) { return closed == nullptr ? !m.closed : m.closed && *m.closed == *closed; };
+  if (const auto it = std::find_if(metrics_.begin(), metrics_.end(), same); it != metrics_.end()) {
+    std::rotate(it, it + 1, metrics_.end());
+    return metrics_.back().metric;
+  }
+  // A new closure state: one customisation (milliseconds on a city).
+  if (metrics_.size() == k_kept_metrics) metrics_.erase(metrics_.begin());
+  metrics_.push_back({closed == nullptr ? std::nullopt : std::optional(*closed),
+                      std::make_shared<const route::CchMetric>(topology_, g_, closed)});
+  return metrics_.back().metric;
+}
 
 nlohmann::json Routes::route(std::string_view coordinates, const Params& params) {
   const auto request = parse_request(coordinates, params);
@@ -193,9 +207,10 @@ nlohmann::json Routes::route(std::string_view coordinates, const Params& params)
   // One leg between each pair of consecutive waypoints, as OSRM answers.
   std::vector<route::Route> legs;
   {
+    const auto weights = metric(closures ? &closures->closed : nullptr);
     const Lease lease(*this);
     for (std::size_t i = 0; i < last; ++i) {
-      legs.push_back((*lease).run(snaps[i].node, snaps[i + 1].node, closures ? &closures->closed : nullptr));
+      legs.push_back((*lease).run(*weights, snaps[i].node, snaps[i + 1].node));
       if (!legs.back().found) {
         throw ApiError(ErrorKind::no_route,
                        std::string(closures ? "Impossible route between points avoiding the scenario's closures"

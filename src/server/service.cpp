@@ -12,7 +12,7 @@ Resources::Resources(graph::RoadGraph g, ServiceOptions o)
       graph(std::make_unique<const graph::RoadGraph>(std::move(g))),
       index(*graph),
       scenarios(*graph, index, options.max_snap_m),
-      routes(*graph, index, scenarios, options.max_snap_m, options.landmark_count) {}
+      routes(*graph, index, scenarios, options.max_snap_m) {}
 
 namespace {
 

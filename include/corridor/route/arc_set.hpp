@@ -19,6 +19,7 @@ class ArcSet {
     for (std::size_t i = 0; i < words_.size() && i < other.words_.size(); ++i) words_[i] |= other.words_[i];
   }
   [[nodiscard]] std::uint32_t size() const noexcept { return size_; }  // universe: the graph's arc count
+  [[nodiscard]] bool operator==(const ArcSet& other) const noexcept = default;
   [[nodiscard]] std::uint32_t count() const noexcept {
     std::uint32_t c = 0;
     for (auto w : words_) c += static_cast<std::uint32_t>(std::popcount(w));

@@ -1,7 +1,7 @@
 #pragma once
 // What `corridor serve` answers, without the network: a Request in, an
 // Answer out (docs/http-api.md). The graph, its spatial index and its
-// landmarks are built once and never change; each resource (scenarios,
+// contraction hierarchy are built once and never change; each resource (scenarios,
 // routes, ledger, parties, plans, agreements, incidents) is a class of its
 // own with explicit dependencies (src/server/resources.hpp); everything that
 // must outlive a restart is in the Store. One Service serves many threads.
@@ -39,8 +39,7 @@ struct Answer {
 };
 
 struct ServiceOptions {
-  double max_snap_m = 1000;  // farther coordinates get NoSegment
-  std::uint32_t landmark_count = 16;
+  double max_snap_m = 1000;             // farther coordinates get NoSegment
   std::filesystem::path web_dir;        // the built page (web/dist); empty: none
   std::int64_t max_clock_skew_s = 300;  // signed requests this far from now are refused
   std::int64_t session_hours = 12;
