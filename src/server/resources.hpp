@@ -87,6 +87,8 @@ class Routes {
   Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m);
 
   [[nodiscard]] nlohmann::json route(std::string_view coordinates, const Params& params);
+  // OSRM's table service: durations (and distances) between the coordinates.
+  [[nodiscard]] nlohmann::json table(std::string_view coordinates, const Params& params);
   [[nodiscard]] std::string network_geojson(const Params& params) const;
 
  private:
@@ -99,6 +101,11 @@ class Routes {
   double max_snap_m_;
   route::CchTopology topology_;
 
+  // The roads a named scenario closes at an instant (its start when empty);
+  // nullopt without a scenario.
+  [[nodiscard]] std::optional<scenario::Closures> closures(const std::string& scenario, const std::string& at);
+  // Coordinate i snapped for its role, NoSegment when no road is near.
+  [[nodiscard]] graph::Snap snap(geo::LonLat p, std::size_t i, scenario::Role role) const;
   // The metric for a closure state (null: nothing closed).
   [[nodiscard]] std::shared_ptr<const route::CchMetric> metric(const route::ArcSet* closed);
   struct Metric {

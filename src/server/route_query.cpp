@@ -176,32 +176,37 @@ std::shared_ptr<const route::CchMetric> Routes::metric(const route::ArcSet* clos
   return metrics_.back().metric;
 }
 
+std::optional<scenario::Closures> Routes::closures(const std::string& scenario, const std::string& at_text) {
+  if (scenario.empty()) return std::nullopt;
+  const auto overlay = scenarios_.overlay(scenario);
+  if (!overlay) throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + scenario + "\"");
+  std::string why;
+  const auto at = overlay->instant(at_text, &why);
+  if (!at) throw ApiError(ErrorKind::invalid_value, "parameter at: " + why + ", got \"" + at_text + "\"");
+  return overlay->closures_at(*at);
+}
+
+graph::Snap Routes::snap(geo::LonLat p, std::size_t i, scenario::Role role) const {
+  std::string why;
+  const auto s = scenario::snap_point(g_, index_, p, role, max_snap_m_, &why);
+  if (!s) {
+    throw ApiError(ErrorKind::no_segment,
+                   "Could not find a matching segment for coordinate " + std::to_string(i) + " (" + why + ")");
+  }
+  return *s;
+}
+
 nlohmann::json Routes::route(std::string_view coordinates, const Params& params) {
   const auto request = parse_request(coordinates, params);
   const auto& g = g_;
-
-  std::optional<scenario::Closures> closures;
-  if (!request.scenario.empty()) {
-    const auto overlay = scenarios_.overlay(request.scenario);
-    if (!overlay) throw ApiError(ErrorKind::invalid_value, "no scenario named \"" + request.scenario + "\"");
-    std::string why;
-    const auto at = overlay->instant(request.at, &why);
-    if (!at) throw ApiError(ErrorKind::invalid_value, "parameter at: " + why + ", got \"" + request.at + "\"");
-    closures = overlay->closures_at(*at);
-  }
+  const auto closures = this->closures(request.scenario, request.at);
 
   std::vector<graph::Snap> snaps;
   const auto last = request.points.size() - 1;
   for (std::size_t i = 0; i <= last; ++i) {
     // A start needs a road leaving it, an end one arriving, a via point both.
     const auto role = i == 0 ? scenario::Role::origin : i == last ? scenario::Role::destination : scenario::Role::via;
-    std::string why;
-    const auto s = scenario::snap_point(g, index_, request.points[i], role, max_snap_m_, &why);
-    if (!s) {
-      throw ApiError(ErrorKind::no_segment,
-                     "Could not find a matching segment for coordinate " + std::to_string(i) + " (" + why + ")");
-    }
-    snaps.push_back(*s);
+    snaps.push_back(snap(request.points[i], i, role));
   }
 
   // One leg between each pair of consecutive waypoints, as OSRM answers.
@@ -265,6 +270,96 @@ nlohmann::json Routes::route(std::string_view coordinates, const Params& params)
     waypoints.push_back(waypoint(g, snaps[i], name));
   }
   return {{"code", "Ok"}, {"routes", nlohmann::json::array({route_json})}, {"waypoints", waypoints}};
+}
+
+namespace {
+
+// OSRM's sources/destinations: "all" or indices separated by ';'.
+std::vector<std::size_t> indices(const std::string& key, const std::string& text, std::size_t count) {
+  std::vector<std::size_t> out;
+  if (text.empty() || text == "all") {
+    for (std::size_t i = 0; i < count; ++i) out.push_back(i);
+    return out;
+  }
+  for (std::size_t start = 0;;) {
+    const auto semi = text.find(';', start);
+    const auto part =
+        std::string_view(text).substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+    std::size_t i = 0;
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), i);
+    if (part.empty() || ec != std::errc{} || end != part.data() + part.size() || i >= count) {
+      throw ApiError(ErrorKind::invalid_value, "parameter " + key + " must be all or coordinate indices below " +
+                                                   std::to_string(count) + " separated by ';', got \"" + text + "\"");
+    }
+    out.push_back(i);
+    if (semi == std::string::npos) break;
+    start = semi + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json Routes::table(std::string_view coordinates, const Params& params) {
+  const auto points = parse_coordinates(coordinates);
+  std::string sources_text, destinations_text, scenario, at;
+  bool durations = true, distances = false;
+  for (const auto& [key, value] : params) {
+    if (key == "sources") {
+      sources_text = value;
+    } else if (key == "destinations") {
+      destinations_text = value;
+    } else if (key == "annotations") {
+      durations = distances = false;
+      for (std::size_t start = 0;;) {
+        const auto comma = value.find(',', start);
+        const auto part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        (one_of<bool>(key, part, {{"duration", true}, {"distance", false}}) ? durations : distances) = true;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else if (key == "scenario") {
+      scenario = value;
+    } else if (key == "at") {
+      at = value;
+    } else if (key == "generate_hints") {
+      // Accepted and ignored: hints are empty.
+    } else {
+      throw ApiError(ErrorKind::invalid_url, "unknown parameter \"" + key + "\"");
+    }
+  }
+  if (!at.empty() && scenario.empty()) {
+    throw ApiError(ErrorKind::invalid_value, "parameter at needs scenario: the time selects its closures");
+  }
+  const auto from = indices("sources", sources_text, points.size());
+  const auto to = indices("destinations", destinations_text, points.size());
+  const auto closed = closures(scenario, at);
+  // Every point may start and end a route.
+  std::vector<graph::Snap> snaps;
+  for (std::size_t i = 0; i < points.size(); ++i) snaps.push_back(snap(points[i], i, scenario::Role::via));
+
+  nlohmann::json duration_rows = nlohmann::json::array(), distance_rows = nlohmann::json::array();
+  {
+    const auto weights = metric(closed ? &closed->closed : nullptr);
+    const Lease lease(*this);
+    for (const auto s : from) {
+      nlohmann::json duration_row = nlohmann::json::array(), distance_row = nlohmann::json::array();
+      for (const auto t : to) {
+        const auto r = (*lease).run(*weights, snaps[s].node, snaps[t].node);
+        duration_row.push_back(r.found ? nlohmann::json(to_seconds(r.time_ms)) : nlohmann::json(nullptr));
+        distance_row.push_back(r.found ? nlohmann::json(r.length_m) : nlohmann::json(nullptr));
+      }
+      duration_rows.push_back(std::move(duration_row));
+      distance_rows.push_back(std::move(distance_row));
+    }
+  }
+  nlohmann::json sources = nlohmann::json::array(), destinations = nlohmann::json::array();
+  for (const auto s : from) sources.push_back(waypoint(g_, snaps[s], name_at(g_, snaps[s].node)));
+  for (const auto t : to) destinations.push_back(waypoint(g_, snaps[t], name_at(g_, snaps[t].node)));
+  nlohmann::json out = {{"code", "Ok"}, {"sources", sources}, {"destinations", destinations}};
+  if (durations) out["durations"] = std::move(duration_rows);
+  if (distances) out["distances"] = std::move(distance_rows);
+  return out;
 }
 
 }  // namespace corridor::server

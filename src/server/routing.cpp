@@ -396,7 +396,7 @@ const Caller& require(const Resources& r, const Request& request, Access access,
 Answer dispatch(Resources& r, const Request& request, const std::string& path, const Params& params) {
   const auto parts = path_segments(path);
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
-  if (parts.size() == 4 && parts[0] == "route" && parts[1] == "v1" && !parts[2].empty()) {
+  if (parts.size() == 4 && (parts[0] == "route" || parts[0] == "table") && parts[1] == "v1" && !parts[2].empty()) {
     if (method != "GET")
       throw ApiError(ErrorKind::method_not_allowed, request.method + " " + path + ": only GET is served here");
     const auto scenario = param(params, "scenario");
@@ -404,10 +404,10 @@ Answer dispatch(Resources& r, const Request& request, const std::string& path, c
       std::optional<Caller> caller;  // an uploaded scenario's closures are for parties only
       require(r, request, Access::party, caller);
     }
-    return json_answer(r.routes.route(parts[3], params));
+    return json_answer(parts[0] == "route" ? r.routes.route(parts[3], params) : r.routes.table(parts[3], params));
   }
-  if (parts.size() >= 2 && parts[0] == "route" && parts[1] != "v1") {
-    throw ApiError(ErrorKind::invalid_url, "only version v1 of the route service exists");
+  if (parts.size() >= 2 && (parts[0] == "route" || parts[0] == "table") && parts[1] != "v1") {
+    throw ApiError(ErrorKind::invalid_url, "only version v1 of the " + parts[0] + " service exists");
   }
   std::string allowed;
   for (const auto& e : k_endpoints) {
@@ -444,6 +444,7 @@ std::vector<EndpointInfo> api_endpoints() {
     list.push_back({std::string(e.method), std::string(e.pattern), access});
   }
   list.push_back({"GET", "/route/v1/*/*", "open"});
+  list.push_back({"GET", "/table/v1/*/*", "open"});
   return list;
 }
 

@@ -125,6 +125,45 @@ TEST_F(RouteApi, ScenarioHazardIsAvoidedWhileActive) {
   EXPECT_EQ(before.body["routes"][0]["duration"], plain.body["routes"][0]["duration"]);
 }
 
+// OSRM's table service: each cell is the route service's duration for the
+// pair, under the same closures; x-y is an island, so a cell to it is null.
+TEST_F(RouteApi, TableMatchesTheRoutesBetweenEveryPair) {
+  const std::string points = "acx";
+  std::string coords;
+  for (const char c : points) coords += (coords.empty() ? "" : ";") + coord(*map_, c);
+  const auto port = server_->port();
+  for (const std::string closures : {"", "&scenario=exercise&at=2022-03-05T11:00:00Z"}) {
+    const auto t = get(port, "/table/v1/driving/" + coords + "?annotations=duration,distance" + closures);
+    ASSERT_EQ(t.status, 200) << t.text;
+    EXPECT_EQ(t.body["code"], "Ok");
+    ASSERT_EQ(t.body["durations"].size(), 3u);
+    ASSERT_EQ(t.body["sources"].size(), 3u);
+    for (std::size_t i = 0; i < 2; ++i) {
+      for (std::size_t j = 0; j < 2; ++j) {
+        const auto& cell = t.body["durations"][i][j];
+        if (i == j) {
+          EXPECT_EQ(cell, 0.0);
+          continue;
+        }
+        const auto r = route(points[i], points[j], std::string("?overview=false") + closures);
+        ASSERT_EQ(r.status, 200) << r.text;
+        EXPECT_EQ(cell, r.body["routes"][0]["duration"]) << points[i] << points[j] << closures;
+        EXPECT_EQ(t.body["distances"][i][j], r.body["routes"][0]["distance"]);
+      }
+      EXPECT_TRUE(t.body["durations"][i][2].is_null()) << t.text;
+    }
+  }
+  const auto some = get(port, "/table/v1/driving/" + coords + "?sources=1&destinations=0;2");
+  ASSERT_EQ(some.status, 200) << some.text;
+  EXPECT_EQ(some.body["durations"].size(), 1u);
+  EXPECT_EQ(some.body["durations"][0].size(), 2u);
+  EXPECT_FALSE(some.body.contains("distances"));
+  expect_error(get(port, "/table/v1/driving/" + coords + "?sources=3"), 400, "InvalidValue");
+  expect_error(get(port, "/table/v1/driving/" + coords + "?annotations=speed"), 400, "InvalidValue");
+  expect_error(get(port, "/table/v1/driving/" + coords + "?fallback_speed=3"), 400, "InvalidUrl");
+  expect_error(get(port, "/table/v2/driving/" + coords), 400, "InvalidUrl");
+}
+
 TEST_F(RouteApi, ViaPointsMakeOneLegEach) {
   // a -> e -> c: forced through the long way's middle, two legs.
   const auto r = get(server_->port(), "/route/v1/driving/" + coord(*map_, 'a') + ";" + coord(*map_, 'e') + ";" +
