@@ -138,6 +138,30 @@ void cch_customization(benchmark::State& state, const std::string& name) {
   }
 }
 
+// A new hazard: the partial customisation for the box's arcs closed, from
+// the free-flow metric (reopened, untimed, after each).
+// `limit` caps the arcs closed (the box's first ones, in arc order): a
+// shelled bridge closes a few, a district thousands.
+void cch_partial_customization(benchmark::State& state, const std::string& name, std::size_t limit) {
+  const auto& f = fixture(name);
+  route::CchMetric metric(*f.cch, f.g);
+  std::vector<graph::ArcId> arcs;
+  route::ArcSet closed(f.g.arc_count());
+  for (graph::ArcId a = 0; a < f.g.arc_count() && arcs.size() < limit; ++a) {
+    if (!f.hazard.contains(a)) continue;
+    arcs.push_back(a);
+    closed.insert(a);
+  }
+  for (auto _ : state) {
+    metric.update(&closed, arcs);
+    benchmark::ClobberMemory();
+    state.PauseTiming();
+    metric.update(nullptr, arcs);
+    state.ResumeTiming();
+  }
+  state.counters["closed_arcs"] = static_cast<double>(arcs.size());
+}
+
 void closure_from_polygon(benchmark::State& state, const std::string& name) {
   const auto& f = fixture(name);
   const auto* b = k_extracts.at(name).hazard;
@@ -178,6 +202,12 @@ BENCHMARK_CAPTURE(cch_preprocessing, rhein_neckar, std::string("rhein-neckar"))
 BENCHMARK_CAPTURE(cch_preprocessing, milan, std::string("milan"))->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(cch_customization, rhein_neckar, std::string("rhein-neckar"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(cch_customization, milan, std::string("milan"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cch_partial_customization, rhein_neckar_box, std::string("rhein-neckar"), 1'000'000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cch_partial_customization, milan_box, std::string("milan"), 1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cch_partial_customization, rhein_neckar_20_arcs, std::string("rhein-neckar"), 20)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cch_partial_customization, milan_20_arcs, std::string("milan"), 20)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(landmark_preprocessing, rhein_neckar, std::string("rhein-neckar"))
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);

@@ -59,8 +59,12 @@ class CchTopology {
   std::vector<std::uint32_t> first_;    // rank -> its upward arcs, CSR (node_count + 1)
   std::vector<std::uint32_t> up_head_;  // per upward arc: the higher rank, ascending per tail
   std::vector<std::uint32_t> parent_;   // elimination tree: lowest upward neighbour, k_invalid at a root
-  std::vector<ArcId> forward_arc_;      // per upward arc: the original arc low -> high, or k_invalid
-  std::vector<ArcId> backward_arc_;     // the original arc high -> low, or k_invalid
+  // Per rank y, the upward arcs x -> y (x < y) that end there: the lower
+  // triangles' bottoms of y's own arcs (for partial customisation).
+  std::vector<std::uint32_t> down_first_;
+  std::vector<std::uint32_t> down_arc_;
+  std::vector<ArcId> forward_arc_;   // per upward arc: the original arc low -> high, or k_invalid
+  std::vector<ArcId> backward_arc_;  // the original arc high -> low, or k_invalid
 };
 
 class CchMetric {
@@ -70,6 +74,13 @@ class CchMetric {
   CchMetric(const CchTopology& topology, const graph::RoadGraph& g, const ArcSet* closed = nullptr);
   // Customises again for another set of closed arcs.
   void customize(const ArcSet* closed);
+  // The same after the closure state changed on `changed` original arcs
+  // only (closed or reopened): only the upward arcs whose weight can depend
+  // on them are recomputed, lowest first, each from its original arc and
+  // its lower triangles, and what depends on a weight that changed after it
+  // (the partial customisation of Buchhold, Sanders and Wagner); a full
+  // customisation when more than 1 % of the arcs changed.
+  void update(const ArcSet* closed, const std::vector<ArcId>& changed);
 
   [[nodiscard]] const CchTopology& topology() const noexcept { return t_; }
   [[nodiscard]] std::size_t memory_bytes() const noexcept;

@@ -68,6 +68,41 @@ TEST(Cch, EqualsDijkstraOnRandomGraphs) {
   }
 }
 
+// Partial customisation: close and reopen arcs in steps, updating only what
+// changed; every answer stays Dijkstra's under the current closures.
+TEST(Cch, PartialCustomisationFollowsClosingAndReopening) {
+  const auto seed = testing::test_seed();
+  SCOPED_TRACE("CORRIDOR_TEST_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed + 3);
+  for (int round = 0; round < 6; ++round) {
+    const auto g = graph::build(testing::NetworkBuilder::random_grid(10 + round, rng));
+    const CchTopology topology(g);
+    CchMetric metric(topology, g);
+    CchQuery cch(topology);
+    BidirectionalDijkstra dijkstra(g);
+    ArcSet closed(g.arc_count());
+    for (int step = 0; step < 8; ++step) {
+      // Close a few arcs, reopen a few of the closed ones.
+      std::vector<graph::ArcId> changed;
+      ArcSet next(g.arc_count());
+      for (graph::ArcId a = 0; a < g.arc_count(); ++a) {
+        const bool was = closed.contains(a);
+        // Few changes on most steps (partial), many on every fourth (full).
+        const bool now = was ? rng() % 3 != 0 : rng() % (step % 4 == 3 ? 12 : 400) == 0;
+        if (now) next.insert(a);
+        if (now != was) changed.push_back(a);
+      }
+      closed = next;
+      metric.update(&closed, changed);
+      for (NodeId s = 0; s < g.node_count(); s += 2) {
+        for (NodeId t = 1; t < g.node_count(); t += 3) {
+          expect_same(g, cch.run(metric, s, t), dijkstra.run(s, t, &closed), s, t, &closed);
+        }
+      }
+    }
+  }
+}
+
 TEST(Cch, AGivenOrderMustRankEveryNode) {
   std::mt19937_64 rng(1);
   const auto g = graph::build(testing::NetworkBuilder::random_grid(5, rng));
