@@ -72,6 +72,24 @@ const Fixture& fixture(const std::string& name) {
   return kept;
 }
 
+// Answers the fixture's pairs in turn with `run(s, t)`, counting routes
+// found and nodes settled.
+template <typename Run>
+void answer_pairs(benchmark::State& state, const Fixture& f, Run&& run) {
+  std::size_t i = 0, found = 0;
+  std::uint64_t settled = 0;
+  for (auto _ : state) {
+    const auto& [s, t] = f.pairs[i++ % f.pairs.size()];
+    const auto r = run(s, t);
+    found += r.found;
+    settled += r.settled;
+    benchmark::DoNotOptimize(r.time_ms);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["found_ratio"] = static_cast<double>(found) / static_cast<double>(state.iterations());
+  state.counters["settled_per_query"] = static_cast<double>(settled) / static_cast<double>(state.iterations());
+}
+
 template <typename Query>
 void route_queries(benchmark::State& state, const std::string& name, bool with_hazard) {
   const auto& f = fixture(name);
@@ -81,18 +99,8 @@ void route_queries(benchmark::State& state, const std::string& name, bool with_h
     else
       return Query(f.g);
   }();
-  std::size_t i = 0, found = 0;
-  std::uint64_t settled = 0;
-  for (auto _ : state) {
-    const auto& [s, t] = f.pairs[i++ % f.pairs.size()];
-    const auto r = query.run(s, t, with_hazard ? &f.hazard : nullptr);
-    found += r.found;
-    settled += r.settled;
-    benchmark::DoNotOptimize(r.time_ms);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["found_ratio"] = static_cast<double>(found) / static_cast<double>(state.iterations());
-  state.counters["settled_per_query"] = static_cast<double>(settled) / static_cast<double>(state.iterations());
+  answer_pairs(state, f,
+               [&](graph::NodeId s, graph::NodeId t) { return query.run(s, t, with_hazard ? &f.hazard : nullptr); });
   state.counters["closed_arcs"] = with_hazard ? f.hazard.count() : 0;
 }
 
@@ -102,18 +110,7 @@ void cch(benchmark::State& state, const std::string& name, bool with_hazard) {
   const auto& f = fixture(name);
   route::CchQuery query(*f.cch);
   const auto& metric = with_hazard ? *f.with_hazard : *f.free_flow;
-  std::size_t i = 0, found = 0;
-  std::uint64_t settled = 0;
-  for (auto _ : state) {
-    const auto& [s, t] = f.pairs[i++ % f.pairs.size()];
-    const auto r = query.run(metric, s, t);
-    found += r.found;
-    settled += r.settled;
-    benchmark::DoNotOptimize(r.time_ms);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["found_ratio"] = static_cast<double>(found) / static_cast<double>(state.iterations());
-  state.counters["settled_per_query"] = static_cast<double>(settled) / static_cast<double>(state.iterations());
+  answer_pairs(state, f, [&](graph::NodeId s, graph::NodeId t) { return query.run(metric, s, t); });
 }
 
 // Once per graph: the nested-dissection order (METIS) and the contraction.
