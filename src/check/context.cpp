@@ -42,7 +42,13 @@ Context::Context(const graph::RoadGraph& graph, const scenario::Scenario& scen, 
   auto both = [&](NodeId v) { return has_in(v) && has_out(v); };
   for (const auto& p : s.pickups) pickup_snap.push_back(index.nearest(p.where, options.max_snap_m, both));
   for (std::size_t i = 0; i < s.checkpoints.size(); ++i) {
-    checkpoint_snap.push_back(index.nearest(s.checkpoints[i].where, options.max_snap_m));
+    // DESIGN.md: a checkpoint stands on the road segment nearest to it, at
+    // that segment's nearer end.
+    std::optional<graph::Snap> at;
+    if (const auto seg = index.nearest_segment(s.checkpoints[i].where, options.max_snap_m)) {
+      at = graph::Snap{seg->nearer_node(g), seg->distance_m};
+    }
+    checkpoint_snap.push_back(at);
     if (checkpoint_snap.back()) checkpoints_at_[checkpoint_snap.back()->node].push_back(i);
   }
 

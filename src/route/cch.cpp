@@ -257,19 +257,51 @@ CchQuery::CchQuery(const CchTopology& topology)
       backward_pred_(topology.node_count(), graph::k_invalid) {}
 
 Route CchQuery::run(const CchMetric& m, NodeId s, NodeId t) {
-  Route route;
+  const Endpoint source{s, 0}, target{t, 0};
+  auto route = run(m, std::span(&source, 1), std::span(&target, 1));
   route.source = s;
   route.target = t;
+  return route;
+}
+
+namespace {
+// Calls visit(x) for each rank on the elimination-tree paths up from
+// `ranks`, once each, lowest first: the paths merge where they meet.
+template <typename Visit>
+void up_paths(const std::vector<std::uint32_t>& parent, std::vector<std::uint32_t> ranks, Visit&& visit) {
+  for (;;) {
+    const auto x = *std::min_element(ranks.begin(), ranks.end());
+    if (x == graph::k_invalid) return;
+    for (auto& r : ranks) {
+      if (r == x) r = parent[x];
+    }
+    visit(x);
+  }
+}
+}  // namespace
+
+Route CchQuery::run(const CchMetric& m, std::span<const Endpoint> sources, std::span<const Endpoint> targets) {
+  Route route;
   const auto inf = CchMetric::k_inf;
-  const auto rs = t_.rank_[s], rt = t_.rank_[t];
-  // Forward up the tree from s, backward from t.
-  const auto sweep = [&](std::uint32_t from, std::vector<std::uint32_t>& dist, std::vector<std::uint32_t>& pred,
+  std::vector<std::uint32_t> source_ranks, target_ranks;
+  for (const auto& e : sources) source_ranks.push_back(t_.rank_[e.node]);
+  for (const auto& e : targets) target_ranks.push_back(t_.rank_[e.node]);
+  if (sources.empty() || targets.empty()) return route;
+  // Forward up the tree from the sources, backward from the targets, each
+  // starting at its offset.
+  const auto sweep = [&](std::span<const Endpoint> ends, const std::vector<std::uint32_t>& ranks,
+                         std::vector<std::uint32_t>& dist, std::vector<std::uint32_t>& pred,
                          const std::vector<std::uint32_t>& weight) {
-    dist[from] = 0;
-    for (auto x = from; x != graph::k_invalid; x = t_.parent_[x]) {
+    for (std::size_t i = 0; i < ends.size(); ++i) {
+      if (ends[i].offset_ms < dist[ranks[i]]) {
+        dist[ranks[i]] = ends[i].offset_ms;
+        pred[ranks[i]] = graph::k_invalid;
+      }
+    }
+    up_paths(t_.parent_, ranks, [&](std::uint32_t x) {
       ++route.settled;
       const auto d = dist[x];
-      if (d >= inf) continue;
+      if (d >= inf) return;
       for (auto e = t_.first_[x]; e < t_.first_[x + 1]; ++e) {
         const auto y = t_.up_head_[e];
         if (const auto c = d + weight[e]; c < dist[y]) {
@@ -277,33 +309,39 @@ Route CchQuery::run(const CchMetric& m, NodeId s, NodeId t) {
           pred[y] = e;
         }
       }
-    }
+    });
   };
-  sweep(rs, forward_dist_, forward_pred_, m.forward_);
-  sweep(rt, backward_dist_, backward_pred_, m.backward_);
+  sweep(sources, source_ranks, forward_dist_, forward_pred_, m.forward_);
+  sweep(targets, target_ranks, backward_dist_, backward_pred_, m.backward_);
   std::uint32_t best = inf, meet = graph::k_invalid;
-  for (auto x = rt; x != graph::k_invalid; x = t_.parent_[x]) {
+  up_paths(t_.parent_, target_ranks, [&](std::uint32_t x) {
     if (forward_dist_[x] < inf && backward_dist_[x] < inf && forward_dist_[x] + backward_dist_[x] < best) {
       best = forward_dist_[x] + backward_dist_[x];
       meet = x;
     }
-  }
+  });
   if (meet != graph::k_invalid) {
     route.found = true;
-    route.time_ms = best;
-    // s ... meet by upward arcs driven forward, then meet ... t by upward
-    // arcs driven downward.
+    // source ... meet by upward arcs driven forward, then meet ... target by
+    // upward arcs driven downward; a path ends where no arc reached it.
     std::vector<std::uint32_t> up_arcs;
-    for (auto y = meet; y != rs; y = t_.tail(forward_pred_[y])) up_arcs.push_back(forward_pred_[y]);
+    auto y = meet;
+    for (; forward_pred_[y] != graph::k_invalid; y = t_.tail(forward_pred_[y])) up_arcs.push_back(forward_pred_[y]);
+    const auto first = y;
     std::reverse(up_arcs.begin(), up_arcs.end());
     for (const auto e : up_arcs) unpack(m, e, true, route.arcs);
-    for (auto y = meet; y != rt; y = t_.tail(backward_pred_[y])) unpack(m, backward_pred_[y], false, route.arcs);
+    for (y = meet; backward_pred_[y] != graph::k_invalid; y = t_.tail(backward_pred_[y])) {
+      unpack(m, backward_pred_[y], false, route.arcs);
+    }
+    route.source = t_.order_[first];
+    route.target = t_.order_[y];
+    route.time_ms = best - forward_dist_[first] - backward_dist_[y];
     for (const auto a : route.arcs) route.length_m += m.g_.length_m[a];
   }
-  // Reset what the two sweeps touched: the two paths (every upward
-  // neighbour of a node is its ancestor in the elimination tree).
-  for (const auto from : {rs, rt}) {
-    for (auto x = from; x != graph::k_invalid; x = t_.parent_[x]) forward_dist_[x] = backward_dist_[x] = inf;
+  // Reset what the sweeps touched: the paths up from every end (every
+  // upward neighbour of a node is its ancestor in the elimination tree).
+  for (auto* ranks : {&source_ranks, &target_ranks}) {
+    up_paths(t_.parent_, *ranks, [&](std::uint32_t x) { forward_dist_[x] = backward_dist_[x] = inf; });
   }
   return route;
 }

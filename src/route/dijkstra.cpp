@@ -174,11 +174,47 @@ std::vector<NodeId> route_nodes(const graph::RoadGraph& g, const Route& r) {
   return nodes;
 }
 
+namespace {
+// The part of a polyline from fraction f0 to f1 of its length.
+std::vector<geo::LonLat> polyline_part(const std::vector<geo::LonLat>& line, double f0, double f1) {
+  std::vector<double> at(line.size(), 0.0);
+  for (std::size_t i = 1; i < line.size(); ++i) at[i] = at[i - 1] + geo::distance_m(line[i - 1], line[i]);
+  const double total = at.back();
+  auto point_at = [&](double f) {
+    const double d = f * total;
+    std::size_t i = 1;
+    while (i + 1 < line.size() && at[i] < d) ++i;
+    const double piece = at[i] - at[i - 1];
+    const double t = piece > 0 ? std::clamp((d - at[i - 1]) / piece, 0.0, 1.0) : 0.0;
+    return geo::LonLat{line[i - 1].lon + t * (line[i].lon - line[i - 1].lon),
+                       line[i - 1].lat + t * (line[i].lat - line[i - 1].lat)};
+  };
+  std::vector<geo::LonLat> out{point_at(f0)};
+  for (std::size_t i = 1; i + 1 < line.size(); ++i) {
+    if (at[i] > f0 * total && at[i] < f1 * total) out.push_back(line[i]);
+  }
+  out.push_back(point_at(f1));
+  return out;
+}
+}  // namespace
+
+double driven_share(const Route& r, std::size_t i) noexcept {
+  return (i + 1 == r.arcs.size() ? r.end_at : 1.0) - (i == 0 ? r.start_at : 0.0);
+}
+
+std::vector<geo::LonLat> driven_points(const graph::RoadGraph& g, const Route& r, std::size_t i) {
+  const double from = i == 0 ? r.start_at : 0.0;
+  const double to = i + 1 == r.arcs.size() ? r.end_at : 1.0;
+  auto shape = g.arc_geometry(r.arcs[i]);
+  return from > 0 || to < 1 ? polyline_part(shape, from, to) : shape;
+}
+
 std::vector<geo::LonLat> route_points(const graph::RoadGraph& g, const Route& r) {
-  std::vector<geo::LonLat> points{g.where(r.source)};
-  for (auto a : r.arcs) {
-    const auto shape = g.arc_geometry(a);
-    points.insert(points.end(), shape.begin() + 1, shape.end());
+  if (r.arcs.empty()) return {g.where(r.source)};
+  std::vector<geo::LonLat> points;
+  for (std::size_t i = 0; i < r.arcs.size(); ++i) {
+    const auto part = driven_points(g, r, i);
+    points.insert(points.end(), part.begin() + (points.empty() ? 0 : 1), part.end());
   }
   return points;
 }

@@ -4,6 +4,7 @@
 
 #include "corridor/route/cch.hpp"
 #include "corridor/route/landmarks.hpp"
+#include "corridor/route/snapped.hpp"
 
 namespace corridor::route {
 
@@ -42,7 +43,7 @@ double since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 Router::Router(const graph::RoadGraph& g, Algorithm algorithm, const ArcSet* closed)
-    : algorithm_(algorithm), state_(std::make_unique<State>()) {
+    : g_(g), algorithm_(algorithm), state_(std::make_unique<State>()) {
   auto& s = *state_;
   if (closed != nullptr) s.closed = *closed;
   const auto n = static_cast<double>(std::max<std::uint32_t>(1, g.node_count()));
@@ -75,6 +76,17 @@ Route Router::run(NodeId s, NodeId t) {
   auto& st = *state_;
   if (algorithm_ == Algorithm::cch) return st.cch->run(*st.metric, s, t);
   return st.search->run(s, t, st.closed ? &*st.closed : nullptr, st.landmarks.get());
+}
+
+Route Router::run(const graph::SegmentSnap& from, const graph::SegmentSnap& to) {
+  auto& st = *state_;
+  const auto* closed = st.closed ? &*st.closed : nullptr;
+  if (algorithm_ == Algorithm::cch) {
+    return route_between(g_, from, to, closed, [&](std::span<const Endpoint> s, std::span<const Endpoint> t) {
+      return st.cch->run(*st.metric, s, t);
+    });
+  }
+  return route_between(g_, from, to, closed, each_pair([this](NodeId s, NodeId t) { return run(s, t); }));
 }
 
 }  // namespace corridor::route

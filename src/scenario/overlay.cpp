@@ -96,6 +96,18 @@ std::optional<graph::Snap> snap_point(const graph::RoadGraph& g, const graph::Sp
   return std::nullopt;
 }
 
+std::optional<graph::SegmentSnap> snap_segment(const graph::RoadGraph& g, const graph::SpatialIndex& index,
+                                               geo::LonLat p, double max_m, std::string* why) {
+  if (auto hit = index.nearest_segment(p, max_m)) return hit;
+  if (why != nullptr) {
+    *why = "no road within " + metres(max_m) + " m";
+    if (const auto far = index.nearest_segment(p, 1e7)) {
+      *why += " (the nearest is " + std::to_string(static_cast<long>(far->distance_m)) + " m away)";
+    }
+  }
+  return std::nullopt;
+}
+
 bool Closure::closed_at(geo::UnixSeconds t) const noexcept {
   return std::any_of(closed.begin(), closed.end(), [t](const Interval& i) { return i.contains(t); });
 }
@@ -119,10 +131,16 @@ Overlay::Overlay(const graph::RoadGraph& g, const graph::SpatialIndex& index, co
   auto snap = [&](Role role, std::size_t i, const FeatureRef& f, geo::LonLat where) {
     PointSnap p{role, i, f.id, f.index, graph::k_invalid, 0};
     std::string why;
-    if (const auto hit = snap_point(g, index, where, role, max_snap_m, &why)) {
+    if (role == Role::checkpoint) {
+      if (const auto hit = snap_segment(g, index, where, max_snap_m, &why)) {
+        p.node = hit->nearer_node(g);
+        p.distance_m = hit->distance_m;
+      }
+    } else if (const auto hit = snap_point(g, index, where, role, max_snap_m, &why)) {
       p.node = hit->node;
       p.distance_m = hit->distance_m;
-    } else {
+    }
+    if (p.node == graph::k_invalid) {
       problems_.push_back({"features[" + std::to_string(f.index) + "].geometry",
                            std::string(to_string(role)) + " \"" + f.id + "\": " + why});
     }

@@ -104,8 +104,9 @@ class Routes {
   // The roads a named scenario closes at an instant (its start when empty);
   // nullopt without a scenario.
   [[nodiscard]] std::optional<scenario::Closures> closures(const std::string& scenario, const std::string& at);
-  // Coordinate i snapped for its role, NoSegment when no road is near.
-  [[nodiscard]] graph::Snap snap(geo::LonLat p, std::size_t i, scenario::Role role) const;
+  // Coordinate i snapped onto the nearest road segment, NoSegment when no
+  // road is near.
+  [[nodiscard]] graph::SegmentSnap snap(geo::LonLat p, std::size_t i) const;
   // The metric for a closure state (null: nothing closed).
   [[nodiscard]] std::shared_ptr<const route::CchMetric> metric(const route::ArcSet* closed);
   struct Metric {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "corridor/geo/time.hpp"
+#include "corridor/route/snapped.hpp"
 #include "corridor/server/polyline.hpp"
 #include "corridor/units.hpp"
 #include "resources.hpp"
@@ -114,20 +115,13 @@ RouteRequest parse_request(std::string_view coordinates, const Params& params) {
   return r;
 }
 
-// The name of a road at node v ("" when none is named).
-std::string name_at(const graph::RoadGraph& g, graph::NodeId v) {
-  for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
-    if (!g.name_of(a).empty()) return g.name_of(a);
-  }
-  for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
-    if (!g.name_of(g.in_arc[i]).empty()) return g.name_of(g.in_arc[i]);
-  }
-  return "";
-}
-
-nlohmann::json waypoint(const graph::RoadGraph& g, const graph::Snap& s, const std::string& name) {
-  const auto p = g.where(s.node);
-  return {{"name", name}, {"location", {p.lon, p.lat}}, {"distance", s.distance_m}, {"hint", ""}};
+// OSRM's waypoint: the point on the road it snapped to, named by that road
+// (or by `name` when given: the road a route leaves or reaches it by).
+nlohmann::json waypoint(const graph::RoadGraph& g, const graph::SegmentSnap& s, const std::string* name = nullptr) {
+  return {{"name", name != nullptr ? *name : g.name_of(s.arc)},
+          {"location", {s.point.lon, s.point.lat}},
+          {"distance", s.distance_m},
+          {"hint", ""}};
 }
 
 }  // namespace
@@ -186,9 +180,9 @@ std::optional<scenario::Closures> Routes::closures(const std::string& scenario, 
   return overlay->closures_at(*at);
 }
 
-graph::Snap Routes::snap(geo::LonLat p, std::size_t i, scenario::Role role) const {
+graph::SegmentSnap Routes::snap(geo::LonLat p, std::size_t i) const {
   std::string why;
-  const auto s = scenario::snap_point(g_, index_, p, role, max_snap_m_, &why);
+  const auto s = scenario::snap_segment(g_, index_, p, max_snap_m_, &why);
   if (!s) {
     throw ApiError(ErrorKind::no_segment,
                    "Could not find a matching segment for coordinate " + std::to_string(i) + " (" + why + ")");
@@ -201,21 +195,21 @@ nlohmann::json Routes::route(std::string_view coordinates, const Params& params)
   const auto& g = g_;
   const auto closures = this->closures(request.scenario, request.at);
 
-  std::vector<graph::Snap> snaps;
+  std::vector<graph::SegmentSnap> snaps;
   const auto last = request.points.size() - 1;
-  for (std::size_t i = 0; i <= last; ++i) {
-    // A start needs a road leaving it, an end one arriving, a via point both.
-    const auto role = i == 0 ? scenario::Role::origin : i == last ? scenario::Role::destination : scenario::Role::via;
-    snaps.push_back(snap(request.points[i], i, role));
-  }
+  for (std::size_t i = 0; i <= last; ++i) snaps.push_back(snap(request.points[i], i));
 
   // One leg between each pair of consecutive waypoints, as OSRM answers.
   std::vector<route::Route> legs;
   {
-    const auto weights = metric(closures ? &closures->closed : nullptr);
+    const auto* closed = closures ? &closures->closed : nullptr;
+    const auto weights = metric(closed);
     const Lease lease(*this);
+    const route::NodeSearch search = [&](std::span<const route::Endpoint> s, std::span<const route::Endpoint> t) {
+      return (*lease).run(*weights, s, t);
+    };
     for (std::size_t i = 0; i < last; ++i) {
-      legs.push_back((*lease).run(*weights, snaps[i].node, snaps[i + 1].node));
+      legs.push_back(route::route_between(g, snaps[i], snaps[i + 1], closed, search));
       if (!legs.back().found) {
         throw ApiError(ErrorKind::no_route,
                        std::string(closures ? "Impossible route between points avoiding the scenario's closures"
@@ -260,13 +254,11 @@ nlohmann::json Routes::route(std::string_view coordinates, const Params& params)
   route_json["legs"] = std::move(legs_json);
 
   // Each waypoint is named by the road the route leaves it by (the last by
-  // the road it arrives on).
+  // the road it arrives on): on a node where roads meet, the one it takes.
   nlohmann::json waypoints = nlohmann::json::array();
   for (std::size_t i = 0; i <= last; ++i) {
     const auto& leg = legs[i < last ? i : last - 1];
-    const bool arriving = i == last;
-    const auto name = leg.arcs.empty() ? name_at(g, arriving ? leg.target : leg.source)
-                                       : g.name_of(arriving ? leg.arcs.back() : leg.arcs.front());
+    const auto* name = leg.arcs.empty() ? nullptr : &g.name_of(i < last ? leg.arcs.front() : leg.arcs.back());
     waypoints.push_back(waypoint(g, snaps[i], name));
   }
   return {{"code", "Ok"}, {"routes", nlohmann::json::array({route_json})}, {"waypoints", waypoints}};
@@ -335,17 +327,21 @@ nlohmann::json Routes::table(std::string_view coordinates, const Params& params)
   const auto to = indices("destinations", destinations_text, points.size());
   const auto closed = closures(scenario, at);
   // Every point may start and end a route.
-  std::vector<graph::Snap> snaps;
-  for (std::size_t i = 0; i < points.size(); ++i) snaps.push_back(snap(points[i], i, scenario::Role::via));
+  std::vector<graph::SegmentSnap> snaps;
+  for (std::size_t i = 0; i < points.size(); ++i) snaps.push_back(snap(points[i], i));
 
   nlohmann::json duration_rows = nlohmann::json::array(), distance_rows = nlohmann::json::array();
   {
-    const auto weights = metric(closed ? &closed->closed : nullptr);
+    const auto* arcs = closed ? &closed->closed : nullptr;
+    const auto weights = metric(arcs);
     const Lease lease(*this);
+    const route::NodeSearch search = [&](std::span<const route::Endpoint> s, std::span<const route::Endpoint> t) {
+      return (*lease).run(*weights, s, t);
+    };
     for (const auto s : from) {
       nlohmann::json duration_row = nlohmann::json::array(), distance_row = nlohmann::json::array();
       for (const auto t : to) {
-        const auto r = (*lease).run(*weights, snaps[s].node, snaps[t].node);
+        const auto r = route::route_between(g_, snaps[s], snaps[t], arcs, search);
         duration_row.push_back(r.found ? nlohmann::json(to_seconds(r.time_ms)) : nlohmann::json(nullptr));
         distance_row.push_back(r.found ? nlohmann::json(r.length_m) : nlohmann::json(nullptr));
       }
@@ -354,8 +350,8 @@ nlohmann::json Routes::table(std::string_view coordinates, const Params& params)
     }
   }
   nlohmann::json sources = nlohmann::json::array(), destinations = nlohmann::json::array();
-  for (const auto s : from) sources.push_back(waypoint(g_, snaps[s], name_at(g_, snaps[s].node)));
-  for (const auto t : to) destinations.push_back(waypoint(g_, snaps[t], name_at(g_, snaps[t].node)));
+  for (const auto s : from) sources.push_back(waypoint(g_, snaps[s]));
+  for (const auto t : to) destinations.push_back(waypoint(g_, snaps[t]));
   nlohmann::json out = {{"code", "Ok"}, {"sources", sources}, {"destinations", destinations}};
   if (durations) out["durations"] = std::move(duration_rows);
   if (distances) out["distances"] = std::move(distance_rows);

@@ -35,7 +35,7 @@ constexpr double k_short_unnamed_m = 100;
 
 double length(const graph::RoadGraph& g, const route::Route& leg, const Run& run) {
   double metres = 0;
-  for (auto i = run.first; i < run.end; ++i) metres += g.length_m[leg.arcs[i]];
+  for (auto i = run.first; i < run.end; ++i) metres += g.length_m[leg.arcs[i]] * route::driven_share(leg, i);
   return metres;
 }
 
@@ -59,15 +59,16 @@ nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, c
   }
   double bearing_in = 0;  // heading on arrival at the current point
   for (std::size_t r = 0; r < runs.size(); ++r) {
-    std::vector<geo::LonLat> points{g.where(g.tail[leg.arcs[runs[r].first]])};
+    std::vector<geo::LonLat> points;
     double distance = 0;
-    std::uint64_t time_ms = 0;
+    double time_ms = 0;
     for (auto i = runs[r].first; i < runs[r].end; ++i) {
-      const auto shape = g.arc_geometry(leg.arcs[i]);
-      points.insert(points.end(), shape.begin() + 1, shape.end());
-      distance += g.length_m[leg.arcs[i]];
-      time_ms += g.time_ms[leg.arcs[i]];
+      const auto part = route::driven_points(g, leg, i);
+      points.insert(points.end(), part.begin() + (points.empty() ? 0 : 1), part.end());
+      distance += g.length_m[leg.arcs[i]] * route::driven_share(leg, i);
+      time_ms += g.time_ms[leg.arcs[i]] * route::driven_share(leg, i);
     }
+    if (points.size() == 1) points.push_back(points.front());
     const double bearing_out = geo::bearing_deg(points[0], points[1]);
     double turn = bearing_out - bearing_in;
     turn = turn > 180 ? turn - 360 : turn < -180 ? turn + 360 : turn;
@@ -81,7 +82,7 @@ nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, c
       maneuver["type"] = m == "straight" ? "new name" : "turn";
       maneuver["modifier"] = m;
     }
-    const double seconds = to_seconds(time_ms);
+    const double seconds = time_ms / 1000.0;
     steps.push_back({{"distance", distance},
                      {"duration", seconds},
                      {"weight", seconds},
@@ -97,7 +98,7 @@ nlohmann::json route_steps(const graph::RoadGraph& g, const route::Route& leg, c
     bearing_in = geo::bearing_deg(points[points.size() - 2], points.back());
   }
   // The arrival: a step of no length where the leg ends.
-  const auto end = g.where(leg.target);
+  const auto end = leg.arcs.empty() ? g.where(leg.target) : route::driven_points(g, leg, leg.arcs.size() - 1).back();
   steps.push_back(
       {{"distance", 0},
        {"duration", 0},

@@ -104,7 +104,7 @@ TEST_F(CliGeojsonNetwork, RouteNamesTheNetworksNodeIdsAndSumsItsTravelTimes) {
 }
 
 TEST_F(CliGeojsonNetwork, BothPointsOnOneNodeGiveAValidLineString) {
-  const auto j = route(k_node_1, {8.0001, 49.0});
+  const auto j = route(k_node_1, k_node_1);
   EXPECT_EQ(j["code"], "Ok");
   EXPECT_EQ(j["path"].get<std::vector<std::int64_t>>(), (std::vector<std::int64_t>{1}));
   EXPECT_EQ(j["duration_s"].get<double>(), 0.0);
@@ -150,14 +150,17 @@ TEST_F(CliGeojsonNetwork, CoordinateMatchedLinkJoinsTheNetwork) {
   EXPECT_DOUBLE_EQ(j["duration_s"].get<double>(), static_cast<double>(tertiary_ms) / 1000.0 + 70.0);
 }
 
-TEST_F(CliGeojsonNetwork, PointBesideALinkSnapsToTheNearestNode) {
-  // About 34 m from node 2, over a kilometre from any other node.
+TEST_F(CliGeojsonNetwork, PointBesideALinkSnapsOntoIt) {
+  // About 34 m from node 2 and 7 m from link 104 (4 -> 2, 40 s, two-way),
+  // 3 % of the way from 2 to 4: the route drives that 3 % back to 2, then 1.
   const auto j = route({8.0101, 49.0003}, k_node_1);
   EXPECT_EQ(j["code"], "Ok");
-  EXPECT_EQ(j["snap"]["from"]["node"], 2);
-  EXPECT_GT(j["snap"]["from"]["distance_m"].get<double>(), 10.0);
-  EXPECT_EQ(j["path"].get<std::vector<std::int64_t>>(), (std::vector<std::int64_t>{2, 1}));
-  EXPECT_DOUBLE_EQ(j["duration_s"].get<double>(), 60.0);
+  const auto& snap = j["snap"]["from"];
+  EXPECT_FALSE(snap.contains("node")) << snap;
+  EXPECT_NEAR(snap["distance_m"].get<double>(), 7.3, 0.1);
+  EXPECT_EQ(snap["segment"]["way"], 104);
+  EXPECT_EQ(j["path"].get<std::vector<std::int64_t>>(), (std::vector<std::int64_t>{4, 2, 1}));
+  EXPECT_NEAR(j["duration_s"].get<double>(), 60.0 + 0.03 * 40.0, 0.002);
 }
 
 TEST(CliGeojsonImport, HighwayNetworkWithOnewayImportsAndRoutes) {
@@ -172,11 +175,11 @@ TEST(CliGeojsonImport, HighwayNetworkWithOnewayImportsAndRoutes) {
   const auto j = json::parse(back.out);
   EXPECT_EQ(j["path"].get<std::vector<std::int64_t>>(), (std::vector<std::int64_t>{8, 7}));
   EXPECT_DOUBLE_EQ(j["duration_s"].get<double>(), 10.0);
-  // From 7 no road leaves: with a 20 m snap limit the start cannot snap.
+  // The start is node 7, where no road leaves: no route.
   const auto forward =
       run_corridor({"route", graph.string(), "--from", "8.0,49.003", "--to", "8.001,49.003", "--max-snap-m", "20"});
-  EXPECT_EQ(forward.exit_code, 2) << forward.err;
-  EXPECT_TRUE(has(forward.err, "--from")) << forward.err;
+  EXPECT_EQ(forward.exit_code, 3) << forward.err;
+  EXPECT_EQ(json::parse(forward.out)["snap"]["from"]["node"], 7);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST_F(CliRoute, OkRouteHasDurationDistancePathAndGeometry) {
 }
 
 TEST_F(CliRoute, PathEndsAreTheSnappedNodes) {
-  // Points 12 m off the road near a and near d.
+  // Points 12 m past the ends of the roads at a and at d snap onto a and d.
   const auto from = map_.offset('a', -12, 0);
   const auto to = map_.offset('d', 0, 12);
   const auto r = route(lon_lat(from), lon_lat(to));
@@ -130,6 +130,31 @@ TEST_F(CliRoute, PathEndsAreTheSnappedNodes) {
   EXPECT_EQ(path.front(), snap["from"]["node"].get<std::int64_t>());
   EXPECT_EQ(path.back(), snap["to"]["node"].get<std::int64_t>());
   EXPECT_EQ(path, ids("ad"));
+}
+
+// A point beside the middle of a segment snaps onto it, and the route drives
+// only the part of that segment from there.
+TEST_F(CliRoute, APointBesideASegmentStartsTheRouteMidSegment) {
+  const auto from = map_.offset('a', 75, -10);  // half-way a-b (150 m), 10 m north
+  const auto r = route(lon_lat(from), lon_lat(map_.where('c')));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = json::parse(r.out);
+  const auto& snap = j["snap"]["from"];
+  EXPECT_FALSE(snap.contains("node")) << snap;
+  EXPECT_NEAR(snap["distance_m"].get<double>(), 10.0, 0.1);
+  const auto& segment = snap["segment"];
+  const bool forward = segment["from_node"] == AsciiMap::osm_id('a');
+  EXPECT_EQ(segment[forward ? "to_node" : "from_node"], AsciiMap::osm_id('b'));
+  EXPECT_NEAR(segment["fraction"].get<double>(), 0.5, 1e-6);
+  EXPECT_TRUE(segment["two_way"].get<bool>());
+  EXPECT_EQ(j["path"].get<std::vector<std::int64_t>>(), ids("abc"));
+  const double want_s = (0.5 * static_cast<double>(residential_ms(map_, 'a', 'b')) +
+                         static_cast<double>(residential_ms(map_, 'b', 'c'))) /
+                        1000;
+  EXPECT_NEAR(j["duration_s"].get<double>(), want_s, 0.002);
+  EXPECT_NEAR(j["distance_m"].get<double>(), 75 + 150, 0.5);
+  const auto& start = j["geometry"]["coordinates"][0];
+  EXPECT_NEAR(geo::distance_m({start[0].get<double>(), start[1].get<double>()}, map_.offset('a', 75, 0)), 0, 0.1);
 }
 
 TEST_F(CliRoute, ReverseDirectionOfATwoWayRoad) {
@@ -241,14 +266,14 @@ TEST(CliRouteNoRoute, OnewayAgainstTheTravelDirectionGivesNoRoute) {
       run_corridor({"route", graph.string(), "--from", lon_lat(map.where('a')), "--to", lon_lat(map.where('d'))});
   EXPECT_EQ(forward.exit_code, 0) << forward.err;
   EXPECT_EQ(json::parse(forward.out)["path"].get<std::vector<std::int64_t>>(), ids("abcd"));
-  // No road leaves d and none arrives at a: the start snaps to c, the end to b.
+  // The start is d, where no road leaves, the end a, where none arrives.
   const auto backward =
       run_corridor({"route", graph.string(), "--from", lon_lat(map.where('d')), "--to", lon_lat(map.where('a'))});
   EXPECT_EQ(backward.exit_code, 3) << backward.err;
   const auto j = json::parse(backward.out);
   EXPECT_EQ(j["code"], "NoRoute");
-  EXPECT_EQ(j["snap"]["from"]["node"], AsciiMap::osm_id('c'));
-  EXPECT_EQ(j["snap"]["to"]["node"], AsciiMap::osm_id('b'));
+  EXPECT_EQ(j["snap"]["from"]["node"], AsciiMap::osm_id('d'));
+  EXPECT_EQ(j["snap"]["to"]["node"], AsciiMap::osm_id('a'));
 }
 
 }  // namespace

@@ -36,14 +36,29 @@ TEST_P(RawOsmCheck, RoutesFollowRawWaysAndTimes) {
     if (r.exit_code == 3) continue;  // e.g. a one-way dead end: NoRoute is a valid answer
     const auto out = nlohmann::json::parse(r.out);
     const auto path = out["path"].get<std::vector<std::int64_t>>();
+    // The points snap inside segments: the first and last steps are driven
+    // from and to the snapped points, the share the snap's fraction says.
+    const auto steps = path.size() - 1;
+    auto share = [&](const nlohmann::json& snap, std::size_t k, bool first) {
+      const auto& s = snap["segment"];
+      const double f = s["fraction"].get<double>();
+      const auto from = s["from_node"].get<std::int64_t>(), to = s["to_node"].get<std::int64_t>();
+      if (f <= 0 || f >= 1) return 1.0;  // on a node: the whole step
+      if (path[k] == from && path[k + 1] == to) return first ? 1 - f : f;
+      EXPECT_TRUE(path[k] == to && path[k + 1] == from) << "the route does not start and end on its snapped segments";
+      return first ? f : 1 - f;
+    };
     double seconds = 0, metres = 0;
-    for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+    for (std::size_t k = 0; k < steps; ++k) {
       const auto it = raw.steps.find({path[k], path[k + 1]});
       ASSERT_NE(it, raw.steps.end()) << "step " << path[k] << " -> " << path[k + 1]
                                      << " is not an allowed segment of any routable way";
+      double part = 1;
+      if (k == 0) part = share(out["snap"]["from"], k, true);
+      if (k + 1 == steps) part += share(out["snap"]["to"], k, false) - 1;
       // The importer rounds each segment to whole milliseconds.
-      seconds += std::max(0.001, std::round(it->second.seconds() * 1000) / 1000);
-      metres += it->second.length_m;
+      seconds += part * std::max(0.001, std::round(it->second.seconds() * 1000) / 1000);
+      metres += part * it->second.length_m;
     }
     EXPECT_NEAR(out["duration_s"].get<double>(), seconds, 0.001 * static_cast<double>(path.size()));
     EXPECT_NEAR(out["distance_m"].get<double>(), metres, 0.01 * static_cast<double>(path.size()) + 0.5);

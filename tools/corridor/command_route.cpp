@@ -94,16 +94,28 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
   if (!out) throw IoError(path + ": cannot write");
 }
 
-graph::Snap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option, geo::LonLat p,
-                 double max_snap_m, scenario::Role role) {
+graph::SegmentSnap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option,
+                        geo::LonLat p, double max_snap_m) {
   std::string why;
-  if (auto s = scenario::snap_point(g, index, p, role, max_snap_m, &why)) return *s;
+  if (auto s = scenario::snap_segment(g, index, p, max_snap_m, &why)) return *s;
   throw InputError(option, why + " (--max-snap-m)");
 }
 
-nlohmann::json snap_json(const graph::RoadGraph& g, const graph::Snap& s) {
-  const auto p = g.where(s.node);
-  return {{"node", g.node_id[s.node]}, {"location", {p.lon, p.lat}}, {"distance_m", s.distance_m}};
+// Where a point landed: the point on the segment, the segment by its OSM
+// nodes and way, and how far along it (0 at from_node, 1 at to_node).
+nlohmann::json snap_json(const graph::RoadGraph& g, const graph::SegmentSnap& s) {
+  nlohmann::json out = {{"location", {s.point.lon, s.point.lat}},
+                        {"distance_m", s.distance_m},
+                        {"segment",
+                         {{"from_node", g.node_id[g.tail[s.arc]]},
+                          {"to_node", g.node_id[g.head[s.arc]]},
+                          {"way", g.way_id[s.arc]},
+                          {"name", g.name_of(s.arc)},
+                          {"two_way", s.reverse != graph::k_invalid},
+                          {"fraction", s.fraction}}}};
+  // On a segment's end (past it, or on the node): the route starts there.
+  if (s.fraction <= 0 || s.fraction >= 1) out["node"] = g.node_id[s.nearer_node(g)];
+  return out;
 }
 
 route::Algorithm algorithm(const RouteOptions& o) {
@@ -196,20 +208,20 @@ int run_pairs(const RouteOptions& o) {
                router.bytes_per_node());
   // Snap every point first: only the queries are timed.
   struct Ends {
-    std::optional<graph::Snap> from, to;
+    std::optional<graph::SegmentSnap> from, to;
   };
   std::vector<Ends> ends;
   ends.reserve(pairs.size());
   for (const auto& p : pairs) {
-    ends.push_back({scenario::snap_point(g, index, {p[0], p[1]}, scenario::Role::origin, o.max_snap_m, nullptr),
-                    scenario::snap_point(g, index, {p[2], p[3]}, scenario::Role::destination, o.max_snap_m, nullptr)});
+    ends.push_back(
+        {index.nearest_segment({p[0], p[1]}, o.max_snap_m), index.nearest_segment({p[2], p[3]}, o.max_snap_m)});
   }
   std::vector<route::Route> routes(pairs.size());
   std::size_t queries = 0;
   started = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     if (!ends[i].from || !ends[i].to) continue;
-    routes[i] = router.run(ends[i].from->node, ends[i].to->node);
+    routes[i] = router.run(*ends[i].from, *ends[i].to);
     ++queries;
   }
   const double query_s = seconds_since(started);
@@ -241,15 +253,15 @@ int run_route(const RouteOptions& o) {
   if (!(o.max_snap_m > 0)) throw InputError("--max-snap-m", "must be positive, got " + std::to_string(o.max_snap_m));
   const auto g = graph::read_graph(o.map);
   const graph::SpatialIndex index(g);
-  const auto s = snap(g, index, "--from", from, o.max_snap_m, scenario::Role::origin);
-  const auto t = snap(g, index, "--to", to, o.max_snap_m, scenario::Role::destination);
+  const auto s = snap(g, index, "--from", from, o.max_snap_m);
+  const auto t = snap(g, index, "--to", to, o.max_snap_m);
 
   nlohmann::json out;
   std::optional<scenario::Scenario> sc;
   const auto closures = closures_at(g, index, o, sc, out);
 
   route::Router router(g, algorithm(o), closures ? &closures->closed : nullptr);
-  const auto r = router.run(s.node, t.node);
+  const auto r = router.run(s, t);
   out["snap"] = {{"from", snap_json(g, s)}, {"to", snap_json(g, t)}};
   if (!r.found) {
     out["code"] = "NoRoute";

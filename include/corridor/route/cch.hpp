@@ -18,6 +18,7 @@
 //   ancestor with the least sum, unpack the shortcuts to original arcs.
 //   No priority queue; scratch state sized once, reset along the two paths.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "corridor/graph/road_graph.hpp"
@@ -102,6 +103,11 @@ class CchQuery {
   // The fastest route from s to t under the metric (Route::settled counts
   // the nodes on the two elimination-tree paths).
   Route run(const CchMetric& metric, NodeId s, NodeId t);
+  // The fastest route from any of the sources to any of the targets,
+  // counting their offsets (at most a few of each: the union of their
+  // elimination-tree paths is swept once). Route::source and target say
+  // which were used; time_ms leaves their offsets out.
+  Route run(const CchMetric& metric, std::span<const Endpoint> sources, std::span<const Endpoint> targets);
 
  private:
   void unpack(const CchMetric& m, std::uint32_t arc, bool forward, std::vector<ArcId>& out) const;

@@ -23,13 +23,32 @@ struct Route {
   bool found = false;
   std::uint64_t time_ms = 0;  // sum of the arcs' free-flow times
   double length_m = 0;
-  std::vector<ArcId> arcs;    // in driving order
+  std::vector<ArcId> arcs;  // in driving order
+  // A route between snapped points starts and ends inside segments: it
+  // drives its first arc from start_at of its length on and its last arc up
+  // to end_at (one arc: from start_at to end_at). time_ms and length_m count
+  // those parts only.
+  double start_at = 0;
+  double end_at = 1;
   std::uint32_t settled = 0;  // nodes settled by the search (for benchmarks)
 };
 
+// A place a search may start or end at, with the time already spent getting
+// there (or still to spend from there): the ends of a snapped segment.
+struct Endpoint {
+  NodeId node = graph::k_invalid;
+  std::uint32_t offset_ms = 0;
+};
+
+// The share of the route's i-th arc it drives: 1 but where it starts or ends
+// inside an arc.
+double driven_share(const Route& r, std::size_t i) noexcept;
+// The geometry of the part of the route's i-th arc it drives.
+std::vector<geo::LonLat> driven_points(const graph::RoadGraph& g, const Route& r, std::size_t i);
 // The nodes a route passes, source first.
 std::vector<NodeId> route_nodes(const graph::RoadGraph& g, const Route& r);
-// Its geometry: the source, then every shape point and node it passes.
+// Its geometry: the source (or the point inside the first arc it starts
+// at), then every shape point and node it passes, to the point it ends at.
 std::vector<geo::LonLat> route_points(const graph::RoadGraph& g, const Route& r);
 
 // A 4-ary min-heap of node ids keyed by distance, with decrease-key through

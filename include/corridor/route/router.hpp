@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "corridor/graph/spatial_index.hpp"
 #include "corridor/route/arc_set.hpp"
 #include "corridor/route/dijkstra.hpp"
 
@@ -26,6 +27,8 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   Route run(NodeId s, NodeId t);
+  // Between points snapped onto segments, starting and ending inside them.
+  Route run(const graph::SegmentSnap& from, const graph::SegmentSnap& to);
 
   [[nodiscard]] Algorithm algorithm() const noexcept { return algorithm_; }
   // Milliseconds spent preparing: per graph (CCH order and contraction, or
@@ -37,6 +40,7 @@ class Router {
 
  private:
   struct State;
+  const graph::RoadGraph& g_;
   Algorithm algorithm_;
   std::unique_ptr<State> state_;
   double preprocessing_ms_ = 0, customization_ms_ = 0, bytes_per_node_ = 0;

@@ -12,6 +12,9 @@
 //   area        arcs meeting it, always, when a party's rule forbids it
 //   checkpoint  the arcs leaving its node, always, when a party's rule
 //               refuses checkpoints of its operator
+// A checkpoint's node is the nearer end of the road segment nearest to it,
+// so a checkpoint drawn on a road constrains that road; other points snap
+// to the nearest node that suits their role.
 // Immutable after construction; the graph, index and scenario must outlive it.
 #include <cstdint>
 #include <optional>
@@ -43,6 +46,11 @@ enum class Role : std::uint8_t {
 // reason in *why: "no road within 1000 m (the nearest is 2345 m away)".
 std::optional<graph::Snap> snap_point(const graph::RoadGraph& g, const graph::SpatialIndex& index, geo::LonLat p,
                                       Role role, double max_m, std::string* why = nullptr);
+
+// The nearest point of the nearest road segment within max_m, or nullopt
+// and the reason in *why, worded as snap_point's.
+std::optional<graph::SegmentSnap> snap_segment(const graph::RoadGraph& g, const graph::SpatialIndex& index,
+                                               geo::LonLat p, double max_m, std::string* why = nullptr);
 
 enum class ClosureKind : std::uint8_t { hazard, ceasefire, area, checkpoint };
 [[nodiscard]] std::string_view to_string(ClosureKind kind) noexcept;

@@ -71,5 +71,51 @@ TEST(SpatialIndex, PointsOffTheMapOnEverySide) {
   }
 }
 
+// The nearest point of every arc, by the same flat projection about p as
+// the index, arc by arc.
+double segment_distance(const RoadGraph& g, ArcId a, geo::LonLat p) {
+  const auto points = g.arc_geometry(a);
+  double best = 1e18;
+  for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+    best = std::min(best, geo::distance_to_segment_m(p, points[i], points[i + 1]));
+  }
+  return best;
+}
+
+TEST(SpatialIndex, NearestSegmentEqualsBruteForce) {
+  std::mt19937_64 rng(testing::test_seed());
+  const auto g = build(testing::NetworkBuilder::random_grid(30, rng));
+  const SpatialIndex index(g);
+  std::uniform_real_distribution<double> lon(7.99, 8.04), lat(48.99, 49.04);
+  for (int i = 0; i < 1000; ++i) {
+    const geo::LonLat p{lon(rng), lat(rng)};
+    double want = 1e18;
+    for (ArcId a = 0; a < g.arc_count(); ++a) want = std::min(want, segment_distance(g, a, p));
+    for (double max_m : {10.0, 100.0, 1e6}) {
+      const auto got = index.nearest_segment(p, max_m);
+      // Distances within a centimetre: two flat projections of the same arc.
+      if (want > max_m * 1.001 + 0.01) {
+        EXPECT_FALSE(got) << p.lon << "," << p.lat << " within " << max_m;
+        continue;
+      }
+      if (want < max_m * 0.999 - 0.01) ASSERT_TRUE(got) << p.lon << "," << p.lat << " within " << max_m;
+      if (!got) continue;
+      // The index measures the great circle, the brute force a projection.
+      const double tolerance = 0.01 + want * 1e-4;
+      EXPECT_NEAR(got->distance_m, want, tolerance);
+      EXPECT_NEAR(segment_distance(g, got->arc, p), want, tolerance);
+      EXPECT_NEAR(geo::distance_m(p, got->point), got->distance_m, 1e-6);
+      ASSERT_GE(got->fraction, 0.0);
+      ASSERT_LE(got->fraction, 1.0);
+      if (got->reverse != k_invalid) {
+        EXPECT_EQ(g.tail[got->reverse], g.head[got->arc]);
+        EXPECT_EQ(g.head[got->reverse], g.tail[got->arc]);
+      }
+    }
+  }
+  EXPECT_FALSE(index.nearest_segment({10.0, 50.0}, 1000));
+  EXPECT_TRUE(index.nearest_segment({10.0, 50.0}, 1e7));
+}
+
 }  // namespace
 }  // namespace corridor::graph

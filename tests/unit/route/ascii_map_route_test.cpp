@@ -6,6 +6,7 @@
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/osm/network.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/router.hpp"
 #include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
 #include "test_support.hpp"
@@ -185,6 +186,39 @@ TEST(AsciiRoute, RefusedCheckpointClosesTheRoadsLeavingIt) {
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('b'), &c.closed)), "ab");
 }
 
+// A checkpoint drawn on a road stands on that road (at the nearer end of the
+// segment it is drawn on), even where a node of another street lies nearer.
+TEST(AsciiRoute, ACheckpointDrawnOnARoadStandsOnThatRoad) {
+  AsciiMap m(R"(
+  a---------b
+
+     c----d
+)",
+             20);
+  m.way("ab", {{"highway", "residential"}});
+  m.way("cd", {{"highway", "residential"}});
+  const auto im = import(m);
+  const graph::SpatialIndex index(im.g);
+  // 1 m beside a-b, 60 m from a, 40 m north of c.
+  const auto cp = m.offset('a', 60, 1);
+  ASSERT_EQ(index.nearest(cp, 1000)->node, im.node('c'));
+  const auto s = scenario::parse_scenario(
+      scenario_with(
+          R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [)" + std::to_string(cp.lon) + "," +
+          std::to_string(cp.lat) +
+          R"(]}, "properties": {"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 60, "operated_by": "A"}},
+                       {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[0.1,0],[0.1,0.1],[0,0]]]},
+                        "properties": {"kind": "area", "id": "front"}})"),
+      "t.geojson");
+  const scenario::Overlay overlay(im.g, index, s, 1000);
+  EXPECT_EQ(overlay.checkpoint(0).node, im.node('a'));
+  EXPECT_NEAR(overlay.checkpoint(0).distance_m, 1.0, 0.05);
+  // Party B refuses A's checkpoints: the road leaving a is closed, c's is not.
+  const auto closed = overlay.closures_at(s.start).closed;
+  EXPECT_TRUE(closed.contains(im.g.find_arc(im.node('a'), im.node('b'))));
+  EXPECT_FALSE(closed.contains(im.g.find_arc(im.node('c'), im.node('d'))));
+}
+
 TEST(AsciiRoute, SnappingFindsTheNearestNode) {
   AsciiMap m(k_two_routes, 50);
   m.way("abc", {{"highway", "residential"}});
@@ -195,6 +229,97 @@ TEST(AsciiRoute, SnappingFindsTheNearestNode) {
   EXPECT_EQ(snap->node, im.node('b'));
   EXPECT_NEAR(snap->distance_m, std::hypot(10.0, 5.0), 0.2);
   EXPECT_FALSE(index.nearest(m.offset('b', 0, 2000), 1000));
+}
+
+// Points snap onto the nearest point of a segment, as OSRM snaps, and routes
+// start and end there: they count the part of the segment they drive.
+const char* k_long_block = R"(
+  a---------b-----e
+  |         |
+  c---------d
+)";
+
+TEST(SegmentSnap, APointBesideALongSegmentSnapsToItsMiddle) {
+  AsciiMap m(k_long_block, 20);  // a-b is 200 m, its nodes 200 m apart
+  m.way("abe", {{"highway", "residential"}});
+  m.way("acdb", {{"highway", "residential"}});
+  const auto im = import(m);
+  const graph::SpatialIndex index(im.g);
+  // 50 m along a-b and 15 m north of it: 50 m from a, 150 m from b.
+  const auto snap = index.nearest_segment(m.offset('a', 50, -15), 100);
+  ASSERT_TRUE(snap);
+  EXPECT_NEAR(snap->distance_m, 15, 0.1);
+  const bool from_a = im.g.tail[snap->arc] == im.node('a');
+  EXPECT_EQ(from_a ? im.g.head[snap->arc] : im.g.tail[snap->arc], im.node('b'));
+  EXPECT_NEAR(from_a ? snap->fraction : 1 - snap->fraction, 0.25, 1e-6);
+  EXPECT_NE(snap->reverse, graph::k_invalid);
+  EXPECT_NEAR(geo::distance_m(snap->point, m.offset('a', 50, 0)), 0, 0.1);
+  // The nearest node is a, 52 m away: snapping to nodes would start there.
+  EXPECT_EQ(index.nearest(m.offset('a', 50, -15), 100)->node, im.node('a'));
+}
+
+TEST(SegmentSnap, RoutesCountThePartialSegments) {
+  AsciiMap m(k_long_block, 20);
+  m.way("abe", {{"highway", "residential"}});
+  m.way("acdb", {{"highway", "residential"}});
+  const auto im = import(m);
+  const auto& g = im.g;
+  const graph::SpatialIndex index(g);
+  const auto ab = g.find_arc(im.node('a'), im.node('b'));
+  const auto be = g.find_arc(im.node('b'), im.node('e'));
+  // From a quarter of the way along a-b to half-way along b-e.
+  const auto from = index.nearest_segment(m.offset('a', 50, 5), 100);
+  const auto to = index.nearest_segment(m.offset('b', 60, -5), 100);
+  ASSERT_TRUE(from && to);
+  for (const auto algorithm : {Algorithm::cch, Algorithm::alt, Algorithm::dijkstra}) {
+    Router router(g, algorithm, nullptr);
+    const auto r = router.run(*from, *to);
+    ASSERT_TRUE(r.found) << to_string(algorithm);
+    EXPECT_NEAR(static_cast<double>(r.time_ms), 0.75 * g.time_ms[ab] + 0.5 * g.time_ms[be], 2);
+    EXPECT_NEAR(r.length_m, 150 + 60, 0.5);
+    EXPECT_EQ(im.path(r), "abe");
+    const auto points = route_points(g, r);
+    EXPECT_NEAR(geo::distance_m(points.front(), m.offset('a', 50, 0)), 0, 0.1);
+    EXPECT_NEAR(geo::distance_m(points.back(), m.offset('b', 60, 0)), 0, 0.1);
+    // Backwards on the same segment, a two-way street: straight back.
+    const auto back = router.run(*to, *index.nearest_segment(m.offset('b', 30, 5), 100));
+    EXPECT_NEAR(static_cast<double>(back.time_ms), 0.25 * g.time_ms[be], 2);
+    EXPECT_EQ(back.arcs.size(), 1u);
+  }
+  // With a-b closed both ways the start cannot leave its segment.
+  ArcSet closed(g.arc_count());
+  closed.insert(ab);
+  closed.insert(g.find_arc(im.node('b'), im.node('a')));
+  Router router(g, Algorithm::cch, &closed);
+  const auto around = router.run(*from, *to);
+  EXPECT_FALSE(around.found) << "both ways out of the start are closed";
+}
+
+TEST(SegmentSnap, AOneWaySegmentIsLeftForwardOnly) {
+  AsciiMap m(k_long_block, 20);
+  m.way("ab", {{"highway", "residential"}, {"oneway", "yes"}});
+  m.way("acdb", {{"highway", "residential"}});
+  const auto im = import(m);
+  const auto& g = im.g;
+  const graph::SpatialIndex index(g);
+  const auto ab = g.find_arc(im.node('a'), im.node('b'));
+  const auto ahead = index.nearest_segment(m.offset('a', 150, 5), 100);
+  const auto behind = index.nearest_segment(m.offset('a', 50, 5), 100);
+  ASSERT_TRUE(ahead && behind);
+  EXPECT_EQ(ahead->reverse, graph::k_invalid);
+  for (const auto algorithm : {Algorithm::cch, Algorithm::dijkstra}) {
+    Router router(g, algorithm, nullptr);
+    // Forward along the one-way: half of it.
+    const auto forward = router.run(*behind, *ahead);
+    EXPECT_NEAR(static_cast<double>(forward.time_ms), 0.5 * g.time_ms[ab], 2);
+    // Back: on to b, round by d and c to a, and a quarter of a-b again.
+    const auto round = router.run(*ahead, *behind);
+    ASSERT_TRUE(round.found);
+    EXPECT_EQ(im.path(round), "abdcab");
+    std::uint64_t middle = 0;
+    for (std::size_t i = 1; i + 1 < round.arcs.size(); ++i) middle += g.time_ms[round.arcs[i]];
+    EXPECT_NEAR(static_cast<double>(round.time_ms), 0.5 * g.time_ms[ab] + static_cast<double>(middle), 2);
+  }
 }
 
 }  // namespace

@@ -8,9 +8,11 @@
 #include <random>
 
 #include "corridor/graph/build.hpp"
+#include "corridor/graph/spatial_index.hpp"
 #include "corridor/osm/network.hpp"
 #include "corridor/route/cch.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/router.hpp"
 #include "network_builder.hpp"
 #include "test_support.hpp"
 
@@ -70,6 +72,45 @@ TEST(Cch, EqualsDijkstraOnRandomGraphs) {
 
 // Partial customisation: close and reopen arcs in steps, updating only what
 // changed; every answer stays Dijkstra's under the current closures.
+// Routes between snapped points: the CCH sweeps both ends of each segment
+// at once, Dijkstra tries every pair of ends; the fastest times agree.
+TEST(Cch, SnappedEndsAgreeWithEveryPairOfEnds) {
+  const auto seed = testing::test_seed();
+  SCOPED_TRACE("CORRIDOR_TEST_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  for (int round = 0; round < 4; ++round) {
+    const auto g = graph::build(testing::NetworkBuilder::random_grid(15 + round, rng));
+    const graph::SpatialIndex index(g);
+    const auto closed = random_closures(g, rng, round == 0 ? 1000000 : 6);
+    Router cch(g, Algorithm::cch, &closed), dijkstra(g, Algorithm::dijkstra, &closed);
+    std::uniform_real_distribution<double> lon(7.99, 8.04), lat(48.99, 49.04);
+    for (int i = 0; i < 300; ++i) {
+      const auto from = index.nearest_segment({lon(rng), lat(rng)}, 1e6);
+      const auto to = index.nearest_segment({lon(rng), lat(rng)}, 1e6);
+      ASSERT_TRUE(from && to);
+      const auto got = cch.run(*from, *to);
+      const auto want = dijkstra.run(*from, *to);
+      ASSERT_EQ(got.found, want.found) << i;
+      if (!want.found) continue;
+      EXPECT_EQ(got.time_ms, want.time_ms) << i;
+      if (got.arcs.empty()) {  // both on one node
+        EXPECT_EQ(got.source, got.target);
+        EXPECT_EQ(got.time_ms, 0u);
+        continue;
+      }
+      EXPECT_EQ(g.tail[got.arcs.front()], got.source);
+      for (std::size_t k = 0; k < got.arcs.size(); ++k) {
+        ASSERT_FALSE(closed.contains(got.arcs[k]));
+        if (k > 0) ASSERT_EQ(g.tail[got.arcs[k]], g.head[got.arcs[k - 1]]);
+      }
+      // Inside a segment (not on a node), the route starts or ends on it.
+      auto inside = [](const graph::SegmentSnap& s) { return s.fraction > 0 && s.fraction < 1; };
+      if (inside(*from)) EXPECT_TRUE(got.arcs.front() == from->arc || got.arcs.front() == from->reverse);
+      if (inside(*to)) EXPECT_TRUE(got.arcs.back() == to->arc || got.arcs.back() == to->reverse);
+    }
+  }
+}
+
 TEST(Cch, PartialCustomisationFollowsClosingAndReopening) {
   const auto seed = testing::test_seed();
   SCOPED_TRACE("CORRIDOR_TEST_SEED=" + std::to_string(seed));
