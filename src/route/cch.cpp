@@ -88,14 +88,6 @@ void CchTopology::contract(const graph::RoadGraph& g) {
     up_head_.insert(up_head_.end(), list.begin(), list.end());
     std::vector<std::uint32_t>().swap(list);
   }
-  down_first_.assign(n + 1, 0);
-  for (const auto y : up_head_) ++down_first_[y + 1];
-  for (std::uint32_t r = 0; r < n; ++r) down_first_[r + 1] += down_first_[r];
-  down_arc_.resize(up_head_.size());
-  {
-    auto next = down_first_;
-    for (std::uint32_t e = 0; e < up_head_.size(); ++e) down_arc_[next[up_head_[e]]++] = e;
-  }
   forward_arc_.assign(up_head_.size(), graph::k_invalid);
   backward_arc_.assign(up_head_.size(), graph::k_invalid);
   for (ArcId a = 0; a < g.arc_count(); ++a) {
@@ -106,6 +98,18 @@ void CchTopology::contract(const graph::RoadGraph& g) {
     else
       backward_arc_[find(v, u)] = a;
   }
+}
+
+void CchTopology::build_down_lists() const {
+  std::call_once(down_built_, [this] {
+    const auto n = node_count();
+    down_first_.assign(n + 1, 0);
+    for (const auto y : up_head_) ++down_first_[y + 1];
+    for (std::uint32_t r = 0; r < n; ++r) down_first_[r + 1] += down_first_[r];
+    down_arc_.resize(up_head_.size());
+    auto next = down_first_;
+    for (std::uint32_t e = 0; e < up_head_.size(); ++e) down_arc_[next[up_head_[e]]++] = e;
+  });
 }
 
 std::uint32_t CchTopology::tail(std::uint32_t arc) const noexcept {
@@ -173,6 +177,7 @@ void CchMetric::update(const ArcSet* closed, const std::vector<ArcId>& changed) 
   // top: the full customisation, one sequential pass, is faster then
   // (bench/README.md: 10-13 ms against 24-78 ms for 8-9k arcs).
   if (changed.size() * 100 > g_.arc_count()) return customize(closed);
+  t_.build_down_lists();
   const auto weight = [&](ArcId a) {
     if (a == graph::k_invalid || (closed != nullptr && closed->contains(a))) return k_inf;
     return std::min(k_inf, g_.time_ms[a]);

@@ -18,6 +18,7 @@
 //   ancestor with the least sum, unpack the shortcuts to original arcs.
 //   No priority queue; scratch state sized once, reset along the two paths.
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -61,9 +62,12 @@ class CchTopology {
   std::vector<std::uint32_t> up_head_;  // per upward arc: the higher rank, ascending per tail
   std::vector<std::uint32_t> parent_;   // elimination tree: lowest upward neighbour, k_invalid at a root
   // Per rank y, the upward arcs x -> y (x < y) that end there: the lower
-  // triangles' bottoms of y's own arcs (for partial customisation).
-  std::vector<std::uint32_t> down_first_;
-  std::vector<std::uint32_t> down_arc_;
+  // triangles' bottoms of y's own arcs. Only the partial customisation needs
+  // them (15 bytes per node): built at its first use, once, thread-safely.
+  void build_down_lists() const;
+  mutable std::once_flag down_built_;
+  mutable std::vector<std::uint32_t> down_first_;
+  mutable std::vector<std::uint32_t> down_arc_;
   std::vector<ArcId> forward_arc_;   // per upward arc: the original arc low -> high, or k_invalid
   std::vector<ArcId> backward_arc_;  // the original arc high -> low, or k_invalid
 };
