@@ -6,11 +6,12 @@
 namespace corridor::route {
 namespace {
 
-// One way onto or off a segment: the arc, the share of it driven and the
-// node where the rest of the route joins it.
+// One way onto or off a segment: the arc (k_invalid for a point on a node),
+// where on it the route starts or ends, and the node where the rest of the
+// route joins it.
 struct Way {
   ArcId arc = graph::k_invalid;
-  double at = 0;  // start: where on the arc the route starts; end: where it ends
+  double at = 0;  // a fraction of the arc's length from its tail
   NodeId node = graph::k_invalid;
 };
 

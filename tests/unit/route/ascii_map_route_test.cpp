@@ -164,14 +164,10 @@ TEST(AsciiRoute, CeasefireRoadsOnlyInsideWindowsAndForbiddenAreasAlways) {
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &inside.closed)), "abc");
 }
 
-TEST(AsciiRoute, RefusedCheckpointClosesTheRoadsLeavingIt) {
-  AsciiMap m(k_two_routes, 50);
-  m.way("abc", {{"highway", "residential"}});
-  m.way("adefc", {{"highway", "residential"}});
-  const auto im = import(m);
-  const graph::SpatialIndex index(im.g);
-  const auto cp = m.offset('b', 3, 4);
-  const auto s = scenario::parse_scenario(
+// A scenario with one checkpoint at `cp`, operated by party A, whose
+// checkpoints party B refuses.
+scenario::Scenario refused_checkpoint_at(geo::LonLat cp) {
+  return scenario::parse_scenario(
       scenario_with(
           R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [)" + std::to_string(cp.lon) + "," +
           std::to_string(cp.lat) +
@@ -179,6 +175,16 @@ TEST(AsciiRoute, RefusedCheckpointClosesTheRoadsLeavingIt) {
                        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[0.1,0],[0.1,0.1],[0,0]]]},
                         "properties": {"kind": "area", "id": "front"}})"),
       "t.geojson");
+}
+
+TEST(AsciiRoute, RefusedCheckpointClosesTheRoadsLeavingIt) {
+  AsciiMap m(k_two_routes, 50);
+  m.way("abc", {{"highway", "residential"}});
+  m.way("adefc", {{"highway", "residential"}});
+  const auto im = import(m);
+  const graph::SpatialIndex index(im.g);
+  const auto cp = m.offset('b', 3, 4);
+  const auto s = refused_checkpoint_at(cp);
   const auto c = scenario::Overlay(im.g, index, s, 1000).closures_at(s.start);
   BidirectionalDijkstra q(im.g);
   EXPECT_EQ(im.path(q.run(im.node('a'), im.node('c'), &c.closed)), "adefc");
@@ -202,14 +208,7 @@ TEST(AsciiRoute, ACheckpointDrawnOnARoadStandsOnThatRoad) {
   // 1 m beside a-b, 60 m from a, 40 m north of c.
   const auto cp = m.offset('a', 60, 1);
   ASSERT_EQ(index.nearest(cp, 1000)->node, im.node('c'));
-  const auto s = scenario::parse_scenario(
-      scenario_with(
-          R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [)" + std::to_string(cp.lon) + "," +
-          std::to_string(cp.lat) +
-          R"(]}, "properties": {"kind": "checkpoint", "id": "cp", "vehicles_per_hour": 60, "operated_by": "A"}},
-                       {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[0.1,0],[0.1,0.1],[0,0]]]},
-                        "properties": {"kind": "area", "id": "front"}})"),
-      "t.geojson");
+  const auto s = refused_checkpoint_at(cp);
   const scenario::Overlay overlay(im.g, index, s, 1000);
   EXPECT_EQ(overlay.checkpoint(0).node, im.node('a'));
   EXPECT_NEAR(overlay.checkpoint(0).distance_m, 1.0, 0.05);
