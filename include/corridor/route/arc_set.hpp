@@ -2,6 +2,7 @@
 // A set of arcs as a bit vector: the closures (hazards, windows, rules) a
 // search must respect. Applied at query time, never baked into the graph,
 // so that a new closure costs one bit vector, not a rebuild.
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -20,6 +21,17 @@ class ArcSet {
   }
   [[nodiscard]] std::uint32_t size() const noexcept { return size_; }  // universe: the graph's arc count
   [[nodiscard]] bool operator==(const ArcSet& other) const noexcept = default;
+  // The arcs in exactly one of a and b (null: the empty set), ascending:
+  // what changes from one closure state to the other.
+  [[nodiscard]] static std::vector<std::uint32_t> difference(const ArcSet* a, const ArcSet* b) {
+    std::vector<std::uint32_t> out;
+    const std::size_t words = std::max(a ? a->words_.size() : 0, b ? b->words_.size() : 0);
+    for (std::size_t i = 0; i < words; ++i) {
+      auto w = (a && i < a->words_.size() ? a->words_[i] : 0) ^ (b && i < b->words_.size() ? b->words_[i] : 0);
+      for (; w != 0; w &= w - 1) out.push_back(static_cast<std::uint32_t>(i * 64 + std::countr_zero(w)));
+    }
+    return out;
+  }
   [[nodiscard]] std::uint32_t count() const noexcept {
     std::uint32_t c = 0;
     for (auto w : words_) c += static_cast<std::uint32_t>(std::popcount(w));
