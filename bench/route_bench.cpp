@@ -15,6 +15,8 @@
 #include "corridor/route/cch.hpp"
 #include "corridor/route/dijkstra.hpp"
 #include "corridor/route/landmarks.hpp"
+#include "corridor/route/router.hpp"
+#include "corridor/route/turns.hpp"
 
 namespace {
 
@@ -113,6 +115,23 @@ void cch(benchmark::State& state, const std::string& name, bool with_hazard) {
   answer_pairs(state, f, [&](graph::NodeId s, graph::NodeId t) { return query.run(metric, s, t); });
 }
 
+// Routes that honour the extract's turn restrictions, with the hazard
+// closed: the Router on the split graph (route::TurnSplit), every
+// algorithm on the same split graph. Milan has 1,329 restriction relations;
+// Rhein-Neckar has none, so its Router runs on the road graph itself.
+void router_with_turns(benchmark::State& state, const std::string& name, route::Algorithm algorithm) {
+  const auto& f = fixture(name);
+  route::Router router(f.g, algorithm, &f.hazard);
+  answer_pairs(state, f, [&](graph::NodeId s, graph::NodeId t) { return router.run(s, t); });
+  state.counters["forbidden_turns"] = static_cast<double>(f.g.turn_from.size());
+  state.counters["bytes_per_node"] = router.bytes_per_node();
+  if (!f.g.turn_from.empty()) {
+    const route::TurnSplit split(f.g);
+    state.counters["split_extra_nodes"] = split.graph().node_count() - f.g.node_count();
+    state.counters["split_extra_arcs"] = split.graph().arc_count() - f.g.arc_count();
+  }
+}
+
 // Once per graph: the nested-dissection order (METIS) and the contraction.
 void cch_preprocessing(benchmark::State& state, const std::string& name) {
   const auto& f = fixture(name);
@@ -193,6 +212,10 @@ BENCHMARK_CAPTURE(cch, rhein_neckar_plain, std::string("rhein-neckar"), false)->
 BENCHMARK_CAPTURE(cch, rhein_neckar_hazard, std::string("rhein-neckar"), true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(cch, milan_plain, std::string("milan"), false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(cch, milan_hazard, std::string("milan"), true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(router_with_turns, milan_cch, std::string("milan"), route::Algorithm::cch)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(router_with_turns, milan_dijkstra, std::string("milan"), route::Algorithm::dijkstra)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(cch_preprocessing, rhein_neckar, std::string("rhein-neckar"))
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);

@@ -95,6 +95,14 @@ void check_segments(const Context& c, MovementIn& m, const std::string& p, const
     }
     sink.add("segment", range(p, "path", i, i + 1), why);
   }
+  // The map's turn restrictions (OSM relations, docs/import.md).
+  for (std::size_t i = 0; i + 2 < m.ids.size(); ++i) {
+    const auto from = m.arcs[i], to = m.arcs[i + 1];
+    if (from == graph::k_invalid || to == graph::k_invalid || !c.g.turn_forbidden(from, to)) continue;
+    sink.add("turn", range(p, "path", i, i + 2),
+             "turns at node " + std::to_string(m.ids[i + 1]) + " from way " + std::to_string(c.g.way_id[from]) +
+                 " onto way " + std::to_string(c.g.way_id[to]) + ", which a turn restriction of the map forbids");
+  }
 }
 
 void check_times(const Context& c, const MovementIn& m, const std::string& p, const Sink& sink) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_map>
 
 namespace corridor::graph {
 namespace {
@@ -54,6 +55,65 @@ std::vector<T> permute(const std::vector<T>& values, const std::vector<NodeId>& 
   std::vector<T> out(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) out[new_of_old[i]] = values[i];
   return out;
+}
+
+// The arcs of `way` entering v, or leaving it.
+std::vector<ArcId> way_arcs(const RoadGraph& g, NodeId v, std::int64_t way, bool entering) {
+  std::vector<ArcId> out;
+  if (entering) {
+    for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
+      if (g.way_id[g.in_arc[i]] == way) out.push_back(g.in_arc[i]);
+    }
+  } else {
+    for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
+      if (g.way_id[a] == way) out.push_back(a);
+    }
+  }
+  return out;
+}
+
+// Turns the restrictions into forbidden pairs of arcs; returns how many
+// restrictions matched the graph (their ways routable and through the node).
+std::uint64_t add_turn_restrictions(RoadGraph& g, const std::vector<osm::RawRestriction>& restrictions) {
+  if (restrictions.empty()) return 0;
+  std::unordered_map<std::int64_t, NodeId> node_of;
+  for (const auto& r : restrictions) node_of.emplace(r.via_node, k_invalid);
+  for (NodeId v = 0; v < g.node_count(); ++v) {
+    if (auto it = node_of.find(g.node_id[v]); it != node_of.end()) it->second = v;
+  }
+  std::vector<std::pair<ArcId, ArcId>> turns;
+  std::uint64_t kept = 0;
+  for (const auto& r : restrictions) {
+    const auto v = node_of[r.via_node];
+    if (v == k_invalid) continue;
+    const auto from = way_arcs(g, v, r.from_way, true);
+    auto to = way_arcs(g, v, r.to_way, false);
+    if (from.empty() || to.empty()) continue;
+    ++kept;
+    for (auto f : from) {
+      // A U-turn restriction (from and to the same way) forbids turning
+      // back, not going on along the way.
+      auto allowed_or_forbidden = to;
+      if (r.from_way == r.to_way) {
+        std::erase_if(allowed_or_forbidden, [&](ArcId t) { return g.head[t] != g.tail[f]; });
+      }
+      if (!r.only) {
+        for (auto t : allowed_or_forbidden) turns.emplace_back(f, t);
+        continue;
+      }
+      for (auto t = g.first_out[v]; t < g.first_out[v + 1]; ++t) {
+        if (std::find(allowed_or_forbidden.begin(), allowed_or_forbidden.end(), t) == allowed_or_forbidden.end())
+          turns.emplace_back(f, t);
+      }
+    }
+  }
+  std::sort(turns.begin(), turns.end());
+  turns.erase(std::unique(turns.begin(), turns.end()), turns.end());
+  for (const auto& [f, t] : turns) {
+    g.turn_from.push_back(f);
+    g.turn_to.push_back(t);
+  }
+  return kept;
 }
 
 }  // namespace
@@ -129,10 +189,17 @@ RoadGraph build(osm::RawNetwork&& net) {
 
   g.class_names = std::move(net.class_names);
   g.names = std::move(net.names);
+  const auto turns_kept = add_turn_restrictions(g, net.restrictions);
   g.meta = {{"source_kind", net.source_kind},
             {"ways_read", net.stats.ways_read},
             {"ways_routable", net.stats.ways_routable},
             {"missing_nodes", net.stats.missing_nodes}};
+  if (net.stats.restrictions_read > 0) {
+    g.meta["turn_restrictions"] = {{"read", net.stats.restrictions_read},
+                                   {"via_way_not_honoured", net.stats.restrictions_via_way},
+                                   {"honoured", turns_kept},
+                                   {"forbidden_turns", g.turn_from.size()}};
+  }
   return g;
 }
 
@@ -183,6 +250,13 @@ std::string check_invariants(const RoadGraph& g) {
   if (g.names.empty()) return bad("name table is empty");
   for (auto name : g.name) {
     if (name >= g.names.size()) return bad("road name out of range");
+  }
+  if (g.turn_from.size() != g.turn_to.size()) return bad("turn_from and turn_to differ in length");
+  for (std::size_t i = 0; i < g.turn_from.size(); ++i) {
+    const auto f = g.turn_from[i], t = g.turn_to[i];
+    if (f >= m || t >= m || g.head[f] != g.tail[t]) return bad("turn " + std::to_string(i) + " does not join two arcs");
+    if (i > 0 && (g.turn_from[i - 1] > f || (g.turn_from[i - 1] == f && g.turn_to[i - 1] >= t)))
+      return bad("turns not sorted at " + std::to_string(i));
   }
   if (!g.cch_order.empty()) {
     if (g.cch_order.size() != n) return bad("cch_order does not rank every node");

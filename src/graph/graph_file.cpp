@@ -71,6 +71,8 @@ void for_each_array(Graph& g, Visit&& visit) {
   visit("shape_lat", g.shape_lat, false);
   visit("shape_lon", g.shape_lon, false);
   visit("cch_order", g.cch_order, false);  // version 3
+  visit("turn_from", g.turn_from, false);  // version 4
+  visit("turn_to", g.turn_to, false);
 }
 
 std::uint64_t align8(std::uint64_t x) { return (x + 7) & ~std::uint64_t{7}; }
@@ -185,7 +187,8 @@ RoadGraph parse_graph(std::string_view bytes, const std::string& file) {
   if (std::memcmp(header.magic, k_magic, sizeof k_magic) != 0) {
     throw fail("not a corridor graph file (bad magic); make one with `corridor import`");
   }
-  if (header.version != k_graph_format_version && header.version != 2) {  // 2: the same without cch_order
+  // 2: without cch_order, 3: without turn restrictions; both still read.
+  if (header.version != k_graph_format_version && header.version != 2 && header.version != 3) {
     throw fail("graph format version " + std::to_string(header.version) + ", this corridor reads version " +
                std::to_string(k_graph_format_version) + "; re-import the map");
   }

@@ -12,6 +12,13 @@ ArcId RoadGraph::find_arc(NodeId u, NodeId v) const noexcept {
   return (it != end && *it == v) ? static_cast<ArcId>(it - head.begin()) : k_invalid;
 }
 
+bool RoadGraph::turn_forbidden(ArcId from, ArcId to) const noexcept {
+  const auto [begin, end] = std::equal_range(turn_from.begin(), turn_from.end(), from);
+  const auto first = turn_to.begin() + (begin - turn_from.begin());
+  const auto last = turn_to.begin() + (end - turn_from.begin());
+  return std::binary_search(first, last, to);
+}
+
 std::vector<geo::LonLat> RoadGraph::arc_geometry(ArcId a) const {
   std::vector<geo::LonLat> points{where(tail[a])};
   if (!shape_first.empty()) {
@@ -42,7 +49,8 @@ std::size_t RoadGraph::memory_bytes() const noexcept {
   auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
   return bytes(first_out) + bytes(head) + bytes(tail) + bytes(in_first) + bytes(in_arc) + bytes(node_id) + bytes(lat) +
          bytes(lon) + bytes(time_ms) + bytes(length_m) + bytes(capacity_vph) + bytes(road_class) + bytes(lanes) +
-         bytes(way_id) + bytes(name) + bytes(shape_first) + bytes(shape_lat) + bytes(shape_lon) + bytes(cch_order);
+         bytes(way_id) + bytes(name) + bytes(shape_first) + bytes(shape_lat) + bytes(shape_lon) + bytes(cch_order) +
+         bytes(turn_from) + bytes(turn_to);
 }
 
 }  // namespace corridor::graph

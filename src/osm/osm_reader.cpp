@@ -4,6 +4,7 @@
 // exactly the OSM nodes those ways use.
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <system_error>
 #include <unordered_map>
 
@@ -72,6 +73,46 @@ struct WayCollector : osmium::handler::Handler {
       }
     }
     ways.push_back({w.id(), *attributes, begin, refs.size(), intern_name(w)});
+  }
+
+  // Turn restrictions for motor vehicles (a walker turns where he likes):
+  // the vehicle-specific tag first, then the general one; a restriction
+  // that excepts motor vehicles, or is conditional only, is not theirs.
+  void relation(const osmium::Relation& r) {
+    if (profile.mode == Mode::foot) return;
+    const auto& tags = r.tags();
+    const char* type = tags.get_value_by_key("type");
+    if (type == nullptr || std::string_view(type) != "restriction") return;
+    const char* kind = tags.get_value_by_key("restriction:motor_vehicle");
+    if (kind == nullptr) kind = tags.get_value_by_key("restriction:motorcar");
+    if (kind == nullptr) kind = tags.get_value_by_key("restriction");
+    if (kind == nullptr) return;
+    const std::string_view k(kind);
+    const bool only = k.starts_with("only_");
+    if (!only && !k.starts_with("no_")) return;
+    if (const char* except = tags.get_value_by_key("except")) {
+      const std::string_view e(except);
+      if (e.find("motorcar") != std::string_view::npos || e.find("motor_vehicle") != std::string_view::npos) return;
+    }
+    std::vector<std::int64_t> from, to;
+    std::int64_t via_node = 0;
+    bool via_way = false;
+    for (const auto& m : r.members()) {
+      const std::string_view role = m.role();
+      if (m.type() == osmium::item_type::way && role == "from") from.push_back(m.ref());
+      if (m.type() == osmium::item_type::way && role == "to") to.push_back(m.ref());
+      if (m.type() == osmium::item_type::node && role == "via") via_node = m.ref();
+      if (m.type() == osmium::item_type::way && role == "via") via_way = true;
+    }
+    if (from.empty() || to.empty()) return;
+    ++net.stats.restrictions_read;
+    if (via_way || via_node == 0) {
+      ++net.stats.restrictions_via_way;
+      return;
+    }
+    for (auto f : from) {
+      for (auto t : to) net.restrictions.push_back({f, via_node, t, only});
+    }
   }
 };
 
@@ -150,8 +191,9 @@ RawNetwork read_osm(const std::filesystem::path& path, const Profile& profile, c
   osmium::handler::NodeLocationsForWays<Index> locations(index);
   locations.ignore_errors();  // a way whose nodes are missing is split, not fatal
   try {
-    osmium::io::Reader reader(osmium::io::File(path.string()),
-                              osmium::osm_entity_bits::node | osmium::osm_entity_bits::way);
+    osmium::io::Reader reader(osmium::io::File(path.string()), osmium::osm_entity_bits::node |
+                                                                   osmium::osm_entity_bits::way |
+                                                                   osmium::osm_entity_bits::relation);
     const auto size = static_cast<double>(std::max<std::size_t>(1, reader.file_size()));
     while (osmium::memory::Buffer buffer = reader.read()) {
       osmium::apply(buffer, locations, collector);

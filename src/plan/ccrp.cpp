@@ -22,13 +22,22 @@ struct Path {
 class Planner {
  public:
   Planner(const Instance& in, const CcrpOptions& options)
-      : in_(in), g_(in.graph()), options_(options), ledger_(in), heap_(in.graph().node_count()) {
+      : in_(in),
+        g_(in.graph()),
+        turns_(in.turns()),
+        sg_(turns_ ? turns_->graph() : g_),
+        options_(options),
+        ledger_(in),
+        heap_(sg_.node_count()) {
     const auto n = g_.node_count();
-    time_.assign(n, k_never);
-    parent_.assign(n, graph::k_invalid);
-    enter_.assign(n, 0);
-    root_.assign(n, 0);
-    stamp_.assign(n, 0);
+    // Labels per node of the graph searched: the split graph with turn
+    // restrictions, whose arcs stand for road arcs (capacities, closures
+    // and checkpoints stay the road's).
+    time_.assign(sg_.node_count(), k_never);
+    parent_.assign(sg_.node_count(), graph::k_invalid);
+    enter_.assign(sg_.node_count(), 0);
+    root_.assign(sg_.node_count(), 0);
+    stamp_.assign(sg_.node_count(), 0);
     is_destination_.assign(n, false);
     for (const auto& d : in.destinations) is_destination_[d.node] = true;
     for (const auto& o : in.origins) {
@@ -256,44 +265,58 @@ class Planner {
       parent_[v] = via;
       enter_[v] = entered;
       root_[v] = root;
-      heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential_[v]));
+      heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential_[road_node(v)]));
     };
     for (std::size_t o = 0; o < in_.origins.size() && convoy_ == nullptr; ++o) {
       const auto& site = in_.origins[o];
       if (only_ != k_all && o != only_) continue;
       if (vehicles_left_[o] > 0 && leaves(o) < label(site.node)) set(site.node, leaves(o), graph::k_invalid, 0, o);
     }
-    if (convoy_ != nullptr) set(convoy_->at, convoy_->ready, graph::k_invalid, 0, convoy_->origin);
+    if (convoy_ != nullptr) {
+      // A convoy on the road stands at the copy of its node that the road
+      // it came by enters: the turns forbidden from that road bind it.
+      const bool came = turns_ != nullptr && convoy_->via != graph::k_invalid;
+      const NodeId at = came ? sg_.head[turns_->copies(convoy_->via).front()] : convoy_->at;
+      set(at, convoy_->ready, graph::k_invalid, 0, convoy_->origin);
+    }
     while (!heap_.empty()) {
       const NodeId u = heap_.pop();
+      const NodeId road_u = road_node(u);
       const Ms t = time_[u];
       ++settled_;
-      if (is_destination_[u]) {
+      if (is_destination_[road_u]) {
         for (std::size_t d = 0; d < in_.destinations.size(); ++d) {
-          if (in_.destinations[d].node == u && accepts(d, root_[u])) return trace(u, d);
+          if (in_.destinations[d].node == road_u && accepts(d, root_[u])) return trace(u, d);
         }
       }
-      for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
-        const NodeId w = g_.head[a];
-        if (potential_[w] >= k_never) continue;                // leads to no destination with room
+      // A convoy waits on the road it came by, which must stay open.
+      const ArcId came_by = parent_[u] != graph::k_invalid ? road_arc(parent_[u])
+                            : convoy_ == nullptr           ? graph::k_invalid
+                                                           : convoy_->via;
+      for (ArcId s = sg_.first_out[u]; s < sg_.first_out[u + 1]; ++s) {
+        const NodeId w = sg_.head[s];
+        const ArcId a = road_arc(s);
+        if (potential_[road_node(w)] >= k_never) continue;     // leads to no destination with room
         if (stamp_[w] == current_ && time_[w] <= t) continue;  // cannot improve
-        // A convoy waits on the road it came by, which must stay open.
-        const ArcId came_by = parent_[u] != graph::k_invalid || convoy_ == nullptr ? parent_[u] : convoy_->via;
         const Ms tau = entry(a, t, came_by);
         if (tau == k_never) continue;
         const Ms arrive = tau + g_.time_ms[a];
-        if (arrive < label(w)) set(w, arrive, a, tau, root_[u]);
+        if (arrive < label(w)) set(w, arrive, s, tau, root_[u]);
       }
     }
     return std::nullopt;
   }
+
+  [[nodiscard]] NodeId road_node(NodeId v) const noexcept { return turns_ ? turns_->road_node(v) : v; }
+  [[nodiscard]] ArcId road_arc(ArcId a) const noexcept { return turns_ ? turns_->road_arc(a) : a; }
 
   Path trace(NodeId target, std::size_t destination) const {
     Path p;
     p.origin = root_[target];
     p.destination = destination;
     p.arrival = time_[target];
-    trace_path(g_, parent_, enter_, target, p.arcs, p.enter);
+    trace_path(sg_, parent_, enter_, target, p.arcs, p.enter);
+    for (auto& a : p.arcs) a = road_arc(a);
     return p;
   }
 
@@ -358,6 +381,8 @@ class Planner {
 
   const Instance& in_;
   const graph::RoadGraph& g_;
+  const route::TurnSplit* turns_;  // with turn restrictions, else null
+  const graph::RoadGraph& sg_;     // the graph searched: turns_'s split graph or g_
   CcrpOptions options_;
   CapacityLedger ledger_;
   route::NodeHeap heap_;
@@ -368,7 +393,7 @@ class Planner {
   std::vector<std::uint32_t> stamp_;
   std::vector<bool> is_destination_;
   std::vector<int> checkpoint_;  // per node: checkpoint index or -1
-  std::vector<Ms> potential_;    // per node: free-flow time to a destination with room
+  std::vector<Ms> potential_;    // per road node: free-flow time to a destination with room
   std::size_t rooms_with_space_ = 0;
   std::pair<std::size_t, bool> potential_for_{~std::size_t{0}, false};  // (only_, guided) the potentials were for
   std::uint64_t searches_ = 0, settled_ = 0;

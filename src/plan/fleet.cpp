@@ -55,12 +55,20 @@ struct Way {
 class FleetPlanner {
  public:
   FleetPlanner(const Instance& in, PlanResult& plan, const FleetOptions& options)
-      : in_(in), g_(in.graph()), plan_(plan), options_(options), ledger_(in), heap_(in.graph().node_count()) {
+      : in_(in),
+        g_(in.graph()),
+        turns_(in.turns()),
+        sg_(turns_ ? turns_->graph() : g_),
+        plan_(plan),
+        options_(options),
+        ledger_(in),
+        heap_(sg_.node_count()) {
     const auto n = g_.node_count();
-    time_.assign(n, k_never);
-    parent_.assign(n, graph::k_invalid);
-    enter_.assign(n, 0);
-    stamp_.assign(n, 0);
+    // Labels per node of the split graph with turn restrictions (ccrp.cpp).
+    time_.assign(sg_.node_count(), k_never);
+    parent_.assign(sg_.node_count(), graph::k_invalid);
+    enter_.assign(sg_.node_count(), 0);
+    stamp_.assign(sg_.node_count(), 0);
     checkpoint_.assign(n, -1);
     for (NodeId v = 0; v < n; ++v) checkpoint_[v] = in.checkpoint_at(v);
     pickups_.here.assign(n, 0);
@@ -218,7 +226,7 @@ class FleetPlanner {
       time_[v] = t;
       parent_[v] = via;
       enter_[v] = entered;
-      heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential[v]));
+      heap_.push_or_decrease(v, static_cast<std::uint64_t>(t + potential[road_node(v)]));
     };
     set(s, ready, graph::k_invalid, 0);
     std::optional<std::pair<Ms, NodeId>> best;  // (start, node) of the best target reached
@@ -228,9 +236,10 @@ class FleetPlanner {
       // before the best one found.
       if (best && heap_.min_key() >= static_cast<std::uint64_t>(best->first)) break;
       const NodeId u = heap_.pop();
+      const NodeId road_u = road_node(u);
       const Ms t = time_[u];
       ++plan_.settled;
-      if (const auto place = targets.open_at(u)) {
+      if (const auto place = targets.open_at(road_u)) {
         const Ms start = std::max(t, targets.ready[*place]);
         if (start == t) return trace(u, *place);
         if (!best || start < best->first) {
@@ -238,13 +247,15 @@ class FleetPlanner {
           best_place = *place;
         }
       }
-      for (ArcId a = g_.first_out[u]; a < g_.first_out[u + 1]; ++a) {
-        const NodeId w = g_.head[a];
-        if (potential[w] >= k_never || (stamp_[w] == current_ && time_[w] <= t)) continue;
-        const Ms tau = earliest_room(in_, ledger_, a, t, parent_[u], 1, checkpoint_[u]);
+      const ArcId came_by = parent_[u] == graph::k_invalid ? graph::k_invalid : road_arc(parent_[u]);
+      for (ArcId x = sg_.first_out[u]; x < sg_.first_out[u + 1]; ++x) {
+        const NodeId w = sg_.head[x];
+        const ArcId a = road_arc(x);
+        if (potential[road_node(w)] >= k_never || (stamp_[w] == current_ && time_[w] <= t)) continue;
+        const Ms tau = earliest_room(in_, ledger_, a, t, came_by, 1, checkpoint_[road_u]);
         if (tau == k_never) continue;
         const Ms arrive = tau + g_.time_ms[a];
-        if (arrive < label(w)) set(w, arrive, a, tau);
+        if (arrive < label(w)) set(w, arrive, x, tau);
       }
     }
     if (best) return trace(best->second, best_place);
@@ -255,9 +266,13 @@ class FleetPlanner {
     Way w;
     w.target = index;
     w.arrival = time_[target];
-    trace_path(g_, parent_, enter_, target, w.arcs, w.enter);
+    trace_path(sg_, parent_, enter_, target, w.arcs, w.enter);
+    for (auto& a : w.arcs) a = road_arc(a);
     return w;
   }
+
+  [[nodiscard]] NodeId road_node(NodeId v) const noexcept { return turns_ ? turns_->road_node(v) : v; }
+  [[nodiscard]] ArcId road_arc(ArcId a) const noexcept { return turns_ ? turns_->road_arc(a) : a; }
 
   // People the fleet has taken from pick-up point p.
   [[nodiscard]] std::int64_t collected(std::size_t p) const {
@@ -280,6 +295,8 @@ class FleetPlanner {
 
   const Instance& in_;
   const graph::RoadGraph& g_;
+  const route::TurnSplit* turns_;  // with turn restrictions, else null
+  const graph::RoadGraph& sg_;     // the graph searched: turns_'s split graph or g_
   PlanResult& plan_;
   FleetOptions options_;
   CapacityLedger ledger_;

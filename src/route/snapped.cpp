@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "corridor/route/turns.hpp"
+
 namespace corridor::route {
 namespace {
 
@@ -40,27 +42,45 @@ NodeSearch each_pair(std::function<Route(NodeId, NodeId)> search) {
 }
 
 Route route_between(const graph::RoadGraph& g, const graph::SegmentSnap& from, const graph::SegmentSnap& to,
-                    const ArcSet* closed, const NodeSearch& search) {
+                    const ArcSet* closed, const NodeSearch& search, const TurnSplit* turns) {
   auto open = [&](ArcId a) { return a != graph::k_invalid && (closed == nullptr || !closed->contains(a)); };
+  // The snaps name road arcs and nodes; the search runs on the split graph
+  // when there are turn restrictions. A route leaves its start on the
+  // start arc's copy from the unrestricted tail, and may reach its end on
+  // any copy of the end arc (or at any copy of the end node).
+  const auto& road = turns ? turns->road() : g;
+  auto first_copy = [&](ArcId a) { return turns && a != graph::k_invalid ? turns->copies(a).front() : a; };
+  auto each_copy = [&](ArcId a, auto&& f) {
+    if (turns == nullptr || a == graph::k_invalid) return f(a);
+    for (auto c : turns->copies(a)) f(c);
+  };
+  auto each_node_copy = [&](NodeId v, auto&& f) {
+    if (turns == nullptr) return f(v);
+    for (auto c : turns->copies_of_node(v)) f(c);
+  };
   // A point snapped onto a segment's end is at that node: the search starts
   // or ends there. Otherwise a route leaves the start along its arc towards
   // the head, or along the reverse towards the arc's tail, and reaches the
   // end likewise from its arc's tail or head.
   auto at_node = [&](const graph::SegmentSnap& s) {
-    return s.fraction <= 0 ? g.tail[s.arc] : s.fraction >= 1 ? g.head[s.arc] : graph::k_invalid;
+    return s.fraction <= 0 ? road.tail[s.arc] : s.fraction >= 1 ? road.head[s.arc] : graph::k_invalid;
   };
   std::vector<Way> outs, ins;
   if (const auto v = at_node(from); v != graph::k_invalid) {
     outs.push_back({graph::k_invalid, 0, v});
   } else {
-    if (open(from.arc)) outs.push_back({from.arc, from.fraction, g.head[from.arc]});
-    if (open(from.reverse)) outs.push_back({from.reverse, 1 - from.fraction, g.tail[from.arc]});
+    if (const auto a = first_copy(from.arc); open(a)) outs.push_back({a, from.fraction, g.head[a]});
+    if (const auto a = first_copy(from.reverse); open(a)) outs.push_back({a, 1 - from.fraction, g.head[a]});
   }
   if (const auto v = at_node(to); v != graph::k_invalid) {
-    ins.push_back({graph::k_invalid, 0, v});
+    each_node_copy(v, [&](NodeId c) { ins.push_back({graph::k_invalid, 0, c}); });
   } else {
-    if (open(to.arc)) ins.push_back({to.arc, to.fraction, g.tail[to.arc]});
-    if (open(to.reverse)) ins.push_back({to.reverse, 1 - to.fraction, g.head[to.arc]});
+    each_copy(to.arc, [&](ArcId a) {
+      if (open(a)) ins.push_back({a, to.fraction, g.tail[a]});
+    });
+    each_copy(to.reverse, [&](ArcId a) {
+      if (open(a)) ins.push_back({a, 1 - to.fraction, g.tail[a]});
+    });
   }
   // The time from the start to the node where the search takes over, and
   // from the node where it hands over to the end.
@@ -87,13 +107,17 @@ Route route_between(const graph::RoadGraph& g, const graph::SegmentSnap& from, c
   std::vector<Endpoint> sources, targets;
   for (const auto& out : outs) sources.push_back({out.node, static_cast<std::uint32_t>(out_ms(out))});
   for (const auto& in : ins) targets.push_back({in.node, static_cast<std::uint32_t>(in_ms(in))});
-  if (sources.empty() || targets.empty()) return best;
+  auto done = [&](Route r) {
+    if (turns) turns->lower(r);
+    return r;
+  };
+  if (sources.empty() || targets.empty()) return done(std::move(best));
   auto middle = search(sources, targets);
-  if (!middle.found) return best;
+  if (!middle.found) return done(std::move(best));
   const auto& out = *std::find_if(outs.begin(), outs.end(), [&](const Way& w) { return w.node == middle.source; });
   const auto& in = *std::find_if(ins.begin(), ins.end(), [&](const Way& w) { return w.node == middle.target; });
   const auto time_ms = out_ms(out) + middle.time_ms + in_ms(in);
-  if (best.found && best.time_ms <= time_ms) return best;
+  if (best.found && best.time_ms <= time_ms) return done(std::move(best));
   Route r;
   r.found = true;
   r.settled = middle.settled;
@@ -112,7 +136,7 @@ Route route_between(const graph::RoadGraph& g, const graph::SegmentSnap& from, c
   }
   r.source = r.arcs.empty() ? out.node : g.tail[r.arcs.front()];
   r.target = r.arcs.empty() ? in.node : g.head[r.arcs.back()];
-  return r;
+  return done(std::move(r));
 }
 
 }  // namespace corridor::route

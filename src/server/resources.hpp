@@ -30,6 +30,7 @@
 #include "corridor/plan/stop.hpp"
 #include "corridor/route/cch.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/turns.hpp"
 #include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
 #include "corridor/server/service.hpp"
@@ -99,6 +100,10 @@ class Routes {
   const graph::SpatialIndex& index_;
   Scenarios& scenarios_;
   double max_snap_m_;
+  // With turn restrictions the hierarchy is built on the split graph
+  // (route::TurnSplit); searched_ is the graph the queries run on.
+  std::unique_ptr<route::TurnSplit> turns_;
+  const graph::RoadGraph& searched_;
   route::CchTopology topology_;
 
   // The roads a named scenario closes at an instant (its start when empty);
@@ -107,11 +112,19 @@ class Routes {
   // Coordinate i snapped onto the nearest road segment, NoSegment when no
   // road is near.
   [[nodiscard]] graph::SegmentSnap snap(geo::LonLat p, std::size_t i) const;
-  // The metric for a closure state (null: nothing closed).
-  [[nodiscard]] std::shared_ptr<const route::CchMetric> metric(const route::ArcSet* closed);
-  struct Metric {
-    std::optional<route::ArcSet> closed;
+  // The metric for a closure state of road arcs (null: nothing closed),
+  // with those closures on the graph searched (null: nothing closed).
+  struct Weights {
     std::shared_ptr<const route::CchMetric> metric;
+    std::shared_ptr<const route::ArcSet> closed;
+  };
+  [[nodiscard]] Weights metric(const route::ArcSet* closed);
+  // A route between snapped points with one metric and query object.
+  [[nodiscard]] route::Route route_between(const Weights& weights, route::CchQuery& query,
+                                           const graph::SegmentSnap& from, const graph::SegmentSnap& to) const;
+  struct Metric {
+    std::optional<route::ArcSet> closed;  // road arcs
+    Weights weights;
   };
   static constexpr std::size_t k_kept_metrics = 16;  // about 1.5 MB each on a city
   std::mutex metric_mutex_;

@@ -154,14 +154,24 @@ class Routes::Lease {
 };
 
 Routes::Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scenarios& scenarios, double max_snap_m)
-    : g_(g), index_(index), scenarios_(scenarios), max_snap_m_(max_snap_m), topology_(g) {}
+    : g_(g),
+      index_(index),
+      scenarios_(scenarios),
+      max_snap_m_(max_snap_m),
+      turns_(g.turn_from.empty() ? nullptr : std::make_unique<route::TurnSplit>(g)),
+      searched_(turns_ ? turns_->graph() : g),
+      topology_(searched_) {}
 
-std::shared_ptr<const route::CchMetric> Routes::metric(const route::ArcSet* closed) {
+Routes::Weights Routes::metric(const route::ArcSet* closed) {
   const std::lock_guard lock(metric_mutex_);
   const auto same = [&](const Metric& m) { return closed == nullptr ? !m.closed : m.closed && *m.closed == *closed; };
   if (const auto it = std::find_if(metrics_.begin(), metrics_.end(), same); it != metrics_.end()) {
     std::rotate(it, it + 1, metrics_.end());
-    return metrics_.back().metric;
+    return metrics_.back().weights;
+  }
+  std::shared_ptr<const route::ArcSet> searched_closed;
+  if (closed != nullptr) {
+    searched_closed = std::make_shared<const route::ArcSet>(turns_ ? turns_->lift(*closed) : *closed);
   }
   // A new closure state: the cached state nearest to it, customised again
   // where the two differ (a partial customisation, a fraction of a
@@ -178,14 +188,31 @@ std::shared_ptr<const route::CchMetric> Routes::metric(const route::ArcSet* clos
     }
   }
   if (nearest != nullptr) {
-    fresh = std::make_shared<route::CchMetric>(*nearest->metric);
-    fresh->update(closed, changed);
+    if (turns_) {  // the road arcs that changed, as arcs of the split graph
+      std::vector<std::uint32_t> copies;
+      for (auto a : changed) {
+        for (auto c : turns_->copies(a)) copies.push_back(c);
+      }
+      std::sort(copies.begin(), copies.end());
+      changed = std::move(copies);
+    }
+    fresh = std::make_shared<route::CchMetric>(*nearest->weights.metric);
+    fresh->update(searched_closed.get(), changed);
   } else {
-    fresh = std::make_shared<route::CchMetric>(topology_, g_, closed);
+    fresh = std::make_shared<route::CchMetric>(topology_, searched_, searched_closed.get());
   }
   if (metrics_.size() == k_kept_metrics) metrics_.erase(metrics_.begin());
-  metrics_.push_back({closed == nullptr ? std::nullopt : std::optional(*closed), std::move(fresh)});
-  return metrics_.back().metric;
+  metrics_.push_back(
+      {closed == nullptr ? std::nullopt : std::optional(*closed), {std::move(fresh), std::move(searched_closed)}});
+  return metrics_.back().weights;
+}
+
+route::Route Routes::route_between(const Weights& weights, route::CchQuery& query, const graph::SegmentSnap& from,
+                                   const graph::SegmentSnap& to) const {
+  const route::NodeSearch search = [&](std::span<const route::Endpoint> s, std::span<const route::Endpoint> t) {
+    return query.run(*weights.metric, s, t);
+  };
+  return route::route_between(searched_, from, to, weights.closed.get(), search, turns_.get());
 }
 
 std::optional<scenario::Closures> Routes::closures(const std::string& scenario, const std::string& at_text) {
@@ -220,14 +247,10 @@ nlohmann::json Routes::route(std::string_view coordinates, const Params& params)
   // One leg between each pair of consecutive waypoints, as OSRM answers.
   std::vector<route::Route> legs;
   {
-    const auto* closed = closures ? &closures->closed : nullptr;
-    const auto weights = metric(closed);
+    const auto weights = metric(closures ? &closures->closed : nullptr);
     const Lease lease(*this);
-    const route::NodeSearch search = [&](std::span<const route::Endpoint> s, std::span<const route::Endpoint> t) {
-      return (*lease).run(*weights, s, t);
-    };
     for (std::size_t i = 0; i < last; ++i) {
-      legs.push_back(route::route_between(g, snaps[i], snaps[i + 1], closed, search));
+      legs.push_back(route_between(weights, *lease, snaps[i], snaps[i + 1]));
       if (!legs.back().found) {
         throw ApiError(ErrorKind::no_route,
                        std::string(closures ? "Impossible route between points avoiding the scenario's closures"
@@ -350,16 +373,12 @@ nlohmann::json Routes::table(std::string_view coordinates, const Params& params)
 
   nlohmann::json duration_rows = nlohmann::json::array(), distance_rows = nlohmann::json::array();
   {
-    const auto* arcs = closed ? &closed->closed : nullptr;
-    const auto weights = metric(arcs);
+    const auto weights = metric(closed ? &closed->closed : nullptr);
     const Lease lease(*this);
-    const route::NodeSearch search = [&](std::span<const route::Endpoint> s, std::span<const route::Endpoint> t) {
-      return (*lease).run(*weights, s, t);
-    };
     for (const auto s : from) {
       nlohmann::json duration_row = nlohmann::json::array(), distance_row = nlohmann::json::array();
       for (const auto t : to) {
-        const auto r = route::route_between(g_, snaps[s], snaps[t], arcs, search);
+        const auto r = route_between(weights, *lease, snaps[s], snaps[t]);
         duration_row.push_back(r.found ? nlohmann::json(to_seconds(r.time_ms)) : nlohmann::json(nullptr));
         distance_row.push_back(r.found ? nlohmann::json(r.length_m) : nlohmann::json(nullptr));
       }

@@ -77,6 +77,13 @@ TEST(CliImport, SummaryCountsMatchTheGraph) {
   EXPECT_GT(j["nodes"].get<std::uint64_t>(), 1000u);
   EXPECT_EQ(j["source"], "monaco-2016-03.osm.pbf");
   EXPECT_EQ(j["source_kind"], "osm");
+  // Monaco's restriction relations: the summary's counts are the graph's.
+  ASSERT_TRUE(std::regex_search(r.err, m, std::regex(R"((\d+) of (\d+) turn restrictions honoured \((\d+) forbidden)")))
+      << r.err;
+  EXPECT_GT(std::stoull(m[1].str()), 0u);
+  EXPECT_LE(std::stoull(m[1].str()), std::stoull(m[2].str()));
+  EXPECT_EQ(j["turn_restrictions"]["honoured"].get<std::uint64_t>(), std::stoull(m[1].str()));
+  EXPECT_EQ(j["forbidden_turns"].get<std::uint64_t>(), std::stoull(m[3].str()));
 }
 
 TEST(CliImport, QuietPrintsNothing) {

@@ -75,6 +75,13 @@ std::string AsciiMap::polygon_around(const std::string& nodes, double pad_m) con
   return out.str();
 }
 
+AsciiMap& AsciiMap::restriction(std::int64_t from, char via, std::int64_t to, const std::string& kind, Tags more) {
+  if (!kind.empty()) more.insert(more.begin(), {"restriction", kind});
+  more.insert(more.begin(), {"type", "restriction"});
+  restrictions_.push_back({from, via, to, std::move(more)});
+  return *this;
+}
+
 std::filesystem::path AsciiMap::write_pbf(const std::filesystem::path& path) const {
   using namespace osmium::builder::attr;
   osmium::memory::Buffer buffer{4096, osmium::memory::Buffer::auto_grow::yes};
@@ -89,6 +96,15 @@ std::filesystem::path AsciiMap::write_pbf(const std::filesystem::path& path) con
     std::vector<std::pair<const char*, const char*>> tags;
     for (const auto& [k, v] : w.tags) tags.emplace_back(k.c_str(), v.c_str());
     osmium::builder::add_way(buffer, _id(way_id++), _version(1), _nodes(refs), _tags(tags));
+  }
+  std::int64_t relation_id = 1;
+  for (const auto& r : restrictions_) {
+    std::vector<std::pair<const char*, const char*>> tags;
+    for (const auto& [k, v] : r.tags) tags.emplace_back(k.c_str(), v.c_str());
+    osmium::builder::add_relation(buffer, _id(relation_id++), _version(1),
+                                  _member(osmium::item_type::way, r.from, "from"),
+                                  _member(osmium::item_type::node, osm_id(r.via), "via"),
+                                  _member(osmium::item_type::way, r.to, "to"), _tags(tags));
   }
   std::filesystem::remove(path);
   osmium::io::Writer writer{path.string()};

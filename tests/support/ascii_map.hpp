@@ -35,6 +35,11 @@ class AsciiMap {
 
   // Declares a way through the named nodes, in order.
   AsciiMap& way(const std::string& nodes, Tags tags);
+  // A turn restriction relation (type=restriction) from way `from` over
+  // node `via` onto way `to` (way ids: 1 for the first declared), with the
+  // tag restriction=`kind` ("no_left_turn", "only_straight_on"; none when
+  // empty) and more.
+  AsciiMap& restriction(std::int64_t from, char via, std::int64_t to, const std::string& kind, Tags more = {});
 
   [[nodiscard]] geo::LonLat where(char node) const;
   [[nodiscard]] static std::int64_t osm_id(char node);
@@ -59,6 +64,13 @@ class AsciiMap {
     Tags tags;
   };
   std::vector<Way> ways_;
+  struct Restriction {
+    std::int64_t from;
+    char via;
+    std::int64_t to;
+    Tags tags;
+  };
+  std::vector<Restriction> restrictions_;
 };
 
 }  // namespace corridor::testing

@@ -63,10 +63,38 @@ struct RawReader : osmium::handler::Handler {
       auto add = [&](std::int64_t a, std::int64_t b) {
         auto [it, fresh] = data.steps.try_emplace({a, b}, RawStep{*kmh, len});
         if (!fresh && len / *kmh < it->second.length_m / it->second.speed_kmh) it->second = RawStep{*kmh, len};
+        data.step_ways[{a, b}].push_back(w.id());
       };
       if (forward) add(nodes[i].ref(), nodes[i + 1].ref());
       if (backward) add(nodes[i + 1].ref(), nodes[i].ref());
       data.road_points.emplace_back(nodes[i].location().lon(), nodes[i].location().lat());
+    }
+  }
+
+  // type=restriction relations over one node that bind cars: the car's
+  // own tag, else the general one, unless `except` names cars.
+  void relation(const osmium::Relation& r) {
+    const auto& tags = r.tags();
+    if (std::string(tags.get_value_by_key("type", "")) != "restriction") return;
+    std::string kind = tags.get_value_by_key("restriction:motor_vehicle", "");
+    if (kind.empty()) kind = tags.get_value_by_key("restriction:motorcar", "");
+    if (kind.empty()) kind = tags.get_value_by_key("restriction", "");
+    const std::string except = tags.get_value_by_key("except", "");
+    if (except.find("motorcar") != std::string::npos || except.find("motor_vehicle") != std::string::npos) return;
+    const bool only = kind.rfind("only_", 0) == 0;
+    if (!only && kind.rfind("no_", 0) != 0) return;
+    std::vector<std::int64_t> from, to, via;
+    bool via_way = false;
+    for (const auto& m : r.members()) {
+      const std::string role = m.role();
+      if (m.type() == osmium::item_type::way && role == "from") from.push_back(m.ref());
+      if (m.type() == osmium::item_type::way && role == "to") to.push_back(m.ref());
+      if (m.type() == osmium::item_type::node && role == "via") via.push_back(m.ref());
+      via_way = via_way || (m.type() == osmium::item_type::way && role == "via");
+    }
+    if (via_way || via.size() != 1) return;
+    for (auto f : from) {
+      for (auto t : to) data.restrictions.push_back({f, via[0], t, only});
     }
   }
 };
@@ -79,7 +107,8 @@ RawOsm read_raw_osm(const std::filesystem::path& pbf) {
   Index index;
   osmium::handler::NodeLocationsForWays<Index> locations(index);
   locations.ignore_errors();
-  osmium::io::Reader reader(pbf.string(), osmium::osm_entity_bits::node | osmium::osm_entity_bits::way);
+  osmium::io::Reader reader(
+      pbf.string(), osmium::osm_entity_bits::node | osmium::osm_entity_bits::way | osmium::osm_entity_bits::relation);
   osmium::apply(reader, locations, raw);
   reader.close();
   return std::move(raw.data);

@@ -17,9 +17,18 @@ struct RawStep {
   [[nodiscard]] double seconds() const { return length_m / (speed_kmh / 3.6); }
 };
 
+// A turn restriction for motor vehicles over a node, as tagged.
+struct RawTurnRestriction {
+  std::int64_t from_way, via_node, to_way;
+  bool only;  // only_*: the one way on from from_way at via_node
+};
+
 struct RawOsm {
   // (from, to) OSM node ids -> the fastest allowed step between them.
   std::map<std::pair<std::int64_t, std::int64_t>, RawStep> steps;
+  // (from, to) OSM node ids -> every way with that allowed step.
+  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<std::int64_t>> step_ways;
+  std::vector<RawTurnRestriction> restrictions;
   // Positions of road nodes (lon, lat), for picking random points.
   std::vector<std::pair<double, double>> road_points;
 };

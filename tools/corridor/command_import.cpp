@@ -63,12 +63,20 @@ int run_import(const ImportOptions& o) {
   graph::write_graph(g, o.output);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!o.quiet) {
+    // Turn restrictions: honoured of read, and those over a via way.
+    std::string turns;
+    if (const auto t = g.meta.find("turn_restrictions"); t != g.meta.end()) {
+      turns = ", " + std::to_string((*t)["honoured"].get<std::uint64_t>()) + " of " +
+              std::to_string(stats.restrictions_read) + " turn restrictions honoured (" +
+              std::to_string(g.turn_from.size()) + " forbidden turns, " + std::to_string(stats.restrictions_via_way) +
+              " via a way not honoured)";
+    }
     std::fprintf(stderr,
                  "corridor import: %s -> %s: %u nodes, %u arcs, %.1f km of road, %llu of %llu ways routable, "
-                 "%llu missing node refs, %.2f s, peak memory %.0f MiB\n",
+                 "%llu missing node refs%s, %.2f s, peak memory %.0f MiB\n",
                  o.input.c_str(), o.output.c_str(), g.node_count(), g.arc_count(), to_kilometres(road_length_m(g)),
                  static_cast<unsigned long long>(stats.ways_routable), static_cast<unsigned long long>(stats.ways_read),
-                 static_cast<unsigned long long>(stats.missing_nodes), seconds, peak_memory_mib());
+                 static_cast<unsigned long long>(stats.missing_nodes), turns.c_str(), seconds, peak_memory_mib());
   }
   return k_exit_ok;
 }
@@ -81,7 +89,8 @@ void add_import_command(CLI::App& app, Runs& runs) {
       app.add_subcommand("import",
                          "Import a road network into a routing graph file.\n"
                          "Reads OpenStreetMap (.osm.pbf, .osm, .osm.bz2) through libosmium, keeping the ways\n"
-                         "routable for motor vehicles under the profile (docs/profile.md), or a GeoJSON road\n"
+                         "routable for motor vehicles under the profile (docs/profile.md) and the turn\n"
+                         "restrictions over a node (restriction relations, no_* and only_*), or a GeoJSON road\n"
                          "network (.geojson: LineStrings, docs/import.md), or a MATSim network file\n"
                          "(network.xml or .xml.gz: nodes reprojected from their CRS with PROJ).\n"
                          "With --walking, the ways people can walk instead (footways, paths, streets; the\n"

@@ -42,6 +42,8 @@ nlohmann::json graph_info(const std::string& path, const graph::RoadGraph& g) {
           {"nodes", g.node_count()},
           {"arcs", g.arc_count()},
           {"road_km", to_kilometres(road_length_m(g))},
+          {"forbidden_turns", g.turn_from.size()},
+          {"turn_restrictions", g.meta.value("turn_restrictions", nlohmann::json(nullptr))},
           {"bbox", bbox},
           {"classes", classes},
           {"weak_components", {{"count", weak.count}, {"largest_nodes", weak.largest}}},
@@ -58,6 +60,11 @@ void print_text(const nlohmann::json& i) {
   std::printf("nodes       %u\n", i["nodes"].get<unsigned>());
   std::printf("arcs        %u\n", i["arcs"].get<unsigned>());
   std::printf("road        %.1f km\n", i["road_km"].get<double>());
+  if (const auto& t = i["turn_restrictions"]; t.is_object()) {
+    std::printf("turns       %zu forbidden, from %llu of %llu turn restrictions (%llu via a way not honoured)\n",
+                i["forbidden_turns"].get<std::size_t>(), t["honoured"].get<unsigned long long>(),
+                t["read"].get<unsigned long long>(), t["via_way_not_honoured"].get<unsigned long long>());
+  }
   if (!i["bbox"].is_null()) {
     std::printf("bbox        %.6f,%.6f .. %.6f,%.6f\n", i["bbox"][0].get<double>(), i["bbox"][1].get<double>(),
                 i["bbox"][2].get<double>(), i["bbox"][3].get<double>());

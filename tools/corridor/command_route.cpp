@@ -200,8 +200,8 @@ int run_pairs(const RouteOptions& o) {
   nlohmann::json ignored;
   std::optional<scenario::Scenario> sc;
   const auto closures = closures_at(g, index, o, sc, ignored);
-  std::fprintf(stderr, "corridor route: loaded %s (%u nodes) in %.2f s\n", o.map.c_str(), g.node_count(),
-               seconds_since(started));
+  std::fprintf(stderr, "corridor route: loaded %s (%u nodes, %zu forbidden turns) in %.2f s\n", o.map.c_str(),
+               g.node_count(), g.turn_from.size(), seconds_since(started));
   route::Router router(g, method, closures ? &closures->closed : nullptr);
   std::fprintf(stderr, "corridor route: %s: preprocessing %.1f ms, customisation %.1f ms, %.0f bytes per node\n",
                std::string(route::to_string(method)).c_str(), router.preprocessing_ms(), router.customization_ms(),
@@ -296,9 +296,10 @@ void add_route_command(CLI::App& app, Runs& runs) {
   auto o = std::make_shared<RouteOptions>();
   auto* cmd = app.add_subcommand(
       "route",
-      "The fastest route by free-flow travel time, as JSON on stdout.\n"
-      "With --scenario, the roads it closes at --at (default: its start) are avoided: active hazards,\n"
-      "ceasefire roads outside their windows, areas and checkpoints any party's rules forbid.\n"
+      "The fastest route by free-flow travel time, as JSON on stdout, making no turn the map's OSM turn\n"
+      "restrictions forbid (docs/routing.md). With --scenario, the roads it closes at --at (default: its\n"
+      "start) are avoided: active hazards, ceasefire roads outside their windows, areas and checkpoints\n"
+      "any party's rules forbid.\n"
       "Exit code 3 with \"code\": \"NoRoute\" when no route exists. With --pairs, a file of pairs in one\n"
       "process: stderr's last line says \"N queries, mean X us per query\" (loading and preparation apart).\n"
       "Example: corridor route andorra.graph --from 1.5218,42.5063 --to 1.4599,42.4410 \\\n"

@@ -31,7 +31,7 @@ struct CheckOptions {
 //               earliest-departure, horizon, timetable, hazard, window,
 //               rule-destination, rule-area, rule-checkpoint, capacity,
 //               checkpoint-capacity, load, fleet, conservation,
-//               destination-capacity, summary; for fleets continuity,
+//               destination-capacity, turn, summary; for fleets continuity,
 //               seats, aid, rule-aid, rule-depot; for walks walk, gathering
 //   path:       the JSON path in the plan ("movements[3].path[5..6]"),
 //               empty when the plan as a whole is meant

@@ -19,7 +19,7 @@
 namespace corridor::graph {
 
 // 3 adds the optional section cch_order; version 2 files are read as well.
-inline constexpr std::uint32_t k_graph_format_version = 3;
+inline constexpr std::uint32_t k_graph_format_version = 4;
 
 // Throws IoError when the file cannot be written.
 void write_graph(const RoadGraph& g, const std::filesystem::path& path);

@@ -59,6 +59,13 @@ struct RoadGraph {
   // computed once at import; empty when the graph file has none.
   std::vector<NodeId> cch_order;
 
+  // Optional: forbidden turns from OSM restriction relations (via a node),
+  // as pairs of arcs (turn_from[i] into a node, turn_to[i] out of it),
+  // sorted by (from, to). An only_* restriction is stored as every other
+  // turn it forbids. Searches honour them through route::TurnSplit.
+  std::vector<ArcId> turn_from;
+  std::vector<ArcId> turn_to;
+
   std::vector<std::string> class_names;
   std::vector<std::string> names{""};  // road numbers (ref) or else names, [0] = ""
   nlohmann::json meta;                 // source file, source kind, profile, import time
@@ -70,6 +77,8 @@ struct RoadGraph {
   }
   // The arc from u to v, or k_invalid.
   [[nodiscard]] ArcId find_arc(NodeId u, NodeId v) const noexcept;
+  // Whether a turn restriction forbids driving arc `to` right after `from`.
+  [[nodiscard]] bool turn_forbidden(ArcId from, ArcId to) const noexcept;
   // The arc's geometry: tail, shape points, head.
   [[nodiscard]] std::vector<geo::LonLat> arc_geometry(ArcId a) const;
   // The road's number or name ("CG-2"), "" when unnamed.

@@ -28,9 +28,21 @@ struct RawArc {
 };
 
 struct ImportStats {
-  std::uint64_t ways_read = 0;      // ways (features) looked at
-  std::uint64_t ways_routable = 0;  // kept by the profile
-  std::uint64_t missing_nodes = 0;  // node references without a location
+  std::uint64_t ways_read = 0;             // ways (features) looked at
+  std::uint64_t ways_routable = 0;         // kept by the profile
+  std::uint64_t missing_nodes = 0;         // node references without a location
+  std::uint64_t restrictions_read = 0;     // turn restrictions for this profile's vehicles
+  std::uint64_t restrictions_via_way = 0;  // of those, via a way: not honoured
+};
+
+// A turn restriction as OSM tags it (a relation type=restriction): from a
+// way over a node onto a way, either forbidden (no_*) or the only turn
+// allowed from that way at that node (only_*).
+struct RawRestriction {
+  std::int64_t from_way = 0;
+  std::int64_t via_node = 0;
+  std::int64_t to_way = 0;
+  bool only = false;
 };
 
 struct RawNetwork {
@@ -42,7 +54,8 @@ struct RawNetwork {
   std::vector<std::int32_t> shape_lat;  // intermediate points of arcs (GeoJSON)
   std::vector<std::int32_t> shape_lon;
   std::vector<std::string> class_names;
-  std::vector<std::string> names{""};  // road numbers or names ("CG-1"), [0] = unnamed
+  std::vector<std::string> names{""};        // road numbers or names ("CG-1"), [0] = unnamed
+  std::vector<RawRestriction> restrictions;  // via a node
   ImportStats stats;
   std::vector<std::string> notes;  // what the reader decided for the user to know
 };

@@ -14,6 +14,7 @@
 #include "corridor/graph/road_graph.hpp"
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/route/arc_set.hpp"
+#include "corridor/route/turns.hpp"
 #include "corridor/scenario/overlay.hpp"
 #include "corridor/scenario/scenario.hpp"
 #include "corridor/units.hpp"
@@ -150,6 +151,10 @@ class Instance {
   // Checkpoint at node v, or -1.
   [[nodiscard]] int checkpoint_at(NodeId v) const noexcept;
 
+  // The split graph the planner's searches run on to make no turn the
+  // map's restrictions forbid (route::TurnSplit); null when it has none.
+  [[nodiscard]] const route::TurnSplit* turns() const noexcept { return turns_.get(); }
+
   std::vector<OriginSite> origins;
   std::vector<DestinationSite> destinations;
   std::vector<CheckpointSite> checkpoints;
@@ -170,6 +175,7 @@ class Instance {
   std::vector<std::uint32_t> span_first_;  // arc -> spans, CSR; empty when no arc has spans
   std::vector<Span> spans_;
   std::vector<std::pair<NodeId, int>> checkpoint_nodes_;  // sorted by node
+  std::shared_ptr<const route::TurnSplit> turns_;
 };
 
 }  // namespace corridor::plan

@@ -11,6 +11,7 @@
 #include "corridor/graph/spatial_index.hpp"
 #include "corridor/route/arc_set.hpp"
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/snapped.hpp"
 
 namespace corridor::route {
 
@@ -26,6 +27,7 @@ class Router {
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
 
+  // With turn restrictions, routes make no forbidden turn (route::TurnSplit).
   Route run(NodeId s, NodeId t);
   // Between points snapped onto segments, starting and ending inside them.
   Route run(const graph::SegmentSnap& from, const graph::SegmentSnap& to);
@@ -40,6 +42,9 @@ class Router {
 
  private:
   struct State;
+  // One query on the graph searched (the split graph with turn restrictions).
+  Route search(NodeId s, NodeId t);
+  NodeSearch node_search();
   const graph::RoadGraph& g_;
   Algorithm algorithm_;
   std::unique_ptr<State> state_;

@@ -14,6 +14,8 @@
 
 namespace corridor::route {
 
+class TurnSplit;
+
 // The fastest route from any source to any target counting their offsets;
 // Route::source and target name the ends used, time_ms leaves offsets out.
 using NodeSearch = std::function<Route(std::span<const Endpoint>, std::span<const Endpoint>)>;
@@ -23,7 +25,10 @@ NodeSearch each_pair(std::function<Route(NodeId, NodeId)> search);
 // The fastest route from `from` to `to` avoiding the arcs in `closed` (may
 // be null; `search` must avoid them too). Not found when neither way out of
 // the start nor into the end is open, or no search connects them.
+// With `turns`, g is turns->graph(): the snaps name road arcs, `closed` and
+// `search` are on the split graph, and the route returned is lowered to
+// road arcs and nodes.
 Route route_between(const graph::RoadGraph& g, const graph::SegmentSnap& from, const graph::SegmentSnap& to,
-                    const ArcSet* closed, const NodeSearch& search);
+                    const ArcSet* closed, const NodeSearch& search, const TurnSplit* turns = nullptr);
 
 }  // namespace corridor::route

@@ -113,6 +113,40 @@ TEST(Ccrp, BottleneckRoadSendsTenVehiclesAMinute) {
   EXPECT_EQ(p->plan.bounds.upper_bound_people, 100);
 }
 
+// A crossing at b: coming from a (west), c is a left turn. A
+// no_left_turn relation sends the convoys round the block b-d-g-c, and the
+// checker refuses a plan that makes the turn.
+TEST(Ccrp, ConvoysMakeNoForbiddenTurn) {
+  AsciiMap m(R"(
+      c---g
+      |   |
+  a---b---d
+  )",
+             100);
+  for (const char* w : {"ab", "bd", "bc", "cg", "gd"}) m.way(w, k_road);
+  m.restriction(1, 'b', 3, "no_left_turn");
+  const auto scenario = scenario_text(
+      {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 20, "persons_per_vehicle": 1})"),
+       point_feature(m.where('c'), R"({"kind": "destination", "id": "d", "capacity": 20, "controlled_by": "A"})")});
+  const auto p = plan_for(m, scenario);
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  ASSERT_EQ(p->plan.people_evacuated(), 20);
+  const std::vector<std::int64_t> round = {AsciiMap::osm_id('a'), AsciiMap::osm_id('b'), AsciiMap::osm_id('d'),
+                                           AsciiMap::osm_id('g'), AsciiMap::osm_id('c')};
+  for (const auto& mv : p->doc["movements"]) EXPECT_EQ(mv["path"].get<std::vector<std::int64_t>>(), round);
+  // The same plan turning left at b: the checker names the turn.
+  auto doc = p->doc;
+  auto& first = doc["movements"][0];
+  first["path"] = {AsciiMap::osm_id('a'), AsciiMap::osm_id('b'), AsciiMap::osm_id('c')};
+  first["times_s"] = {first["times_s"][0], first["times_s"][1], first["times_s"][4]};
+  const auto report = check::check_plan(p->g, p->s, doc);
+  const auto turn = std::find_if(report.violations.begin(), report.violations.end(),
+                                 [](const check::Violation& v) { return v.constraint == "turn"; });
+  ASSERT_NE(turn, report.violations.end()) << violations(report);
+  EXPECT_EQ(turn->path, "movements[0].path[0..2]");
+  EXPECT_NE(turn->message.find("turns at node " + std::to_string(AsciiMap::osm_id('b'))), std::string::npos);
+}
+
 // The one conversion between instants and planner milliseconds: open
 // interval ends stay beyond every horizon, and planner times before the
 // start round down to the second before.

@@ -321,5 +321,98 @@ TEST(SegmentSnap, AOneWaySegmentIsLeftForwardOnly) {
   }
 }
 
+// A crossing at b with a way round it: a-b runs east, c lies north of b
+// (a left turn for a car coming from a), e south (a right turn), and the
+// block b-d-g-c / b-d-h-e goes round. b-d and b-e are one-way away from b,
+// so that no U-turn at d or e undoes a restriction at b.
+const char* k_crossing = R"(
+      c---g
+      |   |
+  a---b---d
+      |   |
+      e---h
+)";
+
+AsciiMap crossing() {
+  AsciiMap m(k_crossing, 50);
+  const testing::Tags street = {{"highway", "residential"}}, away = {{"highway", "residential"}, {"oneway", "yes"}};
+  m.way("ab", street).way("bd", away).way("bc", street).way("be", away);  // way ids 1 to 4
+  for (const char* w : {"cg", "gd", "dh", "he"}) m.way(w, street);
+  return m;
+}
+
+constexpr Algorithm k_algorithms[] = {Algorithm::cch, Algorithm::alt, Algorithm::dijkstra};
+
+TEST(TurnRestrictions, NoLeftTurnSendsTheRouteRoundTheBlock) {
+  auto m = crossing();
+  m.restriction(1, 'b', 3, "no_left_turn");
+  const auto im = import(m);
+  ASSERT_EQ(im.g.turn_from.size(), 1u);
+  EXPECT_EQ(im.g.turn_from[0], im.g.find_arc(im.node('a'), im.node('b')));
+  EXPECT_EQ(im.g.turn_to[0], im.g.find_arc(im.node('b'), im.node('c')));
+  for (const auto algorithm : k_algorithms) {
+    Router router(im.g, algorithm, nullptr);
+    EXPECT_EQ(im.path(router.run(im.node('a'), im.node('c'))), "abdgc") << to_string(algorithm);
+    EXPECT_EQ(im.path(router.run(im.node('a'), im.node('e'))), "abe") << "the right turn is allowed";
+    EXPECT_EQ(im.path(router.run(im.node('c'), im.node('a'))), "cba") << "the other way is not restricted";
+    EXPECT_EQ(im.path(router.run(im.node('b'), im.node('c'))), "bc") << "a route starting at b turns freely";
+  }
+  // Without the relation the left turn is the way.
+  auto plain = crossing();
+  const auto free = import(plain);
+  EXPECT_TRUE(free.g.turn_from.empty());
+  EXPECT_EQ(free.path(Router(free.g, Algorithm::cch, nullptr).run(free.node('a'), free.node('c'))), "abc");
+}
+
+TEST(TurnRestrictions, OnlyStraightOnForbidsBothTurns) {
+  auto m = crossing();
+  m.restriction(1, 'b', 2, "only_straight_on");
+  const auto im = import(m);
+  EXPECT_EQ(im.g.turn_from.size(), 3u) << "left, right and back";
+  for (const auto algorithm : k_algorithms) {
+    Router router(im.g, algorithm, nullptr);
+    EXPECT_EQ(im.path(router.run(im.node('a'), im.node('c'))), "abdgc") << to_string(algorithm);
+    EXPECT_EQ(im.path(router.run(im.node('a'), im.node('e'))), "abdhe") << to_string(algorithm);
+    EXPECT_EQ(im.path(router.run(im.node('a'), im.node('d'))), "abd");
+  }
+}
+
+TEST(TurnRestrictions, SnappedRoutesAndClosuresHonourThem) {
+  auto m = crossing();
+  m.restriction(1, 'b', 3, "no_left_turn");
+  const auto im = import(m);
+  const graph::SpatialIndex index(im.g);
+  // From the middle of a-b to the middle of b-c: round the block.
+  const auto from = index.nearest_segment(m.offset('a', 100, 5), 50);
+  const auto to = index.nearest_segment(m.offset('b', 5, -25), 50);
+  ASSERT_TRUE(from && to);
+  for (const auto algorithm : k_algorithms) {
+    Router router(im.g, algorithm, nullptr);
+    const auto r = router.run(*from, *to);
+    ASSERT_TRUE(r.found);
+    EXPECT_EQ(im.path(r), "abdgcb") << to_string(algorithm);
+  }
+  // With g-d closed the only way left is the forbidden turn: no route.
+  ArcSet closed(im.g.arc_count());
+  closed.insert(im.g.find_arc(im.node('d'), im.node('g')));
+  closed.insert(im.g.find_arc(im.node('d'), im.node('h')));
+  for (const auto algorithm : k_algorithms) {
+    Router router(im.g, algorithm, &closed);
+    EXPECT_FALSE(router.run(im.node('a'), im.node('c')).found) << to_string(algorithm);
+  }
+}
+
+TEST(TurnRestrictions, OnlyRestrictionsForCarsBindCars) {
+  auto m = crossing();
+  m.restriction(1, 'b', 3, "no_left_turn", {{"except", "bicycle;motorcar"}});
+  m.restriction(1, 'b', 4, "", {{"restriction:motor_vehicle", "no_right_turn"}});
+  const auto im = import(m);
+  ASSERT_EQ(im.g.turn_from.size(), 1u) << "the first excepts cars, the second binds motor vehicles";
+  EXPECT_EQ(im.g.turn_to[0], im.g.find_arc(im.node('b'), im.node('e')));
+  testing::TempDir dir;
+  const auto foot = graph::build(osm::read_osm(m.write_pbf(dir / "foot.osm.pbf"), osm::Profile::walking()));
+  EXPECT_TRUE(foot.turn_from.empty()) << "walkers turn where they like";
+}
+
 }  // namespace
 }  // namespace corridor::route

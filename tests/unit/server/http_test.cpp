@@ -6,7 +6,7 @@
 #include <atomic>
 #include <vector>
 
-#include "corridor/route/dijkstra.hpp"
+#include "corridor/route/router.hpp"
 #include "corridor/server/errors.hpp"
 #include "server_testing.hpp"
 
@@ -115,10 +115,11 @@ TEST(Http, ConcurrentRoutesOnMonaco) {
   const auto& g = testing::imported_extract("monaco-2016-03.osm.pbf");
   Service service(g);  // a copy: the service owns its graph
   RunningServer server(service, 4);
-  // Pairs of nodes spread over the graph, with the durations one search finds.
+  // Pairs of nodes spread over the graph, with the durations one search
+  // finds (honouring Monaco's turn restrictions, as the service does).
   std::vector<std::string> targets;
   std::vector<double> durations;
-  route::BidirectionalDijkstra q(g);
+  route::Router q(g, route::Algorithm::dijkstra, nullptr);
   for (std::uint32_t i = 0; i < 50; ++i) {
     const auto s = static_cast<graph::NodeId>((std::uint64_t{i} * 7919u) % g.node_count());
     const auto t = static_cast<graph::NodeId>((std::uint64_t{i} * 104729u + 17u) % g.node_count());

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "corridor/route/dijkstra.hpp"
+#include "corridor/route/router.hpp"
 #include "corridor/scenario/scenario.hpp"
 #include "corridor/server/polyline.hpp"
 #include "server_testing.hpp"
@@ -253,6 +254,38 @@ TEST(RouteSteps, OsrmStepsOnMonaco) {
   // The first step starts at the first waypoint, the arrival is the second.
   EXPECT_EQ(legs[0]["steps"].front()["maneuver"]["location"], r.body["waypoints"][0]["location"]);
   EXPECT_EQ(legs[0]["steps"].back()["maneuver"]["location"], r.body["waypoints"][1]["location"]);
+}
+
+// A crossing whose left turn a no_left_turn relation forbids: the
+// service's routes and tables go round the block, as the CLI's do.
+TEST(RouteApiTurns, RoutesAndTablesHonourTurnRestrictions) {
+  testing::AsciiMap m(R"(
+      c---g
+      |   |
+  a---b---d
+  )",
+                      50);
+  for (const char* w : {"ab", "bd", "bc", "cg", "gd"}) m.way(w, {{"highway", "residential"}});
+  m.restriction(1, 'b', 3, "no_left_turn");
+  Service service(import_map(m));
+  const auto& g = service.graph();
+  ASSERT_EQ(g.turn_from.size(), 1u);
+  const RunningServer server(service);
+  const auto want = route::Router(g, route::Algorithm::dijkstra, nullptr).run(node_of(g, 'a'), node_of(g, 'c'));
+  ASSERT_EQ(want.arcs.size(), 4u) << "a-b-d-g-c";
+  const auto r = get(server.port(),
+                     "/route/v1/driving/" + coord(m, 'a') + ";" + coord(m, 'c') + "?overview=full&geometries=geojson");
+  ASSERT_EQ(r.status, 200) << r.text;
+  const auto& route = r.body["routes"][0];
+  EXPECT_EQ(route["geometry"]["coordinates"].size(), 5u);
+  EXPECT_DOUBLE_EQ(route["duration"].get<double>(), static_cast<double>(want.time_ms) / 1000.0);
+  const auto t = get(server.port(), "/table/v1/driving/" + coord(m, 'a') + ";" + coord(m, 'c'));
+  ASSERT_EQ(t.status, 200) << t.text;
+  EXPECT_DOUBLE_EQ(t.body["durations"][0][1].get<double>(), static_cast<double>(want.time_ms) / 1000.0);
+  // The other way has no restriction: straight c-b-a.
+  const auto back = route::Router(g, route::Algorithm::cch, nullptr).run(node_of(g, 'c'), node_of(g, 'a'));
+  EXPECT_DOUBLE_EQ(t.body["durations"][1][0].get<double>(), static_cast<double>(back.time_ms) / 1000.0);
+  EXPECT_EQ(back.arcs.size(), 2u);
 }
 
 }  // namespace

@@ -1,0 +1,122 @@
+#include "corridor/route/turns.hpp"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+namespace corridor::route {
+
+TurnSplit::TurnSplit(const graph::RoadGraph& g) : road_(g) {
+  const auto n = g.node_count();
+  const auto m = g.arc_count();
+  // The turns forbidden after arc a: turn_to[forbid_first[a] .. forbid_first[a+1]).
+  std::vector<std::uint32_t> forbid_first(m + 1, 0);
+  for (auto f : g.turn_from) ++forbid_first[f + 1];
+  std::partial_sum(forbid_first.begin(), forbid_first.end(), forbid_first.begin());
+  auto forbidden = [&](ArcId a) {
+    return std::span<const ArcId>(g.turn_to.data() + forbid_first[a], g.turn_to.data() + forbid_first[a + 1]);
+  };
+
+  // The split node each arc enters, and for each copy an arc whose set it is.
+  std::vector<NodeId> enters(g.head.begin(), g.head.end());
+  std::vector<ArcId> set_of_copy;
+  std::map<std::vector<ArcId>, NodeId> copy_of_set;
+  for (NodeId v = 0; v < n; ++v) {
+    copy_of_set.clear();
+    for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
+      const auto a = g.in_arc[i];
+      const auto f = forbidden(a);
+      if (f.empty()) continue;
+      auto [it, fresh] =
+          copy_of_set.try_emplace(std::vector<ArcId>(f.begin(), f.end()), static_cast<NodeId>(n + origin_node_.size()));
+      if (fresh) {
+        origin_node_.push_back(v);
+        set_of_copy.push_back(a);
+      }
+      enters[a] = it->second;
+    }
+  }
+  const auto split_n = static_cast<NodeId>(n + origin_node_.size());
+
+  // The arcs of every split node, by head.
+  std::vector<std::pair<NodeId, ArcId>> out;  // (head, road arc) of one node
+  split_.first_out.assign(split_n + 1, 0);
+  for (NodeId x = 0; x < split_n; ++x) {
+    const auto v = road_node(x);
+    const auto f = x < n ? std::span<const ArcId>{} : forbidden(set_of_copy[x - n]);
+    out.clear();
+    for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
+      if (!std::binary_search(f.begin(), f.end(), a)) out.emplace_back(enters[a], a);
+    }
+    std::sort(out.begin(), out.end());
+    for (const auto& [h, a] : out) {
+      split_.tail.push_back(x);
+      split_.head.push_back(h);
+      origin_arc_.push_back(a);
+    }
+    split_.first_out[x + 1] = static_cast<ArcId>(split_.head.size());
+  }
+  const auto split_m = static_cast<ArcId>(split_.head.size());
+
+  split_.in_first.assign(split_n + 1, 0);
+  for (auto h : split_.head) ++split_.in_first[h + 1];
+  std::partial_sum(split_.in_first.begin(), split_.in_first.end(), split_.in_first.begin());
+  split_.in_arc.resize(split_m);
+  std::vector<ArcId> fill(split_.in_first.begin(), split_.in_first.end() - 1);
+  for (ArcId a = 0; a < split_m; ++a) split_.in_arc[fill[split_.head[a]]++] = a;
+
+  // Searches read the topology, times and lengths; the rest of an arc is
+  // its road arc's (road_arc). node_id counts the nodes.
+  for (NodeId x = 0; x < split_n; ++x) split_.node_id.push_back(g.node_id[road_node(x)]);
+  for (auto a : origin_arc_) {
+    split_.time_ms.push_back(g.time_ms[a]);
+    split_.length_m.push_back(g.length_m[a]);
+  }
+
+  copy_first_.assign(m + 1, 0);
+  for (auto a : origin_arc_) ++copy_first_[a + 1];
+  std::partial_sum(copy_first_.begin(), copy_first_.end(), copy_first_.begin());
+  copy_.resize(split_m);
+  std::vector<std::uint32_t> next(copy_first_.begin(), copy_first_.end() - 1);
+  for (ArcId a = 0; a < split_m; ++a) copy_[next[origin_arc_[a]]++] = a;
+
+  node_copy_first_.assign(n + 1, 0);
+  for (NodeId x = 0; x < split_n; ++x) ++node_copy_first_[road_node(x) + 1];
+  std::partial_sum(node_copy_first_.begin(), node_copy_first_.end(), node_copy_first_.begin());
+  node_copy_.resize(split_n);
+  next.assign(node_copy_first_.begin(), node_copy_first_.end() - 1);
+  for (NodeId x = 0; x < split_n; ++x) node_copy_[next[road_node(x)]++] = x;
+
+  // A copy sits just below its node in the road graph's nested-dissection
+  // order: it has the same neighbours, so the order stays a good one.
+  if (!g.cch_order.empty()) {
+    split_.cch_order.reserve(split_n);
+    for (auto v : g.cch_order) {
+      const auto c = copies_of_node(v);
+      split_.cch_order.insert(split_.cch_order.end(), c.begin() + 1, c.end());
+      split_.cch_order.push_back(v);
+    }
+  }
+}
+
+ArcSet TurnSplit::lift(const ArcSet& closed) const {
+  ArcSet out(split_.arc_count());
+  for (ArcId a = 0; a < split_.arc_count(); ++a) {
+    if (closed.contains(origin_arc_[a])) out.insert(a);
+  }
+  return out;
+}
+
+void TurnSplit::lower(Route& r) const {
+  for (auto& a : r.arcs) a = origin_arc_[a];
+  if (r.source != graph::k_invalid) r.source = road_node(r.source);
+  if (r.target != graph::k_invalid) r.target = road_node(r.target);
+}
+
+std::size_t TurnSplit::memory_bytes() const noexcept {
+  return split_.memory_bytes() + (origin_arc_.size() + origin_node_.size() + copy_first_.size() + copy_.size() +
+                                  node_copy_first_.size() + node_copy_.size()) *
+                                     sizeof(std::uint32_t);
+}
+
+}  // namespace corridor::route
