@@ -3,6 +3,7 @@
 // faster than free flow, keeps to the origin's earliest departure and the
 // horizon, is never on a road while a hazard closes it or outside its
 // ceasefire windows, and keeps every party's rules.
+#include <algorithm>
 #include <cmath>
 
 #include "check/checker.hpp"
@@ -102,6 +103,20 @@ void check_segments(const Context& c, MovementIn& m, const std::string& p, const
     sink.add("turn", range(p, "path", i, i + 2),
              "turns at node " + std::to_string(m.ids[i + 1]) + " from way " + std::to_string(c.g.way_id[from]) +
                  " onto way " + std::to_string(c.g.way_id[to]) + ", which a turn restriction of the map forbids");
+  }
+  const auto& first = c.g.turn_chain_first;
+  for (std::size_t k = 0; k + 1 < first.size(); ++k) {
+    const auto chain_begin = c.g.turn_chain_arc.begin() + first[k],
+               chain_end = c.g.turn_chain_arc.begin() + first[k + 1];
+    for (auto it = m.arcs.begin(); (it = std::search(it, m.arcs.end(), chain_begin, chain_end)) != m.arcs.end(); ++it) {
+      const auto i = static_cast<std::size_t>(it - m.arcs.begin());
+      const auto last = i + static_cast<std::size_t>(chain_end - chain_begin);
+      sink.add("turn", range(p, "path", i, last),
+               "drives from way " + std::to_string(c.g.way_id[*chain_begin]) + " over node " +
+                   std::to_string(m.ids[i + 1]) + " along way " + std::to_string(c.g.way_id[*(chain_begin + 1)]) +
+                   " onto way " + std::to_string(c.g.way_id[*(chain_end - 1)]) + " at node " +
+                   std::to_string(m.ids[last - 1]) + ", which a turn restriction of the map (via a way) forbids");
+    }
   }
 }
 

@@ -72,18 +72,104 @@ std::vector<ArcId> way_arcs(const RoadGraph& g, NodeId v, std::int64_t way, bool
   return out;
 }
 
-// Turns the restrictions into forbidden pairs of arcs; returns how many
-// restrictions matched the graph (their ways routable and through the node).
+// The chains of arcs over a restriction's via ways from the head of `from`
+// to a node where an arc of its to way leaves, each using every via way;
+// the arc of the to way is last. At most a few: via ways are short.
+std::vector<std::vector<ArcId>> via_paths(const RoadGraph& g, ArcId from, const osm::RawRestriction& r,
+                                          const std::unordered_map<std::int64_t, std::vector<ArcId>>& arcs_of) {
+  std::vector<std::vector<ArcId>> out;
+  std::vector<ArcId> path;
+  auto on_via = [&](ArcId a) {
+    return std::find(r.via_ways.begin(), r.via_ways.end(), g.way_id[a]) != r.via_ways.end();
+  };
+  auto covers = [&] {
+    return std::all_of(r.via_ways.begin(), r.via_ways.end(), [&](std::int64_t w) {
+      return std::any_of(path.begin(), path.end(), [&](ArcId a) { return g.way_id[a] == w; });
+    });
+  };
+  constexpr std::size_t k_longest = 64;  // via arcs: a way of a few segments
+  auto walk = [&](auto&& self, NodeId v) -> void {
+    if (!path.empty() && covers()) {
+      for (auto t : arcs_of.at(r.to_way)) {
+        if (g.tail[t] != v || g.head[t] == g.tail[path.back()]) continue;
+        out.push_back(path);
+        out.back().push_back(t);
+      }
+    }
+    if (path.size() == k_longest || out.size() > 4) return;
+    for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
+      const auto back = !path.empty() ? g.tail[path.back()] : g.tail[from];
+      if (!on_via(a) || g.head[a] == back) continue;
+      if (std::any_of(path.begin(), path.end(), [&](ArcId p) { return g.tail[p] == g.head[a]; })) continue;
+      path.push_back(a);
+      self(self, g.head[a]);
+      path.pop_back();
+    }
+  };
+  walk(walk, g.head[from]);
+  return out;
+}
+
+// Turns the restrictions into forbidden pairs of arcs (over a node) and
+// forbidden chains of arcs (over via ways); returns how many restrictions
+// matched the graph (their ways routable and meeting as tagged).
 std::uint64_t add_turn_restrictions(RoadGraph& g, const std::vector<osm::RawRestriction>& restrictions) {
   if (restrictions.empty()) return 0;
   std::unordered_map<std::int64_t, NodeId> node_of;
-  for (const auto& r : restrictions) node_of.emplace(r.via_node, k_invalid);
+  std::unordered_map<std::int64_t, std::vector<ArcId>> arcs_of;  // ways of via-way restrictions
+  for (const auto& r : restrictions) {
+    if (r.via_ways.empty()) {
+      node_of.emplace(r.via_node, k_invalid);
+      continue;
+    }
+    arcs_of.try_emplace(r.from_way);
+    arcs_of.try_emplace(r.to_way);
+    for (auto w : r.via_ways) arcs_of.try_emplace(w);
+  }
   for (NodeId v = 0; v < g.node_count(); ++v) {
     if (auto it = node_of.find(g.node_id[v]); it != node_of.end()) it->second = v;
   }
+  for (ArcId a = 0; a < g.arc_count(); ++a) {
+    if (auto it = arcs_of.find(g.way_id[a]); it != arcs_of.end()) it->second.push_back(a);
+  }
   std::vector<std::pair<ArcId, ArcId>> turns;
+  std::vector<std::vector<ArcId>> chains;
   std::uint64_t kept = 0;
   for (const auto& r : restrictions) {
+    if (!r.via_ways.empty()) {
+      bool matched = false;
+      for (auto f : arcs_of.at(r.from_way)) {
+        const auto paths = via_paths(g, f, r, arcs_of);
+        if (paths.empty()) continue;
+        matched = true;
+        if (!r.only) {
+          for (const auto& p : paths) {
+            chains.push_back({f});
+            chains.back().insert(chains.back().end(), p.begin(), p.end());
+          }
+          continue;
+        }
+        if (paths.size() != 1) continue;  // only one way on: ambiguous, not applied
+        // Every step off the one way on is forbidden: a turn at the first
+        // node, a chain after that.
+        std::vector<ArcId> prefix{f};
+        for (const auto next : paths.front()) {
+          const auto v = g.head[prefix.back()];
+          for (auto x = g.first_out[v]; x < g.first_out[v + 1]; ++x) {
+            if (x == next) continue;
+            if (prefix.size() == 1) {
+              turns.emplace_back(f, x);
+            } else {
+              chains.push_back(prefix);
+              chains.back().push_back(x);
+            }
+          }
+          prefix.push_back(next);
+        }
+      }
+      kept += matched;
+      continue;
+    }
     const auto v = node_of[r.via_node];
     if (v == k_invalid) continue;
     const auto from = way_arcs(g, v, r.from_way, true);
@@ -112,6 +198,15 @@ std::uint64_t add_turn_restrictions(RoadGraph& g, const std::vector<osm::RawRest
   for (const auto& [f, t] : turns) {
     g.turn_from.push_back(f);
     g.turn_to.push_back(t);
+  }
+  std::sort(chains.begin(), chains.end());
+  chains.erase(std::unique(chains.begin(), chains.end()), chains.end());
+  if (!chains.empty()) {
+    g.turn_chain_first.push_back(0);
+    for (const auto& c : chains) {
+      g.turn_chain_arc.insert(g.turn_chain_arc.end(), c.begin(), c.end());
+      g.turn_chain_first.push_back(static_cast<std::uint32_t>(g.turn_chain_arc.size()));
+    }
   }
   return kept;
 }
@@ -195,10 +290,12 @@ RoadGraph build(osm::RawNetwork&& net) {
             {"ways_routable", net.stats.ways_routable},
             {"missing_nodes", net.stats.missing_nodes}};
   if (net.stats.restrictions_read > 0) {
-    g.meta["turn_restrictions"] = {{"read", net.stats.restrictions_read},
-                                   {"via_way_not_honoured", net.stats.restrictions_via_way},
-                                   {"honoured", turns_kept},
-                                   {"forbidden_turns", g.turn_from.size()}};
+    g.meta["turn_restrictions"] = {
+        {"read", net.stats.restrictions_read},
+        {"via_way", net.stats.restrictions_via_way},
+        {"honoured", turns_kept},
+        {"forbidden_turns", g.turn_from.size()},
+        {"forbidden_chains", g.turn_chain_first.empty() ? 0 : g.turn_chain_first.size() - 1}};
   }
   return g;
 }
@@ -257,6 +354,19 @@ std::string check_invariants(const RoadGraph& g) {
     if (f >= m || t >= m || g.head[f] != g.tail[t]) return bad("turn " + std::to_string(i) + " does not join two arcs");
     if (i > 0 && (g.turn_from[i - 1] > f || (g.turn_from[i - 1] == f && g.turn_to[i - 1] >= t)))
       return bad("turns not sorted at " + std::to_string(i));
+  }
+  if (!g.turn_chain_first.empty() || !g.turn_chain_arc.empty()) {
+    const auto& first = g.turn_chain_first;
+    if (first.empty() || first.front() != 0 || first.back() != g.turn_chain_arc.size())
+      return bad("turn_chain_first does not span turn_chain_arc");
+    for (std::size_t c = 0; c + 1 < first.size(); ++c) {
+      if (first[c + 1] < first[c] + 3) return bad("turn chain " + std::to_string(c) + " has fewer than 3 arcs");
+      for (auto i = first[c]; i < first[c + 1]; ++i) {
+        const auto a = g.turn_chain_arc[i];
+        if (a >= m || (i > first[c] && g.head[g.turn_chain_arc[i - 1]] != g.tail[a]))
+          return bad("turn chain " + std::to_string(c) + " is not a chain of arcs");
+      }
+    }
   }
   if (!g.cch_order.empty()) {
     if (g.cch_order.size() != n) return bad("cch_order does not rank every node");

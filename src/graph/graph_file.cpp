@@ -73,6 +73,8 @@ void for_each_array(Graph& g, Visit&& visit) {
   visit("cch_order", g.cch_order, false);  // version 3
   visit("turn_from", g.turn_from, false);  // version 4
   visit("turn_to", g.turn_to, false);
+  visit("turn_chain_first", g.turn_chain_first, false);
+  visit("turn_chain_arc", g.turn_chain_arc, false);
 }
 
 std::uint64_t align8(std::uint64_t x) { return (x + 7) & ~std::uint64_t{7}; }

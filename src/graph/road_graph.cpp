@@ -50,7 +50,7 @@ std::size_t RoadGraph::memory_bytes() const noexcept {
   return bytes(first_out) + bytes(head) + bytes(tail) + bytes(in_first) + bytes(in_arc) + bytes(node_id) + bytes(lat) +
          bytes(lon) + bytes(time_ms) + bytes(length_m) + bytes(capacity_vph) + bytes(road_class) + bytes(lanes) +
          bytes(way_id) + bytes(name) + bytes(shape_first) + bytes(shape_lat) + bytes(shape_lon) + bytes(cch_order) +
-         bytes(turn_from) + bytes(turn_to);
+         bytes(turn_from) + bytes(turn_to) + bytes(turn_chain_first) + bytes(turn_chain_arc);
 }
 
 }  // namespace corridor::graph

@@ -94,24 +94,20 @@ struct WayCollector : osmium::handler::Handler {
       const std::string_view e(except);
       if (e.find("motorcar") != std::string_view::npos || e.find("motor_vehicle") != std::string_view::npos) return;
     }
-    std::vector<std::int64_t> from, to;
+    std::vector<std::int64_t> from, to, via_ways;
     std::int64_t via_node = 0;
-    bool via_way = false;
     for (const auto& m : r.members()) {
       const std::string_view role = m.role();
       if (m.type() == osmium::item_type::way && role == "from") from.push_back(m.ref());
       if (m.type() == osmium::item_type::way && role == "to") to.push_back(m.ref());
       if (m.type() == osmium::item_type::node && role == "via") via_node = m.ref();
-      if (m.type() == osmium::item_type::way && role == "via") via_way = true;
+      if (m.type() == osmium::item_type::way && role == "via") via_ways.push_back(m.ref());
     }
-    if (from.empty() || to.empty()) return;
+    if (from.empty() || to.empty() || (via_node == 0) == via_ways.empty()) return;
     ++net.stats.restrictions_read;
-    if (via_way || via_node == 0) {
-      ++net.stats.restrictions_via_way;
-      return;
-    }
+    if (!via_ways.empty()) ++net.stats.restrictions_via_way;
     for (auto f : from) {
-      for (auto t : to) net.restrictions.push_back({f, via_node, t, only});
+      for (auto t : to) net.restrictions.push_back({f, via_node, via_ways, t, only});
     }
   }
 };

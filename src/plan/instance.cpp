@@ -36,7 +36,7 @@ Instance::Instance(std::shared_ptr<const scenario::Overlay> overlay)
   step_ = to_milliseconds(static_cast<double>(s.time_step_s));
   horizon_ = to_milliseconds(s.horizon_hours * 3600.0);
 
-  if (!g.turn_from.empty()) turns_ = std::make_shared<const route::TurnSplit>(g);
+  if (g.has_turn_restrictions()) turns_ = std::make_shared<const route::TurnSplit>(g);
   arc_rate_.reserve(g.arc_count());
   for (ArcId a = 0; a < g.arc_count(); ++a) arc_rate_.emplace_back(g.capacity_vph[a], s.time_step_s);
 

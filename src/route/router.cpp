@@ -51,7 +51,7 @@ Router::Router(const graph::RoadGraph& g, Algorithm algorithm, const ArcSet* clo
   auto t = std::chrono::steady_clock::now();
   // Turn restrictions: every algorithm searches the split graph.
   const graph::RoadGraph* searched = &g;
-  if (!g.turn_from.empty()) {
+  if (g.has_turn_restrictions()) {
     s.turns = std::make_unique<TurnSplit>(g);
     searched = &s.turns->graph();
     if (closed != nullptr) s.closed = s.turns->lift(*closed);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <span>
 
 namespace corridor::route {
 
@@ -17,24 +18,85 @@ TurnSplit::TurnSplit(const graph::RoadGraph& g) : road_(g) {
     return std::span<const ArcId>(g.turn_to.data() + forbid_first[a], g.turn_to.data() + forbid_first[a + 1]);
   };
 
-  // The split node each arc enters, and for each copy an arc whose set it is.
+  // The split node each arc enters; per copy, the arcs it forbids and the
+  // arcs that lead on along a forbidden chain, to the chain's next copy.
   std::vector<NodeId> enters(g.head.begin(), g.head.end());
-  std::vector<ArcId> set_of_copy;
+  std::vector<std::vector<ArcId>> forbid;
+  std::vector<std::vector<std::pair<ArcId, NodeId>>> along;
+  auto new_copy = [&](NodeId v, std::span<const ArcId> f) {
+    origin_node_.push_back(v);
+    forbid.emplace_back(f.begin(), f.end());
+    along.emplace_back();
+    return static_cast<NodeId>(n + origin_node_.size() - 1);
+  };
+  // Chains over via ways: a trie of copies from each chain's first arc, a
+  // copy standing for the arcs driven since (Winter's expansion, along a
+  // path), with Aho-Corasick failure links so that a chain starting inside
+  // another is tracked too: a copy's state is the longest run of its
+  // arcs that begins some chain.
+  std::vector<char> starts_chain(m, 0);
+  std::vector<NodeId> fail;  // per copy: the state its arcs' longest proper suffix reaches
+  for (std::size_t c = 0; c + 1 < g.turn_chain_first.size(); ++c) {
+    const std::span<const ArcId> chain(g.turn_chain_arc.data() + g.turn_chain_first[c],
+                                       g.turn_chain_arc.data() + g.turn_chain_first[c + 1]);
+    if (!starts_chain[chain[0]]) {
+      starts_chain[chain[0]] = 1;
+      enters[chain[0]] = new_copy(g.head[chain[0]], forbidden(chain[0]));
+    }
+    NodeId at = enters[chain[0]];
+    for (std::size_t i = 1; i + 1 < chain.size(); ++i) {
+      auto& next = along[at - n];
+      const auto it = std::find_if(next.begin(), next.end(), [&](const auto& e) { return e.first == chain[i]; });
+      if (it != next.end()) {
+        at = it->second;
+        continue;
+      }
+      const auto copy = new_copy(g.head[chain[i]], forbidden(chain[i]));
+      along[at - n].emplace_back(chain[i], copy);
+      at = copy;
+    }
+    forbid[at - n].push_back(chain.back());
+  }
+  fail.assign(origin_node_.size(), graph::k_invalid);
+  auto child = [&](NodeId x, ArcId a) {
+    for (const auto& [arc, copy] : along[x - n]) {
+      if (arc == a) return copy;
+    }
+    return graph::k_invalid;
+  };
+  // Breadth first from the chains' first arcs: a copy's failure state is
+  // known before its children's.
+  std::vector<NodeId> queue;
+  for (ArcId a = 0; a < m; ++a) {
+    if (starts_chain[a]) queue.push_back(enters[a]);
+  }
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const auto p = queue[i];
+    for (const auto& [a, c] : along[p - n]) {
+      NodeId q = fail[p - n];
+      while (q != graph::k_invalid && child(q, a) == graph::k_invalid) q = fail[q - n];
+      fail[c - n] = q != graph::k_invalid ? child(q, a) : (starts_chain[a] ? enters[a] : graph::k_invalid);
+      if (const auto f = fail[c - n]; f != graph::k_invalid)
+        forbid[c - n].insert(forbid[c - n].end(), forbid[f - n].begin(), forbid[f - n].end());
+      queue.push_back(c);
+    }
+  }
+  // Turns over a node: one copy per distinct set forbidden to arcs entering.
   std::map<std::vector<ArcId>, NodeId> copy_of_set;
   for (NodeId v = 0; v < n; ++v) {
     copy_of_set.clear();
     for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
       const auto a = g.in_arc[i];
       const auto f = forbidden(a);
-      if (f.empty()) continue;
-      auto [it, fresh] =
-          copy_of_set.try_emplace(std::vector<ArcId>(f.begin(), f.end()), static_cast<NodeId>(n + origin_node_.size()));
-      if (fresh) {
-        origin_node_.push_back(v);
-        set_of_copy.push_back(a);
-      }
+      if (f.empty() || starts_chain[a]) continue;
+      auto [it, fresh] = copy_of_set.try_emplace(std::vector<ArcId>(f.begin(), f.end()), graph::k_invalid);
+      if (fresh) it->second = new_copy(v, f);
       enters[a] = it->second;
     }
+  }
+  for (auto& f : forbid) {
+    std::sort(f.begin(), f.end());
+    f.erase(std::unique(f.begin(), f.end()), f.end());
   }
   const auto split_n = static_cast<NodeId>(n + origin_node_.size());
 
@@ -43,10 +105,18 @@ TurnSplit::TurnSplit(const graph::RoadGraph& g) : road_(g) {
   split_.first_out.assign(split_n + 1, 0);
   for (NodeId x = 0; x < split_n; ++x) {
     const auto v = road_node(x);
-    const auto f = x < n ? std::span<const ArcId>{} : forbidden(set_of_copy[x - n]);
+    const std::span<const ArcId> f = x < n ? std::span<const ArcId>{} : forbid[x - n];
     out.clear();
     for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
-      if (!std::binary_search(f.begin(), f.end(), a)) out.emplace_back(enters[a], a);
+      if (std::binary_search(f.begin(), f.end(), a)) continue;
+      // Along a chain, or into the state of the longest run that still
+      // begins one, or else where the arc enters.
+      NodeId h = graph::k_invalid;
+      for (NodeId q = x >= n && x - n < fail.size() ? x : graph::k_invalid;
+           q != graph::k_invalid && h == graph::k_invalid; q = fail[q - n]) {
+        h = child(q, a);
+      }
+      out.emplace_back(h != graph::k_invalid ? h : enters[a], a);
     }
     std::sort(out.begin(), out.end());
     for (const auto& [h, a] : out) {

@@ -158,7 +158,7 @@ Routes::Routes(const graph::RoadGraph& g, const graph::SpatialIndex& index, Scen
       index_(index),
       scenarios_(scenarios),
       max_snap_m_(max_snap_m),
-      turns_(g.turn_from.empty() ? nullptr : std::make_unique<route::TurnSplit>(g)),
+      turns_(g.has_turn_restrictions() ? std::make_unique<route::TurnSplit>(g) : nullptr),
       searched_(turns_ ? turns_->graph() : g),
       topology_(searched_) {}
 

@@ -1,8 +1,10 @@
 // Turn restrictions on real extracts, checked against the raw OSM relations
 // read independently of the importer (raw_osm.hpp): a route through a
 // relation's via node, coming from its from way, may not go on along its to
-// way (no_*) or along any other way (only_*). The same routes without the
-// restrictions do make such turns, so the check is not vacuous.
+// way (no_*) or along any other way (only_*); a route coming from the from
+// way along all of a no_* relation's via ways may not go on along its to
+// way. The same routes without the restrictions do make such turns, so the
+// check is not vacuous.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,7 +25,8 @@ class TurnRestrictionsOnExtract : public ::testing::TestWithParam<std::string> {
 
 // Turns a path of OSM node ids makes that a raw restriction forbids.
 int forbidden_turns(const testing::RawOsm& raw, const std::vector<std::int64_t>& path,
-                    const std::multimap<std::int64_t, const testing::RawTurnRestriction*>& at) {
+                    const std::multimap<std::int64_t, const testing::RawTurnRestriction*>& at,
+                    const std::vector<const testing::RawTurnRestriction*>& over_ways) {
   auto ways = [&](std::int64_t a, std::int64_t b) {
     const auto it = raw.step_ways.find({a, b});
     return it == raw.step_ways.end() ? std::vector<std::int64_t>{} : it->second;
@@ -32,6 +35,25 @@ int forbidden_turns(const testing::RawOsm& raw, const std::vector<std::int64_t>&
     return std::find(v.begin(), v.end(), x) != v.end();
   };
   int count = 0;
+  // Over via ways: from the from way, every step on a via way (all of them
+  // used), then a step on the to way.
+  for (const auto* r : over_ways) {
+    for (std::size_t k = 1; k + 1 < path.size(); ++k) {
+      if (!has(ways(path[k - 1], path[k]), r->from_way)) continue;
+      std::vector<std::int64_t> used;
+      std::size_t j = k;
+      for (; j + 1 < path.size(); ++j) {
+        const auto on = ways(path[j], path[j + 1]);
+        const auto via =
+            std::find_if(r->via_ways.begin(), r->via_ways.end(), [&](std::int64_t w) { return has(on, w); });
+        if (via == r->via_ways.end()) break;
+        used.push_back(*via);
+      }
+      const bool all =
+          std::all_of(r->via_ways.begin(), r->via_ways.end(), [&](std::int64_t w) { return has(used, w); });
+      if (all && j + 1 < path.size() && has(ways(path[j], path[j + 1]), r->to_way)) ++count;
+    }
+  }
   for (std::size_t k = 1; k + 1 < path.size(); ++k) {
     const auto p = path[k - 1], n = path[k], q = path[k + 1];
     const auto in = ways(p, n), out = ways(n, q);
@@ -61,7 +83,12 @@ TEST_P(TurnRestrictionsOnExtract, RoutesMakeNoTurnTheRawRelationsForbid) {
     }
   }
   std::multimap<std::int64_t, const testing::RawTurnRestriction*> at;
+  std::vector<const testing::RawTurnRestriction*> over_ways;  // no_* over via ways
   for (const auto& r : raw.restrictions) {
+    if (r.via_node == 0) {
+      if (!r.only) over_ways.push_back(&r);
+      continue;
+    }
     if (enters.count({r.via_node, r.from_way}) > 0 && leaves.count({r.via_node, r.to_way}) > 0) {
       at.emplace(r.via_node, &r);
     }
@@ -81,10 +108,16 @@ TEST_P(TurnRestrictionsOnExtract, RoutesMakeNoTurnTheRawRelationsForbid) {
   ASSERT_FALSE(junctions.empty());
   std::uniform_int_distribution<graph::NodeId> any(0, g.node_count() - 1);
   std::uniform_int_distribution<std::size_t> junction(0, junctions.size() - 1);
+  // Random pairs, then each forbidden chain's ends (the manoeuvre itself).
+  std::vector<std::pair<graph::NodeId, graph::NodeId>> pairs;
+  for (int i = 0; i < 400; ++i) pairs.emplace_back(any(rng), i % 2 == 0 ? any(rng) : junctions[junction(rng)]);
+  for (std::size_t c = 0; c + 1 < g.turn_chain_first.size(); ++c) {
+    pairs.emplace_back(g.tail[g.turn_chain_arc[g.turn_chain_first[c]]],
+                       g.head[g.turn_chain_arc[g.turn_chain_first[c + 1] - 1]]);
+  }
   int made_without = 0, routes = 0;
-  for (int i = 0; i < 400; ++i) {
-    const auto s = any(rng);
-    const auto t = i % 2 == 0 ? any(rng) : junctions[junction(rng)];
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto [s, t] = pairs[i];
     const auto r = with.run(s, t);
     const auto plain = without.run(s, t);
     if (!r.found) continue;
@@ -93,14 +126,16 @@ TEST_P(TurnRestrictionsOnExtract, RoutesMakeNoTurnTheRawRelationsForbid) {
     std::vector<std::int64_t> path, free_path;
     for (auto v : route::route_nodes(g, r)) path.push_back(g.node_id[v]);
     for (auto v : route::route_nodes(g, plain)) free_path.push_back(g.node_id[v]);
-    ASSERT_EQ(forbidden_turns(raw, path, at), 0) << "route " << i << " from node " << path.front();
+    ASSERT_EQ(forbidden_turns(raw, path, at, over_ways), 0) << "route " << i << " from node " << path.front();
     EXPECT_GE(r.time_ms, plain.time_ms) << "a restriction cannot make a route faster";
-    made_without += forbidden_turns(raw, free_path, at);
+    made_without += forbidden_turns(raw, free_path, at, over_ways);
   }
   EXPECT_GT(routes, 200);
   EXPECT_GT(made_without, 0) << "without the restrictions some route should make a forbidden turn";
-  std::printf("%s: %zu restrictions on the roads, %d routes, %d forbidden turns made without them\n",
-              GetParam().c_str(), at.size(), routes, made_without);
+  std::printf(
+      "%s: %zu restrictions over a node on the roads, %zu no_* over via ways, %d routes, %d forbidden turns "
+      "made without them\n",
+      GetParam().c_str(), at.size(), over_ways.size(), routes, made_without);
 }
 
 INSTANTIATE_TEST_SUITE_P(RealExtracts, TurnRestrictionsOnExtract,

@@ -78,7 +78,13 @@ std::string AsciiMap::polygon_around(const std::string& nodes, double pad_m) con
 AsciiMap& AsciiMap::restriction(std::int64_t from, char via, std::int64_t to, const std::string& kind, Tags more) {
   if (!kind.empty()) more.insert(more.begin(), {"restriction", kind});
   more.insert(more.begin(), {"type", "restriction"});
-  restrictions_.push_back({from, via, to, std::move(more)});
+  restrictions_.push_back({from, via, 0, to, std::move(more)});
+  return *this;
+}
+
+AsciiMap& AsciiMap::restriction_via_way(std::int64_t from, std::int64_t via_way, std::int64_t to,
+                                        const std::string& kind) {
+  restrictions_.push_back({from, 0, via_way, to, {{"type", "restriction"}, {"restriction", kind}}});
   return *this;
 }
 
@@ -101,9 +107,10 @@ std::filesystem::path AsciiMap::write_pbf(const std::filesystem::path& path) con
   for (const auto& r : restrictions_) {
     std::vector<std::pair<const char*, const char*>> tags;
     for (const auto& [k, v] : r.tags) tags.emplace_back(k.c_str(), v.c_str());
+    const auto via = r.via != 0 ? _member(osmium::item_type::node, osm_id(r.via), "via")
+                                : _member(osmium::item_type::way, r.via_way, "via");
     osmium::builder::add_relation(buffer, _id(relation_id++), _version(1),
-                                  _member(osmium::item_type::way, r.from, "from"),
-                                  _member(osmium::item_type::node, osm_id(r.via), "via"),
+                                  _member(osmium::item_type::way, r.from, "from"), via,
                                   _member(osmium::item_type::way, r.to, "to"), _tags(tags));
   }
   std::filesystem::remove(path);

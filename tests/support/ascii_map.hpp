@@ -40,6 +40,8 @@ class AsciiMap {
   // tag restriction=`kind` ("no_left_turn", "only_straight_on"; none when
   // empty) and more.
   AsciiMap& restriction(std::int64_t from, char via, std::int64_t to, const std::string& kind, Tags more = {});
+  // The same over a via way (a member way with role "via").
+  AsciiMap& restriction_via_way(std::int64_t from, std::int64_t via_way, std::int64_t to, const std::string& kind);
 
   [[nodiscard]] geo::LonLat where(char node) const;
   [[nodiscard]] static std::int64_t osm_id(char node);
@@ -66,7 +68,8 @@ class AsciiMap {
   std::vector<Way> ways_;
   struct Restriction {
     std::int64_t from;
-    char via;
+    char via;  // 0: via_way
+    std::int64_t via_way;
     std::int64_t to;
     Tags tags;
   };

@@ -83,18 +83,17 @@ struct RawReader : osmium::handler::Handler {
     if (except.find("motorcar") != std::string::npos || except.find("motor_vehicle") != std::string::npos) return;
     const bool only = kind.rfind("only_", 0) == 0;
     if (!only && kind.rfind("no_", 0) != 0) return;
-    std::vector<std::int64_t> from, to, via;
-    bool via_way = false;
+    std::vector<std::int64_t> from, to, via, via_ways;
     for (const auto& m : r.members()) {
       const std::string role = m.role();
       if (m.type() == osmium::item_type::way && role == "from") from.push_back(m.ref());
       if (m.type() == osmium::item_type::way && role == "to") to.push_back(m.ref());
       if (m.type() == osmium::item_type::node && role == "via") via.push_back(m.ref());
-      via_way = via_way || (m.type() == osmium::item_type::way && role == "via");
+      if (m.type() == osmium::item_type::way && role == "via") via_ways.push_back(m.ref());
     }
-    if (via_way || via.size() != 1) return;
+    if (via.size() + (via_ways.empty() ? 0 : 1) != 1) return;
     for (auto f : from) {
-      for (auto t : to) data.restrictions.push_back({f, via[0], t, only});
+      for (auto t : to) data.restrictions.push_back({f, via.empty() ? 0 : via[0], t, only, via_ways});
     }
   }
 };

@@ -17,10 +17,11 @@ struct RawStep {
   [[nodiscard]] double seconds() const { return length_m / (speed_kmh / 3.6); }
 };
 
-// A turn restriction for motor vehicles over a node, as tagged.
+// A turn restriction for motor vehicles over a node or via ways, as tagged.
 struct RawTurnRestriction {
-  std::int64_t from_way, via_node, to_way;
-  bool only;  // only_*: the one way on from from_way at via_node
+  std::int64_t from_way, via_node, to_way;  // via_node 0: over via_ways
+  bool only;                                // only_*: the one way on from from_way
+  std::vector<std::int64_t> via_ways;
 };
 
 struct RawOsm {

@@ -63,13 +63,13 @@ int run_import(const ImportOptions& o) {
   graph::write_graph(g, o.output);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!o.quiet) {
-    // Turn restrictions: honoured of read, and those over a via way.
+    // Turn restrictions: honoured of read, as turns and chains.
     std::string turns;
     if (const auto t = g.meta.find("turn_restrictions"); t != g.meta.end()) {
       turns = ", " + std::to_string((*t)["honoured"].get<std::uint64_t>()) + " of " +
               std::to_string(stats.restrictions_read) + " turn restrictions honoured (" +
-              std::to_string(g.turn_from.size()) + " forbidden turns, " + std::to_string(stats.restrictions_via_way) +
-              " via a way not honoured)";
+              std::to_string(g.turn_from.size()) + " forbidden turns; " + std::to_string(stats.restrictions_via_way) +
+              " over via ways: " + std::to_string((*t)["forbidden_chains"].get<std::uint64_t>()) + " forbidden chains)";
     }
     std::fprintf(stderr,
                  "corridor import: %s -> %s: %u nodes, %u arcs, %.1f km of road, %llu of %llu ways routable, "

@@ -61,9 +61,11 @@ void print_text(const nlohmann::json& i) {
   std::printf("arcs        %u\n", i["arcs"].get<unsigned>());
   std::printf("road        %.1f km\n", i["road_km"].get<double>());
   if (const auto& t = i["turn_restrictions"]; t.is_object()) {
-    std::printf("turns       %zu forbidden, from %llu of %llu turn restrictions (%llu via a way not honoured)\n",
-                i["forbidden_turns"].get<std::size_t>(), t["honoured"].get<unsigned long long>(),
-                t["read"].get<unsigned long long>(), t["via_way_not_honoured"].get<unsigned long long>());
+    std::printf(
+        "turns       %zu forbidden turns and %llu forbidden chains, from %llu of %llu turn restrictions "
+        "(%llu over via ways)\n",
+        i["forbidden_turns"].get<std::size_t>(), t.value("forbidden_chains", 0ULL),
+        t["honoured"].get<unsigned long long>(), t["read"].get<unsigned long long>(), t.value("via_way", 0ULL));
   }
   if (!i["bbox"].is_null()) {
     std::printf("bbox        %.6f,%.6f .. %.6f,%.6f\n", i["bbox"][0].get<double>(), i["bbox"][1].get<double>(),

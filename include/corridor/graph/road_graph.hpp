@@ -65,6 +65,12 @@ struct RoadGraph {
   // turn it forbids. Searches honour them through route::TurnSplit.
   std::vector<ArcId> turn_from;
   std::vector<ArcId> turn_to;
+  // Optional: restrictions over via ways, as chains of 3 or more arcs that
+  // may not be driven in a row: turn_chain_arc[turn_chain_first[c] ..
+  // turn_chain_first[c+1]); both empty when there are none.
+  std::vector<std::uint32_t> turn_chain_first;
+  std::vector<ArcId> turn_chain_arc;
+  [[nodiscard]] bool has_turn_restrictions() const noexcept { return !turn_from.empty() || !turn_chain_first.empty(); }
 
   std::vector<std::string> class_names;
   std::vector<std::string> names{""};  // road numbers (ref) or else names, [0] = ""

@@ -32,15 +32,16 @@ struct ImportStats {
   std::uint64_t ways_routable = 0;         // kept by the profile
   std::uint64_t missing_nodes = 0;         // node references without a location
   std::uint64_t restrictions_read = 0;     // turn restrictions for this profile's vehicles
-  std::uint64_t restrictions_via_way = 0;  // of those, via a way: not honoured
+  std::uint64_t restrictions_via_way = 0;  // of those, over one or more via ways
 };
 
 // A turn restriction as OSM tags it (a relation type=restriction): from a
-// way over a node onto a way, either forbidden (no_*) or the only turn
-// allowed from that way at that node (only_*).
+// way over a node, or along via ways, onto a way, either forbidden (no_*)
+// or the only way on from the from way (only_*).
 struct RawRestriction {
   std::int64_t from_way = 0;
-  std::int64_t via_node = 0;
+  std::int64_t via_node = 0;           // 0 when via ways
+  std::vector<std::int64_t> via_ways;  // in the relation's order
   std::int64_t to_way = 0;
   bool only = false;
 };
@@ -54,8 +55,8 @@ struct RawNetwork {
   std::vector<std::int32_t> shape_lat;  // intermediate points of arcs (GeoJSON)
   std::vector<std::int32_t> shape_lon;
   std::vector<std::string> class_names;
-  std::vector<std::string> names{""};        // road numbers or names ("CG-1"), [0] = unnamed
-  std::vector<RawRestriction> restrictions;  // via a node
+  std::vector<std::string> names{""};  // road numbers or names ("CG-1"), [0] = unnamed
+  std::vector<RawRestriction> restrictions;
   ImportStats stats;
   std::vector<std::string> notes;  // what the reader decided for the user to know
 };

@@ -3,11 +3,15 @@
 // apply at: a node v becomes one node per distinct set F of turns forbidden
 // to the arcs entering it ((v, {}) for a start at v and every unrestricted
 // arc). An arc u->v enters (v, F(arc)); the copy (u, G) of u has a copy of
-// every arc leaving u that G does not forbid. A path in the split graph is
-// exactly a path in the road graph that makes no forbidden turn, so every
-// search (Dijkstra, ALT, CCH) honours the restrictions unchanged and stays
+// every arc leaving u that G does not forbid. A chain of arcs forbidden in a
+// row (a restriction over via ways) gets its own copies along its arcs,
+// each knowing the arcs driven since the chain's first, the last one
+// without the chain's last arc. A path in the split graph is exactly a path
+// in the road graph that makes no forbidden turn, so every search
+// (Dijkstra, ALT, CCH) honours the restrictions unchanged and stays
 // node-based (Winter, "Modeling costs of turns in route planning",
-// GeoInformatica 2002, models turns by such expanded graphs).
+// GeoInformatica 2002, models turns by such expanded graphs). Chains that
+// overlap are tracked together, as Aho-Corasick matches many patterns.
 //
 // Nodes 0..n-1 of the split graph are the road graph's own nodes (v, {});
 // the copies follow. The split graph holds what searches read: the

@@ -402,6 +402,47 @@ TEST(TurnRestrictions, SnappedRoutesAndClosuresHonourThem) {
   }
 }
 
+// Over a via way: from a-b along b-d onto d-e is forbidden; the slow
+// streets b-c-e are the way round. b-d and d-e are one-way, so that no
+// U-turn undoes the restriction.
+AsciiMap via_way_map() {
+  AsciiMap m(R"(
+  a---b---c
+      |   |
+      |   |
+      d---e
+  )",
+             50);
+  const testing::Tags street = {{"highway", "residential"}}, slow = {{"highway", "living_street"}};
+  m.way("ab", street).way("bd", {{"highway", "residential"}, {"oneway", "yes"}});
+  m.way("de", {{"highway", "residential"}, {"oneway", "yes"}}).way("bc", slow).way("ce", slow);  // ids 1 to 5
+  return m;
+}
+
+TEST(TurnRestrictions, ViaWayRestrictionsForbidTheWholeManoeuvre) {
+  auto m = via_way_map();
+  m.restriction_via_way(1, 2, 3, "no_left_turn");
+  const auto im = import(m);
+  EXPECT_TRUE(im.g.turn_from.empty());
+  ASSERT_EQ(im.g.turn_chain_first.size(), 2u) << "one chain: a-b, b-d, d-e";
+  EXPECT_EQ(im.g.turn_chain_arc.size(), 3u);
+  for (const auto algorithm : k_algorithms) {
+    Router router(im.g, algorithm, nullptr);
+    EXPECT_EQ(im.path(router.run(im.node('a'), im.node('e'))), "abce") << to_string(algorithm);
+    EXPECT_EQ(im.path(router.run(im.node('a'), im.node('d'))), "abd") << "the way itself is open";
+    EXPECT_EQ(im.path(router.run(im.node('b'), im.node('e'))), "bde") << "not coming from a-b";
+  }
+  // only_straight_on over the via way: from a-b the one way on is b-d-e.
+  auto only = via_way_map();
+  only.restriction_via_way(1, 2, 3, "only_straight_on");
+  const auto io = import(only);
+  for (const auto algorithm : k_algorithms) {
+    Router router(io.g, algorithm, nullptr);
+    EXPECT_EQ(io.path(router.run(io.node('a'), io.node('c'))), "abdec") << to_string(algorithm);
+    EXPECT_EQ(io.path(router.run(io.node('a'), io.node('e'))), "abde") << to_string(algorithm);
+  }
+}
+
 TEST(TurnRestrictions, OnlyRestrictionsForCarsBindCars) {
   auto m = crossing();
   m.restriction(1, 'b', 3, "no_left_turn", {{"except", "bicycle;motorcar"}});

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <queue>
 #include <random>
@@ -20,43 +21,73 @@
 namespace corridor::route {
 namespace {
 
-// Every turn at every node forbidden with probability 1 / one_in.
+// Every turn at every node forbidden with probability 1 / one_in, and as
+// many chains of three arcs (a restriction over a via way of one segment).
 void add_random_turns(graph::RoadGraph& g, std::mt19937_64& rng, int one_in) {
-  for (NodeId v = 0; v < g.node_count(); ++v) {
-    for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
-      for (auto t = g.first_out[v]; t < g.first_out[v + 1]; ++t) {
-        if (rng() % static_cast<std::uint64_t>(one_in) == 0) {
-          g.turn_from.push_back(g.in_arc[i]);
-          g.turn_to.push_back(t);
-        }
-      }
+  std::vector<std::pair<ArcId, ArcId>> turns;
+  std::vector<std::vector<ArcId>> chains;
+  for (ArcId a = 0; a < g.arc_count(); ++a) {
+    const auto v = g.head[a];
+    for (auto t = g.first_out[v]; t < g.first_out[v + 1]; ++t) {
+      if (rng() % static_cast<std::uint64_t>(one_in) == 0) turns.emplace_back(a, t);
+      if (rng() % static_cast<std::uint64_t>(one_in) != 0) continue;
+      const auto w = g.head[t];
+      if (g.first_out[w] == g.first_out[w + 1]) continue;
+      chains.push_back({a, t, g.first_out[w] + static_cast<ArcId>(rng() % (g.first_out[w + 1] - g.first_out[w]))});
     }
   }
-  std::vector<std::pair<ArcId, ArcId>> turns;
-  for (std::size_t i = 0; i < g.turn_from.size(); ++i) turns.emplace_back(g.turn_from[i], g.turn_to[i]);
   std::sort(turns.begin(), turns.end());
-  for (std::size_t i = 0; i < turns.size(); ++i) std::tie(g.turn_from[i], g.turn_to[i]) = turns[i];
+  g.turn_from.clear();
+  g.turn_to.clear();
+  for (const auto& [f, t] : turns) {
+    g.turn_from.push_back(f);
+    g.turn_to.push_back(t);
+  }
+  g.turn_chain_first = {0};
+  g.turn_chain_arc.clear();
+  for (const auto& c : chains) {
+    g.turn_chain_arc.insert(g.turn_chain_arc.end(), c.begin(), c.end());
+    g.turn_chain_first.push_back(static_cast<std::uint32_t>(g.turn_chain_arc.size()));
+  }
   ASSERT_EQ(graph::check_invariants(g), "");
 }
 
-// The fastest time from s to t making no forbidden turn, labelling arcs.
+bool chain_forbidden(const graph::RoadGraph& g, ArcId a, ArcId b, ArcId c) {
+  for (std::size_t k = 0; k + 1 < g.turn_chain_first.size(); ++k) {
+    const auto* p = g.turn_chain_arc.data() + g.turn_chain_first[k];
+    if (p[0] == a && p[1] == b && p[2] == c) return true;
+  }
+  return false;
+}
+
+// The fastest time from s to t making no forbidden turn and driving no
+// forbidden chain, labelling pairs of arcs (the last two driven).
 std::optional<std::uint64_t> reference(const graph::RoadGraph& g, NodeId s, NodeId t, const ArcSet* closed) {
   if (s == t) return 0;
-  using Item = std::pair<std::uint64_t, ArcId>;
+  using State = std::pair<ArcId, ArcId>;  // (arc before, arc); k_invalid before the first
+  using Item = std::pair<std::uint64_t, State>;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
-  std::vector<std::uint64_t> dist(g.arc_count(), UINT64_MAX);
+  std::map<State, std::uint64_t> dist;
   auto open = [&](ArcId a) { return closed == nullptr || !closed->contains(a); };
+  auto relax = [&](State st, std::uint64_t d) {
+    const auto it = dist.find(st);
+    if (it != dist.end() && it->second <= d) return;
+    dist[st] = d;
+    queue.emplace(d, st);
+  };
   for (auto a = g.first_out[s]; a < g.first_out[s + 1]; ++a) {
-    if (open(a)) queue.emplace(dist[a] = g.time_ms[a], a);
+    if (open(a)) relax({graph::k_invalid, a}, g.time_ms[a]);
   }
   while (!queue.empty()) {
-    const auto [d, a] = queue.top();
+    const auto [d, st] = queue.top();
     queue.pop();
-    if (d > dist[a]) continue;
+    if (d > dist[st]) continue;
+    const auto [before, a] = st;
     if (g.head[a] == t) return d;
     for (auto b = g.first_out[g.head[a]]; b < g.first_out[g.head[a] + 1]; ++b) {
-      if (!open(b) || g.turn_forbidden(a, b) || d + g.time_ms[b] >= dist[b]) continue;
-      queue.emplace(dist[b] = d + g.time_ms[b], b);
+      if (!open(b) || g.turn_forbidden(a, b)) continue;
+      if (before != graph::k_invalid && chain_forbidden(g, before, a, b)) continue;
+      relax({a, b}, d + g.time_ms[b]);
     }
   }
   return std::nullopt;
@@ -70,6 +101,7 @@ void expect_drivable(const graph::RoadGraph& g, const Route& r, const ArcSet* cl
     if (k == 0) continue;
     ASSERT_EQ(g.tail[r.arcs[k]], g.head[r.arcs[k - 1]]);
     EXPECT_FALSE(g.turn_forbidden(r.arcs[k - 1], r.arcs[k])) << "turn " << r.arcs[k - 1] << " -> " << r.arcs[k];
+    if (k > 1) EXPECT_FALSE(chain_forbidden(g, r.arcs[k - 2], r.arcs[k - 1], r.arcs[k]));
   }
 }
 
