@@ -274,13 +274,7 @@ RoadGraph build(osm::RawNetwork&& net) {
   }
   std::partial_sum(g.first_out.begin(), g.first_out.end(), g.first_out.begin());
 
-  // Incoming arcs: a counting sort of arc ids by head.
-  g.in_first.assign(n + 1, 0);
-  for (auto h : g.head) ++g.in_first[h + 1];
-  std::partial_sum(g.in_first.begin(), g.in_first.end(), g.in_first.begin());
-  g.in_arc.resize(m);
-  std::vector<ArcId> fill(g.in_first.begin(), g.in_first.end() - 1);
-  for (ArcId a = 0; a < m; ++a) g.in_arc[fill[g.head[a]]++] = a;
+  index_incoming_arcs(g);
 
   g.class_names = std::move(net.class_names);
   g.names = std::move(net.names);
@@ -298,6 +292,15 @@ RoadGraph build(osm::RawNetwork&& net) {
         {"forbidden_chains", g.turn_chain_first.empty() ? 0 : g.turn_chain_first.size() - 1}};
   }
   return g;
+}
+
+void index_incoming_arcs(RoadGraph& g) {
+  g.in_first.assign(g.first_out.size(), 0);
+  for (auto h : g.head) ++g.in_first[h + 1];
+  std::partial_sum(g.in_first.begin(), g.in_first.end(), g.in_first.begin());
+  g.in_arc.resize(g.head.size());
+  std::vector<ArcId> fill(g.in_first.begin(), g.in_first.end() - 1);
+  for (ArcId a = 0; a < g.head.size(); ++a) g.in_arc[fill[g.head[a]]++] = a;
 }
 
 std::string check_invariants(const RoadGraph& g) {

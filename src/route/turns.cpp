@@ -5,6 +5,8 @@
 #include <numeric>
 #include <span>
 
+#include "corridor/graph/build.hpp"
+
 namespace corridor::route {
 
 TurnSplit::TurnSplit(const graph::RoadGraph& g) : road_(g) {
@@ -127,13 +129,7 @@ TurnSplit::TurnSplit(const graph::RoadGraph& g) : road_(g) {
     split_.first_out[x + 1] = static_cast<ArcId>(split_.head.size());
   }
   const auto split_m = static_cast<ArcId>(split_.head.size());
-
-  split_.in_first.assign(split_n + 1, 0);
-  for (auto h : split_.head) ++split_.in_first[h + 1];
-  std::partial_sum(split_.in_first.begin(), split_.in_first.end(), split_.in_first.begin());
-  split_.in_arc.resize(split_m);
-  std::vector<ArcId> fill(split_.in_first.begin(), split_.in_first.end() - 1);
-  for (ArcId a = 0; a < split_m; ++a) split_.in_arc[fill[split_.head[a]]++] = a;
+  graph::index_incoming_arcs(split_);
 
   // Searches read the topology, times and lengths; the rest of an arc is
   // its road arc's (road_arc). node_id counts the nodes.

@@ -10,6 +10,9 @@ namespace corridor::graph {
 // Consumes `net` (its arrays are released as they are permuted).
 RoadGraph build(osm::RawNetwork&& net);
 
+// Fills in_first/in_arc from head (a counting sort of arc ids by head):
+// every graph built from a list of arcs needs it.
+void index_incoming_arcs(RoadGraph& g);
 // Checks every invariant of road_graph.hpp; returns "" or what is wrong.
 std::string check_invariants(const RoadGraph& g);
 
