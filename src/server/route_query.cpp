@@ -174,16 +174,23 @@ Routes::Weights Routes::metric(const route::ArcSet* closed) {
     searched_closed = std::make_shared<const route::ArcSet>(turns_ ? turns_->lift(*closed) : *closed);
   }
   // A new closure state: the cached state nearest to it, customised again
-  // where the two differ (a partial customisation, a fraction of a
-  // millisecond to a few for a hazard; in full beyond 1 % of the arcs), or
-  // one full customisation (about 10 ms on a city) when none is cached.
+  // where the two differ (a partial customisation: 1-2 ms on a city for a
+  // new hazard of a district, a fraction of a millisecond for a few
+  // roads), or one full customisation (about 10 ms) when none is cached.
+  // Arcs that only close are the cheap direction, so a cached state the
+  // new one only adds closures to is preferred; reopening beyond 1 % of
+  // the arcs is a full customisation.
   std::shared_ptr<route::CchMetric> fresh;
   const Metric* nearest = nullptr;
   std::vector<std::uint32_t> changed;
+  bool nearest_reopens = false;
   for (const auto& m : metrics_) {
     auto differ = route::ArcSet::difference(m.closed ? &*m.closed : nullptr, closed);
-    if (nearest == nullptr || differ.size() < changed.size()) {
+    const bool reopens =
+        m.closed && std::any_of(differ.begin(), differ.end(), [&](std::uint32_t a) { return m.closed->contains(a); });
+    if (nearest == nullptr || std::pair(reopens, differ.size()) < std::pair(nearest_reopens, changed.size())) {
       nearest = &m;
+      nearest_reopens = reopens;
       changed = std::move(differ);
     }
   }

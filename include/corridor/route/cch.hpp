@@ -61,15 +61,17 @@ class CchTopology {
   std::vector<std::uint32_t> first_;    // rank -> its upward arcs, CSR (node_count + 1)
   std::vector<std::uint32_t> up_head_;  // per upward arc: the higher rank, ascending per tail
   std::vector<std::uint32_t> parent_;   // elimination tree: lowest upward neighbour, k_invalid at a root
-  // Per rank y, the upward arcs x -> y (x < y) that end there: the lower
-  // triangles' bottoms of y's own arcs. Only the partial customisation needs
-  // them (15 bytes per node): built at its first use, once, thread-safely.
+  // Per rank y, the lower ranks x with an upward arc x -> y, ascending, and
+  // those arcs: the bottoms of the lower triangles of y's own arcs. Only
+  // the partial customisation needs them (24-26 bytes per node): built at
+  // its first use, once, thread-safely.
   void build_down_lists() const;
   mutable std::once_flag down_built_;
   mutable std::vector<std::uint32_t> down_first_;
-  mutable std::vector<std::uint32_t> down_arc_;
-  std::vector<ArcId> forward_arc_;   // per upward arc: the original arc low -> high, or k_invalid
-  std::vector<ArcId> backward_arc_;  // the original arc high -> low, or k_invalid
+  mutable std::vector<std::uint32_t> down_tail_;
+  mutable std::vector<std::uint32_t> down_arc_;  // the upward arc x -> y of each
+  std::vector<ArcId> forward_arc_;               // per upward arc: the original arc low -> high, or k_invalid
+  std::vector<ArcId> backward_arc_;              // the original arc high -> low, or k_invalid
 };
 
 class CchMetric {
@@ -84,7 +86,10 @@ class CchMetric {
   // on them are recomputed, lowest first, each from its original arc and
   // its lower triangles, and what depends on a weight that changed after it
   // (the partial customisation of Buchhold, Sanders and Wagner); a full
-  // customisation when more than 1 % of the arcs changed.
+  // customisation when more than 1 % of the arcs reopened. When arcs only
+  // close (a new hazard), only the arcs whose value came from a closed arc
+  // are recomputed, and those at a node left with no open arc are set to
+  // infinity without a look at their triangles.
   void update(const ArcSet* closed, const std::vector<ArcId>& changed);
 
   [[nodiscard]] const CchTopology& topology() const noexcept { return t_; }
@@ -93,6 +98,13 @@ class CchMetric {
  private:
   friend class CchQuery;
   static constexpr std::uint32_t k_inf = 0x3FFFFFFFu;  // no path (about 12 days in ms)
+  struct Recomputed {
+    std::uint32_t forward, backward, forward_via, backward_via;
+  };
+  [[nodiscard]] std::uint32_t original(ArcId a, const ArcSet* closed) const noexcept;
+  [[nodiscard]] Recomputed recompute(std::uint32_t y, std::uint32_t e, const ArcSet* closed,
+                                     const std::vector<std::uint8_t>& skip, std::uint8_t skipped) const;
+  void close(const ArcSet& closed, const std::vector<ArcId>& changed);
   const CchTopology& t_;
   const graph::RoadGraph& g_;
   std::vector<std::uint32_t> forward_, backward_;  // per upward arc: low -> high, high -> low

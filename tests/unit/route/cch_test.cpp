@@ -1,10 +1,11 @@
 // Customizable Contraction Hierarchies against bidirectional Dijkstra: on
 // random graphs and on every shipped extract, with and without random
 // closures, and after customising again for other closures (closing and
-// reopening). Every CCH route is a chain of arcs from s to t, none closed,
+// reopening, hazards one after another). Every CCH route is a chain of arcs from s to t, none closed,
 // whose times add up to the fastest time.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <random>
 
@@ -112,6 +113,15 @@ TEST(Cch, SnappedEndsAgreeWithEveryPairOfEnds) {
   }
 }
 
+// Every other node to every third, against Dijkstra.
+void expect_same_on_many_pairs(const graph::RoadGraph& g, CchQuery& cch, const CchMetric& metric,
+                               BidirectionalDijkstra& dijkstra, const ArcSet* closed) {
+  for (NodeId s = 0; s < g.node_count(); s += 2) {
+    for (NodeId t = 1; t < g.node_count(); t += 3)
+      expect_same(g, cch.run(metric, s, t), dijkstra.run(s, t, closed), s, t, closed);
+  }
+}
+
 TEST(Cch, PartialCustomisationFollowsClosingAndReopening) {
   const auto seed = testing::test_seed();
   SCOPED_TRACE("CORRIDOR_TEST_SEED=" + std::to_string(seed));
@@ -140,12 +150,55 @@ TEST(Cch, PartialCustomisationFollowsClosingAndReopening) {
       // of the metric, customised again where the states differ.
       if (step % 2 == 1) metric = std::make_unique<CchMetric>(*metric);
       metric->update(&closed, changed);
-      for (NodeId s = 0; s < g.node_count(); s += 2) {
-        for (NodeId t = 1; t < g.node_count(); t += 3) {
-          expect_same(g, cch.run(*metric, s, t), dijkstra.run(s, t, &closed), s, t, &closed);
-        }
-      }
+      expect_same_on_many_pairs(g, cch, *metric, dijkstra, &closed);
     }
+  }
+}
+
+// The arcs at the nodes within `degrees` of node v (lat and lon): a hazard
+// that leaves the nodes inside it with no open arc.
+std::vector<graph::ArcId> arcs_near(const graph::RoadGraph& g, NodeId v, std::int32_t degrees_e7) {
+  const auto near = [&](NodeId u) {
+    return std::abs(g.lat[u] - g.lat[v]) <= degrees_e7 && std::abs(g.lon[u] - g.lon[v]) <= degrees_e7;
+  };
+  std::vector<graph::ArcId> arcs;
+  for (graph::ArcId a = 0; a < g.arc_count(); ++a) {
+    if (near(g.tail[a]) || near(g.head[a])) arcs.push_back(a);
+  }
+  return arcs;
+}
+
+// New hazards one after another (arcs only close: the witness-driven
+// partial customisation), then all of them lifted at once.
+TEST(Cch, PartialCustomisationFollowsHazardsOneAfterAnother) {
+  const auto seed = testing::test_seed();
+  SCOPED_TRACE("CORRIDOR_TEST_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed + 5);
+  for (int round = 0; round < 6; ++round) {
+    const auto g = graph::build(testing::NetworkBuilder::random_grid(10 + round, rng));
+    const CchTopology topology(g);
+    CchMetric metric(topology, g);
+    CchQuery cch(topology);
+    BidirectionalDijkstra dijkstra(g);
+    std::uniform_int_distribution<NodeId> pick(0, g.node_count() - 1);
+    ArcSet closed(g.arc_count());
+    std::vector<graph::ArcId> all;
+    for (int hazard = 0; hazard < 5; ++hazard) {
+      // A hazard, or a few single arcs (a shelled bridge).
+      auto arcs = hazard % 2 == 0 ? arcs_near(g, pick(rng), 30'000) : std::vector<graph::ArcId>{};
+      for (int k = 0; k < 3; ++k) arcs.push_back(static_cast<graph::ArcId>(rng() % g.arc_count()));
+      std::vector<graph::ArcId> changed;
+      for (const auto a : arcs) {
+        if (closed.contains(a)) continue;
+        closed.insert(a);
+        changed.push_back(a);
+      }
+      all.insert(all.end(), changed.begin(), changed.end());
+      metric.update(&closed, changed);
+      expect_same_on_many_pairs(g, cch, metric, dijkstra, &closed);
+    }
+    metric.update(nullptr, all);
+    expect_same_on_many_pairs(g, cch, metric, dijkstra, nullptr);
   }
 }
 
@@ -193,14 +246,35 @@ TEST_P(CchExtract, EqualsDijkstraOnAThousandPairs) {
   std::mt19937_64 rng(testing::test_seed() + 11);
   std::uniform_int_distribution<NodeId> pick(0, g.node_count() - 1);
   const auto closures = random_closures(g, rng, 50);
+  // Two hazards of about 1 km, the second added to the first, then the
+  // first lifted: partial customisations, closing and reopening.
+  const auto first = arcs_near(g, pick(rng), 50'000), second = arcs_near(g, pick(rng), 50'000);
+  ArcSet both(g.arc_count()), only_second(g.arc_count());
+  for (const auto a : first) both.insert(a);
+  for (const auto a : second) {
+    both.insert(a);
+    only_second.insert(a);
+  }
   // Under AddressSanitizer (make sanitize) a fifth of the pairs: the same
   // code paths, at a fifth of the sanitizer's cost.
   const int pairs = under_address_sanitizer() ? 200 : 1000;
+  const ArcSet* closed = nullptr;
   for (int q = 0; q < pairs; ++q) {
-    const bool closed_now = q >= pairs / 2;
-    if (q == pairs / 2) metric.customize(&closures);
+    if (q == pairs / 4) {  // random closures everywhere, in full
+      metric.customize(&closures);
+      closed = &closures;
+    } else if (q == pairs / 2) {  // the first hazard, then the second beside it
+      metric.customize(nullptr);
+      ArcSet first_only(g.arc_count());
+      for (const auto a : first) first_only.insert(a);
+      metric.update(&first_only, first);
+      metric.update(&both, ArcSet::difference(&first_only, &both));
+      closed = &both;
+    } else if (q == 3 * pairs / 4) {  // the first lifted
+      metric.update(&only_second, ArcSet::difference(&both, &only_second));
+      closed = &only_second;
+    }
     const NodeId s = pick(rng), t = pick(rng);
-    const ArcSet* closed = closed_now ? &closures : nullptr;
     expect_same(g, cch.run(metric, s, t), dijkstra.run(s, t, closed), s, t, closed);
   }
 }
