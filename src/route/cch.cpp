@@ -418,8 +418,11 @@ Route CchQuery::run(const CchMetric& m, NodeId s, NodeId t) {
 namespace {
 // Calls visit(x) for each rank on the elimination-tree paths up from
 // `ranks`, once each, lowest first: the paths merge where they meet.
+// `ranks` is scratch: a copy of the ends, walked up.
 template <typename Visit>
-void up_paths(const std::vector<std::uint32_t>& parent, std::vector<std::uint32_t> ranks, Visit&& visit) {
+void up_paths(const std::vector<std::uint32_t>& parent, const std::vector<std::uint32_t>& ends,
+              std::vector<std::uint32_t>& ranks, Visit&& visit) {
+  ranks.assign(ends.begin(), ends.end());
   for (;;) {
     const auto x = *std::min_element(ranks.begin(), ranks.end());
     if (x == graph::k_invalid) return;
@@ -434,7 +437,10 @@ void up_paths(const std::vector<std::uint32_t>& parent, std::vector<std::uint32_
 Route CchQuery::run(const CchMetric& m, std::span<const Endpoint> sources, std::span<const Endpoint> targets) {
   Route route;
   const auto inf = CchMetric::k_inf;
-  std::vector<std::uint32_t> source_ranks, target_ranks;
+  auto& source_ranks = source_ranks_;
+  auto& target_ranks = target_ranks_;
+  source_ranks.clear();
+  target_ranks.clear();
   for (const auto& e : sources) source_ranks.push_back(t_.rank_[e.node]);
   for (const auto& e : targets) target_ranks.push_back(t_.rank_[e.node]);
   if (sources.empty() || targets.empty()) return route;
@@ -449,7 +455,7 @@ Route CchQuery::run(const CchMetric& m, std::span<const Endpoint> sources, std::
         pred[ranks[i]] = graph::k_invalid;
       }
     }
-    up_paths(t_.parent_, ranks, [&](std::uint32_t x) {
+    up_paths(t_.parent_, ranks, walk_, [&](std::uint32_t x) {
       ++route.settled;
       const auto d = dist[x];
       if (d >= inf) return;
@@ -465,7 +471,7 @@ Route CchQuery::run(const CchMetric& m, std::span<const Endpoint> sources, std::
   sweep(sources, source_ranks, forward_dist_, forward_pred_, m.forward_);
   sweep(targets, target_ranks, backward_dist_, backward_pred_, m.backward_);
   std::uint32_t best = inf, meet = graph::k_invalid;
-  up_paths(t_.parent_, target_ranks, [&](std::uint32_t x) {
+  up_paths(t_.parent_, target_ranks, walk_, [&](std::uint32_t x) {
     if (forward_dist_[x] < inf && backward_dist_[x] < inf && forward_dist_[x] + backward_dist_[x] < best) {
       best = forward_dist_[x] + backward_dist_[x];
       meet = x;
@@ -475,7 +481,8 @@ Route CchQuery::run(const CchMetric& m, std::span<const Endpoint> sources, std::
     route.found = true;
     // source ... meet by upward arcs driven forward, then meet ... target by
     // upward arcs driven downward; a path ends where no arc reached it.
-    std::vector<std::uint32_t> up_arcs;
+    auto& up_arcs = walk_;
+    up_arcs.clear();
     auto y = meet;
     for (; forward_pred_[y] != graph::k_invalid; y = t_.tail(forward_pred_[y])) up_arcs.push_back(forward_pred_[y]);
     const auto first = y;
@@ -492,7 +499,7 @@ Route CchQuery::run(const CchMetric& m, std::span<const Endpoint> sources, std::
   // Reset what the sweeps touched: the paths up from every end (every
   // upward neighbour of a node is its ancestor in the elimination tree).
   for (auto* ranks : {&source_ranks, &target_ranks}) {
-    up_paths(t_.parent_, *ranks, [&](std::uint32_t x) { forward_dist_[x] = backward_dist_[x] = inf; });
+    up_paths(t_.parent_, *ranks, walk_, [&](std::uint32_t x) { forward_dist_[x] = backward_dist_[x] = inf; });
   }
   return route;
 }

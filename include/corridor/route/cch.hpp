@@ -128,8 +128,9 @@ class CchQuery {
  private:
   void unpack(const CchMetric& m, std::uint32_t arc, bool forward, std::vector<ArcId>& out) const;
   const CchTopology& t_;
-  std::vector<std::uint32_t> forward_dist_, backward_dist_;  // per rank
-  std::vector<std::uint32_t> forward_pred_, backward_pred_;  // per rank: the upward arc it was reached by
+  std::vector<std::uint32_t> forward_dist_, backward_dist_;        // per rank
+  std::vector<std::uint32_t> forward_pred_, backward_pred_;        // per rank: the upward arc it was reached by
+  std::vector<std::uint32_t> source_ranks_, target_ranks_, walk_;  // per query, kept to spare the allocations
 };
 
 }  // namespace corridor::route
