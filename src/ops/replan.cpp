@@ -125,7 +125,7 @@ Observed apply_reports(const plan::Instance& in, Movement& m, std::vector<const 
 // planner's own ledger, seen movement by movement).
 class Usage {
  public:
-  Usage(const plan::Instance& in, std::size_t entries) : in_(in), ledger_(in) { ledger_.reserve(entries); }
+  explicit Usage(const plan::Instance& in) : in_(in), ledger_(in) {}
   // Whether m's vehicles may enter segment k (arc a) at m.times[k], and
   // pass the checkpoint at its tail.
   [[nodiscard]] bool room(const Movement& m, std::size_t k, ArcId a) const {
@@ -155,18 +155,11 @@ struct Tracked {
   std::string caught;  // stranded: why
 };
 
-// Segments of every movement of a plan: about the (arc, step) pairs in use.
-std::size_t segments(const plan::PlanResult& p) {
-  std::size_t n = 0;
-  for (const auto& m : p.movements) n += m.nodes.size();
-  return n;
-}
-
 class Replanner {
  public:
   Replanner(const plan::Instance& in, const plan::PlanResult& old, Ms at, const std::vector<ConvoyReport>& reports,
             const ReplanOptions& options)
-      : in_(in), g_(in.graph()), at_(at), options_(options), usage_(in, segments(old)) {
+      : in_(in), g_(in.graph()), at_(at), options_(options), usage_(in) {
     std::map<std::string, std::vector<const ConvoyReport*>> by_movement;
     for (const auto& r : reports) by_movement[r.movement].push_back(&r);
     for (const auto& m : old.movements) {

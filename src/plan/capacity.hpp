@@ -1,57 +1,93 @@
 #pragma once
 // Residual capacity over time: vehicles entering each arc, and passing each
-// checkpoint, per time step. Sparse: only (arc, step) pairs in use are stored.
+// checkpoint, per time step. Sparse: only the arcs in use have counts, in
+// pages of 64 steps allocated at their first use.
 #include <algorithm>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "corridor/plan/instance.hpp"
 
 namespace corridor::plan {
 
+// A count per (id, step), zero until added to: per id in use a table of
+// pages, each 64 consecutive steps. Reading is three array lookups, no
+// hashing: the searches read it for every arc a convoy may enter.
+class StepCounts {
+ public:
+  explicit StepCounts(std::uint32_t ids) : slot_(ids, k_none) {}
+
+  [[nodiscard]] bool any(std::uint32_t id) const noexcept { return slot_[id] != k_none; }
+  [[nodiscard]] std::int64_t at(std::uint32_t id, std::int64_t step) const noexcept {
+    const auto s = slot_[id];
+    if (s == k_none || step < 0) return 0;
+    const auto& pages = pages_[s];
+    const auto p = static_cast<std::size_t>(step >> k_page_bits);
+    if (p >= pages.size() || pages[p] == k_none) return 0;
+    return counts_[(std::size_t{pages[p]} << k_page_bits) | static_cast<std::size_t>(step & k_page_mask)];
+  }
+  // Steps before the start (none are planned) count nothing.
+  void add(std::uint32_t id, std::int64_t step, std::int64_t n) {
+    if (step < 0) return;
+    if (slot_[id] == k_none) {
+      slot_[id] = static_cast<std::uint32_t>(pages_.size());
+      pages_.emplace_back();
+    }
+    auto& pages = pages_[slot_[id]];
+    const auto p = static_cast<std::size_t>(step >> k_page_bits);
+    if (p >= pages.size()) pages.resize(p + 1, k_none);
+    if (pages[p] == k_none) {
+      pages[p] = static_cast<std::uint32_t>(counts_.size() >> k_page_bits);
+      counts_.resize(counts_.size() + (std::size_t{1} << k_page_bits), 0);
+    }
+    counts_[(std::size_t{pages[p]} << k_page_bits) | static_cast<std::size_t>(step & k_page_mask)] += n;
+  }
+
+ private:
+  static constexpr std::uint32_t k_none = ~std::uint32_t{0};
+  static constexpr int k_page_bits = 6;
+  static constexpr std::int64_t k_page_mask = (std::int64_t{1} << k_page_bits) - 1;
+  std::vector<std::uint32_t> slot_;                // per id: its page table, or k_none
+  std::vector<std::vector<std::uint32_t>> pages_;  // per id in use: page per 64 steps, or k_none
+  std::vector<std::int64_t> counts_;               // the pages
+};
+
 class CapacityLedger {
  public:
   explicit CapacityLedger(const Instance& in)
-      : in_(in), first_open_(in.graph().arc_count(), 0), used_(in.graph().arc_count(), false) {}
+      : in_(in),
+        first_open_(in.graph().arc_count(), 0),
+        arc_used_(in.graph().arc_count()),
+        checkpoint_used_(static_cast<std::uint32_t>(in.checkpoints.size())) {}
 
   [[nodiscard]] std::int64_t arc_left(ArcId a, std::int64_t step) const {
     const std::int64_t cap = in_.arc_capacity(a, step);
     if (cap == 0) return 0;
-    // Most arcs a search relaxes carry no vehicle at all: no hash lookup.
-    if (!used_[a]) return cap;
-    const auto it = arc_used_.find(key(a, step));
-    return it == arc_used_.end() ? cap : std::max<std::int64_t>(0, cap - it->second);
+    // Most arcs a search relaxes carry no vehicle at all: one lookup.
+    if (!arc_used_.any(a)) return cap;
+    return std::max<std::int64_t>(0, cap - arc_used_.at(a, step));
   }
   [[nodiscard]] std::int64_t checkpoint_left(int checkpoint, std::int64_t step) const {
     const std::int64_t cap = in_.checkpoints[static_cast<std::size_t>(checkpoint)].rate.at(step);
     if (cap == 0) return 0;
-    const auto it = checkpoint_used_.find(key(static_cast<std::uint32_t>(checkpoint), step));
-    return it == checkpoint_used_.end() ? cap : std::max<std::int64_t>(0, cap - it->second);
+    return std::max<std::int64_t>(0, cap - checkpoint_used_.at(static_cast<std::uint32_t>(checkpoint), step));
   }
   // Every step before this one is full on arc a: searches start here.
   [[nodiscard]] std::int64_t first_open_step(ArcId a) const { return first_open_[a]; }
 
   void take_arc(ArcId a, std::int64_t step, std::int64_t vehicles) {
-    used_[a] = true;
-    arc_used_[key(a, step)] += vehicles;
+    arc_used_.add(a, step, vehicles);
     while (first_open_[a] == step && arc_left(a, step) == 0 && in_.arc_rate(a).most() > 0) first_open_[a] = ++step;
   }
-  // Room for `entries` more (arc, step) pairs without rehashing.
-  void reserve(std::size_t entries) { arc_used_.reserve(arc_used_.size() + entries); }
   void take_checkpoint(int checkpoint, std::int64_t step, std::int64_t vehicles) {
-    checkpoint_used_[key(static_cast<std::uint32_t>(checkpoint), step)] += vehicles;
+    checkpoint_used_.add(static_cast<std::uint32_t>(checkpoint), step, vehicles);
   }
 
  private:
-  static std::uint64_t key(std::uint32_t id, std::int64_t step) {
-    return (std::uint64_t{id} << 24) | static_cast<std::uint64_t>(step);
-  }
   const Instance& in_;
-  std::unordered_map<std::uint64_t, std::int64_t> arc_used_;
-  std::unordered_map<std::uint64_t, std::int64_t> checkpoint_used_;
   std::vector<std::int64_t> first_open_;
-  std::vector<bool> used_;  // per arc: any step taken
+  StepCounts arc_used_;
+  StepCounts checkpoint_used_;
 };
 
 // The earliest time >= ready at which `need` vehicles standing at the tail

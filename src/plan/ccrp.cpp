@@ -63,9 +63,6 @@ class Planner {
   // again and not part of the result).
   void take(const std::vector<Movement>& movements) {
     const Ms step = in_.step();
-    std::size_t entries = 0;
-    for (const auto& m : movements) entries += m.nodes.size();
-    ledger_.reserve(entries);
     for (const auto& m : movements) {
       for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) {
         const ArcId a = g_.find_arc(m.nodes[i], m.nodes[i + 1]);

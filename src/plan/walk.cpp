@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
+#include "capacity.hpp"
 #include "corridor/error.hpp"
 #include "corridor/graph/area.hpp"
 #include "corridor/graph/components.hpp"
@@ -37,7 +37,7 @@ std::string metres(double m) { return std::to_string(std::llround(m)); }
 class Walker {
  public:
   Walker(const graph::RoadGraph& foot, const Instance& in, double max_snap_m)
-      : g_(foot), in_(in), index_(foot), max_snap_m_(max_snap_m), heap_(foot.node_count()) {
+      : g_(foot), in_(in), index_(foot), max_snap_m_(max_snap_m), heap_(foot.node_count()), used_(foot.arc_count()) {
     // Snap to the largest connected network of walkable ways, not to a
     // courtyard's path that leads nowhere (ways on foot go both ways).
     const auto parts = graph::weak_components(g_);
@@ -136,7 +136,7 @@ class Walker {
       for (std::size_t i = 0; i < arcs.size() && group > 0; ++i)
         group = std::min(group, room(arcs[i], (t + walk.offsets[i]) / step, seconds));
       if (group == 0) continue;
-      for (std::size_t i = 0; i < arcs.size(); ++i) used_[key(arcs[i], (t + walk.offsets[i]) / step)] += group;
+      for (std::size_t i = 0; i < arcs.size(); ++i) used_.add(arcs[i], (t + walk.offsets[i]) / step, group);
       walk.groups.emplace_back(t, group);
       left -= group;
     }
@@ -145,10 +145,8 @@ class Walker {
 
   std::int64_t room(ArcId a, std::int64_t k, double step_s) {
     const std::int64_t cap = StepRate(g_.capacity_vph[a], step_s).at(k);
-    const auto it = used_.find(key(a, k));
-    return it == used_.end() ? cap : std::max<std::int64_t>(0, cap - it->second);
+    return std::max<std::int64_t>(0, cap - used_.at(a, k));
   }
-  static std::uint64_t key(ArcId a, std::int64_t k) { return (std::uint64_t{a} << 24) | static_cast<std::uint64_t>(k); }
 
   [[nodiscard]] double label(NodeId v) const {
     return stamp_[v] == current_ ? static_cast<double>(dist_[v]) : static_cast<double>(k_far);
@@ -190,7 +188,7 @@ class Walker {
   std::vector<ArcId> parent_;
   std::vector<std::uint32_t> stamp_;
   std::uint32_t current_ = 0;
-  std::unordered_map<std::uint64_t, std::int64_t> used_;  // (arc, step) -> walkers entering
+  StepCounts used_;  // (arc, step) -> walkers entering
 };
 
 }  // namespace
