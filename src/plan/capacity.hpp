@@ -94,9 +94,11 @@ class CapacityLedger {
 // of a (having arrived by `parent`, graph::k_invalid at their start) can
 // enter a: the arc open for the whole trip, room on it and at the
 // checkpoint at its tail (-1: none) in that step, and the parent arc open
-// while they wait. k_never when there is no such time before the horizon.
+// while they wait. k_never when there is no such time before the horizon;
+// then *parent_closes (when given) is set if it is the parent closing under
+// them that stopped them (who came later could have waited elsewhere).
 inline Ms earliest_room(const Instance& in, const CapacityLedger& ledger, ArcId a, Ms ready, ArcId parent,
-                        std::int64_t need, int checkpoint) {
+                        std::int64_t need, int checkpoint, bool* parent_closes = nullptr) {
   const Ms step = in.step();
   const Ms tt = in.graph().time_ms[a];
   Ms tau = std::max(ready, ledger.first_open_step(a) * step);
@@ -108,7 +110,10 @@ inline Ms earliest_room(const Instance& in, const CapacityLedger& ledger, ArcId 
       tau = (k + 1) * step;
       continue;
     }
-    if (parent != graph::k_invalid && tau > ready && !in.may_occupy(parent, ready, tau)) return k_never;
+    if (parent != graph::k_invalid && tau > ready && !in.may_occupy(parent, ready, tau)) {
+      if (parent_closes != nullptr) *parent_closes = true;
+      return k_never;
+    }
     return tau;
   }
 }

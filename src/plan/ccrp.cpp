@@ -150,9 +150,18 @@ class Planner {
     // A search leaves every origin at its earliest and keeps one label per
     // node, so it misses a way open only to those who leave later (a road
     // closed until after the one before it closes too: no road to wait on).
-    // People left over try again leaving as each closure ends, in turn.
+    // People left over try again leaving as each closure ends, in turn;
+    // not when the search that found no more never met a road closing
+    // under a waiting convoy: then leaving later reaches nothing more (it
+    // could wait anywhere it reached), and each search that finds nothing
+    // explores the whole map.
+    // (Guided, the last search was from one origin only: the first closure
+    // end is tried whatever it met.)
+    bool searched_all = options_.guide == nullptr;
     for (const Ms t : closure_ends()) {
       if (std::all_of(vehicles_left_.begin(), vehicles_left_.end(), [](std::int64_t v) { return v == 0; })) break;
+      if (searched_all && !parent_closed_) break;
+      searched_all = true;
       depart_after_ = t;
       route_all(result);
     }
@@ -238,8 +247,8 @@ class Planner {
   // (having arrived by `parent`) can enter a: the arc open for the whole
   // trip, a free slot on it and at the checkpoint in that step, and the
   // parent arc open while it waits.
-  [[nodiscard]] Ms entry(ArcId a, Ms ready, ArcId parent) const {
-    return earliest_room(in_, ledger_, a, ready, parent, need_, checkpoint_[g_.tail[a]]);
+  [[nodiscard]] Ms entry(ArcId a, Ms ready, ArcId parent) {
+    return earliest_room(in_, ledger_, a, ready, parent, need_, checkpoint_[g_.tail[a]], &parent_closed_);
   }
 
   // Earliest-arrival search from every origin with vehicles left to the
@@ -250,6 +259,7 @@ class Planner {
         potential_for_ != std::pair(only_, only_ != k_all && guided(only_)))
       compute_potentials();
     ++searches_;
+    parent_closed_ = false;
     if (++current_ == 0) {
       std::fill(stamp_.begin(), stamp_.end(), 0);
       current_ = 1;
@@ -318,7 +328,7 @@ class Planner {
   }
 
   // The same arcs, scheduled greedily on the capacity left now.
-  std::optional<Path> reschedule(const Path& old) const {
+  std::optional<Path> reschedule(const Path& old) {
     Path p = old;
     Ms t = leaves(p.origin);
     ArcId parent = graph::k_invalid;
@@ -395,6 +405,7 @@ class Planner {
   std::pair<std::size_t, bool> potential_for_{~std::size_t{0}, false};  // (only_, guided) the potentials were for
   std::uint64_t searches_ = 0, settled_ = 0;
   std::uint32_t current_ = 0;
+  bool parent_closed_ = false;  // the last search met a road closing under a waiting convoy
   std::vector<std::int64_t> vehicles_left_, people_left_, room_;
   std::int64_t total_vehicles_ = 0, planned_ = 0;
   Ms slack_ = 0;
