@@ -185,10 +185,10 @@ void CchMetric::customize(const ArcSet* closed) {
 // Upward arc e = y -> z from its original arcs and every lower triangle
 // x < y < z: the ranks x in both y's and z's downward lists (a merge of
 // the two ascending lists), with the witnesses. Needs the arcs below y to
-// be final and the downward lists built. Ranks x with skip[x] == skipped
-// (none when skip is empty) are known to have no open arc: left out.
+// be final and the downward lists built. Ranks x with skip[x] != 0 (none
+// when skip is empty) are known to have no open arc: left out.
 CchMetric::Recomputed CchMetric::recompute(std::uint32_t y, std::uint32_t e, const ArcSet* closed,
-                                           const std::vector<std::uint8_t>& skip, std::uint8_t skipped) const {
+                                           const std::vector<std::uint8_t>& skip) const {
   const auto z = t_.up_head_[e];
   Recomputed r{original(t_.forward_arc_[e], closed), original(t_.backward_arc_[e], closed), graph::k_invalid,
                graph::k_invalid};
@@ -213,7 +213,7 @@ CchMetric::Recomputed CchMetric::recompute(std::uint32_t y, std::uint32_t e, con
     const bool from_y = i_end - i <= j_end - j;
     for (auto k = from_y ? i : j; k != (from_y ? i_end : j_end); ++k) {
       const auto x = tails[k];
-      if (!skip.empty() && skip[x] == skipped) continue;
+      if (!skip.empty() && skip[x] != 0) continue;
       const auto* end = heads + t_.first_[x + 1];
       const auto* xy = from_y ? heads + t_.down_arc_[k] : std::lower_bound(heads + t_.first_[x], end, y);
       if (xy == end || *xy != y) continue;
@@ -226,7 +226,7 @@ CchMetric::Recomputed CchMetric::recompute(std::uint32_t y, std::uint32_t e, con
   // the two lists' entries.
   while (i != i_end && j != j_end) {
     const auto a = tails[i], b = tails[j];
-    if (a == b && (skip.empty() || skip[a] != skipped)) relax(a, heads + t_.down_arc_[i], heads + t_.down_arc_[j]);
+    if (a == b && (skip.empty() || skip[a] == 0)) relax(a, heads + t_.down_arc_[i], heads + t_.down_arc_[j]);
     i += a <= b ? 1 : 0;  // no branch to mispredict: the lists interleave at random
     j += b <= a ? 1 : 0;
   }
@@ -261,7 +261,7 @@ void CchMetric::update(const ArcSet* closed, const std::vector<ArcId>& changed) 
     heap.pop_back();
     queued[e] = false;
     const auto z = t_.up_head_[e];
-    const auto now = recompute(y, e, closed, {}, 0);
+    const auto now = recompute(y, e, closed, {});
     forward_via_[e] = now.forward_via;
     backward_via_[e] = now.backward_via;
     const auto forward = now.forward, backward = now.backward;
@@ -312,17 +312,15 @@ void for_each_rank(const std::vector<std::uint64_t>& bits, Visit&& visit) {
 // upward arc at it infinite without a look at its triangles. And an arc
 // y -> z depends only on arcs inside y's subtree of the elimination tree,
 // so only the arcs of the closed arcs' ends and their ancestors can change:
-// those are looked at, in rank order. On Milan's benchmark box (9,195 arcs closed)
-// 28,380 upward arcs change: 27,206 at the 6,444 nodes left with no open
+// those are looked at, in rank order. On Milan's benchmark box (9,195 arcs
+// closed) 28,380 upward arcs change: 27,206 at the 6,444 nodes left with no open
 // arc, and 1,174 at 769 other ancestors, recomputed.
 void CchMetric::close(const ArcSet& closed, const std::vector<ArcId>& changed) {
   t_.build_down_lists();
   const auto n = t_.node_count();
   enum : std::uint8_t { k_kept, k_changed, k_final };  // per upward arc
   std::vector<std::uint8_t> state(t_.arc_count(), k_kept);
-  // Per rank: no open arc left (the triangles below skip it).
-  constexpr std::uint8_t k_isolated = 1;
-  std::vector<std::uint8_t> isolated(n, 0);
+  std::vector<std::uint8_t> isolated(n, 0);  // per rank: no open arc left (the triangles below skip it)
   // Per rank x, bit h % 32 set when its upward arc x -> h changed: most
   // witnesses through x are then seen unchanged without a search.
   std::vector<std::uint32_t> changed_heads(n, 0);
@@ -361,7 +359,7 @@ void CchMetric::close(const ArcSet& closed, const std::vector<ArcId>& changed) {
   }
   for_each_rank(ends, [&](std::uint32_t r) {
     if (open_arc_at(t_.order_[r])) return;
-    isolated[r] = k_isolated;
+    isolated[r] = 1;
     for (auto e = t_.first_[r]; e < t_.first_[r + 1]; ++e) make_infinite(r, e, t_.up_head_[e]);
     for (auto i = t_.down_first_[r]; i < t_.down_first_[r + 1]; ++i)
       make_infinite(t_.down_tail_[i], t_.down_arc_[i], r);
@@ -372,19 +370,19 @@ void CchMetric::close(const ArcSet& closed, const std::vector<ArcId>& changed) {
                                    std::uint32_t weight) {
     if (weight >= k_inf) return false;
     if (via == graph::k_invalid) return closed.contains(original_arc);
-    if (isolated[via] == k_isolated) return true;  // a finite weight came through it
+    if (isolated[via] != 0) return true;  // a finite weight came through it
     const auto z = t_.up_head_[e];
     return ((changed_heads[via] & bit(y)) != 0 && state[t_.find(via, y)] == k_changed) ||
            ((changed_heads[via] & bit(z)) != 0 && state[t_.find(via, z)] == k_changed);
   };
   for_each_rank(ancestor, [&](std::uint32_t y) {
-    if (isolated[y] == k_isolated) return;
+    if (isolated[y] != 0) return;
     for (auto e = t_.first_[y]; e < t_.first_[y + 1]; ++e) {
       if (state[e] != k_kept) continue;
       if (!witness_changed(y, e, forward_via_[e], t_.forward_arc_[e], forward_[e]) &&
           !witness_changed(y, e, backward_via_[e], t_.backward_arc_[e], backward_[e]))
         continue;
-      const auto now = recompute(y, e, &closed, isolated, k_isolated);
+      const auto now = recompute(y, e, &closed, isolated);
       forward_via_[e] = now.forward_via;
       backward_via_[e] = now.backward_via;
       if (now.forward == forward_[e] && now.backward == backward_[e]) continue;

@@ -103,7 +103,7 @@ class CchMetric {
   };
   [[nodiscard]] std::uint32_t original(ArcId a, const ArcSet* closed) const noexcept;
   [[nodiscard]] Recomputed recompute(std::uint32_t y, std::uint32_t e, const ArcSet* closed,
-                                     const std::vector<std::uint8_t>& skip, std::uint8_t skipped) const;
+                                     const std::vector<std::uint8_t>& skip) const;
   void close(const ArcSet& closed, const std::vector<ArcId>& changed);
   const CchTopology& t_;
   const graph::RoadGraph& g_;
