@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ccache pkg-config
   libosmium2-dev libprotozero-dev zlib1g-dev libexpat1-dev libbz2-dev
   nlohmann-json3-dev libcli11-dev libboost-dev liblemon-dev libmetis-dev libproj-dev proj-data
-  libsodium-dev libsqlite3-dev openssl
+  libsodium-dev libsqlite3-dev libpq-dev postgresql-15 openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   osmium-tool tzdata
   clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14

@@ -35,6 +35,27 @@ CREATE TRIGGER heads_no_update BEFORE UPDATE ON heads BEGIN SELECT RAISE(ABORT, 
 CREATE TRIGGER heads_no_delete BEFORE DELETE ON heads BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 )sql";
 
+// The same tables in PostgreSQL; one trigger function refuses changes.
+constexpr std::string_view k_schema_postgres = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE entries(idx BIGINT PRIMARY KEY, kind TEXT NOT NULL, body BYTEA NOT NULL,
+                     leaf_hash BYTEA NOT NULL, appended_at TEXT NOT NULL);
+CREATE INDEX entries_by_leaf_hash ON entries(leaf_hash);
+CREATE TABLE nodes(level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY(level, idx));
+CREATE TABLE heads(id BIGSERIAL PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL,
+                   timestamp TEXT NOT NULL, note TEXT NOT NULL);
+CREATE INDEX heads_by_size ON heads(size);
+CREATE TABLE verifications(id BIGSERIAL PRIMARY KEY, size BIGINT NOT NULL, head_id BIGINT NOT NULL,
+                           verified_at TEXT NOT NULL, note TEXT NOT NULL);
+CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'the ledger is append-only'; END $$;
+CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER nodes_append_only BEFORE UPDATE OR DELETE ON nodes FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER heads_append_only BEFORE UPDATE OR DELETE ON heads FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER verifications_append_only BEFORE UPDATE OR DELETE ON verifications
+  FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+)sql";
+
 std::uint32_t big_endian(const unsigned char* p, int bytes) {
   std::uint32_t v = 0;
   for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
@@ -83,6 +104,7 @@ void check_file_header(const fs::path& path) {
 }
 
 void set_pragmas(sql::Database& db) {
+  if (db.dialect() != sql::Dialect::sqlite) return;
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=FULL");
 }
@@ -109,18 +131,27 @@ Ledger::Ledger(Ledger&&) noexcept = default;
 Ledger& Ledger::operator=(Ledger&&) noexcept = default;
 Ledger::~Ledger() = default;
 
+bool ledger_exists(const fs::path& db) {
+  return sql::is_postgres_uri(db.string()) ? sql::open_postgres(db.string())->has_table("meta") : fs::exists(db);
+}
+
 Ledger Ledger::create(const fs::path& db_path, const InitOptions& options) {
-  if (fs::exists(db_path)) throw InputError("--db", db_path.string() + " exists already; a ledger is created once");
+  const bool postgres = sql::is_postgres_uri(db_path.string());
+  if (ledger_exists(db_path)) {
+    throw InputError("--db", sql::display_name(db_path.string()) +
+                                 (postgres ? " holds a ledger already" : " exists already") +
+                                 "; a ledger is created once");
+  }
   const auto signer = generate_signer(options.name);
-  const auto folder = db_path.parent_path().empty() ? fs::path(".") : db_path.parent_path();
+  const auto folder = postgres || db_path.parent_path().empty() ? fs::path(".") : db_path.parent_path();
   fs::path key_file = options.key_file;
   std::string recorded_key = key_file.string();
   if (key_file.empty()) {
     recorded_key = key_file_name(options.name);
     key_file = folder / recorded_key;
-  } else {
-    recorded_key = fs::absolute(key_file).string();
   }
+  // A database has no folder: it records where the key is, absolutely.
+  if (postgres || !options.key_file.empty()) recorded_key = fs::absolute(key_file).string();
   write_signer_key(signer, key_file);
   auto vkey_file = key_file;
   vkey_file.replace_extension(".vkey");
@@ -131,11 +162,11 @@ Ledger Ledger::create(const fs::path& db_path, const InitOptions& options) {
   }
 
   auto state = std::make_unique<State>(db_path, true);
-  auto& db = state->db;
+  auto& db = *state->db;
   set_pragmas(db);
   {
     sql::Transaction tx(db);
-    db.exec(k_schema);
+    db.exec(postgres ? k_schema_postgres : k_schema);
     auto put = db.prepare("INSERT INTO meta(key, value) VALUES(?1, ?2)");
     const std::pair<std::string, std::string> rows[] = {
         {"format", std::string(k_format)},
@@ -163,16 +194,21 @@ Ledger Ledger::create(const fs::path& db_path, const InitOptions& options) {
 }
 
 Ledger Ledger::open(const fs::path& db_path) {
-  if (!fs::exists(db_path)) throw IoError(db_path.string() + ": no such file");
-  check_file_header(db_path);
+  const bool postgres = sql::is_postgres_uri(db_path.string());
+  if (!postgres) {
+    if (!fs::exists(db_path)) throw IoError(db_path.string() + ": no such file");
+    check_file_header(db_path);
+  }
   auto state = std::make_unique<State>(db_path, false);
-  auto& db = state->db;
-  const auto tables = db.scalar_text("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
-  if (!tables || *tables != "1" || meta(db, "format") != k_format) {
-    throw NotALedger(db_path.string() + ": not a ledger (an SQLite database without corridor's ledger tables)");
+  auto& db = *state->db;
+  const auto where = sql::display_name(db_path.string());
+  if (!db.has_table("meta") || meta(db, "format") != k_format) {
+    throw NotALedger(where + (postgres ? ": not a ledger (a database without corridor's ledger tables; "
+                                         "create one with corridor log init)"
+                                       : ": not a ledger (an SQLite database without corridor's ledger tables)"));
   }
   if (meta(db, "version") != k_version) {
-    throw NotALedger(db_path.string() + ": ledger format version " + meta(db, "version") + " is not supported");
+    throw NotALedger(where + ": ledger format version " + meta(db, "version") + " is not supported");
   }
   set_pragmas(db);
   auto& info = state->info;
@@ -180,7 +216,7 @@ Ledger Ledger::open(const fs::path& db_path) {
   try {
     info.verifier = parse_verifier_key(meta(db, "verifier_key"));
   } catch (const FormatError& e) {
-    throw DamagedLedger(db_path.string() + ": the log's public key in the meta table is damaged: " + e.what());
+    throw DamagedLedger(where + ": the log's public key in the meta table is damaged: " + e.what());
   }
   info.key_file = meta(db, "key_file");
   info.registry = meta(db, "registry");
@@ -189,12 +225,12 @@ Ledger Ledger::open(const fs::path& db_path) {
 }
 
 const LogInfo& Ledger::info() const { return state_->info; }
-const fs::path& Ledger::path() const { return state_->db.path(); }
-sql::Database& Ledger::database() const { return state_->db; }
+const fs::path& Ledger::path() const { return state_->path; }
+sql::Database& Ledger::database() const { return *state_->db; }
 
 fs::path Ledger::key_path() const {
   const fs::path recorded = state_->info.key_file;
-  if (recorded.empty() || recorded.is_absolute()) return recorded;
+  if (recorded.empty() || recorded.is_absolute() || sql::is_postgres_uri(path().string())) return recorded;
   const auto folder = path().parent_path();
   return folder.empty() ? recorded : folder / recorded;
 }

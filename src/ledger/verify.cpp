@@ -75,10 +75,7 @@ struct Verified {
 // The newest verification checkpoint, if the ledger has one; a row that is
 // not a verification signed by this log's key is a problem (and ignored).
 std::optional<Verified> read_verification(const Ledger& ledger, std::vector<std::string>& problems) {
-  if (!ledger.database().scalar_text(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'verifications'")) {
-    return std::nullopt;
-  }
+  if (!ledger.database().has_table("verifications")) return std::nullopt;
   auto s = ledger.database().prepare("SELECT id, head_id, note FROM verifications ORDER BY id DESC LIMIT 1");
   if (!s.step()) return std::nullopt;
   const auto where = "verification checkpoint #" + std::to_string(s.integer(0));
@@ -303,8 +300,8 @@ VerifyReport verify_ledger(const std::filesystem::path& db, const VerifyOptions&
   try {
     const auto ledger = Ledger::open(db);
     report.name = ledger.info().name;
-    if (const auto check = ledger.database().scalar_text("PRAGMA quick_check"); !check || *check != "ok") {
-      problems.push_back(db.string() + ": the ledger file is damaged: " + check.value_or("no answer"));
+    if (const auto check = ledger.database().integrity_check(); check != "ok") {
+      problems.push_back(sql::display_name(db.string()) + ": the ledger file is damaged: " + check);
       return report;
     }
     const auto verified = options.since_checkpoint ? read_verification(ledger, problems) : std::nullopt;
@@ -354,7 +351,7 @@ VerifyReport verify_ledger(const std::filesystem::path& db, const VerifyOptions&
   } catch (const IoError& e) {
     // The file opened as a ledger, so a read that fails now is damage.
     if (report.name.empty()) throw;
-    problems.push_back(db.string() + ": the ledger file cannot be read whole: " + e.what());
+    problems.push_back(sql::display_name(db.string()) + ": the ledger cannot be read whole: " + e.what());
   }
   return report;
 }
@@ -365,13 +362,16 @@ void record_verification(const Ledger& ledger, const VerifyReport& report, const
   const auto text =
       checkpoint_text({ledger.info().name, report.entries, report.root}) + std::string(k_verified_prefix) + at + "\n";
   auto& db = ledger.database();
-  db.exec(
-      "CREATE TABLE IF NOT EXISTS verifications (id INTEGER PRIMARY KEY, size INTEGER NOT NULL, "
-      "head_id INTEGER NOT NULL, verified_at TEXT NOT NULL, note TEXT NOT NULL);"
-      "CREATE TRIGGER IF NOT EXISTS verifications_no_update BEFORE UPDATE ON verifications "
-      "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
-      "CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications "
-      "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;");
+  // PostgreSQL ledgers have the table from the start.
+  if (db.dialect() == sql::Dialect::sqlite) {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS verifications (id INTEGER PRIMARY KEY, size INTEGER NOT NULL, "
+        "head_id INTEGER NOT NULL, verified_at TEXT NOT NULL, note TEXT NOT NULL);"
+        "CREATE TRIGGER IF NOT EXISTS verifications_no_update BEFORE UPDATE ON verifications "
+        "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
+        "CREATE TRIGGER IF NOT EXISTS verifications_no_delete BEFORE DELETE ON verifications "
+        "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;");
+  }
   auto s = db.prepare("INSERT INTO verifications (size, head_id, verified_at, note) VALUES (?1, ?2, ?3, ?4)");
   s.bind(1, report.entries).bind(2, report.last_head_id).bind_text(3, at).bind_text(4, sign_note(text, signer));
   s.run();

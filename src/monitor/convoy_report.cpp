@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "corridor/error.hpp"
-#include "corridor/ledger/sqlite.hpp"
+#include "corridor/ledger/sql.hpp"
 
 namespace corridor::monitor {
 namespace {

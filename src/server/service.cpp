@@ -39,7 +39,7 @@ void Service::add_scenario(const std::string& name, scenario::Scenario s, std::s
 void Service::attach_database(const std::filesystem::path& db, const std::filesystem::path& registry) {
   auto& r = *r_;
   r.log = std::make_unique<LedgerLog>(ledger::Ledger::open(db));
-  r.store = open_sqlite_store(db);
+  r.store = open_store(db.string());
 
   auto stored = r.store->registry();
   if (!stored) {

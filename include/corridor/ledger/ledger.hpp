@@ -29,7 +29,7 @@
 #include "corridor/agree/keys.hpp"
 #include "corridor/ledger/merkle.hpp"
 #include "corridor/ledger/note.hpp"
-#include "corridor/ledger/sqlite.hpp"
+#include "corridor/ledger/sql.hpp"
 
 namespace corridor::ledger {
 
@@ -123,6 +123,10 @@ class Ledger {
   explicit Ledger(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
+
+// Whether `db` (a file, or a postgresql:// URI) holds a ledger already:
+// the file exists, or the database has the ledger's tables.
+bool ledger_exists(const std::filesystem::path& db);
 
 // The ledger stores (kind, bytes) and knows no kind itself: a kind of
 // signed document is the payload "type" that names it and the check of its

@@ -7,7 +7,7 @@
 
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/merkle.hpp"
-#include "corridor/ledger/sqlite.hpp"
+#include "corridor/ledger/sql.hpp"
 
 namespace corridor::ledger {
 
@@ -26,8 +26,9 @@ class StoredTree final : public NodeSource {
 };
 
 struct Ledger::State {
-  State(const std::filesystem::path& path, bool create) : db(path, create) {}
-  sql::Database db;
+  State(const std::filesystem::path& where, bool create) : path(where), db(sql::open(where.string(), create)) {}
+  std::filesystem::path path;  // the file, or the PostgreSQL URI
+  std::unique_ptr<sql::Database> db;
   LogInfo info;
 };
 

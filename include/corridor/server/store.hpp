@@ -5,10 +5,10 @@
 // agreements with their signatures. The ledger (agreements in force,
 // incidents) is not here: it is the Merkle log of ledger/.
 //
-// SqliteStore keeps it all in the ledger's SQLite file (tables service_*),
-// so a deployment is one file; a PostgreSQL store for several service
-// instances implements the same interface. Every method is safe to call
-// from any thread.
+// The SQL store keeps it all beside the ledger (tables service_*): in the
+// ledger's SQLite file, so a deployment is one file, or in the PostgreSQL
+// database that several service instances share. Every method is safe to
+// call from any thread.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -103,8 +103,8 @@ class Store {
   [[nodiscard]] virtual std::vector<AgreementRecord> agreements() = 0;
 };
 
-// The SQLite store in `db` (normally the ledger's file; created when
-// missing). Throws IoError / ledger::DamagedLedger.
-std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db);
+// The store in `db`: the ledger's SQLite file (created when missing) or a
+// postgresql:// URI. Throws IoError / ledger::DamagedLedger.
+std::unique_ptr<Store> open_store(const std::string& db);
 
 }  // namespace corridor::server

@@ -32,6 +32,15 @@ inline fs::path make_ledger(const testing::TempDir& dir, std::uint64_t n, const 
   return db;
 }
 
+// A new ledger of `n` entries at `db` (a file or a postgresql:// URI),
+// signed with the key `key`; returns `db`.
+inline std::string make_ledger_at(const std::string& db, const fs::path& key, std::uint64_t n) {
+  auto l = Ledger::create(db, {"corridor.test/ledger", key, {}});
+  const auto signer = l.load_signer();
+  for (std::uint64_t i = 0; i < n; ++i) l.append("test", body(i), signer);
+  return db;
+}
+
 // Runs SQL on the file directly, with the append-only triggers dropped as
 // anyone editing the file would.
 inline void tamper(const fs::path& db, const std::string& sql) {

@@ -1,13 +1,18 @@
-// The SQLite store: creating and opening ledgers, appends (one transaction
-// each, with the subtrees they complete and a signed head), proofs from the
-// stored nodes equal to the in-memory tree's, and proof documents.
+// The stores: creating and opening ledgers, appends (one transaction each,
+// with the subtrees they complete and a signed head), proofs from the stored
+// nodes equal to the in-memory tree's, proof documents, and appends from
+// several connections at once. What holds for both SQLite and PostgreSQL is
+// one suite parametrised over them.
 #include <sys/stat.h>
 
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "corridor/ledger/proof.hpp"
 #include "corridor/ledger/store.hpp"
 #include "ledger_testing.hpp"
+#include "postgres.hpp"
 
 namespace corridor::ledger {
 namespace {
@@ -50,16 +55,48 @@ TEST(LedgerStore, RefusesFilesThatAreNotLedgers) {
   std::ofstream(dir / "empty.db");
   EXPECT_THROW((void)Ledger::open(dir / "empty.db"), NotALedger);
   {
-    sql::Database other(dir / "other.db", true);
-    other.exec("CREATE TABLE t(x)");
+    auto other = sql::open_sqlite(dir / "other.db", true);
+    other->exec("CREATE TABLE t(x)");
   }
   EXPECT_THROW((void)Ledger::open(dir / "other.db"), NotALedger);
   EXPECT_THROW((void)verify_ledger(dir / "other.db", {}), NotALedger);
 }
 
-TEST(LedgerStore, AppendsStoreCompleteSubtreesAndSignHeads) {
+TEST(LedgerStore, PostgresDatabasesThatAreNotLedgersAreRefusedByName) {
   testing::TempDir dir;
-  auto l = Ledger::create(dir / "ledger.db", {"corridor.test/ledger", {}, {}});
+  const auto db = testing::PostgresServer::shared().new_database();
+  EXPECT_THROW((void)Ledger::open(db), NotALedger);
+  EXPECT_THROW((void)verify_ledger(db, {}), NotALedger);
+  (void)Ledger::create(db, {"corridor.test/ledger", dir / "log.key", {}});
+  EXPECT_THROW((void)Ledger::create(db, {"corridor.test/ledger", dir / "other.key", {}}), InputError);
+  // A server that is not there: the error names it, without the password.
+  try {
+    (void)Ledger::open("postgresql://corridor:s3cret@127.0.0.1:1/corridor");
+    FAIL() << "opened a ledger on port 1";
+  } catch (const IoError& e) {
+    const std::string what = e.what();
+    EXPECT_TRUE(testing::has(what, "postgresql://corridor:***@127.0.0.1:1/corridor")) << what;
+    EXPECT_FALSE(testing::has(what, "s3cret")) << what;
+  }
+}
+
+using testing::Backend;
+
+class LedgerStores : public ::testing::TestWithParam<Backend> {
+ protected:
+  // A new ledger of `n` entries; returns its --db value.
+  std::string make(std::uint64_t n) {
+    return test::make_ledger_at(testing::new_db(GetParam(), dir_), dir_ / "log.key", n);
+  }
+
+  testing::TempDir dir_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Both, LedgerStores, ::testing::Values(Backend::sqlite, Backend::postgresql),
+                         [](const auto& param) { return std::string(testing::to_string(param.param)); });
+
+TEST_P(LedgerStores, AppendsStoreCompleteSubtreesAndSignHeads) {
+  auto l = Ledger::open(make(0));
   const auto signer = l.load_signer();
   MemoryTree expected;
   for (std::uint64_t i = 0; i < 70; ++i) {
@@ -99,9 +136,8 @@ TEST(LedgerStore, AppendsStoreCompleteSubtreesAndSignHeads) {
   EXPECT_TRUE(test::verify(l.path()).intact()) << test::joined(test::verify(l.path()));
 }
 
-TEST(LedgerStore, TheSameBytesAppendedTwiceAreAcknowledgedOnce) {
-  testing::TempDir dir;
-  const auto db = test::make_ledger(dir, 3);
+TEST_P(LedgerStores, TheSameBytesAppendedTwiceAreAcknowledgedOnce) {
+  const auto db = make(3);
   auto l = Ledger::open(db);
   const auto again = l.append("test", test::body(1), l.load_signer());
   EXPECT_TRUE(again.already_present);
@@ -112,19 +148,69 @@ TEST(LedgerStore, TheSameBytesAppendedTwiceAreAcknowledgedOnce) {
   EXPECT_TRUE(test::verify(db).intact());
 }
 
-TEST(LedgerStore, SurvivesReopeningAndKeepsGrowing) {
-  testing::TempDir dir;
-  const auto db = test::make_ledger(dir, 10);
+TEST_P(LedgerStores, SurvivesReopeningAndKeepsGrowing) {
+  const auto db = make(10);
   auto l = Ledger::open(db);
   EXPECT_EQ(l.size(), 10u);
   const auto r = l.append("test", test::body(10), l.load_signer());
   EXPECT_EQ(r.index, 10u);
   EXPECT_TRUE(test::verify(db).intact());
+  // A verification checkpoint, then an append checked from it.
+  record_verification(l, test::verify(db), l.load_signer());
+  l.append("test", test::body(11), l.load_signer());
+  VerifyOptions since;
+  since.since_checkpoint = true;
+  const auto report = verify_ledger(db, since);
+  EXPECT_TRUE(report.intact()) << test::joined(report);
+  EXPECT_EQ(report.checkpoint_size, 11u);
+  EXPECT_EQ(report.entries, 12u);
 }
 
-TEST(ProofDocuments, VerifyWithoutTheDatabaseAndFailWhenAltered) {
-  testing::TempDir dir;
-  const auto db = test::make_ledger(dir, 21);
+TEST_P(LedgerStores, RowsCannotBeChangedOrRemoved) {
+  const auto db = make(2);
+  auto l = Ledger::open(db);
+  EXPECT_THROW(l.database().exec("UPDATE entries SET kind = 'x'"), IoError);
+  EXPECT_THROW(l.database().exec("DELETE FROM heads"), IoError);
+  EXPECT_THROW(l.database().exec("DELETE FROM nodes"), IoError);
+  EXPECT_TRUE(test::verify(db).intact());
+}
+
+// Appends through four connections at once (four instances of the service,
+// say) are sequenced exactly once each: indices 0..n-1, no gaps, and every
+// acknowledged head is a head of the one log.
+TEST_P(LedgerStores, ConcurrentAppendsFromSeveralConnectionsAreSequencedOnce) {
+  const auto db = make(0);
+  constexpr int threads = 4;
+  constexpr int per_thread = 25;
+  std::vector<std::vector<AppendResult>> acked(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      auto l = Ledger::open(db);
+      const auto signer = l.load_signer();
+      for (int i = 0; i < per_thread; ++i) acked[t].push_back(l.append("test", test::body(t * 1000 + i), signer));
+    });
+  }
+  for (auto& w : workers) w.join();
+  const auto l = Ledger::open(db);
+  ASSERT_EQ(l.size(), std::uint64_t{threads * per_thread});
+  std::set<std::uint64_t> indices;
+  for (int t = 0; t < threads; ++t) {
+    for (int i = 0; i < per_thread; ++i) {
+      const auto& r = acked[t][i];
+      EXPECT_FALSE(r.already_present);
+      EXPECT_TRUE(indices.insert(r.index).second) << "index " << r.index << " acknowledged twice";
+      EXPECT_EQ(l.entry(r.index).value().body, test::body(t * 1000 + i));
+      EXPECT_EQ(l.root(r.tree_size), r.root);
+    }
+  }
+  EXPECT_EQ(*indices.rbegin(), std::uint64_t{threads * per_thread - 1});
+  const auto report = test::verify(db);
+  EXPECT_TRUE(report.intact()) << test::joined(report);
+}
+
+TEST_P(LedgerStores, ProofDocumentsVerifyWithoutTheDatabaseAndFailWhenAltered) {
+  const auto db = make(21);
   const auto l = Ledger::open(db);
   const auto key = l.info().verifier;
   const auto p = inclusion_proof_json(l, 7, std::nullopt);

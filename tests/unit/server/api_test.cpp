@@ -547,7 +547,7 @@ TEST_F(Api, StoppingDuringAPlanLeavesItFailedNotHanging) {
 TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
   const auto hash = propose();
   {
-    auto store = open_sqlite_store(db());
+    auto store = open_store(db().string());
     PlanRecord orphan;
     orphan.id = "plan-orphan";
     orphan.scenario = "andorra";

@@ -1,17 +1,16 @@
-// The Store in SQLite: tables service_* beside the ledger's own, on a
-// connection of their own, used under one mutex.
-#include <sqlite3.h>
-
+// The Store in SQL: tables service_* beside the ledger's own, on a
+// connection of their own, used under one mutex. The same statements run on
+// SQLite and PostgreSQL; only the schema's types differ.
 #include <mutex>
 
 #include "corridor/json.hpp"
-#include "corridor/ledger/sqlite.hpp"
+#include "corridor/ledger/sql.hpp"
 #include "corridor/server/store.hpp"
 
 namespace corridor::server {
 namespace {
 
-constexpr const char* k_schema = R"(
+constexpr const char* k_schema_sqlite = R"(
 CREATE TABLE IF NOT EXISTS service_registry(id INTEGER PRIMARY KEY CHECK (id = 1), document TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS service_nonces(kid TEXT NOT NULL, nonce TEXT NOT NULL, seen_at INTEGER NOT NULL,
                                           PRIMARY KEY (kid, nonce)) WITHOUT ROWID;
@@ -31,24 +30,56 @@ CREATE TABLE IF NOT EXISTS service_agreements(seq INTEGER PRIMARY KEY, hash TEXT
                                               created_at TEXT NOT NULL);
 )";
 
-class SqliteStore final : public Store {
+// PostgreSQL: the same tables, with its types (BIGSERIAL for the ordering
+// sequence numbers).
+constexpr const char* k_schema_postgres = R"(
+CREATE TABLE IF NOT EXISTS service_registry(id INTEGER PRIMARY KEY CHECK (id = 1), document TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_nonces(kid TEXT NOT NULL, nonce TEXT NOT NULL, seen_at BIGINT NOT NULL,
+                                          PRIMARY KEY (kid, nonce));
+CREATE INDEX IF NOT EXISTS service_nonces_seen ON service_nonces(seen_at);
+CREATE TABLE IF NOT EXISTS service_sessions(token_hash TEXT PRIMARY KEY, party TEXT NOT NULL, kid TEXT NOT NULL,
+                                            expires BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_scenarios(name TEXT PRIMARY KEY, title TEXT NOT NULL, uploaded_by TEXT NOT NULL,
+                                             uploaded_at TEXT NOT NULL, geojson TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_plans(seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, scenario TEXT NOT NULL,
+                                         method TEXT NOT NULL, status TEXT NOT NULL, requested_by TEXT NOT NULL,
+                                         created_at TEXT NOT NULL, finished_at TEXT NOT NULL, error TEXT NOT NULL,
+                                         summary TEXT NOT NULL, plan_json TEXT NOT NULL, plan_geojson TEXT NOT NULL,
+                                         plan_csv TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_agreements(seq BIGSERIAL PRIMARY KEY, hash TEXT NOT NULL UNIQUE,
+                                              scenario TEXT NOT NULL, version BIGINT NOT NULL, plan TEXT NOT NULL,
+                                              signed_json TEXT NOT NULL, ledger_entry BIGINT,
+                                              created_at TEXT NOT NULL);
+)";
+
+class SqlStore final : public Store {
  public:
-  explicit SqliteStore(const std::filesystem::path& path) : db_(path, !std::filesystem::exists(path)) {
-    db_.exec("PRAGMA journal_mode=WAL");
-    db_.exec("PRAGMA synchronous=FULL");
-    db_.exec(k_schema);
+  explicit SqlStore(const std::string& db)
+      : db_(ledger::sql::open(db, !ledger::sql::is_postgres_uri(db) && !std::filesystem::exists(db))) {
+    if (db_->dialect() == ledger::sql::Dialect::sqlite) {
+      db_->exec("PRAGMA journal_mode=WAL");
+      db_->exec("PRAGMA synchronous=FULL");
+      db_->exec(k_schema_sqlite);
+    } else {
+      // One instance at a time creates the tables.
+      ledger::sql::Transaction tx(*db_);
+      db_->exec(k_schema_postgres);
+      tx.commit();
+    }
   }
 
   std::optional<agree::Registry> registry() override {
     const std::lock_guard lock(mutex_);
-    const auto text = db_.scalar_text("SELECT document FROM service_registry WHERE id = 1");
+    const auto text = db_->scalar_text("SELECT document FROM service_registry WHERE id = 1");
     if (!text) return std::nullopt;
     return agree::registry_from_json(json::parse(*text, "the stored registry"), "the stored registry");
   }
 
   void save_registry(const agree::Registry& registry) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare("INSERT OR REPLACE INTO service_registry(id, document) VALUES (1, ?1)")
+    db_->prepare(
+           "INSERT INTO service_registry(id, document) VALUES (1, ?1) "
+           "ON CONFLICT(id) DO UPDATE SET document = excluded.document")
         .bind_text(1, agree::registry_to_json(registry).dump())
         .run();
   }
@@ -56,21 +87,25 @@ class SqliteStore final : public Store {
   bool spend_nonce(std::string_view kid, std::string_view nonce, geo::UnixSeconds now,
                    geo::UnixSeconds forget_before) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare("DELETE FROM service_nonces WHERE seen_at < ?1").bind(1, geo::since_epoch(forget_before)).run();
-    db_.prepare("INSERT OR IGNORE INTO service_nonces(kid, nonce, seen_at) VALUES (?1, ?2, ?3)")
-        .bind_text(1, kid)
-        .bind_text(2, nonce)
-        .bind(3, geo::since_epoch(now))
-        .run();
-    return sqlite3_changes(db_.handle()) == 1;
+    db_->prepare("DELETE FROM service_nonces WHERE seen_at < ?1").bind(1, geo::since_epoch(forget_before)).run();
+    // Atomic on either store, so a nonce spent through one instance is
+    // spent for all.
+    return db_->prepare("INSERT INTO service_nonces(kid, nonce, seen_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+               .bind_text(1, kid)
+               .bind_text(2, nonce)
+               .bind(3, geo::since_epoch(now))
+               .run() == 1;
   }
 
   void save_session(const Session& s) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare("DELETE FROM service_sessions WHERE expires < ?1")
+    db_->prepare("DELETE FROM service_sessions WHERE expires < ?1")
         .bind(1, geo::since_epoch(s.expires - std::chrono::weeks(1)))
         .run();
-    db_.prepare("INSERT OR REPLACE INTO service_sessions(token_hash, party, kid, expires) VALUES (?1, ?2, ?3, ?4)")
+    db_->prepare(
+           "INSERT INTO service_sessions(token_hash, party, kid, expires) VALUES (?1, ?2, ?3, ?4) "
+           "ON CONFLICT(token_hash) DO UPDATE SET party = excluded.party, kid = excluded.kid, "
+           "expires = excluded.expires")
         .bind_text(1, s.token_hash)
         .bind_text(2, s.party)
         .bind_text(3, s.kid)
@@ -80,7 +115,7 @@ class SqliteStore final : public Store {
 
   std::optional<Session> session(std::string_view token_hash) override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare("SELECT party, kid, expires FROM service_sessions WHERE token_hash = ?1");
+    auto q = db_->prepare("SELECT party, kid, expires FROM service_sessions WHERE token_hash = ?1");
     q.bind_text(1, token_hash);
     if (!q.step()) return std::nullopt;
     Session s{std::string(token_hash), q.text(0), q.text(1), geo::unix_seconds(q.integer(2))};
@@ -90,22 +125,21 @@ class SqliteStore final : public Store {
 
   bool add_scenario(const ScenarioRecord& r) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare(
-           "INSERT OR IGNORE INTO service_scenarios(name, title, uploaded_by, uploaded_at, geojson) "
-           "VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind_text(1, r.name)
-        .bind_text(2, r.title)
-        .bind_text(3, r.uploaded_by)
-        .bind_text(4, r.uploaded_at)
-        .bind_text(5, r.geojson)
-        .run();
-    return sqlite3_changes(db_.handle()) == 1;
+    return db_->prepare(
+                  "INSERT INTO service_scenarios(name, title, uploaded_by, uploaded_at, geojson) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")
+               .bind_text(1, r.name)
+               .bind_text(2, r.title)
+               .bind_text(3, r.uploaded_by)
+               .bind_text(4, r.uploaded_at)
+               .bind_text(5, r.geojson)
+               .run() == 1;
   }
 
   std::optional<ScenarioRecord> scenario(std::string_view name) override {
     const std::lock_guard lock(mutex_);
     auto q =
-        db_.prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios WHERE name = ?1");
+        db_->prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios WHERE name = ?1");
     q.bind_text(1, name);
     if (!q.step()) return std::nullopt;
     ScenarioRecord r{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)};
@@ -115,7 +149,7 @@ class SqliteStore final : public Store {
 
   std::vector<ScenarioRecord> scenarios() override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios ORDER BY name");
+    auto q = db_->prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios ORDER BY name");
     std::vector<ScenarioRecord> out;
     while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)});
     return out;
@@ -123,7 +157,7 @@ class SqliteStore final : public Store {
 
   void save_plan(const PlanRecord& p) override {
     const std::lock_guard lock(mutex_);
-    db_.prepare(
+    db_->prepare(
            "INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
            "summary, plan_json, plan_geojson, plan_csv) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
            "ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, "
@@ -146,8 +180,8 @@ class SqliteStore final : public Store {
 
   std::optional<PlanRecord> plan(std::string_view id) override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare(std::string(k_plan_columns) +
-                         ", plan_json, plan_geojson, plan_csv FROM service_plans WHERE id = ?1");
+    auto q = db_->prepare(std::string(k_plan_columns) +
+                          ", plan_json, plan_geojson, plan_csv FROM service_plans WHERE id = ?1");
     q.bind_text(1, id);
     if (!q.step()) return std::nullopt;
     auto p = plan_row(q);
@@ -160,7 +194,7 @@ class SqliteStore final : public Store {
 
   std::vector<PlanRecord> plans() override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare(std::string(k_plan_columns) + " FROM service_plans ORDER BY seq DESC");
+    auto q = db_->prepare(std::string(k_plan_columns) + " FROM service_plans ORDER BY seq DESC");
     std::vector<PlanRecord> out;
     while (q.step()) out.push_back(plan_row(q));
     return out;
@@ -168,7 +202,7 @@ class SqliteStore final : public Store {
 
   void save_agreement(const AgreementRecord& a) override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare(
+    auto q = db_->prepare(
         "INSERT INTO service_agreements(hash, scenario, version, plan, signed_json, ledger_entry, created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hash) DO UPDATE SET signed_json = excluded.signed_json, "
         "ledger_entry = excluded.ledger_entry");
@@ -179,7 +213,7 @@ class SqliteStore final : public Store {
 
   std::optional<AgreementRecord> agreement(std::string_view hash) override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare(std::string(k_agreement_columns) + " WHERE hash = ?1");
+    auto q = db_->prepare(std::string(k_agreement_columns) + " WHERE hash = ?1");
     q.bind_text(1, hash);
     if (!q.step()) return std::nullopt;
     auto a = agreement_row(q);
@@ -189,7 +223,7 @@ class SqliteStore final : public Store {
 
   std::vector<AgreementRecord> agreements() override {
     const std::lock_guard lock(mutex_);
-    auto q = db_.prepare(std::string(k_agreement_columns) + " ORDER BY seq");
+    auto q = db_->prepare(std::string(k_agreement_columns) + " ORDER BY seq");
     std::vector<AgreementRecord> out;
     while (q.step()) out.push_back(agreement_row(q));
     return out;
@@ -234,7 +268,7 @@ class SqliteStore final : public Store {
   }
 
   std::mutex mutex_;
-  ledger::sql::Database db_;
+  std::unique_ptr<ledger::sql::Database> db_;
 };
 
 }  // namespace
@@ -260,6 +294,6 @@ std::optional<JobStatus> parse_job_status(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db) { return std::make_unique<SqliteStore>(db); }
+std::unique_ptr<Store> open_store(const std::string& db) { return std::make_unique<SqlStore>(db); }
 
 }  // namespace corridor::server
