@@ -143,7 +143,9 @@ Ledger Ledger::create(const fs::path& db_path, const InitOptions& options) {
                                  "; a ledger is created once");
   }
   const auto signer = generate_signer(options.name);
-  const auto folder = postgres || db_path.parent_path().empty() ? fs::path(".") : db_path.parent_path();
+  const auto folder = postgres                        ? fs::current_path()
+                      : db_path.parent_path().empty() ? fs::path(".")
+                                                      : db_path.parent_path();
   fs::path key_file = options.key_file;
   std::string recorded_key = key_file.string();
   if (key_file.empty()) {

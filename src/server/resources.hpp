@@ -73,7 +73,9 @@ class Scenarios {
   Store* store_ = nullptr;
 
   mutable std::shared_mutex mutex_;
-  std::map<std::string, std::shared_ptr<const scenario::Scenario>, std::less<>> scenarios_;
+  // Filled from the store on a miss: another instance on the same database
+  // may have taken a scenario since, and scenarios are never replaced.
+  mutable std::map<std::string, std::shared_ptr<const scenario::Scenario>, std::less<>> scenarios_;
   std::vector<ScenarioRecord> public_;
   std::map<std::string, std::shared_ptr<const scenario::Overlay>, std::less<>> overlays_;
 };

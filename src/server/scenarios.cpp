@@ -42,9 +42,15 @@ bool Scenarios::is_public(std::string_view name) const {
 }
 
 std::shared_ptr<const scenario::Scenario> Scenarios::find(std::string_view name) const {
-  const std::shared_lock lock(mutex_);
-  const auto it = scenarios_.find(name);
-  return it == scenarios_.end() ? nullptr : it->second;
+  {
+    const std::shared_lock lock(mutex_);
+    if (const auto it = scenarios_.find(name); it != scenarios_.end()) return it->second;
+  }
+  const auto record = store_ != nullptr ? store_->scenario(name) : std::nullopt;
+  if (!record) return nullptr;
+  auto parsed = std::make_shared<const scenario::Scenario>(scenario::parse_scenario(record->geojson, record->name));
+  const std::unique_lock lock(mutex_);
+  return scenarios_.emplace(record->name, std::move(parsed)).first->second;
 }
 
 std::vector<std::string> Scenarios::names() const {

@@ -10,6 +10,7 @@
 
 #include "corridor/agree/keys.hpp"
 #include "corridor/ledger/ledger.hpp"
+#include "postgres.hpp"
 #include "test_support.hpp"
 
 namespace corridor::testing {
@@ -187,6 +188,50 @@ TEST_F(CliServe, ALedgerIsCreatedWhenMissingAndVerifiedBeforeItIsServed) {
   // Entries behind the checkpoint whose stored hashes were rewritten.
   refused("rewritten.db", "DROP TRIGGER entries_no_update; UPDATE entries SET leaf_hash = zeroblob(32) WHERE idx = 0",
           "entries 0..1 no longer hash to the root verified at");
+}
+
+// The same commands on a PostgreSQL database: `log init`, `log append`,
+// `log verify`, proofs, and `serve`, which verifies the shared ledger before
+// it serves. Messages name the database without its password.
+TEST_F(CliServe, ALedgerOnPostgresqlIsKeptServedAndVerifiedLikeAFile) {
+  const auto db = PostgresServer::shared().new_database();
+  auto r = run_corridor({"log", "init", "--db", db, "--name", "corridor.test/pg", "--key", path("pg.logkey"),
+                         "--registry", path("parties.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "created ledger " + db)) << r.out;
+  r = run_corridor({"log", "init", "--db", db, "--name", "corridor.test/pg", "--key", path("again.logkey")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, db + " holds a ledger already")) << r.err;
+
+  for (const auto* id : {"i-1", "i-2"}) {
+    r = run_corridor({"incident", "report", "--key", path("A.key"), "--time", "2022-03-05T10:20:00+01:00", "--at",
+                      "7.4200,43.7350", "--type", "Explosions/Remote violence", "--id", id, "-o",
+                      path(std::string(id) + ".json")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  r = run_corridor({"log", "append", "--db", db, path("i-1.json"), path("i-2.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, R"("index":1)")) << r.out;
+  r = run_corridor({"log", "verify", "--db", db});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "is intact: 2 entries")) << r.out;
+  r = run_corridor({"log", "prove-inclusion", "--db", db, "--index", "1", "-o", path("proof.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(run_corridor({"log", "check-proof", path("proof.json"), "--log-key", path("pg.vkey")}).exit_code, 0);
+
+  const auto err = serve_once({"serve", "--map", graph(), "--db", db, "--listen", "127.0.0.1:0"});
+  EXPECT_TRUE(has(err, "verified: 2 entries (2 since the last verification)")) << err;
+
+  // A server that is not there, and a database that holds no ledger.
+  const auto absent = "postgresql://corridor:s3cret@127.0.0.1:1/corridor";
+  r = run_corridor({"log", "head", "--db", absent});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(has(r.err, "postgresql://corridor:***@127.0.0.1:1/corridor: cannot connect")) << r.err;
+  EXPECT_FALSE(has(r.err, "s3cret")) << r.err;
+  const auto empty = PostgresServer::shared().new_database();
+  r = run_corridor({"log", "verify", "--db", empty});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "not a ledger")) << r.err;
 }
 
 }  // namespace

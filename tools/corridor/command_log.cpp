@@ -60,7 +60,7 @@ int run_init(const LogOptions& o) {
   const auto l = ledger::Ledger::create(o.db, init);
   auto vkey = l.key_path();
   vkey.replace_extension(".vkey");
-  std::cout << "created ledger " << o.db << " for log " << o.name << "\n"
+  std::cout << "created ledger " << ledger::sql::display_name(o.db) << " for log " << o.name << "\n"
             << "signing key   " << l.key_path().string() << " (mode 0600: keep it secret, keep a backup)\n"
             << "public key    " << vkey.string() << " (give it to everyone who checks heads)\n"
             << "verifier key  " << ledger::format_verifier_key(l.info().verifier) << "\n";
@@ -87,8 +87,8 @@ int run_append(const LogOptions& o) {
       }
     }();
     if (type == monitor::k_convoy_report_type) {
-      throw ledger::RejectedEntry(file + ": refused: append convoy reports with `corridor report --db " + o.db +
-                                  " --map MAP " + file +
+      throw ledger::RejectedEntry(file + ": refused: append convoy reports with `corridor report --db " +
+                                  ledger::sql::display_name(o.db) + " --map MAP " + file +
                                   "`, which checks them against the agreement in force and "
                                   "the map");
     }
@@ -118,12 +118,13 @@ int run_verify(const LogOptions& o) {
     constexpr std::size_t shown = 30;
     for (std::size_t i = 0; i < report.problems.size() && i < shown; ++i) std::cout << report.problems[i] << "\n";
     if (report.problems.size() > shown) std::cout << "... and " << report.problems.size() - shown << " more\n";
-    std::cerr << "corridor: ledger " << o.db << " is NOT intact: " << report.problems.size() << " problem"
-              << (report.problems.size() == 1 ? "" : "s") << "\n";
+    std::cerr << "corridor: ledger " << ledger::sql::display_name(o.db) << " is NOT intact: " << report.problems.size()
+              << " problem" << (report.problems.size() == 1 ? "" : "s") << "\n";
     return k_exit_failed_check;
   }
-  std::cout << "ledger " << o.db << " (log " << report.name << ") is intact: " << report.entries << " entries, "
-            << report.heads << " signed heads checked, root " << crypto::hex(report.root) << "\n";
+  std::cout << "ledger " << ledger::sql::display_name(o.db) << " (log " << report.name
+            << ") is intact: " << report.entries << " entries, " << report.heads << " signed heads checked, root "
+            << crypto::hex(report.root) << "\n";
   if (report.given_head_checked) std::cout << "it extends the given head " << o.head << "\n";
   return k_exit_ok;
 }
@@ -196,7 +197,8 @@ int run_check_proof(const LogOptions& o) {
 CLI::App* sub(CLI::App* log, Runs& runs, const std::shared_ptr<LogOptions>& o, const std::string& name,
               const std::string& help, int (*run)(const LogOptions&), bool with_db = true) {
   auto* cmd = log->add_subcommand(name, help);
-  if (with_db) cmd->add_option("--db", o->db, "the ledger file (SQLite)")->required();
+  if (with_db)
+    cmd->add_option("--db", o->db, "the ledger: an SQLite file, or postgresql://USER@HOST:PORT/DBNAME")->required();
   runs[cmd] = [o, run] { return run(*o); };
   return cmd;
 }
@@ -208,8 +210,9 @@ void add_log_command(CLI::App& app, Runs& runs) {
   auto* log = app.add_subcommand(
       "log",
       "The tamper-evident ledger of agreements and incident reports (docs/ledger.md): an append-only\n"
-      "Merkle tree log (RFC 6962 / RFC 9162) in one SQLite file, with signed tree heads (C2SP signed\n"
-      "notes) and proofs that anyone can check without the database.\n"
+      "Merkle tree log (RFC 6962 / RFC 9162) in one SQLite file or a PostgreSQL database that several\n"
+      "service instances share, with signed tree heads (C2SP signed notes) and proofs that anyone can\n"
+      "check without the database.\n"
       "Exit codes: 0 ok, 1 a refused document, a damaged ledger or an invalid proof, 2 bad input.");
   log->footer(
       "Example:\n"
@@ -218,13 +221,17 @@ void add_log_command(CLI::App& app, Runs& runs) {
       "  corridor log head --db ledger.db > head.note\n"
       "  corridor log prove-inclusion --db ledger.db --index 1 -o proof.json\n"
       "  corridor log check-proof proof.json --head head.note --log-key corridor.example-ledger.vkey\n"
-      "  corridor log verify --db ledger.db --head head.note");
+      "  corridor log verify --db ledger.db --head head.note\n"
+      "  corridor log init --db postgresql://corridor@db.example:5432/corridor --name corridor.example/ledger\n"
+      "The password of a postgresql:// URI comes from PGPASSWORD or ~/.pgpass, as libpq reads them.");
   log->require_subcommand(1);
 
   auto* init = sub(log, runs, o, "init",
                    "Creates a ledger and the log's Ed25519 key (NAME.logkey beside it, or --key).", run_init);
   init->add_option("--name", o->name, "the log's name, e.g. corridor.example/ledger (no spaces, no '+')")->required();
-  init->add_option("--key", o->key, "where to write the log's signing key (default: NAME.logkey beside --db)");
+  init->add_option("--key", o->key,
+                   "where to write the log's signing key (default: NAME.logkey beside --db, or in the current folder "
+                   "for a postgresql:// --db)");
   init->add_option("--registry", o->registry, "party registry that `log append` uses by default");
 
   auto* append = sub(log, runs, o, "append",

@@ -60,10 +60,11 @@ std::string host_name() {
 // checkpoint when intact.
 void prepare_ledger(const ServeOptions& o) {
   const std::filesystem::path db(o.db);
-  if (!std::filesystem::exists(db)) {
+  const auto shown = ledger::sql::display_name(o.db);
+  if (!ledger::ledger_exists(db)) {
     const auto name = o.name.empty() ? host_name() : o.name;
     ledger::Ledger::create(db, {name, {}, o.registry});
-    std::cerr << "corridor serve: created the ledger " << db.string() << " (log name " << name << ")\n";
+    std::cerr << "corridor serve: created the ledger " << shown << " (log name " << name << ")\n";
     return;
   }
   ledger::VerifyOptions options;
@@ -72,9 +73,9 @@ void prepare_ledger(const ServeOptions& o) {
   const auto report = ledger::verify_ledger(db, options);
   if (!report.intact()) {
     const auto more = report.problems.size() - 1;
-    throw InputError("--db", o.db + " does not verify, so it is not served: " + report.problems.front() +
+    throw InputError("--db", shown + " does not verify, so it is not served: " + report.problems.front() +
                                  (more > 0 ? " (and " + std::to_string(more) + " more problems)" : "") +
-                                 "; `corridor log verify --db " + o.db + "` gives the whole report");
+                                 "; `corridor log verify --db " + shown + "` gives the whole report");
   }
   const auto ledger = ledger::Ledger::open(db);
   ledger::record_verification(ledger, report, ledger.load_signer());
@@ -137,7 +138,7 @@ int run_serve(const ServeOptions& o) {
   });
   std::cerr << "corridor serve: http://" << http.host << ":" << port << "/ (" << service.graph().node_count()
             << " nodes, " << service.graph().arc_count() << " arcs, " << o.scenarios.size() << " scenarios"
-            << (o.db.empty() ? "" : ", database " + o.db)
+            << (o.db.empty() ? "" : ", database " + ledger::sql::display_name(o.db))
             << (options.web_dir.empty() ? ", no map page" : ", map page " + options.web_dir.string())
             << "); map data © OpenStreetMap contributors\n";
   http_server.run();
@@ -162,8 +163,10 @@ void add_serve_command(CLI::App& app, Runs& runs) {
       "Example: corridor serve --map andorra.graph --db corridor.db --registry parties.json");
   cmd->add_option("--map", o->map, "graph file made by `corridor import`")->required();
   cmd->add_option("--db", o->db,
-                  "ledger file (`corridor log init`; created when missing); the service keeps its own tables in it "
-                  "too. An existing ledger is verified first and not served when it does not verify");
+                  "the ledger (`corridor log init`; created when missing): an SQLite file, or "
+                  "postgresql://USER@HOST:PORT/DBNAME, which several instances can share (docs/deploy.md); the "
+                  "service keeps its own tables in it too. An existing ledger is verified first and not served when it "
+                  "does not verify");
   cmd->add_option("--name", o->name, "the log's name when --db is created (default: the host name)");
   cmd->add_option("--registry", o->registry,
                   "party registry (parties.json) to start from when the database has none yet "

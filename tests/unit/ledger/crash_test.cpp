@@ -1,7 +1,8 @@
-// Crash safety: a child process appends entries and reports each one only
-// after its COMMIT returned; the test kills it with SIGKILL at random
-// moments, round after round. Every acknowledged entry must be in the log,
-// unchanged, and the log must verify after every crash.
+// Crash safety, on both stores: a child process appends entries and reports
+// each one only after its COMMIT returned; the test kills it with SIGKILL at
+// random moments, round after round. Every acknowledged entry must be in the
+// log, unchanged, the log must verify after every crash, and another
+// connection that lived through it all (another instance) keeps appending.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "ledger_testing.hpp"
+#include "postgres.hpp"
 
 namespace corridor::ledger {
 namespace {
@@ -21,7 +23,7 @@ using namespace std::chrono_literals;
 
 // The child: appends bodies first.. and writes "INDEX BODY-NUMBER LEAF-HASH"
 // for each acknowledged append to `fd`. Never returns.
-[[noreturn]] void append_until_killed(const std::filesystem::path& db, std::uint64_t first, int fd) {
+[[noreturn]] void append_until_killed(const std::string& db, std::uint64_t first, int fd) {
   try {
     auto l = Ledger::open(db);
     const auto signer = l.load_signer();
@@ -47,11 +49,18 @@ std::string read_all(int fd) {
   return out;
 }
 
-TEST(CrashSafety, EveryAcknowledgedAppendSurvivesSigkill) {
+class CrashSafety : public ::testing::TestWithParam<testing::Backend> {};
+
+INSTANTIATE_TEST_SUITE_P(Both, CrashSafety, ::testing::Values(testing::Backend::sqlite, testing::Backend::postgresql),
+                         [](const auto& param) { return std::string(testing::to_string(param.param)); });
+
+TEST_P(CrashSafety, EveryAcknowledgedAppendSurvivesSigkill) {
   const auto seed = testing::test_seed();
   SCOPED_TRACE("seed " + std::to_string(seed) + " (set CORRIDOR_TEST_SEED to repeat)");
   testing::TempDir dir;
-  const auto db = test::make_ledger(dir, 0);
+  const auto db = test::make_ledger_at(testing::new_db(GetParam(), dir), dir / "log.key", 0);
+  auto survivor = Ledger::open(db);
+  const auto survivor_signer = survivor.load_signer();
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> delay_us(0, 80000);
   std::map<std::uint64_t, std::uint64_t> acknowledged;  // index -> body number
@@ -88,6 +97,11 @@ TEST(CrashSafety, EveryAcknowledgedAppendSurvivesSigkill) {
       ++acked;
     }
     if (acked > 0) ++killed_mid_run;
+    // The other instance goes on appending after the crash.
+    const auto next = static_cast<std::uint64_t>(rounds) * 100000 + 99999;
+    const auto r = survivor.append("test", test::body(next), survivor_signer);
+    ASSERT_FALSE(acknowledged.contains(r.index)) << "index " << r.index << " acknowledged twice";
+    acknowledged[r.index] = next;
 
     const auto report = test::verify(db);
     ASSERT_TRUE(report.intact()) << "after round " << rounds << ":\n" << test::joined(report);
