@@ -249,4 +249,47 @@ NoteSigner Ledger::load_signer(const fs::path& key_file) const {
   return signer;
 }
 
+MigrateReport migrate_ledger(const fs::path& from, const std::string& to) {
+  if (!sql::is_postgres_uri(to)) {
+    throw InputError("--to", sql::display_name(to) +
+                                 " is not a postgresql:// URI; an SQLite ledger is copied as a file (with its -wal)");
+  }
+  const auto source = Ledger::open(from);
+  if (ledger_exists(to)) {
+    throw InputError("--to", sql::display_name(to) + " holds a ledger already; migrate into an empty database");
+  }
+  auto target = sql::open_postgres(to);
+  MigrateReport report;
+  {
+    const auto& in = source.database();
+    sql::Transaction tx(*target);
+    target->exec(k_schema_postgres);
+    sql::copy_table(in, *target, "meta", "key:t, value:t");
+    target->prepare("UPDATE meta SET value = ?1 WHERE key = 'key_file'")
+        .bind_text(1, source.key_path().empty() ? std::string() : fs::absolute(source.key_path()).string())
+        .run();
+    report.entries = sql::copy_table(in, *target, "entries", "idx:i, kind:t, body:b, leaf_hash:b, appended_at:t");
+    report.nodes = sql::copy_table(in, *target, "nodes", "level:i, idx:i, hash:b");
+    report.heads = sql::copy_table(in, *target, "heads", "id:i, size:i, root:b, timestamp:t, note:t");
+    sql::advance_serial(*target, "heads", "id");
+    if (in.has_table("verifications")) {
+      report.verifications =
+          sql::copy_table(in, *target, "verifications", "id:i, size:i, head_id:i, verified_at:t, note:t");
+      sql::advance_serial(*target, "verifications", "id");
+    }
+    tx.commit();
+  }
+  // The copy must be the same log: same size, same root, same newest head.
+  const auto copy = Ledger::open(to);
+  const auto n = source.size();
+  report.root = source.root(n);
+  const auto head = source.latest_head();
+  const auto copied_head = copy.latest_head();
+  if (copy.size() != n || copy.root(n) != report.root || !head || !copied_head || head->note != copied_head->note) {
+    throw DamagedLedger(sql::display_name(to) + ": the copy does not match " + from.string() +
+                        " (size, root or newest head); drop the database and migrate again");
+  }
+  return report;
+}
+
 }  // namespace corridor::ledger

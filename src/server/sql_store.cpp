@@ -296,4 +296,31 @@ std::optional<JobStatus> parse_job_status(std::string_view text) noexcept {
 
 std::unique_ptr<Store> open_store(const std::string& db) { return std::make_unique<SqlStore>(db); }
 
+std::uint64_t copy_store(const std::string& from, const std::string& to) {
+  (void)open_store(to);  // the schema
+  const auto in = ledger::sql::open(from, false);
+  const auto out = ledger::sql::open(to, false);
+  static constexpr std::pair<const char*, const char*> k_tables[] = {
+      {"service_registry", "id:i, document:t"},
+      {"service_nonces", "kid:t, nonce:t, seen_at:i"},
+      {"service_sessions", "token_hash:t, party:t, kid:t, expires:i"},
+      {"service_scenarios", "name:t, title:t, uploaded_by:t, uploaded_at:t, geojson:t"},
+      {"service_plans",
+       "seq:i, id:t, scenario:t, method:t, status:t, requested_by:t, created_at:t, finished_at:t, error:t, summary:t, "
+       "plan_json:t, plan_geojson:t, plan_csv:t"},
+      {"service_agreements",
+       "seq:i, hash:t, scenario:t, version:i, plan:t, signed_json:t, ledger_entry:i, created_at:t"},
+  };
+  std::uint64_t rows = 0;
+  ledger::sql::Transaction tx(*out);
+  for (const auto& [table, columns] : k_tables) {
+    if (!in->has_table(table)) continue;
+    rows += ledger::sql::copy_table(*in, *out, table, columns);
+  }
+  ledger::sql::advance_serial(*out, "service_plans", "seq");
+  ledger::sql::advance_serial(*out, "service_agreements", "seq");
+  tx.commit();
+  return rows;
+}
+
 }  // namespace corridor::server

@@ -234,5 +234,47 @@ TEST_F(CliServe, ALedgerOnPostgresqlIsKeptServedAndVerifiedLikeAFile) {
   EXPECT_TRUE(has(r.err, "not a ledger")) << r.err;
 }
 
+// `log migrate`: a served SQLite ledger, with its verification checkpoint
+// and the service's tables, copied into PostgreSQL, where it goes on.
+TEST_F(CliServe, MigratesAServedSqliteLedgerToPostgresql) {
+  for (const auto* id : {"i-1", "i-2", "i-3"}) {
+    const auto r = run_corridor({"incident", "report", "--key", path("A.key"), "--time", "2022-03-05T10:20:00+01:00",
+                                 "--at", "7.4200,43.7350", "--type", "Explosions/Remote violence", "--id", id, "-o",
+                                 path(std::string(id) + ".json")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  auto r = run_corridor({"log", "append", "--db", path("corridor.db"), "--registry", path("parties.json"),
+                         path("i-1.json"), path("i-2.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto serve_args = [&](const std::string& db) {
+    return std::vector<std::string>{"serve",    "--map",      graph(), "--db", db, "--registry", path("parties.json"),
+                                    "--listen", "127.0.0.1:0"};
+  };
+  auto err = serve_once(serve_args(path("corridor.db")));  // a checkpoint and the service's tables
+  ASSERT_TRUE(has(err, "verified: 2 entries")) << err;
+
+  const auto db = PostgresServer::shared().new_database();
+  r = run_corridor({"log", "migrate", "--from", path("corridor.db"), "--to", db});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "2 entries, 3 signed heads, 1 verification checkpoints")) << r.out;
+  EXPECT_TRUE(has(r.out, "the copy verifies, with the same root")) << r.out;
+  EXPECT_EQ(run_corridor({"log", "head", "--db", db}).out,
+            run_corridor({"log", "head", "--db", path("corridor.db")}).out);
+  r = run_corridor({"log", "migrate", "--from", path("corridor.db"), "--to", db});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "holds a ledger already")) << r.err;
+  r = run_corridor({"log", "migrate", "--from", path("corridor.db"), "--to", path("copy.db")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "--to")) << r.err;
+
+  // The copy is served from its checkpoint, and grows.
+  err = serve_once(serve_args(db));
+  EXPECT_TRUE(has(err, "verified: 2 entries (0 since the last verification)")) << err;
+  r = run_corridor({"log", "append", "--db", db, "--registry", path("parties.json"), path("i-3.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, R"("index":2)")) << r.out;
+  EXPECT_EQ(run_corridor({"log", "verify", "--db", db}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace corridor::testing

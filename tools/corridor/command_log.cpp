@@ -19,6 +19,7 @@
 #include "corridor/ledger/verify.hpp"
 #include "corridor/monitor/convoy_report.hpp"
 #include "corridor/monitor/kinds.hpp"
+#include "corridor/server/store.hpp"
 
 namespace corridor::cli {
 namespace {
@@ -28,6 +29,8 @@ using nlohmann::json;
 
 struct LogOptions {
   std::string db;
+  std::string from;  // log migrate
+  std::string to;
   std::string name;
   std::string key;
   std::string registry;
@@ -126,6 +129,25 @@ int run_verify(const LogOptions& o) {
             << ") is intact: " << report.entries << " entries, " << report.heads << " signed heads checked, root "
             << crypto::hex(report.root) << "\n";
   if (report.given_head_checked) std::cout << "it extends the given head " << o.head << "\n";
+  return k_exit_ok;
+}
+
+int run_migrate(const LogOptions& o) {
+  const auto shown = ledger::sql::display_name(o.to);
+  std::cerr << "corridor log migrate: copying " << o.from << " to " << shown << "\n";
+  const auto copied = ledger::migrate_ledger(o.from, o.to);
+  const auto service_rows = server::copy_store(o.from, o.to);
+  ledger::VerifyOptions options;
+  options.kinds = &monitor::ledger_kinds();
+  const auto report = ledger::verify_ledger(o.to, options);
+  if (!report.intact()) {
+    std::cerr << "corridor: the copy in " << shown << " does NOT verify: " << report.problems.front() << "\n";
+    return k_exit_failed_check;
+  }
+  std::cout << "migrated " << o.from << " to " << shown << ": " << copied.entries << " entries, " << copied.heads
+            << " signed heads, " << copied.verifications << " verification checkpoints, " << service_rows
+            << " rows of the service's tables; the copy verifies, with the same root " << crypto::hex(copied.root)
+            << "\n";
   return k_exit_ok;
 }
 
@@ -233,6 +255,14 @@ void add_log_command(CLI::App& app, Runs& runs) {
                    "where to write the log's signing key (default: NAME.logkey beside --db, or in the current folder "
                    "for a postgresql:// --db)");
   init->add_option("--registry", o->registry, "party registry that `log append` uses by default");
+
+  auto* migrate = sub(log, runs, o, "migrate",
+                      "Copies a ledger and the service's tables (an SQLite file, as `serve --db` keeps them) into\n"
+                      "an empty PostgreSQL database, row for row in one transaction, then checks the copy: the same\n"
+                      "entries, signed heads and root, and a full `log verify`. Stop the service first.",
+                      run_migrate, false);
+  migrate->add_option("--from", o->from, "the ledger to copy (an SQLite file)")->required();
+  migrate->add_option("--to", o->to, "postgresql://USER@HOST:PORT/DBNAME of an empty database")->required();
 
   auto* append = sub(log, runs, o, "append",
                      "Appends signed agreements or incident reports, each in its own durable transaction, after\n"

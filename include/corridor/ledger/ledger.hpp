@@ -128,6 +128,22 @@ class Ledger {
 // the file exists, or the database has the ledger's tables.
 bool ledger_exists(const std::filesystem::path& db);
 
+// What `log migrate` copied.
+struct MigrateReport {
+  std::uint64_t entries = 0;
+  std::uint64_t nodes = 0;
+  std::uint64_t heads = 0;
+  std::uint64_t verifications = 0;
+  Hash root{};
+};
+
+// Copies the ledger in `from` (a file or a database) into the PostgreSQL
+// database `to`, which must hold no ledger: every row as it is, in one
+// transaction, so the copy has the same entries, the same signed heads and
+// the same root. The recorded key file becomes an absolute path. Throws
+// InputError (bad --to), DamagedLedger (the copy differs: nothing is kept).
+MigrateReport migrate_ledger(const std::filesystem::path& from, const std::string& to);
+
 // The ledger stores (kind, bytes) and knows no kind itself: a kind of
 // signed document is the payload "type" that names it and the check of its
 // content, supplied by the module that owns it (agree for agreements,

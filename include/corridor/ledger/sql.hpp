@@ -141,6 +141,16 @@ std::unique_ptr<Database> open_postgres(const std::string& uri);
 // Either, by the shape of `db`.
 std::unique_ptr<Database> open(const std::string& db, bool create);
 
+// Copies every row of `table` from one database into the same table of
+// another (inside the caller's transaction), for `log migrate`. `columns`
+// names each column with its type: "idx:i, kind:t, body:b" (integer, text,
+// blob; NULLs stay NULL). Returns the number of rows copied.
+std::uint64_t copy_table(const Database& from, Database& to, std::string_view table, std::string_view columns);
+
+// After rows were copied with their ids: moves a PostgreSQL serial column's
+// sequence past the largest id, so the next insert does not collide.
+void advance_serial(Database& db, std::string_view table, std::string_view column);
+
 // A write transaction rolled back unless commit() returns.
 class Transaction {
  public:

@@ -107,4 +107,8 @@ class Store {
 // postgresql:// URI. Throws IoError / ledger::DamagedLedger.
 std::unique_ptr<Store> open_store(const std::string& db);
 
+// Copies the service's tables of `from` into `to` (`log migrate`), in one
+// transaction, after the ledger; returns the number of rows copied.
+std::uint64_t copy_store(const std::string& from, const std::string& to);
+
 }  // namespace corridor::server
