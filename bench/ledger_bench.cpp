@@ -3,6 +3,11 @@
 // consistency proofs generated and checked per second, the file's size per
 // entry and the time of a whole-log verify. Documents are signed incident
 // reports of about 500 bytes; indexes and sizes are random with a fixed seed.
+//
+// With CORRIDOR_BENCH_POSTGRES set to a PostgreSQL server's URI (its
+// "postgres" database; bench/postgres.sh starts a throw-away server and sets
+// it), the same appends from 1 and 2 instances on SQLite and on PostgreSQL,
+// and proofs generated from the PostgreSQL copy of the 10,000-entry ledger.
 #include <benchmark/benchmark.h>
 
 #include <unistd.h>
@@ -14,6 +19,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "corridor/agree/jcs.hpp"
@@ -246,6 +252,71 @@ void verify(benchmark::State& state, Verify mode) {
   if (!intact) state.SkipWithError("the ledger does not verify");
 }
 
+// A new database on the benchmark's PostgreSQL server; empty when there is
+// none (CORRIDOR_BENCH_POSTGRES unset).
+std::string new_postgres_database() {
+  const char* server = std::getenv("CORRIDOR_BENCH_POSTGRES");
+  if (server == nullptr) return {};
+  static int count = 0;
+  const auto name = "bench_" + std::to_string(::getpid()) + "_" + std::to_string(++count);
+  ledger::sql::open_postgres(server)->exec("CREATE DATABASE " + name);
+  std::string uri = server;
+  return uri.substr(0, uri.rfind('/') + 1) + name;
+}
+
+// Durable appends of signed documents (append_document) from `instances`
+// connections at once, each in its own thread, as several service
+// instances on one store would: appends per second over all of them.
+void append_instances(benchmark::State& state, bool postgres) {
+  const auto instances = static_cast<int>(state.range(0));
+  constexpr int per_instance = 300;
+  std::vector<nlohmann::json> docs;
+  for (int i = 0; i < instances * per_instance; ++i) docs.push_back(signed_incident(static_cast<std::uint64_t>(i)));
+  for (auto _ : state) {
+    state.PauseTiming();
+    static int count = 0;
+    const auto name = "instances-" + std::to_string(++count);
+    const auto db = postgres ? new_postgres_database() : (scratch() / (name + ".db")).string();
+    if (db.empty()) return state.SkipWithError("set CORRIDOR_BENCH_POSTGRES (bench/postgres.sh does)");
+    (void)ledger::Ledger::create(db, {"bench.example/" + name, scratch() / (name + ".logkey"), {}});
+    state.ResumeTiming();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < instances; ++t) {
+      threads.emplace_back([&, t] {
+        auto log = ledger::Ledger::open(db);
+        const auto signer = log.load_signer();
+        for (int i = t * per_instance; i < (t + 1) * per_instance; ++i) {
+          benchmark::DoNotOptimize(ledger::append_document(log, docs[static_cast<std::size_t>(i)], party().registry,
+                                                           monitor::ledger_kinds(), signer));
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * instances * per_instance);
+}
+
+// Proof documents from the PostgreSQL copy (log migrate) of the ledger of n
+// entries, for the same random indexes and sizes.
+void generate_postgres(benchmark::State& state, bool inclusion) {
+  const auto& x = fixture(entries(state));
+  static std::map<std::uint64_t, std::unique_ptr<ledger::Ledger>> copies;
+  auto& copy = copies[entries(state)];
+  if (!copy) {
+    const auto db = new_postgres_database();
+    if (db.empty()) return state.SkipWithError("set CORRIDOR_BENCH_POSTGRES (bench/postgres.sh does)");
+    (void)ledger::migrate_ledger(x.f.log->path(), db);
+    copy = std::make_unique<ledger::Ledger>(ledger::Ledger::open(db));
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto k = i++ % x.indexes.size();
+    benchmark::DoNotOptimize(inclusion ? ledger::inclusion_proof_json(*copy, x.indexes[k], std::nullopt)
+                                       : ledger::consistency_proof_json(*copy, x.old_sizes[k], std::nullopt));
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 void sizes(benchmark::internal::Benchmark* b) { b->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond); }
 
 BENCHMARK_CAPTURE(append, document, Append::document)->Unit(benchmark::kMillisecond)->Iterations(500)->UseRealTime();
@@ -264,6 +335,22 @@ BENCHMARK_CAPTURE(check, consistency_document, false, true)->Apply(sizes);
 BENCHMARK_CAPTURE(verify, plain, Verify::plain)->Apply(sizes)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(verify, registry, Verify::registry)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(verify, cli, Verify::cli)->Apply(sizes)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK_CAPTURE(append_instances, sqlite, false)
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(append_instances, postgresql, true)
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(generate, inclusion_document_sqlite, true, true)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(generate_postgres, inclusion_document, true)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(generate, consistency_document_sqlite, false, true)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(generate_postgres, consistency_document, false)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

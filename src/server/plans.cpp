@@ -45,9 +45,11 @@ nlohmann::json job_json(const PlanRecord& p, std::int64_t done, std::int64_t tot
 
 Plans::Plans(Store& store, Scenarios& scenarios, PlanLimits limits)
     : store_(store), scenarios_(scenarios), limits_(limits) {
-  // Jobs a stopped service left unfinished are not resumed.
+  // Jobs a stopped service left unfinished are not resumed. Another live
+  // instance's jobs on a shared database are its own.
   for (auto p : store_.plans()) {
     if (p.status != JobStatus::queued && p.status != JobStatus::running) continue;
+    if (store_.instance_alive(p.runner)) continue;
     p = *store_.plan(p.id);
     p.status = JobStatus::failed;
     p.error = k_stopped_by_service;
@@ -167,6 +169,7 @@ nlohmann::json Plans::start(const nlohmann::json& body, const Caller& caller) {
   }
   job.id = "plan-" + crypto::random_hex(6);
   job.requested_by = caller.party;
+  job.runner = store_.instance();
   job.created_at = ledger::utc_timestamp();
   job.summary = nullptr;
   {

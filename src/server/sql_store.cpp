@@ -3,7 +3,9 @@
 // SQLite and PostgreSQL; only the schema's types differ.
 #include <mutex>
 
+#include "corridor/crypto/crypto.hpp"
 #include "corridor/json.hpp"
+#include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/sql.hpp"
 #include "corridor/server/store.hpp"
 
@@ -52,20 +54,60 @@ CREATE TABLE IF NOT EXISTS service_agreements(seq BIGSERIAL PRIMARY KEY, hash TE
                                               created_at TEXT NOT NULL);
 )";
 
+// The schema's versions: step i brings a database from version i to i + 1.
+// Version 1 is the first schema (CREATE ... IF NOT EXISTS, so a database
+// made before versions were recorded takes it as a no-op); version 2 adds the
+// instance that runs each planning job. Applied at start, in one write
+// transaction, and recorded in service_schema.
+struct Migration {
+  const char* sqlite;
+  const char* postgres;
+};
+constexpr Migration k_migrations[] = {
+    {k_schema_sqlite, k_schema_postgres},
+    {"ALTER TABLE service_plans ADD COLUMN runner TEXT NOT NULL DEFAULT ''",
+     "ALTER TABLE service_plans ADD COLUMN runner TEXT NOT NULL DEFAULT ''"},
+};
+
 class SqlStore final : public Store {
  public:
   explicit SqlStore(const std::string& db)
       : db_(ledger::sql::open(db, !ledger::sql::is_postgres_uri(db) && !std::filesystem::exists(db))) {
-    if (db_->dialect() == ledger::sql::Dialect::sqlite) {
+    const bool sqlite = db_->dialect() == ledger::sql::Dialect::sqlite;
+    if (sqlite) {
       db_->exec("PRAGMA journal_mode=WAL");
       db_->exec("PRAGMA synchronous=FULL");
-      db_->exec(k_schema_sqlite);
-    } else {
-      // One instance at a time creates the tables.
-      ledger::sql::Transaction tx(*db_);
-      db_->exec(k_schema_postgres);
-      tx.commit();
     }
+    migrate(sqlite);
+    instance_ = sqlite ? crypto::random_hex(8) : hold_instance_lock();
+  }
+
+  std::int64_t schema_version() override {
+    const std::lock_guard lock(mutex_);
+    return std::stoll(db_->scalar_text("SELECT COALESCE(MAX(version), 0) FROM service_schema").value_or("0"));
+  }
+
+  std::string instance() override { return instance_; }
+
+  bool instance_alive(std::string_view instance) override {
+    const std::lock_guard lock(mutex_);
+    if (instance == instance_) return true;
+    if (db_->dialect() == ledger::sql::Dialect::sqlite || instance.empty() || instance.size() > 10 ||
+        instance.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;  // one instance per file; or not an instance of a PostgreSQL store
+    }
+    // Its lock is free exactly when its connection is gone.
+    auto q = db_->prepare("SELECT pg_try_advisory_lock(?1, ?2::integer)");
+    q.bind(1, k_instance_lock_class).bind_text(2, instance);
+    const bool taken = q.step() && q.text(0) == "t";
+    q.reset();
+    if (taken) {
+      db_->prepare("SELECT pg_advisory_unlock(?1, ?2::integer)")
+          .bind(1, k_instance_lock_class)
+          .bind_text(2, instance)
+          .run();
+    }
+    return !taken;
   }
 
   std::optional<agree::Registry> registry() override {
@@ -159,10 +201,11 @@ class SqlStore final : public Store {
     const std::lock_guard lock(mutex_);
     db_->prepare(
            "INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
-           "summary, plan_json, plan_geojson, plan_csv) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+           "summary, plan_json, plan_geojson, plan_csv, runner) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
            "ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, "
            "error = excluded.error, summary = excluded.summary, plan_json = excluded.plan_json, "
-           "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv")
+           "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv, runner = excluded.runner")
         .bind_text(1, p.id)
         .bind_text(2, p.scenario)
         .bind_text(3, plan::to_string(p.method))
@@ -175,6 +218,7 @@ class SqlStore final : public Store {
         .bind_text(10, p.plan_json)
         .bind_text(11, p.plan_geojson)
         .bind_text(12, p.plan_csv)
+        .bind_text(13, p.runner)
         .run();
   }
 
@@ -185,9 +229,9 @@ class SqlStore final : public Store {
     q.bind_text(1, id);
     if (!q.step()) return std::nullopt;
     auto p = plan_row(q);
-    p.plan_json = q.text(9);
-    p.plan_geojson = q.text(10);
-    p.plan_csv = q.text(11);
+    p.plan_json = q.text(10);
+    p.plan_geojson = q.text(11);
+    p.plan_csv = q.text(12);
     q.reset();
     return p;
   }
@@ -231,7 +275,7 @@ class SqlStore final : public Store {
 
  private:
   static constexpr const char* k_plan_columns =
-      "SELECT id, scenario, method, status, requested_by, created_at, finished_at, error, summary";
+      "SELECT id, scenario, method, status, requested_by, created_at, finished_at, error, summary, runner";
   static constexpr const char* k_agreement_columns =
       "SELECT hash, scenario, version, plan, signed_json, ledger_entry, created_at FROM service_agreements";
 
@@ -252,6 +296,7 @@ class SqlStore final : public Store {
     p.finished_at = q.text(6);
     p.error = q.text(7);
     p.summary = json::try_parse(q.text(8)).value_or(nullptr);
+    p.runner = q.text(9);
     return p;
   }
 
@@ -267,8 +312,51 @@ class SqlStore final : public Store {
     return a;
   }
 
+  // The class of the session-level advisory locks that mark live instances.
+  static constexpr std::int64_t k_instance_lock_class = 0x636f72;  // "cor"
+
+  void migrate(bool sqlite) {
+    ledger::sql::Transaction tx(*db_);  // one instance at a time
+    db_->exec("CREATE TABLE IF NOT EXISTS service_schema(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const std::int64_t from =
+        std::stoll(db_->scalar_text("SELECT COALESCE(MAX(version), 0) FROM service_schema").value_or("0"));
+    const auto known = static_cast<std::int64_t>(std::size(k_migrations));
+    if (from > known) {
+      throw ledger::DamagedLedger("the service's tables are at schema version " + std::to_string(from) +
+                                  ", newer than this corridor knows (" + std::to_string(known) +
+                                  "); run the newer corridor");
+    }
+    for (auto version = from; version < known; ++version) {
+      const auto& m = k_migrations[version];
+      db_->exec(sqlite ? m.sqlite : m.postgres);
+      db_->prepare("INSERT INTO service_schema(version, applied_at) VALUES (?1, ?2)")
+          .bind(1, std::int64_t{version + 1})
+          .bind_text(2, ledger::utc_timestamp())
+          .run();
+    }
+    tx.commit();
+  }
+
+  // A PostgreSQL instance is a session-level advisory lock that this
+  // connection holds while it lives, on a random number: never the number
+  // of an instance that is gone, whose jobs this one would take for its own.
+  std::string hold_instance_lock() {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      std::uint8_t bytes[4];
+      crypto::random_bytes(bytes);
+      const auto n = ((std::int64_t{bytes[0]} << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) & 0x7fffffff;
+      auto q = db_->prepare("SELECT pg_try_advisory_lock(?1, ?2::integer)");
+      q.bind(1, k_instance_lock_class).bind(2, n);
+      const bool taken = q.step() && q.text(0) == "t";
+      q.reset();
+      if (taken) return std::to_string(n);
+    }
+    throw IoError("PostgreSQL: no free instance number for this service");
+  }
+
   std::mutex mutex_;
   std::unique_ptr<ledger::sql::Database> db_;
+  std::string instance_;
 };
 
 }  // namespace
@@ -297,7 +385,8 @@ std::optional<JobStatus> parse_job_status(std::string_view text) noexcept {
 std::unique_ptr<Store> open_store(const std::string& db) { return std::make_unique<SqlStore>(db); }
 
 std::uint64_t copy_store(const std::string& from, const std::string& to) {
-  (void)open_store(to);  // the schema
+  (void)open_store(from);  // the source's tables brought to this schema version, as `serve` would
+  (void)open_store(to);    // the schema
   const auto in = ledger::sql::open(from, false);
   const auto out = ledger::sql::open(to, false);
   static constexpr std::pair<const char*, const char*> k_tables[] = {
@@ -307,7 +396,7 @@ std::uint64_t copy_store(const std::string& from, const std::string& to) {
       {"service_scenarios", "name:t, title:t, uploaded_by:t, uploaded_at:t, geojson:t"},
       {"service_plans",
        "seq:i, id:t, scenario:t, method:t, status:t, requested_by:t, created_at:t, finished_at:t, error:t, summary:t, "
-       "plan_json:t, plan_geojson:t, plan_csv:t"},
+       "plan_json:t, plan_geojson:t, plan_csv:t, runner:t"},
       {"service_agreements",
        "seq:i, hash:t, scenario:t, version:i, plan:t, signed_json:t, ledger_entry:i, created_at:t"},
   };

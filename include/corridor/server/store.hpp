@@ -51,6 +51,7 @@ struct PlanRecord {
   std::string plan_json;   // the three outputs once done
   std::string plan_geojson;
   std::string plan_csv;
+  std::string runner;  // the Store::instance() that runs it
 };
 
 struct AgreementRecord {
@@ -73,6 +74,16 @@ struct Session {
 class Store {
  public:
   virtual ~Store() = default;
+
+  // The schema version of the service's tables (migrated at open).
+  [[nodiscard]] virtual std::int64_t schema_version() = 0;
+  // This store's instance: on PostgreSQL a number that this connection
+  // holds (a session advisory lock) while it lives, so other instances can
+  // tell a live one from a dead one; on SQLite, one per process.
+  [[nodiscard]] virtual std::string instance() = 0;
+  // Whether the instance that ran a job still runs: it is this one, or (on
+  // PostgreSQL) its connection is still open.
+  [[nodiscard]] virtual bool instance_alive(std::string_view instance) = 0;
 
   [[nodiscard]] virtual std::optional<agree::Registry> registry() = 0;
   virtual void save_registry(const agree::Registry& registry) = 0;
@@ -108,7 +119,8 @@ class Store {
 std::unique_ptr<Store> open_store(const std::string& db);
 
 // Copies the service's tables of `from` into `to` (`log migrate`), in one
-// transaction, after the ledger; returns the number of rows copied.
+// transaction, after the ledger; returns the number of rows copied. The
+// source's tables are first brought to this version's schema.
 std::uint64_t copy_store(const std::string& from, const std::string& to);
 
 }  // namespace corridor::server

@@ -15,6 +15,7 @@
 #include "corridor/monitor/incident.hpp"
 #include "corridor/monitor/kinds.hpp"
 #include "corridor/server/request_signature.hpp"
+#include "corridor/server/store.hpp"
 #include "postgres.hpp"
 #include "server_testing.hpp"
 
@@ -162,6 +163,35 @@ TEST_F(Instances, WhatOneStoresTheOtherServes) {
                            .request("/sessions/current", "GET", "", {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(current.status, 200) << current.text;
   EXPECT_EQ(current.body["party"], "A") << current.text;
+}
+
+// An instance that starts fails the jobs of instances that are gone, and
+// leaves those of live ones alone.
+TEST_F(Instances, AStartingInstanceFailsOnlyTheJobsOfDeadOnes) {
+  auto holder = open_store(db_);
+  auto job = PlanRecord{};
+  job.id = "plan-held";
+  job.scenario = "andorra";
+  job.status = JobStatus::running;
+  job.runner = holder->instance();
+  job.summary = nullptr;
+  holder->save_plan(job);
+  const auto status = [&] { return open_store(db_)->plan("plan-held")->status; };
+  {
+    Service third(testing::imported_extract("andorra-2021-10.osm.pbf"));
+    third.attach_database(db_);
+  }
+  EXPECT_EQ(status(), JobStatus::running);
+  const auto gone = holder->instance();
+  holder.reset();  // its instance is gone, once the server has ended its session
+  const auto observer = open_store(db_);
+  for (int i = 0; i < 100 && observer->instance_alive(gone); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    Service fourth(testing::imported_extract("andorra-2021-10.osm.pbf"));
+    fourth.attach_database(db_);
+  }
+  EXPECT_EQ(status(), JobStatus::failed);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "corridor/ledger/sql.hpp"
 #include "corridor/server/store.hpp"
 #include "postgres.hpp"
 #include "test_support.hpp"
@@ -150,6 +151,55 @@ TEST_P(Stores, AgreementsKeepTheirSignaturesAndLedgerEntry) {
   EXPECT_EQ(all[1].version, 2);
   EXPECT_FALSE(all[1].ledger_entry);
   EXPECT_FALSE(store->agreement("h3"));
+}
+
+// Tables made before the schema had versions (version 1, without the
+// planning job's runner) are migrated at open, their rows kept.
+TEST_P(Stores, OlderTablesAreMigratedAndTheVersionRecorded) {
+  {
+    auto db = ledger::sql::open(db_, true);
+    const bool sqlite = db->dialect() == ledger::sql::Dialect::sqlite;
+    db->exec(std::string("CREATE TABLE service_plans(seq ") + (sqlite ? "INTEGER" : "BIGSERIAL") +
+             " PRIMARY KEY, id TEXT NOT NULL UNIQUE, scenario TEXT NOT NULL, method TEXT NOT NULL, status TEXT NOT "
+             "NULL, requested_by TEXT NOT NULL, created_at TEXT NOT NULL, finished_at TEXT NOT NULL, error TEXT NOT "
+             "NULL, summary TEXT NOT NULL, plan_json TEXT NOT NULL, plan_geojson TEXT NOT NULL, plan_csv TEXT NOT "
+             "NULL)");
+    db->exec(
+        "INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
+        "summary, plan_json, plan_geojson, plan_csv) VALUES ('plan-old', 'andorra', 'ccrp', 'done', 'M', 't', 't', "
+        "'', 'null', '{}', '{}', '')");
+  }
+  auto store = open();
+  EXPECT_EQ(store->schema_version(), 2);
+  const auto old = store->plan("plan-old").value();
+  EXPECT_EQ(old.status, JobStatus::done);
+  EXPECT_EQ(old.runner, "");
+  auto next = plan_record("plan-new");
+  next.runner = store->instance();
+  store->save_plan(next);
+  EXPECT_EQ(open()->plan("plan-new")->runner, store->instance());
+  EXPECT_EQ(open()->schema_version(), 2);  // once
+}
+
+// On PostgreSQL an instance is alive while its connection is; on SQLite
+// (one instance per file) only the store itself is.
+TEST_P(Stores, AnInstanceIsAliveWhileItsConnectionIs) {
+  auto a = open();
+  auto b = open();
+  EXPECT_NE(a->instance(), b->instance());
+  EXPECT_TRUE(a->instance_alive(a->instance()));
+  EXPECT_FALSE(a->instance_alive(""));
+  EXPECT_FALSE(a->instance_alive("not-an-instance"));
+  const auto gone = b->instance();
+  EXPECT_EQ(a->instance_alive(gone), GetParam() == Backend::postgresql);
+  b.reset();
+  // The server ends the closed connection's session (and its locks) shortly after.
+  bool alive = true;
+  for (int i = 0; i < 100 && alive; ++i) {
+    alive = a->instance_alive(gone);
+    if (alive) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(alive);
 }
 
 }  // namespace
