@@ -80,6 +80,30 @@ TEST(LedgerStore, PostgresDatabasesThatAreNotLedgersAreRefusedByName) {
   }
 }
 
+// Someone with the database's owner role can drop the trigger and edit
+// rows, as someone with the file can: `verify` finds it the same way.
+TEST(LedgerStore, RowsEditedInPostgresqlAreFoundByVerify) {
+  testing::TempDir dir;
+  int ledgers = 0;
+  const auto tampered = [&](const std::string& sql) {
+    const auto key = dir / ("log" + std::to_string(++ledgers) + ".key");
+    const auto db = test::make_ledger_at(testing::PostgresServer::shared().new_database(), key, 12);
+    sql::open_postgres(db)->exec(
+        "DROP TRIGGER entries_append_only ON entries; DROP TRIGGER nodes_append_only ON nodes; "
+        "DROP TRIGGER heads_append_only ON heads; " +
+        sql);
+    return test::verify(db);
+  };
+  auto r = tampered("UPDATE entries SET body = convert_to('{\"n\":99}', 'UTF8') WHERE idx = 3");
+  EXPECT_TRUE(test::reports(r, "entry 3: body does not match its leaf hash")) << test::joined(r);
+  r = tampered("DELETE FROM entries WHERE idx = 5");
+  EXPECT_TRUE(test::reports(r, "entry 5 missing")) << test::joined(r);
+  r = tampered("DELETE FROM entries WHERE idx >= 10; DELETE FROM nodes WHERE ((idx + 1) << level) > 10");
+  EXPECT_TRUE(test::reports(r, "entries 10..11 missing: size 10 but head #13 signed size 12")) << test::joined(r);
+  r = tampered("UPDATE heads SET root = sha256('x') WHERE id = 4");
+  EXPECT_TRUE(test::reports(r, "head #4: its size or root columns differ from its signed note")) << test::joined(r);
+}
+
 using testing::Backend;
 
 class LedgerStores : public ::testing::TestWithParam<Backend> {
