@@ -1,15 +1,24 @@
 // `corridor serve` and `corridor request` through the real binaries: a
-// signed write, a refused one, a clean stop on SIGTERM, and the start-up
-// errors for a wrong database, page folder or option.
+// signed write, a refused one, a clean stop on SIGTERM, the start-up errors
+// for a wrong database, page folder or option, and the ledger on
+// PostgreSQL: kept, migrated, and shared by two instances.
+#include <atomic>
 #include <csignal>
 #include <fstream>
+#include <map>
+#include <random>
 #include <regex>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "corridor/agree/jws.hpp"
 #include "corridor/agree/keys.hpp"
 #include "corridor/ledger/ledger.hpp"
+#include "corridor/monitor/incident.hpp"
+#include "corridor/server/request_signature.hpp"
+#include "http_client.hpp"
 #include "postgres.hpp"
 #include "test_support.hpp"
 
@@ -274,6 +283,85 @@ TEST_F(CliServe, MigratesAServedSqliteLedgerToPostgresql) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(has(r.out, R"("index":2)")) << r.out;
   EXPECT_EQ(run_corridor({"log", "verify", "--db", db}).exit_code, 0);
+}
+
+// Two `corridor serve` on one PostgreSQL database, as behind a load
+// balancer. Round after round, the second is killed with SIGKILL while a
+// client sends signed incident reports to both: no acknowledged report is
+// lost or logged twice, the first keeps serving, and the log verifies.
+TEST_F(CliServe, KillingOneInstanceLosesNothingAndTheOtherKeepsServing) {
+  const auto db = PostgresServer::shared().new_database();
+  auto r = run_corridor({"log", "init", "--db", db, "--name", "corridor.test/pair", "--key", path("pair.logkey"),
+                         "--registry", path("parties.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto port_of = [](BackgroundCorridor& server) {
+    EXPECT_TRUE(server.wait_for("corridor serve: http://")) << server.err();
+    std::smatch m;
+    const auto err = server.err();
+    return std::regex_search(err, m, std::regex("http://127\\.0\\.0\\.1:([0-9]+)/")) ? std::stoi(m[1].str()) : 0;
+  };
+  const std::vector<std::string> args{"serve", "--map", graph(), "--db", db, "--listen", "127.0.0.1:0"};
+  BackgroundCorridor first(args);
+  const int first_port = port_of(first);
+  ASSERT_NE(first_port, 0);
+
+  const auto key = agree::read_secret_key(dir_ / "A.key");
+  int sent = 0;
+  // Sends one report; returns its acknowledged index, or nothing.
+  const auto report = [&](int port) -> std::optional<std::uint64_t> {
+    monitor::Incident incident;
+    incident.id = "A-" + std::to_string(++sent);
+    incident.reported_by = "A";
+    incident.time = geo::unix_seconds(1646472000) + std::chrono::seconds(sent);
+    incident.where = {7.4200, 43.7350};
+    incident.event_type = "Violence against civilians";
+    auto document = agree::make_signed(monitor::incident_document(incident));
+    agree::add_signature(document, key);
+    const auto body = document.dump();
+    const auto s = server::sign_request(key, "POST", "/incidents", body);
+    try {
+      const auto reply = Client(port).request("/incidents", "POST", body,
+                                              {{std::string(server::k_header_key), s.kid},
+                                               {std::string(server::k_header_time), s.time},
+                                               {std::string(server::k_header_nonce), s.nonce},
+                                               {std::string(server::k_header_signature), s.signature}});
+      if (reply.status == 201) return reply.body["index"].get<std::uint64_t>();
+    } catch (const std::exception&) {  // the instance died mid-request: not acknowledged
+    }
+    return std::nullopt;
+  };
+
+  std::map<std::uint64_t, std::string> acknowledged;  // index -> report id
+  const auto record = [&](std::optional<std::uint64_t> index) {
+    if (!index) return;
+    EXPECT_TRUE(acknowledged.emplace(*index, "A-" + std::to_string(sent)).second) << "index " << *index << " twice";
+  };
+  std::mt19937 rng(static_cast<unsigned>(test_seed()));
+  for (int round = 0; round < 20; ++round) {
+    BackgroundCorridor second(args);
+    const int second_port = port_of(second);
+    ASSERT_NE(second_port, 0) << "round " << round;
+    std::atomic<bool> stop{false};
+    std::thread killer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 200));
+      second.stop(SIGKILL);
+      stop = true;
+    });
+    for (int i = 0; !stop; ++i) record(report(i % 2 == 0 ? first_port : second_port));
+    killer.join();
+    const auto after = report(first_port);  // the first goes on serving
+    ASSERT_TRUE(after) << "round " << round << ": " << first.err();
+    record(after);
+  }
+  first.stop(SIGTERM);
+
+  const auto log = ledger::Ledger::open(db);
+  for (const auto& [index, id] : acknowledged) {
+    ASSERT_NE(log.entry(index).value().body.find("\"" + id + "\""), std::string::npos) << index;
+  }
+  EXPECT_GE(acknowledged.size(), 40u);
+  r = run_corridor({"log", "verify", "--db", db});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 }  // namespace
