@@ -187,9 +187,8 @@ class PostgresDatabase final : public Database {
   // transaction would give the same result but make concurrent appends
   // fail and retry; appends are short, so queueing is the simpler contract.
   void begin_write() override {
-    exec("BEGIN");
-    try {
-      exec("SELECT pg_advisory_xact_lock(" + std::to_string(k_write_lock) + ")");
+    try {  // one round trip for both
+      exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(k_write_lock) + ")");
     } catch (...) {
       PQclear(PQexec(conn_, "ROLLBACK"));
       throw;

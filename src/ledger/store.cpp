@@ -40,11 +40,35 @@ std::optional<StoredHead> one_head(const sql::Database& db, std::string_view que
 }  // namespace
 
 StoredTree::StoredTree(const sql::Database& db, std::uint64_t size)
-    : leaf_(db.prepare("SELECT leaf_hash FROM entries WHERE idx = ?1")),
+    : db_(db),
+      leaf_(db.prepare("SELECT leaf_hash FROM entries WHERE idx = ?1")),
       node_(db.prepare("SELECT hash FROM nodes WHERE level = ?1 AND idx = ?2")),
       size_(size) {}
 
+void StoredTree::prefetch_root(std::uint64_t size) {
+  // RFC 6962 2.1: the root of [0, size) splits into one complete subtree
+  // per bit of size, largest first.
+  std::string where;
+  std::uint64_t begin = 0;
+  for (int level = 63; level >= 1; --level) {
+    if ((size >> level & 1u) == 0) continue;
+    where += std::string(where.empty() ? "" : " OR ") + "(level = " + std::to_string(level) +
+             " AND idx = " + std::to_string(begin >> level) + ")";
+    begin += std::uint64_t{1} << level;
+  }
+  if (!where.empty()) {
+    auto s = db_.prepare("SELECT level, idx, hash FROM nodes WHERE " + where);
+    while (s.step()) {
+      const auto level = static_cast<unsigned>(s.integer(0));
+      const auto idx = static_cast<std::uint64_t>(s.integer(1));
+      known_[{level, idx}] = hash_column(s, 2, "a stored subtree");
+    }
+  }
+  if ((size & 1u) != 0) (void)complete_subtree(0, size - 1);
+}
+
 Hash StoredTree::complete_subtree(unsigned level, std::uint64_t index) const {
+  if (const auto it = known_.find({level, index}); it != known_.end()) return it->second;
   if (level == 0) {
     leaf_.bind(1, index);
     if (!leaf_.step()) throw DamagedLedger("entry " + std::to_string(index) + " is missing from the ledger");
@@ -102,8 +126,11 @@ AppendResult Ledger::append(std::string_view kind, std::string_view body, const 
   insert.run();
 
   // RFC 6962 2.1: leaf n closes the subtrees of 2^level leaves that end at
-  // n + 1; store each, so later roots and proofs look them up.
+  // n + 1; store each, so later roots and proofs look them up. Their left
+  // halves and the rest of the new root are the old root's subtrees.
   StoredTree tree(db, n + 1);
+  tree.prefetch_root(n);
+  tree.remember(0, n, leaf);
   auto node = db.prepare("INSERT INTO nodes(level, idx, hash) VALUES(?1, ?2, ?3)");
   Hash current = leaf;
   for (unsigned level = 1; level < 64 && (n + 1) % (1ULL << level) == 0; ++level) {
@@ -112,6 +139,7 @@ AppendResult Ledger::append(std::string_view kind, std::string_view body, const 
     node.bind(1, static_cast<std::int64_t>(level)).bind(2, ((n + 1) >> level) - 1).bind_blob(3, as_bytes(current));
     node.run();
     node.reset();
+    tree.remember(level, ((n + 1) >> level) - 1, current);
   }
 
   AppendResult r;

@@ -4,6 +4,8 @@
 // any RFC 6962 node costs O(log n) indexed lookups. Internal to the ledger
 // library and its tests.
 #include <cstdint>
+#include <map>
+#include <utility>
 
 #include "corridor/ledger/ledger.hpp"
 #include "corridor/ledger/merkle.hpp"
@@ -19,10 +21,20 @@ class StoredTree final : public NodeSource {
   // Throws DamagedLedger when the row is missing or not a 32-byte hash.
   [[nodiscard]] Hash complete_subtree(unsigned level, std::uint64_t index) const override;
 
+  // Reads the complete subtrees that the root of the first `size` entries
+  // is made of (one per bit of `size`) in two queries, instead of one query
+  // each when the root asks for them: on PostgreSQL every query is a round
+  // trip. What is read or remembered is answered from memory after.
+  void prefetch_root(std::uint64_t size);
+  // A subtree just computed (and stored) by the caller.
+  void remember(unsigned level, std::uint64_t index, const Hash& hash) { known_[{level, index}] = hash; }
+
  private:
+  const sql::Database& db_;
   mutable sql::Statement leaf_;
   mutable sql::Statement node_;
   std::uint64_t size_;
+  std::map<std::pair<unsigned, std::uint64_t>, Hash> known_;
 };
 
 struct Ledger::State {
