@@ -45,26 +45,31 @@ StoredTree::StoredTree(const sql::Database& db, std::uint64_t size)
       node_(db.prepare("SELECT hash FROM nodes WHERE level = ?1 AND idx = ?2")),
       size_(size) {}
 
-void StoredTree::prefetch_root(std::uint64_t size) {
-  // RFC 6962 2.1: the root of [0, size) splits into one complete subtree
-  // per bit of size, largest first.
-  std::string where;
-  std::uint64_t begin = 0;
-  for (int level = 63; level >= 1; --level) {
-    if ((size >> level & 1u) == 0) continue;
-    where += std::string(where.empty() ? "" : " OR ") + "(level = " + std::to_string(level) +
-             " AND idx = " + std::to_string(begin >> level) + ")";
-    begin += std::uint64_t{1} << level;
+void StoredTree::fetch(const std::vector<NodeKey>& nodes) {
+  std::string leaves;
+  std::string subtrees;
+  for (const auto& [level, index] : nodes) {
+    if (known_.contains({level, index})) continue;
+    auto& list = level == 0 ? leaves : subtrees;
+    list += list.empty() ? "" : ", ";
+    list += level == 0 ? std::to_string(index) : "(" + std::to_string(level) + ", " + std::to_string(index) + ")";
   }
-  if (!where.empty()) {
-    auto s = db_.prepare("SELECT level, idx, hash FROM nodes WHERE " + where);
-    while (s.step()) {
-      const auto level = static_cast<unsigned>(s.integer(0));
-      const auto idx = static_cast<std::uint64_t>(s.integer(1));
-      known_[{level, idx}] = hash_column(s, 2, "a stored subtree");
-    }
+  // Rows that are missing or damaged are looked up again one by one, and
+  // reported with what they should have held.
+  const auto keep = [&](unsigned level, std::int64_t idx, const std::string& bytes) {
+    if (bytes.size() != 32) return;
+    Hash h{};
+    std::copy(bytes.begin(), bytes.end(), h.begin());
+    known_[{level, static_cast<std::uint64_t>(idx)}] = h;
+  };
+  if (!leaves.empty()) {
+    auto s = db_.prepare("SELECT idx, leaf_hash FROM entries WHERE idx IN (" + leaves + ")");
+    while (s.step()) keep(0, s.integer(0), s.blob(1));
   }
-  if ((size & 1u) != 0) (void)complete_subtree(0, size - 1);
+  if (!subtrees.empty()) {
+    auto s = db_.prepare("SELECT level, idx, hash FROM nodes WHERE (level, idx) IN (" + subtrees + ")");
+    while (s.step()) keep(static_cast<unsigned>(s.integer(0)), s.integer(1), s.blob(2));
+  }
 }
 
 Hash StoredTree::complete_subtree(unsigned level, std::uint64_t index) const {
@@ -95,6 +100,7 @@ std::uint64_t Ledger::size() const {
 
 Hash Ledger::root(std::uint64_t size) const {
   StoredTree tree(database(), size);
+  tree.prefetch([&](const NodeSource& t) { (void)subtree_root(t, 0, size); });
   return subtree_root(tree, 0, size);
 }
 
@@ -129,7 +135,7 @@ AppendResult Ledger::append(std::string_view kind, std::string_view body, const 
   // n + 1; store each, so later roots and proofs look them up. Their left
   // halves and the rest of the new root are the old root's subtrees.
   StoredTree tree(db, n + 1);
-  tree.prefetch_root(n);
+  tree.prefetch([&](const NodeSource& t) { (void)subtree_root(t, 0, n); });
   tree.remember(0, n, leaf);
   auto node = db.prepare("INSERT INTO nodes(level, idx, hash) VALUES(?1, ?2, ?3)");
   Hash current = leaf;
@@ -189,6 +195,7 @@ std::vector<Hash> Ledger::inclusion_proof(std::uint64_t index, std::uint64_t siz
                      "entry " + std::to_string(index) + " is not in the tree of size " + std::to_string(size));
   }
   StoredTree tree(database(), size);
+  tree.prefetch([&](const NodeSource& t) { (void)inclusion_path(t, index, size); });
   return inclusion_path(tree, index, size);
 }
 
@@ -201,6 +208,7 @@ std::vector<Hash> Ledger::consistency_proof(std::uint64_t old_size, std::uint64_
     throw InputError("--old", std::to_string(old_size) + " is larger than the new size " + std::to_string(new_size));
   }
   StoredTree tree(database(), new_size);
+  tree.prefetch([&](const NodeSource& t) { (void)consistency_path(t, old_size, new_size); });
   return consistency_path(tree, old_size, new_size);
 }
 
