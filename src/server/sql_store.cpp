@@ -1,6 +1,7 @@
 // The Store in SQL: tables service_* beside the ledger's own, on a
 // connection of their own, used under one mutex. The same statements run on
 // SQLite and PostgreSQL; only the schema's types differ.
+#include <charconv>
 #include <mutex>
 
 #include "corridor/crypto/crypto.hpp"
@@ -92,21 +93,20 @@ class SqlStore final : public Store {
   bool instance_alive(std::string_view instance) override {
     const std::lock_guard lock(mutex_);
     if (instance == instance_) return true;
-    if (db_->dialect() == ledger::sql::Dialect::sqlite || instance.empty() || instance.size() > 10 ||
-        instance.find_first_not_of("0123456789") != std::string_view::npos) {
-      return false;  // one instance per file; or not an instance of a PostgreSQL store
+    // One instance per SQLite file; a PostgreSQL instance is a lock number.
+    std::int64_t n = -1;
+    const auto [end, error] = std::from_chars(instance.data(), instance.data() + instance.size(), n);
+    if (db_->dialect() == ledger::sql::Dialect::sqlite || error != std::errc{} ||
+        end != instance.data() + instance.size() || n < 0 || n > 0x7fffffff) {
+      return false;
     }
     // Its lock is free exactly when its connection is gone.
     auto q = db_->prepare("SELECT pg_try_advisory_lock(?1, ?2::integer)");
-    q.bind(1, k_instance_lock_class).bind_text(2, instance);
+    q.bind(1, k_instance_lock_class).bind(2, n);
     const bool taken = q.step() && q.text(0) == "t";
     q.reset();
-    if (taken) {
-      db_->prepare("SELECT pg_advisory_unlock(?1, ?2::integer)")
-          .bind(1, k_instance_lock_class)
-          .bind_text(2, instance)
-          .run();
-    }
+    if (taken)
+      db_->prepare("SELECT pg_advisory_unlock(?1, ?2::integer)").bind(1, k_instance_lock_class).bind(2, n).run();
     return !taken;
   }
 

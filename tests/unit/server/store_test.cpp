@@ -190,6 +190,8 @@ TEST_P(Stores, AnInstanceIsAliveWhileItsConnectionIs) {
   EXPECT_TRUE(a->instance_alive(a->instance()));
   EXPECT_FALSE(a->instance_alive(""));
   EXPECT_FALSE(a->instance_alive("not-an-instance"));
+  EXPECT_FALSE(a->instance_alive("9999999999"));  // beyond a lock number
+  EXPECT_FALSE(a->instance_alive("-1"));
   const auto gone = b->instance();
   EXPECT_EQ(a->instance_alive(gone), GetParam() == Backend::postgresql);
   b.reset();
