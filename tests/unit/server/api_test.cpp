@@ -3,7 +3,7 @@
 // replays, sessions, roles), scenario upload, planning jobs and their
 // limits, agreements signed party by party into the ledger, incidents,
 // violations, the road network and the page's files, and what survives a
-// restart.
+// restart; on an SQLite file and on PostgreSQL alike.
 #include <atomic>
 #include <fstream>
 #include <random>
@@ -17,6 +17,7 @@
 #include "corridor/monitor/kinds.hpp"
 #include "corridor/server/request_signature.hpp"
 #include "corridor/server/store.hpp"
+#include "postgres.hpp"
 #include "server_testing.hpp"
 
 namespace corridor::server::test {
@@ -29,28 +30,30 @@ Client::Headers signed_headers(const RequestSignature& s) {
           {std::string(k_header_signature), s.signature}};
 }
 
-class Api : public ::testing::Test {
+// The whole API on both stores: an SQLite file, and a PostgreSQL database.
+class Api : public ::testing::TestWithParam<testing::Backend> {
  protected:
+  Api() : db_(testing::new_db(GetParam(), dir_, "corridor.db")) {}
   void SetUp() override { start(); }
 
   void start(ServiceOptions options = {}) {
     server_.reset();
     service_.reset();
-    if (!std::filesystem::exists(db())) {
+    if (!ledger::ledger_exists(db())) {
       for (const auto* party : {"A", "B", "M"}) keys_.emplace(party, agree::generate_key(party));
       agree::Registry registry;
       agree::register_key(registry, keys_.at("A").public_key(), "Party A", std::nullopt);
       agree::register_key(registry, keys_.at("B").public_key(), "Party B", std::nullopt);
       agree::register_key(registry, keys_.at("M").public_key(), "Mediator", "mediator");
       agree::write_registry(registry, dir_ / "parties.json");
-      ledger::Ledger::create(db(), {"corridor.test/api", {}, dir_ / "parties.json"});
+      ledger::Ledger::create(db(), {"corridor.test/api", dir_ / "log.key", dir_ / "parties.json"});
     }
     service_ = std::make_unique<Service>(testing::imported_extract("andorra-2021-10.osm.pbf"), options);
     service_->attach_database(db());
     server_ = std::make_unique<RunningServer>(*service_, 4, 1u << 20);  // the service's default limit
   }
 
-  [[nodiscard]] std::filesystem::path db() const { return dir_ / "corridor.db"; }
+  [[nodiscard]] const std::string& db() const { return db_; }
   const agree::SecretKey& key(const std::string& party) { return keys_.at(party); }
 
   // A request signed by `party` ("" for none).
@@ -96,12 +99,16 @@ class Api : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  std::string db_;
   std::map<std::string, agree::SecretKey> keys_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<RunningServer> server_;
 };
 
-TEST_F(Api, OpenEndpointsNeedNoParty) {
+INSTANTIATE_TEST_SUITE_P(Both, Api, ::testing::Values(testing::Backend::sqlite, testing::Backend::postgresql),
+                         [](const auto& param) { return std::string(testing::to_string(param.param)); });
+
+TEST_P(Api, OpenEndpointsNeedNoParty) {
   EXPECT_EQ(call("", "GET", "/health").status, 200);
   EXPECT_EQ(call("", "GET", "/ledger/head").status, 200);
   const auto network = call("", "GET", "/network.geojson");
@@ -141,7 +148,7 @@ TEST_F(Api, OpenEndpointsNeedNoParty) {
   EXPECT_EQ(call("", "GET", "/network.geojson?bbox=3,42,1,43").body["code"], "InvalidValue");
 }
 
-TEST_F(Api, ReadsNeedARegisteredParty) {
+TEST_P(Api, ReadsNeedARegisteredParty) {
   for (const auto* target : {"/scenarios", "/plans", "/agreements", "/incidents", "/violations", "/parties"}) {
     const auto r = call("", "GET", target);
     EXPECT_EQ(r.status, 401) << target;
@@ -153,7 +160,7 @@ TEST_F(Api, ReadsNeedARegisteredParty) {
   EXPECT_EQ(parties.body["parties"][2]["role"], "mediator");
 }
 
-TEST_F(Api, SignaturesAreCheckedAndNeverReplayed) {
+TEST_P(Api, SignaturesAreCheckedAndNeverReplayed) {
   const std::string body = nlohmann::json{{"scenario", "andorra"}}.dump();
   auto s = sign_request(key("M"), "POST", "/plans", body);
   auto send = [&](const RequestSignature& sig, const std::string& target, const std::string& b) {
@@ -199,7 +206,7 @@ TEST_F(Api, SignaturesAreCheckedAndNeverReplayed) {
   service_->finish_plans();
 }
 
-TEST_F(Api, RolesAndSessions) {
+TEST_P(Api, RolesAndSessions) {
   upload();
   const auto r = call("A", "POST", "/plans", nlohmann::json{{"scenario", "andorra"}}.dump());
   EXPECT_EQ(r.status, 403);
@@ -222,7 +229,7 @@ TEST_F(Api, RolesAndSessions) {
   EXPECT_EQ(with_token(token, "POST", "/sessions").status, 401);
 }
 
-TEST_F(Api, TheMediatorRegistersParties) {
+TEST_P(Api, TheMediatorRegistersParties) {
   const auto c = agree::generate_key("C");
   nlohmann::json pub = {{"party", "C"},
                         {"kid", c.kid},
@@ -245,7 +252,7 @@ TEST_F(Api, TheMediatorRegistersParties) {
   EXPECT_EQ(call("M", "POST", "/parties", "not json").body["code"], "InvalidBody");
 }
 
-TEST_F(Api, ScenarioUpload) {
+TEST_P(Api, ScenarioUpload) {
   upload();
   auto r = call("M", "POST", "/scenarios?name=andorra", scenario_text());
   EXPECT_EQ(r.status, 409);
@@ -282,7 +289,7 @@ TEST_F(Api, ScenarioUpload) {
   EXPECT_EQ(call("", "GET", "/route/v1/driving/1.5218,42.5063;1.5833,42.5346").status, 200);
 }
 
-TEST_F(Api, PlanningJobs) {
+TEST_P(Api, PlanningJobs) {
   upload();
   EXPECT_EQ(call("M", "POST", "/plans", R"({"scenario": "nowhere"})").body["code"], "InvalidBody");
   EXPECT_EQ(call("M", "POST", "/plans", R"({"scenario": "andorra", "method": "best"})").body["code"], "InvalidBody");
@@ -316,7 +323,7 @@ TEST_F(Api, PlanningJobs) {
 // A simulation job: queued by a signed request, its result and blocking
 // roads once done, the same result as the library gives; bad bodies named;
 // a cancelled job says so.
-TEST_F(Api, SimulationJobs) {
+TEST_P(Api, SimulationJobs) {
   upload();
   const auto plan_id = plan();
   const nlohmann::json body = {{"runs", 20}, {"seed", 7}};
@@ -369,7 +376,7 @@ TEST_F(Api, SimulationJobs) {
   EXPECT_EQ(call("A", "GET", "/simulations/" + slow.get<std::string>() + "/blocking.geojson").status, 409);
 }
 
-TEST_F(Api, PlanningWorkIsLimited) {
+TEST_P(Api, PlanningWorkIsLimited) {
   ServiceOptions options;
   options.max_plan_jobs = 1;
   start(options);
@@ -403,7 +410,7 @@ TEST_F(Api, PlanningWorkIsLimited) {
   EXPECT_NE(stopped.body["error"].get<std::string>().find("planning limit"), std::string::npos) << stopped.text;
 }
 
-TEST_F(Api, AgreementsAreSignedPartyByPartyIntoTheLedger) {
+TEST_P(Api, AgreementsAreSignedPartyByPartyIntoTheLedger) {
   const auto hash = propose();
   auto record = call("A", "GET", "/agreements/" + hash);
   ASSERT_EQ(record.status, 200) << record.text;
@@ -452,7 +459,7 @@ TEST_F(Api, AgreementsAreSignedPartyByPartyIntoTheLedger) {
   EXPECT_EQ(call("A", "GET", "/agreements/sha256:00").status, 404);
 }
 
-TEST_F(Api, IncidentsAndViolations) {
+TEST_P(Api, IncidentsAndViolations) {
   const auto hash = propose();
   call("A", "POST", "/agreements/" + hash + "/signatures", signature_of("A", hash).dump());
   call("B", "POST", "/agreements/" + hash + "/signatures", signature_of("B", hash).dump());
@@ -496,7 +503,7 @@ TEST_F(Api, IncidentsAndViolations) {
   EXPECT_EQ(violations.body["possible_violations"].size(), 1u) << violations.text;
 }
 
-TEST_F(Api, ConcurrentWritesKeepTheLedgerWhole) {
+TEST_P(Api, ConcurrentWritesKeepTheLedgerWhole) {
   // Four threads each report five incidents at once, while a fifth reads.
   std::vector<std::thread> threads;
   std::atomic<int> created{0};
@@ -532,7 +539,7 @@ TEST_F(Api, ConcurrentWritesKeepTheLedgerWhole) {
   EXPECT_EQ(report.entries, 20u);
 }
 
-TEST_F(Api, StoppingDuringAPlanLeavesItFailedNotHanging) {
+TEST_P(Api, StoppingDuringAPlanLeavesItFailedNotHanging) {
   upload();
   const auto started = call("M", "POST", "/plans", R"({"scenario": "andorra"})");
   ASSERT_EQ(started.status, 202);
@@ -544,10 +551,10 @@ TEST_F(Api, StoppingDuringAPlanLeavesItFailedNotHanging) {
   }
 }
 
-TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
+TEST_P(Api, EverythingButRunningJobsSurvivesARestart) {
   const auto hash = propose();
   {
-    auto store = open_store(db().string());
+    auto store = open_store(db());
     PlanRecord orphan;
     orphan.id = "plan-orphan";
     orphan.scenario = "andorra";
@@ -569,7 +576,7 @@ TEST_F(Api, EverythingButRunningJobsSurvivesARestart) {
   EXPECT_EQ(call("A", "GET", "/plans").body["plans"].size(), 2u);
 }
 
-TEST_F(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {
+TEST_P(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {
   const auto hash = propose();
   std::mt19937 random(testing::test_seed());
   std::string noise(2000, '\0');
@@ -611,7 +618,7 @@ TEST_F(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {
 
 // One signed request nesting 50,000 levels (100 KB, far below the body
 // limit) used to overflow the stack in the copies and the canonicaliser.
-TEST_F(Api, DeeplyNestedBodiesAreRefusedAtParseTime) {
+TEST_P(Api, DeeplyNestedBodiesAreRefusedAtParseTime) {
   const auto hash = propose();
   const std::string nested = std::string(50000, '[') + std::string(50000, ']');
   monitor::Incident incident;
@@ -644,7 +651,7 @@ TEST_F(Api, DeeplyNestedBodiesAreRefusedAtParseTime) {
   EXPECT_EQ(call("", "GET", "/health").status, 200);  // still serving
 }
 
-TEST_F(Api, ErrorsAndThePage) {
+TEST_P(Api, ErrorsAndThePage) {
   EXPECT_EQ(call("A", "DELETE", "/plans").status, 405);
   EXPECT_EQ(call("A", "GET", "/plans?x=1").body["code"], "InvalidUrl");
   EXPECT_EQ(call("A", "GET", "/nothing/here").status, 404);
@@ -677,7 +684,7 @@ namespace {
 
 // The operation over HTTP: convoy reports checked on arrival, the status,
 // a re-plan with an event that becomes version 2 of the agreement.
-TEST_F(Api, OperationsReportsStatusAndReplan) {
+TEST_P(Api, OperationsReportsStatusAndReplan) {
   const auto hash = propose();
   call("A", "POST", "/agreements/" + hash + "/signatures", signature_of("A", hash).dump());
   call("B", "POST", "/agreements/" + hash + "/signatures", signature_of("B", hash).dump());
