@@ -19,11 +19,13 @@ constexpr Oid k_bytea_oid = 17;  // pg_type.h: BYTEAOID
 // The key of the transaction-scoped advisory lock every write holds: "corr".
 constexpr long long k_write_lock = 0x636f7272;
 
-std::string message(const PGconn* conn) {
-  std::string m = PQerrorMessage(conn);
+// libpq's messages end in a newline.
+std::string trimmed(std::string m) {
   while (!m.empty() && std::isspace(static_cast<unsigned char>(m.back())) != 0) m.pop_back();
   return m;
 }
+
+std::string message(const PGconn* conn) { return trimmed(PQerrorMessage(conn)); }
 
 // Rewrites ?N to $N and returns the highest N.
 int translate(std::string& sql) {
@@ -46,8 +48,7 @@ Result check(PGconn* conn, PGresult* raw, const std::string& sql) {
   Result result(raw);
   const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  std::string detail = result ? PQresultErrorMessage(result.get()) : message(conn);
-  while (!detail.empty() && std::isspace(static_cast<unsigned char>(detail.back())) != 0) detail.pop_back();
+  const auto detail = result ? trimmed(PQresultErrorMessage(result.get())) : message(conn);
   if (PQstatus(conn) != CONNECTION_OK) throw IoError("PostgreSQL: the connection is lost (" + detail + ")");
   throw IoError("PostgreSQL: " + detail + " while running \"" + sql + "\"");
 }

@@ -101,10 +101,7 @@ class SqlStore final : public Store {
       return false;
     }
     // Its lock is free exactly when its connection is gone.
-    auto q = db_->prepare("SELECT pg_try_advisory_lock(?1, ?2::integer)");
-    q.bind(1, k_instance_lock_class).bind(2, n);
-    const bool taken = q.step() && q.text(0) == "t";
-    q.reset();
+    const bool taken = try_instance_lock(n);
     if (taken)
       db_->prepare("SELECT pg_advisory_unlock(?1, ?2::integer)").bind(1, k_instance_lock_class).bind(2, n).run();
     return !taken;
@@ -337,6 +334,15 @@ class SqlStore final : public Store {
     tx.commit();
   }
 
+  // Takes instance n's lock for this session; false when another holds it.
+  bool try_instance_lock(std::int64_t n) {
+    auto q = db_->prepare("SELECT pg_try_advisory_lock(?1, ?2::integer)");
+    q.bind(1, k_instance_lock_class).bind(2, n);
+    const bool taken = q.step() && q.text(0) == "t";
+    q.reset();
+    return taken;
+  }
+
   // A PostgreSQL instance is a session-level advisory lock that this
   // connection holds while it lives, on a random number: never the number
   // of an instance that is gone, whose jobs this one would take for its own.
@@ -345,11 +351,7 @@ class SqlStore final : public Store {
       std::uint8_t bytes[4];
       crypto::random_bytes(bytes);
       const auto n = ((std::int64_t{bytes[0]} << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) & 0x7fffffff;
-      auto q = db_->prepare("SELECT pg_try_advisory_lock(?1, ?2::integer)");
-      q.bind(1, k_instance_lock_class).bind(2, n);
-      const bool taken = q.step() && q.text(0) == "t";
-      q.reset();
-      if (taken) return std::to_string(n);
+      if (try_instance_lock(n)) return std::to_string(n);
     }
     throw IoError("PostgreSQL: no free instance number for this service");
   }
