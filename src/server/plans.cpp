@@ -3,6 +3,7 @@
 // and the Store keeps the outcome.
 #include "corridor/crypto/crypto.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -13,7 +14,7 @@
 namespace corridor::server {
 namespace {
 
-constexpr const char* k_stopped_by_service = "the service stopped before the plan was done; start it again";
+constexpr const char* k_stopped_by_service = "the service is stopping; the job is handed back, queued";
 
 nlohmann::json or_null(const std::string& text) {
   return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
@@ -33,6 +34,7 @@ nlohmann::json job_json(const PlanRecord& p, std::int64_t done, std::int64_t tot
           {"created_at", p.created_at},
           {"finished_at", or_null(p.finished_at)},
           {"error", or_null(p.error)},
+          {"attempts", p.attempts},
           {"summary", p.summary},
           {"links",
            {{"self", self},
@@ -43,19 +45,9 @@ nlohmann::json job_json(const PlanRecord& p, std::int64_t done, std::int64_t tot
 
 }  // namespace
 
-Plans::Plans(Store& store, Scenarios& scenarios, PlanLimits limits)
-    : store_(store), scenarios_(scenarios), limits_(limits) {
-  // Jobs a stopped service left unfinished are not resumed. Another live
-  // instance's jobs on a shared database are its own.
-  for (auto p : store_.plans()) {
-    if (p.status != JobStatus::queued && p.status != JobStatus::running) continue;
-    if (store_.instance_alive(p.runner)) continue;
-    p = *store_.plan(p.id);
-    p.status = JobStatus::failed;
-    p.error = k_stopped_by_service;
-    p.finished_at = ledger::utc_timestamp();
-    store_.save_plan(p);
-  }
+Plans::Plans(Store& store, Scenarios& scenarios, PlanLimits limits, std::chrono::milliseconds takeover_every)
+    : store_(store), scenarios_(scenarios), limits_(limits), takeover_every_(takeover_every) {
+  take_over();
   thread_ = std::thread([this] { work(); });
 }
 
@@ -67,6 +59,33 @@ Plans::~Plans() {
   }
   wake_.notify_all();
   thread_.join();
+}
+
+void Plans::take_over() {
+  for (const auto& p : store_.plans()) {
+    if (p.status != JobStatus::queued && p.status != JobStatus::running) continue;
+    if (store_.instance_alive(p.runner)) continue;  // this instance's, or a live one's
+    {
+      const std::lock_guard lock(mutex_);
+      if (stopping_ || live_.size() >= limits_.max_jobs) return;
+    }
+    if (!store_.claim_plan(p.id, p.runner)) continue;  // another instance was first
+    auto job = *store_.plan(p.id);
+    if (job.attempts >= k_max_attempts) {
+      job.status = JobStatus::failed;
+      job.error = "its instance stopped while planning it " + std::to_string(job.attempts) +
+                  " times, so it is not tried again; ask for it again once the cause is known";
+      job.finished_at = ledger::utc_timestamp();
+      store_.save_plan(job);
+      continue;
+    }
+    {
+      const std::lock_guard lock(mutex_);
+      live_.emplace(job.id, Live{job, 0, 0});
+      queue_.push_back(job.id);
+    }
+    wake_.notify_all();
+  }
 }
 
 std::optional<Plans::Live> Plans::live(const std::string& id) {
@@ -84,12 +103,23 @@ void Plans::wait_idle() {
 void Plans::work() {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (!wake_.wait_for(lock, takeover_every_, [this] { return stopping_ || !queue_.empty(); })) {
+      lock.unlock();
+      try {
+        take_over();
+      } catch (const std::exception&) {
+        // The database is unreachable or refused: the next round tries
+        // again, and requests that need the store say what failed.
+      }
+      lock.lock();
+      continue;
+    }
     if (stopping_) return;
     const auto id = queue_.front();
     queue_.pop_front();
     auto& entry = live_.at(id);
     entry.record.status = JobStatus::running;
+    ++entry.record.attempts;
     auto job = entry.record;
     lock.unlock();
     run(std::move(job));
@@ -134,11 +164,21 @@ void Plans::run(PlanRecord job) {
     job.status = JobStatus::failed;
     job.error = e.what();
   }
+  bool handed_back = false;
   {
     const std::lock_guard lock(mutex_);
     running_ = nullptr;
+    // Stopped because this service stops: queued again, for the next
+    // instance to take over, and this attempt does not count.
+    handed_back = stopping_ && job.status == JobStatus::failed;
   }
-  job.finished_at = ledger::utc_timestamp();
+  if (handed_back) {
+    job.status = JobStatus::queued;
+    job.error.clear();
+    job.attempts = std::max<std::int64_t>(0, job.attempts - 1);
+  } else {
+    job.finished_at = ledger::utc_timestamp();
+  }
   store_.save_plan(job);
 }
 

@@ -215,12 +215,21 @@ struct PlanLimits {
 // (plan::run_plan, as `corridor plan` does) within the limits, at most
 // max_jobs queued or running; progress and status are kept here while a
 // job lives and in the Store once it ends.
+//
+// A job whose instance is gone (killed, crashed, or stopped: a stopping
+// service hands its unfinished jobs back) is taken over by the first live
+// instance that looks: at its start and every `takeover_every` after, when
+// it has room. Store::claim_plan makes exactly one instance its runner. A
+// job whose instance died under it k_max_attempts times is failed instead:
+// a plan that brings its instance down would bring every one down in turn.
 class Plans {
  public:
-  // Marks the jobs a stopped service left unfinished as failed.
-  Plans(Store& store, Scenarios& scenarios, PlanLimits limits);
-  // Abandons queued jobs and stops the running one at its next check (see
-  // plan/stop.hpp), then joins the thread.
+  static constexpr std::int64_t k_max_attempts = 3;
+  // Takes over the jobs left by instances that are gone, then starts the thread.
+  Plans(Store& store, Scenarios& scenarios, PlanLimits limits,
+        std::chrono::milliseconds takeover_every = std::chrono::seconds(5));
+  // Stops the running job at its next check (see plan/stop.hpp) and hands
+  // it back, queued, for the next instance; then joins the thread.
   ~Plans();
   Plans(const Plans&) = delete;
   Plans& operator=(const Plans&) = delete;
@@ -241,12 +250,14 @@ class Plans {
     std::int64_t total = 0;
   };
   [[nodiscard]] std::optional<Live> live(const std::string& id);
+  void take_over();
   void work();
   void run(PlanRecord job);
 
   Store& store_;
   Scenarios& scenarios_;
   PlanLimits limits_;
+  std::chrono::milliseconds takeover_every_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;

@@ -60,7 +60,9 @@ void Service::attach_database(const std::filesystem::path& db, const std::filesy
                           r.options.max_optimal_nodes};
   r.operations = std::make_unique<Operations>(*r.store, *r.log, *r.parties, r.scenarios, *r.graph, limits);
   r.simulations = std::make_unique<Simulations>(*r.store, r.scenarios, limits);
-  r.plans = std::make_unique<Plans>(*r.store, r.scenarios, limits);
+  r.plans = std::make_unique<Plans>(
+      *r.store, r.scenarios, limits,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(r.options.takeover_every_s)));
 }
 
 void Service::finish_plans() {

@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS service_agreements(seq BIGSERIAL PRIMARY KEY, hash TE
 // The schema's versions: step i brings a database from version i to i + 1.
 // Version 1 is the first schema (CREATE ... IF NOT EXISTS, so a database
 // made before versions were recorded takes it as a no-op); version 2 adds the
-// instance that runs each planning job. Applied at start, in one write
+// instance that runs each planning job, version 3 the times it was taken up.
+// Applied at start, in one write
 // transaction, and recorded in service_schema.
 struct Migration {
   const char* sqlite;
@@ -68,6 +69,8 @@ constexpr Migration k_migrations[] = {
     {k_schema_sqlite, k_schema_postgres},
     {"ALTER TABLE service_plans ADD COLUMN runner TEXT NOT NULL DEFAULT ''",
      "ALTER TABLE service_plans ADD COLUMN runner TEXT NOT NULL DEFAULT ''"},
+    {"ALTER TABLE service_plans ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE service_plans ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0"},
 };
 
 class SqlStore final : public Store {
@@ -198,11 +201,12 @@ class SqlStore final : public Store {
     const std::lock_guard lock(mutex_);
     db_->prepare(
            "INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
-           "summary, plan_json, plan_geojson, plan_csv, runner) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+           "summary, plan_json, plan_geojson, plan_csv, runner, attempts) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
            "ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, "
            "error = excluded.error, summary = excluded.summary, plan_json = excluded.plan_json, "
-           "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv, runner = excluded.runner")
+           "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv, runner = excluded.runner, "
+           "attempts = excluded.attempts")
         .bind_text(1, p.id)
         .bind_text(2, p.scenario)
         .bind_text(3, plan::to_string(p.method))
@@ -216,7 +220,21 @@ class SqlStore final : public Store {
         .bind_text(11, p.plan_geojson)
         .bind_text(12, p.plan_csv)
         .bind_text(13, p.runner)
+        .bind(14, p.attempts)
         .run();
+  }
+
+  bool claim_plan(std::string_view id, std::string_view from) override {
+    const std::lock_guard lock(mutex_);
+    // On PostgreSQL a second UPDATE of the row waits for the first to
+    // commit and then finds the runner changed: it changes nothing.
+    return db_->prepare(
+                  "UPDATE service_plans SET runner = ?1, status = 'queued' "
+                  "WHERE id = ?2 AND runner = ?3 AND status IN ('queued', 'running')")
+               .bind_text(1, instance_)
+               .bind_text(2, id)
+               .bind_text(3, from)
+               .run() == 1;
   }
 
   std::optional<PlanRecord> plan(std::string_view id) override {
@@ -226,9 +244,9 @@ class SqlStore final : public Store {
     q.bind_text(1, id);
     if (!q.step()) return std::nullopt;
     auto p = plan_row(q);
-    p.plan_json = q.text(10);
-    p.plan_geojson = q.text(11);
-    p.plan_csv = q.text(12);
+    p.plan_json = q.text(11);
+    p.plan_geojson = q.text(12);
+    p.plan_csv = q.text(13);
     q.reset();
     return p;
   }
@@ -272,7 +290,7 @@ class SqlStore final : public Store {
 
  private:
   static constexpr const char* k_plan_columns =
-      "SELECT id, scenario, method, status, requested_by, created_at, finished_at, error, summary, runner";
+      "SELECT id, scenario, method, status, requested_by, created_at, finished_at, error, summary, runner, attempts";
   static constexpr const char* k_agreement_columns =
       "SELECT hash, scenario, version, plan, signed_json, ledger_entry, created_at FROM service_agreements";
 
@@ -294,6 +312,7 @@ class SqlStore final : public Store {
     p.error = q.text(7);
     p.summary = json::try_parse(q.text(8)).value_or(nullptr);
     p.runner = q.text(9);
+    p.attempts = q.integer(10);
     return p;
   }
 
@@ -398,7 +417,7 @@ std::uint64_t copy_store(const std::string& from, const std::string& to) {
       {"service_scenarios", "name:t, title:t, uploaded_by:t, uploaded_at:t, geojson:t"},
       {"service_plans",
        "seq:i, id:t, scenario:t, method:t, status:t, requested_by:t, created_at:t, finished_at:t, error:t, summary:t, "
-       "plan_json:t, plan_geojson:t, plan_csv:t, runner:t"},
+       "plan_json:t, plan_geojson:t, plan_csv:t, runner:t, attempts:i"},
       {"service_agreements",
        "seq:i, hash:t, scenario:t, version:i, plan:t, signed_json:t, ledger_entry:i, created_at:t"},
   };

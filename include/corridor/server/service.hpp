@@ -47,6 +47,7 @@ struct ServiceOptions {
   double max_plan_seconds = 300;              // a job planning longer is stopped
   std::size_t max_expanded_nodes = 300'000;   // largest time-expanded network of the bounds
   std::size_t max_optimal_nodes = 3'000'000;  // ... and of the optimal method
+  double takeover_every_s = 5;                // how often to look for jobs whose instance is gone
 };
 
 // Who made a request: a registered party, by a signature or a session.

@@ -51,7 +51,8 @@ struct PlanRecord {
   std::string plan_json;   // the three outputs once done
   std::string plan_geojson;
   std::string plan_csv;
-  std::string runner;  // the Store::instance() that runs it
+  std::string runner;         // the Store::instance() that runs it
+  std::int64_t attempts = 0;  // times it started running, less those a stopping service handed back
 };
 
 struct AgreementRecord {
@@ -106,6 +107,11 @@ class Store {
   [[nodiscard]] virtual std::optional<PlanRecord> plan(std::string_view id) = 0;
   // Newest first, without the three outputs.
   [[nodiscard]] virtual std::vector<PlanRecord> plans() = 0;
+  // Takes a queued or running job over from the instance `from` (one that
+  // is gone) for this one: it becomes queued and its runner this
+  // instance. One atomic conditional update, so of several
+  // instances that try, exactly one gets true.
+  virtual bool claim_plan(std::string_view id, std::string_view from) = 0;
 
   // Inserts or replaces by hash.
   virtual void save_agreement(const AgreementRecord& agreement) = 0;

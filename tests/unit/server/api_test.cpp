@@ -539,41 +539,63 @@ TEST_P(Api, ConcurrentWritesKeepTheLedgerWhole) {
   EXPECT_EQ(report.entries, 20u);
 }
 
-TEST_P(Api, StoppingDuringAPlanLeavesItFailedNotHanging) {
+// A stopping service hands its unfinished job back; the next start takes
+// it over and plans it, and the stop does not count as an attempt.
+TEST_P(Api, StoppingDuringAPlanHandsItToTheNextStart) {
   upload();
   const auto started = call("M", "POST", "/plans", R"({"scenario": "andorra"})");
   ASSERT_EQ(started.status, 202);
-  start();  // the service goes (its planning thread with it) and comes back
-  const auto job = call("A", "GET", "/plans/" + started.body["id"].get<std::string>());
-  EXPECT_TRUE(job.body["status"] == "failed" || job.body["status"] == "done") << job.text;
-  if (job.body["status"] == "failed") {
-    EXPECT_NE(job.body["error"].get<std::string>().find("stopped"), std::string::npos) << job.text;
+  const auto id = started.body["id"].get<std::string>();
+  server_.reset();  // the service goes, its planning thread with it
+  service_.reset();
+  const auto left = open_store(db())->plan(id).value();
+  EXPECT_TRUE(left.status == JobStatus::queued || left.status == JobStatus::done) << to_string(left.status);
+  if (left.status == JobStatus::queued) {
+    EXPECT_EQ(left.attempts, 0);
+    EXPECT_EQ(left.error, "");
   }
+  start();  // and comes back
+  service_->finish_plans();
+  const auto job = call("A", "GET", "/plans/" + id);
+  EXPECT_EQ(job.body["status"], "done") << job.text;
+  EXPECT_EQ(job.body["attempts"], 1) << job.text;
+  EXPECT_EQ(job.body["error"], nullptr) << job.text;
 }
 
-TEST_P(Api, EverythingButRunningJobsSurvivesARestart) {
+TEST_P(Api, EverythingSurvivesARestartAndOrphanedJobsAreTakenOver) {
   const auto hash = propose();
   {
     auto store = open_store(db());
     PlanRecord orphan;
-    orphan.id = "plan-orphan";
+    orphan.id = "plan-orphan";  // its instance was killed while planning it, once
     orphan.scenario = "andorra";
     orphan.method = plan::Method::ccrp;
     orphan.status = JobStatus::running;
+    orphan.runner = "gone";
+    orphan.attempts = 1;
     orphan.summary = nullptr;
     store->save_plan(orphan);
+    auto fatal = orphan;  // ... and this one's, as often as is tried
+    fatal.id = "plan-fatal";
+    fatal.attempts = 3;  // Plans::k_max_attempts
+    store->save_plan(fatal);
     const auto at = [](std::int64_t s) { return geo::unix_seconds(s); };
     EXPECT_TRUE(store->spend_nonce("k", "n", at(100), at(0)));
     EXPECT_FALSE(store->spend_nonce("k", "n", at(101), at(0)));
     EXPECT_TRUE(store->spend_nonce("k", "n", at(2000), at(1000)));  // forgotten after its time
   }
   start();
+  service_->finish_plans();
   EXPECT_EQ(call("A", "GET", "/scenarios").body["scenarios"].size(), 1u);
   EXPECT_EQ(call("A", "GET", "/agreements/" + hash).status, 200);
   const auto orphan = call("A", "GET", "/plans/plan-orphan");
-  EXPECT_EQ(orphan.body["status"], "failed");
-  EXPECT_NE(orphan.body["error"].get<std::string>().find("stopped"), std::string::npos);
-  EXPECT_EQ(call("A", "GET", "/plans").body["plans"].size(), 2u);
+  EXPECT_EQ(orphan.body["status"], "done") << orphan.text;
+  EXPECT_EQ(orphan.body["attempts"], 2) << orphan.text;
+  EXPECT_EQ(call("A", "GET", "/plans/plan-orphan/plan.csv").status, 200);
+  const auto fatal = call("A", "GET", "/plans/plan-fatal");
+  EXPECT_EQ(fatal.body["status"], "failed") << fatal.text;
+  EXPECT_NE(fatal.body["error"].get<std::string>().find("3 times"), std::string::npos) << fatal.text;
+  EXPECT_EQ(call("A", "GET", "/plans").body["plans"].size(), 3u);
 }
 
 TEST_P(Api, BadBodiesAndTargetsGetA4xxNeverACrash) {

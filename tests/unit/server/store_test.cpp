@@ -2,6 +2,7 @@
 // reopening, upserts replace, listings keep their order, and what several
 // instances share (nonces above all) holds across connections.
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -122,6 +123,7 @@ TEST_P(Stores, PlansAreUpsertedAndListedNewestFirstWithoutTheirOutputs) {
   done.plan_json = R"({"plan":1})";
   done.plan_geojson = "{}";
   done.plan_csv = "a,b\n1,2\n";
+  done.attempts = 2;
   store->save_plan(done);
   const auto list = open()->plans();
   ASSERT_EQ(list.size(), 2u);
@@ -132,7 +134,58 @@ TEST_P(Stores, PlansAreUpsertedAndListedNewestFirstWithoutTheirOutputs) {
   EXPECT_EQ(one.summary["people_out"], 1200);
   EXPECT_EQ(one.plan_csv, "a,b\n1,2\n");
   EXPECT_EQ(one.method, plan::Method::ccrp);
+  EXPECT_EQ(one.attempts, 2);
   EXPECT_FALSE(store->plan("plan-3"));
+}
+
+// Of several instances that try to take the same job over from an instance
+// that is gone, exactly one becomes its runner; a finished job, or one
+// whose runner changed meanwhile, is never taken.
+TEST_P(Stores, ExactlyOneInstanceTakesAJobOver) {
+  constexpr int connections = 6;
+  constexpr int jobs = 40;
+  {
+    auto store = open();
+    for (int j = 0; j < jobs; ++j) {
+      auto p = plan_record("plan-" + std::to_string(j));
+      p.status = j % 2 == 0 ? JobStatus::running : JobStatus::queued;
+      p.runner = "gone";
+      p.attempts = 1;
+      store->save_plan(p);
+    }
+    auto done = plan_record("plan-done");
+    done.status = JobStatus::done;
+    done.runner = "gone";
+    store->save_plan(done);
+  }
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int c = 0; c < connections; ++c) stores.push_back(open());
+  std::vector<std::vector<std::string>> won(connections);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      for (int j = 0; j < jobs; ++j) {
+        const auto id = "plan-" + std::to_string((j + c * 7) % jobs);  // each its own order
+        if (stores[c]->claim_plan(id, "gone")) won[c].push_back(id);
+      }
+      if (stores[c]->claim_plan("plan-done", "gone")) won[c].push_back("plan-done");
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::map<std::string, int> claims;
+  for (int c = 0; c < connections; ++c) {
+    for (const auto& id : won[c]) {
+      ++claims[id];
+      const auto p = stores[0]->plan(id).value();
+      EXPECT_EQ(p.runner, stores[c]->instance()) << id;
+      EXPECT_EQ(p.status, JobStatus::queued) << id;
+      EXPECT_EQ(p.attempts, 1) << id;  // a takeover is not a run
+    }
+  }
+  EXPECT_EQ(claims.size(), static_cast<std::size_t>(jobs));
+  for (const auto& [id, n] : claims) EXPECT_EQ(n, 1) << id;
+  EXPECT_EQ(stores[0]->plan("plan-done")->status, JobStatus::done);
+  EXPECT_FALSE(stores[1]->claim_plan("plan-0", "gone"));  // its runner is no longer "gone"
 }
 
 TEST_P(Stores, AgreementsKeepTheirSignaturesAndLedgerEntry) {
@@ -170,15 +223,16 @@ TEST_P(Stores, OlderTablesAreMigratedAndTheVersionRecorded) {
         "'', 'null', '{}', '{}', '')");
   }
   auto store = open();
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), 3);
   const auto old = store->plan("plan-old").value();
   EXPECT_EQ(old.status, JobStatus::done);
   EXPECT_EQ(old.runner, "");
+  EXPECT_EQ(old.attempts, 0);
   auto next = plan_record("plan-new");
   next.runner = store->instance();
   store->save_plan(next);
   EXPECT_EQ(open()->plan("plan-new")->runner, store->instance());
-  EXPECT_EQ(open()->schema_version(), 2);  // once
+  EXPECT_EQ(open()->schema_version(), 3);  // once
 }
 
 // On PostgreSQL an instance is alive while its connection is; on SQLite
