@@ -3,6 +3,7 @@
 // PQexecParams: parameters ?N become $N, integers and text travel as text,
 // blobs as binary bytea; results come back as text (bytea unescaped).
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
@@ -53,9 +54,34 @@ Result check(PGconn* conn, PGresult* raw, const std::string& sql) {
   throw IoError("PostgreSQL: " + detail + " while running \"" + sql + "\"");
 }
 
+// The connection, shared by the database and its statements.
+struct Connection {
+  PGconn* conn = nullptr;
+  bool in_transaction = false;
+  std::uint64_t reconnects = 0;
+
+  // Outside a transaction: reads what the server sent while the connection
+  // was idle (a termination notice, the socket's end) without a round trip,
+  // and opens the connection again (PQreset) when it is gone. When the
+  // server cannot be reached, the statement that follows fails saying so,
+  // and the next one tries again.
+  void revive() {
+    if (in_transaction) return;
+    // An idle connection has nothing to read unless the server is going:
+    // its last message, then the end of the stream.
+    pollfd fd{PQsocket(conn), POLLIN, 0};
+    for (int i = 0; i < 8 && PQstatus(conn) == CONNECTION_OK && poll(&fd, 1, 0) > 0; ++i) {
+      if (PQconsumeInput(conn) == 0) break;
+    }
+    if (PQstatus(conn) == CONNECTION_OK) return;
+    PQreset(conn);
+    if (PQstatus(conn) == CONNECTION_OK) ++reconnects;
+  }
+};
+
 class PostgresCursor final : public Statement::Cursor {
  public:
-  PostgresCursor(PGconn* conn, std::string_view sql) : conn_(conn), sql_(sql) {
+  PostgresCursor(Connection& connection, std::string_view sql) : connection_(connection), sql_(sql) {
     const auto n = static_cast<std::size_t>(translate(sql_));
     values_.resize(n);
     bound_.resize(n);
@@ -75,9 +101,10 @@ class PostgresCursor final : public Statement::Cursor {
         values[i] = bound_[i] ? values_[i].data() : nullptr;
         lengths[i] = static_cast<int>(values_[i].size());
       }
-      result_ = check(conn_,
-                      PQexecParams(conn_, sql_.c_str(), static_cast<int>(values.size()), types_.data(), values.data(),
-                                   lengths.data(), formats_.data(), 0),
+      connection_.revive();
+      result_ = check(connection_.conn,
+                      PQexecParams(connection_.conn, sql_.c_str(), static_cast<int>(values.size()), types_.data(),
+                                   values.data(), lengths.data(), formats_.data(), 0),
                       sql_);
       row_ = -1;
     }
@@ -128,7 +155,7 @@ class PostgresCursor final : public Statement::Cursor {
     types_[k] = type;
   }
 
-  PGconn* conn_;
+  Connection& connection_;
   std::string sql_;
   std::vector<std::string> values_;
   std::vector<bool> bound_;
@@ -141,31 +168,31 @@ class PostgresCursor final : public Statement::Cursor {
 
 class PostgresDatabase final : public Database {
  public:
-  explicit PostgresDatabase(const std::string& uri) : conn_(PQconnectdb(uri.c_str())) {
-    if (conn_ == nullptr) throw IoError(display_name(uri) + ": cannot connect: out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      const auto detail = message(conn_);
-      PQfinish(conn_);
-      conn_ = nullptr;
+  explicit PostgresDatabase(const std::string& uri) {
+    c_.conn = PQconnectdb(uri.c_str());
+    if (c_.conn == nullptr) throw IoError(display_name(uri) + ": cannot connect: out of memory");
+    if (PQstatus(c_.conn) != CONNECTION_OK) {
+      const auto detail = message(c_.conn);
+      PQfinish(c_.conn);
       throw IoError(display_name(uri) + ": cannot connect: " + detail);
     }
     // Notices ("relation exists, skipping") are not the user's business.
     PQsetNoticeProcessor(
-        conn_, [](void*, const char*) {}, nullptr);
+        c_.conn, [](void*, const char*) {}, nullptr);
   }
-  ~PostgresDatabase() override { PQfinish(conn_); }
+  ~PostgresDatabase() override { PQfinish(c_.conn); }
   PostgresDatabase(const PostgresDatabase&) = delete;
   PostgresDatabase& operator=(const PostgresDatabase&) = delete;
 
   [[nodiscard]] Dialect dialect() const noexcept override { return Dialect::postgresql; }
 
   void exec(std::string_view sql) override {
-    const std::string text(sql);
-    check(conn_, PQexec(conn_, text.c_str()), text);
+    c_.revive();
+    run(std::string(sql));
   }
 
   [[nodiscard]] Statement prepare(std::string_view sql) const override {
-    return Statement(std::make_unique<PostgresCursor>(conn_, sql));
+    return Statement(std::make_unique<PostgresCursor>(c_, sql));
   }
 
   [[nodiscard]] bool has_table(std::string_view name) const override {
@@ -188,16 +215,31 @@ class PostgresDatabase final : public Database {
   // transaction would give the same result but make concurrent appends
   // fail and retry; appends are short, so queueing is the simpler contract.
   void begin_write() override {
+    c_.revive();
     try {  // one round trip for both
-      exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(k_write_lock) + ")");
+      run("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(k_write_lock) + ")");
     } catch (...) {
-      PQclear(PQexec(conn_, "ROLLBACK"));
+      PQclear(PQexec(c_.conn, "ROLLBACK"));
       throw;
     }
+    c_.in_transaction = true;
   }
+  // On the connection the transaction began on, never a new one: a COMMIT
+  // on a fresh session would succeed with nothing to commit.
+  void commit() override { end("COMMIT"); }
+  void rollback() override { end("ROLLBACK"); }
+
+  void revive() override { c_.revive(); }
+  [[nodiscard]] std::uint64_t reconnects() const noexcept override { return c_.reconnects; }
 
  private:
-  PGconn* conn_ = nullptr;
+  void run(const std::string& sql) { check(c_.conn, PQexec(c_.conn, sql.c_str()), sql); }
+  void end(const char* sql) {
+    c_.in_transaction = false;  // whatever follows: a lost connection ended it too
+    run(sql);
+  }
+
+  mutable Connection c_;
 };
 
 }  // namespace

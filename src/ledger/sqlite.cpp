@@ -176,13 +176,13 @@ Transaction::Transaction(Database& db) : db_(db) { db_.begin_write(); }
 Transaction::~Transaction() {
   if (!open_) return;
   try {
-    db_.exec("ROLLBACK");
+    db_.rollback();
   } catch (const Error&) {  // NOLINT(bugprone-empty-catch): the error that unwinds here is the one to report
   }
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.commit();
   open_ = false;
 }
 

@@ -2,7 +2,9 @@
 // connection of their own, used under one mutex. The same statements run on
 // SQLite and PostgreSQL; only the schema's types differ.
 #include <charconv>
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "corridor/crypto/crypto.hpp"
 #include "corridor/json.hpp"
@@ -87,14 +89,14 @@ class SqlStore final : public Store {
   }
 
   std::int64_t schema_version() override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     return std::stoll(db_->scalar_text("SELECT COALESCE(MAX(version), 0) FROM service_schema").value_or("0"));
   }
 
   std::string instance() override { return instance_; }
 
   bool instance_alive(std::string_view instance) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     if (instance == instance_) return true;
     // One instance per SQLite file; a PostgreSQL instance is a lock number.
     std::int64_t n = -1;
@@ -111,14 +113,14 @@ class SqlStore final : public Store {
   }
 
   std::optional<agree::Registry> registry() override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     const auto text = db_->scalar_text("SELECT document FROM service_registry WHERE id = 1");
     if (!text) return std::nullopt;
     return agree::registry_from_json(json::parse(*text, "the stored registry"), "the stored registry");
   }
 
   void save_registry(const agree::Registry& registry) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     db_->prepare(
            "INSERT INTO service_registry(id, document) VALUES (1, ?1) "
            "ON CONFLICT(id) DO UPDATE SET document = excluded.document")
@@ -128,7 +130,7 @@ class SqlStore final : public Store {
 
   bool spend_nonce(std::string_view kid, std::string_view nonce, geo::UnixSeconds now,
                    geo::UnixSeconds forget_before) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     db_->prepare("DELETE FROM service_nonces WHERE seen_at < ?1").bind(1, geo::since_epoch(forget_before)).run();
     // Atomic on either store, so a nonce spent through one instance is
     // spent for all.
@@ -140,7 +142,7 @@ class SqlStore final : public Store {
   }
 
   void save_session(const Session& s) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     db_->prepare("DELETE FROM service_sessions WHERE expires < ?1")
         .bind(1, geo::since_epoch(s.expires - std::chrono::weeks(1)))
         .run();
@@ -156,7 +158,7 @@ class SqlStore final : public Store {
   }
 
   std::optional<Session> session(std::string_view token_hash) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q = db_->prepare("SELECT party, kid, expires FROM service_sessions WHERE token_hash = ?1");
     q.bind_text(1, token_hash);
     if (!q.step()) return std::nullopt;
@@ -166,7 +168,7 @@ class SqlStore final : public Store {
   }
 
   bool add_scenario(const ScenarioRecord& r) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     return db_->prepare(
                   "INSERT INTO service_scenarios(name, title, uploaded_by, uploaded_at, geojson) "
                   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")
@@ -179,7 +181,7 @@ class SqlStore final : public Store {
   }
 
   std::optional<ScenarioRecord> scenario(std::string_view name) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q =
         db_->prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios WHERE name = ?1");
     q.bind_text(1, name);
@@ -190,7 +192,7 @@ class SqlStore final : public Store {
   }
 
   std::vector<ScenarioRecord> scenarios() override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q = db_->prepare("SELECT name, title, uploaded_by, uploaded_at, geojson FROM service_scenarios ORDER BY name");
     std::vector<ScenarioRecord> out;
     while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)});
@@ -198,7 +200,7 @@ class SqlStore final : public Store {
   }
 
   void save_plan(const PlanRecord& p) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     db_->prepare(
            "INSERT INTO service_plans(id, scenario, method, status, requested_by, created_at, finished_at, error, "
            "summary, plan_json, plan_geojson, plan_csv, runner, attempts) "
@@ -206,7 +208,7 @@ class SqlStore final : public Store {
            "ON CONFLICT(id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, "
            "error = excluded.error, summary = excluded.summary, plan_json = excluded.plan_json, "
            "plan_geojson = excluded.plan_geojson, plan_csv = excluded.plan_csv, runner = excluded.runner, "
-           "attempts = excluded.attempts")
+           "attempts = excluded.attempts WHERE service_plans.runner = excluded.runner")
         .bind_text(1, p.id)
         .bind_text(2, p.scenario)
         .bind_text(3, plan::to_string(p.method))
@@ -225,7 +227,7 @@ class SqlStore final : public Store {
   }
 
   bool claim_plan(std::string_view id, std::string_view from) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     // On PostgreSQL a second UPDATE of the row waits for the first to
     // commit and then finds the runner changed: it changes nothing.
     return db_->prepare(
@@ -238,7 +240,7 @@ class SqlStore final : public Store {
   }
 
   std::optional<PlanRecord> plan(std::string_view id) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q = db_->prepare(std::string(k_plan_columns) +
                           ", plan_json, plan_geojson, plan_csv FROM service_plans WHERE id = ?1");
     q.bind_text(1, id);
@@ -252,7 +254,7 @@ class SqlStore final : public Store {
   }
 
   std::vector<PlanRecord> plans() override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q = db_->prepare(std::string(k_plan_columns) + " FROM service_plans ORDER BY seq DESC");
     std::vector<PlanRecord> out;
     while (q.step()) out.push_back(plan_row(q));
@@ -260,7 +262,7 @@ class SqlStore final : public Store {
   }
 
   void save_agreement(const AgreementRecord& a) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q = db_->prepare(
         "INSERT INTO service_agreements(hash, scenario, version, plan, signed_json, ledger_entry, created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hash) DO UPDATE SET signed_json = excluded.signed_json, "
@@ -271,7 +273,7 @@ class SqlStore final : public Store {
   }
 
   std::optional<AgreementRecord> agreement(std::string_view hash) override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q = db_->prepare(std::string(k_agreement_columns) + " WHERE hash = ?1");
     q.bind_text(1, hash);
     if (!q.step()) return std::nullopt;
@@ -281,7 +283,7 @@ class SqlStore final : public Store {
   }
 
   std::vector<AgreementRecord> agreements() override {
-    const std::lock_guard lock(mutex_);
+    const auto lock = hold();
     auto q = db_->prepare(std::string(k_agreement_columns) + " ORDER BY seq");
     std::vector<AgreementRecord> out;
     while (q.step()) out.push_back(agreement_row(q));
@@ -375,9 +377,24 @@ class SqlStore final : public Store {
     throw IoError("PostgreSQL: no free instance number for this service");
   }
 
+  // The store's mutex, the connection opened again if it was lost, and
+  // then the instance's lock taken again: a new session holds no locks,
+  // and without it other instances would take this one's jobs. Others
+  // probing it (instance_alive) hold it for a moment: a few tries.
+  std::unique_lock<std::mutex> hold() {
+    std::unique_lock lock(mutex_);
+    db_->revive();
+    if (db_->reconnects() == reconnects_) return lock;
+    reconnects_ = db_->reconnects();
+    for (int attempt = 0; attempt < 50 && !try_instance_lock(std::stoll(instance_)); ++attempt)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return lock;
+  }
+
   std::mutex mutex_;
   std::unique_ptr<ledger::sql::Database> db_;
   std::string instance_;
+  std::uint64_t reconnects_ = 0;  // db_->reconnects() when the instance's lock was last taken
 };
 
 }  // namespace

@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "corridor/ledger/sql.hpp"
@@ -71,6 +74,7 @@ struct PostgresServer::State {
   TempDir dir;
   const passwd* user = nullptr;
   int port = 0;
+  std::string options;  // the server's, for a start after a stop
   std::atomic<int> databases{0};
   [[nodiscard]] fs::path data() const { return dir / "data"; }
   [[nodiscard]] fs::path log() const { return dir / "server.log"; }
@@ -103,15 +107,29 @@ PostgresServer::PostgresServer() : state_(std::make_unique<State>()) {
   // A port can be taken between the probe and the start: try a few.
   for (int attempt = 0; attempt < 5; ++attempt) {
     s.port = free_port();
-    const auto options = "-p " + std::to_string(s.port) + " -k " + s.dir.path().string() +
-                         " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200";
-    if (run({bin("pg_ctl").string(), "-D", s.data().string(), "-o", options, "-l", s.log().string(), "-w", "-t", "60",
-             "start"},
-            s.user, s.log()) == 0) {
-      return;
-    }
+    s.options = "-p " + std::to_string(s.port) + " -k " + s.dir.path().string() +
+                " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200";
+    if (start_server()) return;
   }
   fail("the test PostgreSQL server did not start");
+}
+
+bool PostgresServer::start_server() {
+  const auto& s = *state_;
+  return run({bin("pg_ctl").string(), "-D", s.data().string(), "-o", s.options, "-l", s.log().string(), "-w", "-t",
+              "60", "start"},
+             s.user, s.log()) == 0;
+}
+
+void PostgresServer::stop() {
+  const auto& s = *state_;
+  if (run({bin("pg_ctl").string(), "-D", s.data().string(), "-m", "fast", "-w", "stop"}, s.user, s.log()) != 0)
+    throw std::runtime_error("the test PostgreSQL server did not stop:\n" + read_text(s.log()));
+}
+
+void PostgresServer::start() {
+  if (!start_server())
+    throw std::runtime_error("the test PostgreSQL server did not start again:\n" + read_text(state_->log()));
 }
 
 PostgresServer::~PostgresServer() {
@@ -127,6 +145,23 @@ std::string PostgresServer::new_database() {
   const auto name = "test_" + std::to_string(getpid()) + "_" + std::to_string(++state_->databases);
   ledger::sql::open_postgres(uri("postgres"))->exec("CREATE DATABASE " + name);
   return uri(name);
+}
+
+int terminate_sessions(const std::string& uri) {
+  const auto db = ledger::sql::open_postgres(uri);
+  const auto others = [&] {
+    return std::stoi(db->scalar_text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND pid <> pg_backend_pid()")
+                         .value_or("0"));
+  };
+  const int n = others();
+  db->exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid()");
+  for (int i = 0; i < 500 && others() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // A backend leaves pg_stat_activity a moment before it closes its socket.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  return n;
 }
 
 std::string new_db(Backend backend, const TempDir& dir, const std::string& file) {

@@ -22,9 +22,14 @@ class PostgresServer {
   // A new empty database; returns its postgresql:// URI.
   std::string new_database();
   [[nodiscard]] std::string uri(const std::string& database) const;
+  // Stops the server (pg_ctl -m fast: sessions are ended) and starts it
+  // again on the same port and data.
+  void stop();
+  void start();
 
  private:
   PostgresServer();
+  bool start_server();
   struct State;
   std::unique_ptr<State> state_;
 };
@@ -33,6 +38,11 @@ class PostgresServer {
 // for both are parametrised over them.
 enum class Backend { sqlite, postgresql };
 inline const char* to_string(Backend b) { return b == Backend::sqlite ? "SQLite" : "PostgreSQL"; }
+
+// Ends every other session on the database at `uri` (pg_terminate_backend,
+// as a restarted server or an operator would) and waits until they are gone.
+// Returns how many there were.
+int terminate_sessions(const std::string& uri);
 
 class TempDir;
 // A --db value for a new, empty store: the file `file` in `dir`, or a new

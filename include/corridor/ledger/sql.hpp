@@ -124,6 +124,17 @@ class Database {
   // lock), so that an append reads the log's size and writes the next
   // entry with no other writer in between, from any process or instance.
   virtual void begin_write() = 0;
+  // Ends the transaction begin_write started.
+  virtual void commit() { exec("COMMIT"); }
+  virtual void rollback() { exec("ROLLBACK"); }
+  // Outside a transaction, opens the connection again if it was lost (a
+  // restarted server, a terminated session), as every statement outside a
+  // transaction does first; inside one, its statements fail instead, and
+  // the transaction with them. A no-op on SQLite.
+  virtual void revive() {}
+  // How many times the connection was opened again: session state (a
+  // session advisory lock) does not survive a new connection.
+  [[nodiscard]] virtual std::uint64_t reconnects() const noexcept { return 0; }
   // The first column of the first row, if any.
   [[nodiscard]] std::optional<std::string> scalar_text(std::string_view sql) const;
 

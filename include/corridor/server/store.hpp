@@ -102,7 +102,9 @@ class Store {
   [[nodiscard]] virtual std::optional<ScenarioRecord> scenario(std::string_view name) = 0;
   [[nodiscard]] virtual std::vector<ScenarioRecord> scenarios() = 0;
 
-  // Inserts or replaces by id.
+  // Inserts, or replaces by id while the runner is the same: an instance
+  // whose job was taken over (it lost its connection a while and seemed
+  // gone) does not overwrite the new runner's record.
   virtual void save_plan(const PlanRecord& plan) = 0;
   [[nodiscard]] virtual std::optional<PlanRecord> plan(std::string_view id) = 0;
   // Newest first, without the three outputs.

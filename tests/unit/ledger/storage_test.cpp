@@ -104,6 +104,35 @@ TEST(LedgerStore, RowsEditedInPostgresqlAreFoundByVerify) {
   EXPECT_TRUE(test::reports(r, "head #4: its size or root columns differ from its signed note")) << test::joined(r);
 }
 
+// A connection the server ended (a restart, pg_terminate_backend) is
+// opened again by the next statement outside a transaction; inside one,
+// the statements fail, the transaction with them, and nothing commits on a
+// new session by mistake.
+TEST(LedgerStore, APostgresConnectionLostIsOpenedAgainOutsideATransactionOnly) {
+  testing::TempDir dir;
+  const auto db = test::make_ledger_at(testing::PostgresServer::shared().new_database(), dir / "log.key", 5);
+  auto l = Ledger::open(db);
+  const auto signer = l.load_signer();
+  EXPECT_EQ(testing::terminate_sessions(db), 1);
+  EXPECT_EQ(l.append("test", test::body(5), signer).index, 5u);
+  EXPECT_EQ(l.database().reconnects(), 1u);
+  EXPECT_EQ(l.size(), 6u);
+
+  const auto raw = sql::open_postgres(db);
+  {
+    sql::Transaction tx(*raw);
+    raw->exec("CREATE TABLE lost(x INTEGER)");
+    EXPECT_EQ(testing::terminate_sessions(db), 2);
+    EXPECT_THROW(raw->exec("INSERT INTO lost VALUES (1)"), IoError);
+    EXPECT_THROW(tx.commit(), IoError);
+  }
+  EXPECT_EQ(raw->reconnects(), 0u);
+  EXPECT_FALSE(raw->has_table("lost"));  // opened again here: the table never committed
+  EXPECT_EQ(raw->reconnects(), 1u);
+  EXPECT_EQ(l.append("test", test::body(6), signer).index, 6u);
+  EXPECT_EQ(test::verify(db).problems.size(), 0u);
+}
+
 using testing::Backend;
 
 class LedgerStores : public ::testing::TestWithParam<Backend> {

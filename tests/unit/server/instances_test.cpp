@@ -205,5 +205,34 @@ TEST_F(Instances, ALiveInstanceTakesOverTheJobsOfADeadOne) {
   EXPECT_EQ(call(1, "A", "GET", "/plans/plan-held/plan.json").status, 200);
 }
 
+// When the database ends the instances' sessions (an operator) or restarts,
+// each opens its connections again at its next request: nothing to restart.
+TEST_F(Instances, TheInstancesComeBackWhenTheDatabaseEndsTheirSessionsOrRestarts) {
+  ASSERT_EQ(call(0, "A", "POST", "/incidents", report("A", "A-before", 1)).status, 201);
+  EXPECT_GE(testing::terminate_sessions(db_), 4);  // each instance's ledger and store
+  for (int i = 0; i < 2; ++i) {
+    const auto r = call(i, "A", "POST", "/incidents", report("A", "A-after-" + std::to_string(i), 2 + i));
+    EXPECT_EQ(r.status, 201) << r.text;
+    const auto session = call(i, "B", "POST", "/sessions");
+    EXPECT_EQ(session.status, 201) << session.text;
+  }
+  EXPECT_EQ(ledger::Ledger::open(db_).size(), 3u);
+  // While the server is down, requests that need it fail and say why; once
+  // it is back, they work again.
+  auto& server = testing::PostgresServer::shared();
+  server.stop();
+  const auto down = call(0, "A", "POST", "/incidents", report("A", "A-down", 5));
+  EXPECT_EQ(down.status, 500) << down.text;
+  EXPECT_NE(down.text.find("PostgreSQL"), std::string::npos) << down.text;
+  EXPECT_EQ(Client(instances_[1].server->port()).request("/health", "GET").status, 200);
+  server.start();
+  for (int i = 0; i < 2; ++i) {
+    const auto r = call(i, "A", "POST", "/incidents", report("A", "A-back-" + std::to_string(i), 6 + i));
+    EXPECT_EQ(r.status, 201) << r.text;
+  }
+  EXPECT_EQ(ledger::Ledger::open(db_).size(), 5u);
+  EXPECT_TRUE(ledger::verify_ledger(db_, {}).intact());
+}
+
 }  // namespace
 }  // namespace corridor::server::test

@@ -186,6 +186,12 @@ TEST_P(Stores, ExactlyOneInstanceTakesAJobOver) {
   for (const auto& [id, n] : claims) EXPECT_EQ(n, 1) << id;
   EXPECT_EQ(stores[0]->plan("plan-done")->status, JobStatus::done);
   EXPECT_FALSE(stores[1]->claim_plan("plan-0", "gone"));  // its runner is no longer "gone"
+  // The instance it was taken from, back after a while, does not overwrite it.
+  auto stale = plan_record("plan-0");
+  stale.runner = "gone";
+  stale.status = JobStatus::failed;
+  stores[0]->save_plan(stale);
+  EXPECT_EQ(stores[0]->plan("plan-0")->status, JobStatus::queued);
 }
 
 TEST_P(Stores, AgreementsKeepTheirSignaturesAndLedgerEntry) {
@@ -256,6 +262,23 @@ TEST_P(Stores, AnInstanceIsAliveWhileItsConnectionIs) {
     if (alive) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_FALSE(alive);
+}
+
+// A store whose connection the server ended opens it again at its next
+// call and takes its instance's lock again: it is seen alive, and keeps
+// its jobs.
+TEST(PostgresStore, AnInstanceComesBackWithItsConnection) {
+  const auto db = testing::PostgresServer::shared().new_database();
+  auto a = open_store(db);
+  const auto observer = open_store(db);
+  const auto me = a->instance();
+  EXPECT_TRUE(observer->instance_alive(me));
+  testing::terminate_sessions(db);  // the observer's session too
+  EXPECT_FALSE(observer->instance_alive(me));
+  a->save_plan(plan_record("plan-after"));  // the next call, whatever it is
+  EXPECT_TRUE(observer->instance_alive(me));
+  EXPECT_EQ(a->instance(), me);
+  EXPECT_TRUE(a->plan("plan-after"));
 }
 
 }  // namespace
