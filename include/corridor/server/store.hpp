@@ -110,9 +110,9 @@ class Store {
   // Newest first, without the three outputs.
   [[nodiscard]] virtual std::vector<PlanRecord> plans() = 0;
   // Takes a queued or running job over from the instance `from` (one that
-  // is gone) for this one: it becomes queued and its runner this
-  // instance. One atomic conditional update, so of several
-  // instances that try, exactly one gets true.
+  // is gone) for this one: it becomes queued, with this instance as its
+  // runner. One atomic conditional update: of several instances that try,
+  // exactly one gets true.
   virtual bool claim_plan(std::string_view id, std::string_view from) = 0;
 
   // Inserts or replaces by hash.
