@@ -60,9 +60,9 @@ CREATE TABLE IF NOT EXISTS service_agreements(seq BIGSERIAL PRIMARY KEY, hash TE
 // The schema's versions: step i brings a database from version i to i + 1.
 // Version 1 is the first schema (CREATE ... IF NOT EXISTS, so a database
 // made before versions were recorded takes it as a no-op); version 2 adds the
-// instance that runs each planning job, version 3 the times it was taken up.
-// Applied at start, in one write
-// transaction, and recorded in service_schema.
+// instance that runs each planning job, version 3 the times it started.
+// Applied at start, in one write transaction, and recorded in
+// service_schema.
 struct Migration {
   const char* sqlite;
   const char* postgres;
