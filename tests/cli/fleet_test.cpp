@@ -30,9 +30,7 @@ class CliFleet : public ::testing::Test {
     delete dir_;
   }
   static std::string p(const std::string& name) { return (dir_->path() / name).string(); }
-  static std::string scenario() {
-    return (std::filesystem::path(CORRIDOR_FIXTURES) / "../../examples/fleet/andorra-fleet.geojson").string();
-  }
+  static std::string scenario() { return example("fleet/andorra-fleet.geojson").string(); }
   static json read_json(const std::string& name) {
     std::ifstream in(p(name));
     return json::parse(in);

@@ -57,11 +57,7 @@ class CliOperations : public ::testing::Test {
     return json::parse(in);
   }
   static std::string scenario() { return shipped_scenario("andorra-exercise.geojson").string(); }
-  static std::string events() {
-    return (std::filesystem::path(CORRIDOR_FIXTURES) / "../../examples/operations/andorra-cg1-shelling.geojson")
-        .lexically_normal()
-        .string();
-  }
+  static std::string events() { return example("operations/andorra-cg1-shelling.geojson").string(); }
   // A movement of the plan on the road at 09:30 local, and a node of its path.
   static std::pair<std::string, std::int64_t> on_road() {
     const auto plan = read_json("plan.json");

@@ -22,9 +22,7 @@ class CliWalk : public ::testing::Test {
   static void SetUpTestSuite() { dir_ = new TempDir; }
   static void TearDownTestSuite() { delete dir_; }
   static std::string p(const std::string& name) { return (dir_->path() / name).string(); }
-  static std::string example(const std::string& name) {
-    return (std::filesystem::path(CORRIDOR_FIXTURES) / "../../examples/fleet" / name).string();
-  }
+  static std::string example(const std::string& name) { return corridor::testing::example("fleet/" + name).string(); }
   static json read_json(const std::string& path) {
     std::ifstream in(path);
     return json::parse(in);
@@ -92,7 +90,9 @@ TEST_F(CliWalk, MannheimWalksToItsGatheringPointsAndChecks) {
   }
   for (const auto& v : plan["fleet"]) {
     for (const auto& l : v["legs"]) {
-      if (l["kind"] == "loaded") EXPECT_GE(l["times_s"][0].get<double>(), first_arrival[l["from"]] + 600 - 0.01);
+      if (l["kind"] == "loaded") {
+        EXPECT_GE(l["times_s"][0].get<double>(), first_arrival[l["from"]] + 600 - 0.01);
+      }
     }
   }
   const auto c = run_corridor({"check", p("rn.graph"), example("mannheim-fleet.geojson"), p("mannheim.json")});

@@ -7,11 +7,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "corridor/error.hpp"
 
 namespace corridor::fuzz {
+
+// tests/fixtures/<name> in the checkout (fuzz_support.cpp alone knows where).
+std::string fixture(const std::string& name);
 
 inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

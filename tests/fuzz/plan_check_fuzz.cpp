@@ -21,7 +21,7 @@ const World& world() {
   static const World w = [] {
     World out;
     out.g = corridor::graph::build(corridor::osm::read_geojson_network(
-        std::string(CORRIDOR_FIXTURES) + "/networks/small.geojson", corridor::osm::Profile::defaults()));
+        corridor::fuzz::fixture("networks/small.geojson"), corridor::osm::Profile::defaults()));
     out.s = corridor::scenario::parse_scenario(R"({
       "type": "FeatureCollection",
       "corridor": {"name": "fuzz fleet", "start": "2022-03-05T09:00:00+01:00", "horizon_hours": 6,

@@ -15,7 +15,7 @@ corridor::server::Service& service() {
   static corridor::server::Service s = [] {
     const auto profile = corridor::osm::Profile::defaults();
     return corridor::server::Service(corridor::graph::build(
-        corridor::osm::read_geojson_network(std::string(CORRIDOR_FIXTURES) + "/networks/small.geojson", profile)));
+        corridor::osm::read_geojson_network(corridor::fuzz::fixture("networks/small.geojson"), profile)));
   }();
   return s;
 }

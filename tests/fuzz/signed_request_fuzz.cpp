@@ -38,10 +38,10 @@ struct World {
     corridor::server::ServiceOptions options;
     options.max_plan_jobs = 1;
     options.max_plan_seconds = 1;
-    service = std::make_unique<corridor::server::Service>(
-        corridor::graph::build(
-            corridor::osm::read_geojson_network(std::string(CORRIDOR_FIXTURES) + "/networks/small.geojson", profile)),
-        options);
+    service =
+        std::make_unique<corridor::server::Service>(corridor::graph::build(corridor::osm::read_geojson_network(
+                                                        corridor::fuzz::fixture("networks/small.geojson"), profile)),
+                                                    options);
     service->attach_database(dir / "fuzz.db");
   }
   ~World() {

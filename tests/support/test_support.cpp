@@ -28,6 +28,9 @@ std::filesystem::path shipped_scenario(const std::string& name) {
   return std::filesystem::path(CORRIDOR_SHARED_DATA) / "scenarios" / name;
 }
 std::filesystem::path fixture(const std::string& name) { return std::filesystem::path(CORRIDOR_FIXTURES) / name; }
+std::filesystem::path example(const std::string& name) {
+  return (std::filesystem::path(CORRIDOR_FIXTURES) / "../../examples" / name).lexically_normal();
+}
 
 std::vector<std::string> road_extracts() {
   std::vector<std::string> names;

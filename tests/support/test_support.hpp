@@ -14,9 +14,12 @@
 namespace corridor::testing {
 
 // ../shared/data/osm/<name>, ../shared/data/scenarios/<name>, tests/fixtures/<name>.
+// Only these functions see the checkout's paths (see tests/CMakeLists.txt).
 std::filesystem::path osm_extract(const std::string& name);
 std::filesystem::path shipped_scenario(const std::string& name);
 std::filesystem::path fixture(const std::string& name);
+// examples/<name> in the checkout (the documented example files).
+std::filesystem::path example(const std::string& name);
 
 // The road extracts (every .osm.pbf in ../shared/data/osm).
 std::vector<std::string> road_extracts();

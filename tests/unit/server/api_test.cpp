@@ -741,8 +741,8 @@ TEST_P(Api, OperationsReportsStatusAndReplan) {
   EXPECT_EQ(convoys["agreement"]["version"], 1);  // the map shows this version's plan
   EXPECT_EQ(convoys["agreement"]["hash"], hash);
 
-  const auto events = nlohmann::json::parse(testing::read_text(
-      std::filesystem::path(CORRIDOR_FIXTURES) / "../../examples/operations/andorra-cg1-shelling.geojson"));
+  const auto events =
+      nlohmann::json::parse(testing::read_text(testing::example("operations/andorra-cg1-shelling.geojson")));
   const nlohmann::json body = {{"at", "2022-03-05T08:30:00Z"}, {"events", events}};
   EXPECT_EQ(call("B", "POST", "/plans/" + plan_id + "/replan", body.dump()).status, 403);  // the mediator's
   r = call("M", "POST", "/plans/" + plan_id + "/replan", body.dump());
