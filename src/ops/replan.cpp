@@ -134,6 +134,25 @@ class Usage {
     const int cp = in_.checkpoint_at(m.nodes[k]);
     return cp < 0 || ledger_.checkpoint_left(cp, step) >= m.vehicles;
   }
+  // m's path scheduled anew from its departure on the room left, each
+  // segment entered at the earliest its vehicles fit (waiting where they
+  // stand while the road they are on stays open): its times, or nullopt
+  // when the path cannot take them all before the horizon.
+  [[nodiscard]] std::optional<std::vector<Ms>> retime(const Movement& m) const {
+    std::vector<Ms> times(m.times.size());
+    Ms t = m.departure();
+    ArcId parent = graph::k_invalid;
+    for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) {
+      const ArcId a = in_.graph().find_arc(m.nodes[k], m.nodes[k + 1]);
+      const Ms tau = plan::earliest_room(in_, ledger_, a, t, parent, m.vehicles, in_.checkpoint_at(m.nodes[k]));
+      if (tau == plan::k_never) return std::nullopt;
+      times[k] = tau;
+      t = tau + in_.graph().time_ms[a];
+      parent = a;
+    }
+    times.back() = t;
+    return times;
+  }
   void take(const Movement& m, std::size_t k, ArcId a) {
     const auto step = m.times[k] / in_.step();
     ledger_.take_arc(a, step, m.vehicles);
@@ -152,7 +171,8 @@ struct Tracked {
   enum class State { done, continues, convoy, stranded, kept, future } state = State::future;
   std::size_t keep = 0;  // convoy, stranded: path indices 0..keep-1 are history, keep its position
   plan::Convoy convoy;
-  std::string caught;  // stranded: why
+  std::string caught;           // stranded: why
+  std::optional<Movement> was;  // kept later than planned: the movement as it was
 };
 
 class Replanner {
@@ -274,6 +294,9 @@ class Replanner {
   // convoys on the road, keep their paths and times (the parties re-sign
   // fewer changes, and only the rest is planned again); in order of
   // departure, after the convoys on the road have taken what they need.
+  // With ReplanOptions::delay_within, one that no longer fits at its times
+  // keeps its roads and leaves later when that costs it at most so much
+  // (delayed; its times are the new ones).
   void keep_unaffected(const std::vector<Tracked*>& on_road) {
     if (!options_.keep_unaffected) return;
     std::vector<Tracked*> future;
@@ -291,13 +314,20 @@ class Replanner {
       room[t->m.destination] -= t->m.people;
     }
     for (auto* t : future) {
-      const auto& m = t->m;
-      bool ok = room[m.destination] >= m.people && m.departure() >= std::max(at_, in_.origins[m.origin].earliest);
-      for (std::size_t k = 0; ok && k + 1 < m.nodes.size(); ++k) {
+      auto& m = t->m;
+      if (room[m.destination] < m.people || m.departure() < std::max(at_, in_.origins[m.origin].earliest)) continue;
+      bool fits = true;
+      for (std::size_t k = 0; fits && k + 1 < m.nodes.size(); ++k) {
         const ArcId a = arc(m, k);
-        ok = in_.may_occupy(a, m.times[k], m.times[k + 1]) && trial.room(m, k, a);
+        fits = in_.may_occupy(a, m.times[k], m.times[k + 1]) && trial.room(m, k, a);
       }
-      if (!ok) continue;
+      if (!fits) {
+        if (options_.delay_within < 0) continue;
+        auto times = trial.retime(m);
+        if (!times || times->back() > m.arrival() + options_.delay_within) continue;
+        t->was = m;
+        m.times = std::move(*times);
+      }
       for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) trial.take(m, k, arc(m, k));
       room[m.destination] -= m.people;
       t->state = Tracked::State::kept;
@@ -363,6 +393,7 @@ class Replanner {
     }
     plan::CcrpOptions ccrp;
     ccrp.stop = options_.stop;
+    ccrp.reuse_slack = options_.reuse_slack;
     auto rest = plan::plan_ccrp_residual(*residual_, r, ccrp);
 
     auto& out = result_.plan;
@@ -382,7 +413,11 @@ class Replanner {
           break;
         case Tracked::State::kept:
           out.movements.push_back(t.m);
-          change(t.m.id, "kept", "leaves as planned");
+          if (t.was) {
+            change(t.m.id, "delayed", later(*t.was, t.m));
+          } else {
+            change(t.m.id, "kept", "leaves as planned");
+          }
           break;
         case Tracked::State::convoy:
           divert(t, rest.convoys[next_convoy++]);
@@ -470,6 +505,16 @@ class Replanner {
     return text.empty() ? "unnamed roads" : text;
   }
 
+  // The same path at other times, in words.
+  static std::string later(const Movement& a, const Movement& b) {
+    if (b.departure() == a.departure()) {
+      return "leaves as planned and waits on its roads, arriving " + hms(b.arrival()) + " instead of " +
+             hms(a.arrival());
+    }
+    return std::string(b.departure() > a.departure() ? "leaves later" : "leaves earlier") + ", at " +
+           hms(b.departure()) + " instead of " + hms(a.departure()) + ", arriving " + hms(b.arrival());
+  }
+
   // New movements of origins that had not left take the ids of the old
   // ones they repeat: the same path and times (kept), the same path later
   // or earlier (delayed), the same origin and destination on other roads
@@ -494,11 +539,7 @@ class Replanner {
     };
     pass([](const Movement& a, const Movement& b) { return a.nodes == b.nodes && a.times == b.times; }, "kept",
          [](const Movement&, const Movement&) { return std::string("leaves as planned"); });
-    pass([](const Movement& a, const Movement& b) { return a.nodes == b.nodes; }, "delayed",
-         [](const Movement& a, const Movement& b) {
-           return std::string(b.departure() > a.departure() ? "leaves later" : "leaves earlier") + ", at " +
-                  hms(b.departure()) + " instead of " + hms(a.departure()) + ", arriving " + hms(b.arrival());
-         });
+    pass([](const Movement& a, const Movement& b) { return a.nodes == b.nodes; }, "delayed", later);
     const auto rerouted = [&](const Movement& a, const Movement& b) {
       return "takes other roads: to " + destination(b.destination) + " via " + via(b, 0) + ", leaving " +
              hms(b.departure()) + " and arriving " + hms(b.arrival()) + " (was " + destination(a.destination) +

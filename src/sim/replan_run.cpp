@@ -21,6 +21,10 @@ namespace {
 
 using plan::Movement;
 
+// How the simulated operation re-plans (see ReplanRun::run).
+constexpr Ms k_replan_delay_within = 30 * 60'000;
+constexpr Ms k_replan_reuse_slack = 15 * 60'000;
+
 // The hazard's circle as a polygon of 32 corners drawn just outside it, so
 // that the polygon closes every road the circle does.
 nlohmann::json polygon(const RandomHazard& h) {
@@ -161,6 +165,13 @@ RunOutcome ReplanRun::run(Engine& engine, const Draw& d) const {
     ops::ReplanOptions options;
     options.bounds = false;
     options.stop = stop;
+    // As `corridor replan --delay-within 30 --reuse-slack 15`: convoys not
+    // yet gone keep their roads when leaving up to 30 min later lets them
+    // through, and the rest reuse each path found while it costs at most
+    // 15 min more. A run re-plans several times, and the operation would
+    // rather delay a convoy than send it on new roads.
+    options.delay_within = k_replan_delay_within;
+    options.reuse_slack = k_replan_reuse_slack;
     auto replanned = ops::replan(now, was.plan, at, {}, options);
     ++out.replans;
 

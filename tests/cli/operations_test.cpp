@@ -191,6 +191,9 @@ TEST_F(CliOperations, BadReplanInputsNameTheFieldAndExitTwo) {
       {"--at", "1800", "--reports", write("r.json", R"([{"type": "corridor-convoy-report", "movement": "m1"}])")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(has(r.err, "r.json[0]") && has(r.err, "reported_by: is required")) << r.err;
+  r = replan({"--at", "1800", "--delay-within=-5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "--delay-within") && has(r.err, "got -5")) << r.err;
   r = replan({"--at", "1800", "--events", write("e3.json", "{not json")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(has(r.err, "e3.json")) << r.err;

@@ -1,8 +1,11 @@
 // corridor replan MAP SCENARIO PLAN --at TIME [--events E] [--reports R | --db LEDGER] -o NEW_PLAN.json
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <sstream>
 
 #include "cli.hpp"
 #include "corridor/error.hpp"
@@ -20,10 +23,23 @@ struct ReplanCliOptions {
   std::string map, scenario, plan, at, events, reports, db, output, geojson, csv, write_scenario;
   double max_snap_m = 1000;
   std::size_t max_expanded_nodes = ops::ReplanOptions{}.max_expanded_nodes;
+  std::optional<double> delay_within_min, reuse_slack_min;
   bool diff = false;
   bool all = false;
   bool quiet = false;
 };
+
+// A duration option in minutes, as milliseconds (-1 when not given).
+plan::Ms minutes_option(const char* name, const std::optional<double>& minutes) {
+  if (!minutes) return -1;
+  constexpr double k_most = 7 * 24 * 60;  // a week: far beyond any horizon
+  if (!std::isfinite(*minutes) || *minutes < 0 || *minutes > k_most) {
+    std::ostringstream text;
+    text << "minutes from 0 to " << k_most << ", got " << *minutes;
+    throw InputError(name, text.str());
+  }
+  return static_cast<plan::Ms>(std::llround(*minutes * 60'000));
+}
 
 // --at: RFC 3339, or seconds after the scenario's start.
 geo::UnixSeconds parse_at(const std::string& text, const scenario::Scenario& s) {
@@ -77,6 +93,8 @@ int run_replan(const ReplanCliOptions& o) {
   ops::ReplanOptions options;
   options.max_expanded_nodes = o.max_expanded_nodes;
   options.keep_unaffected = !o.all;
+  options.delay_within = minutes_option("--delay-within", o.delay_within_min);
+  options.reuse_slack = minutes_option("--reuse-slack", o.reuse_slack_min);
   auto result = ops::replan(in, old, in.after_start(at), reports, options);
   for (const auto& line : plan::window_report(in, plan::window_use(in, result.plan, index))) {
     result.summary.push_back(line);
@@ -151,6 +169,12 @@ void add_replan_command(CLI::App& app, Runs& runs) {
   cmd->add_flag("--all", o->all,
                 "plan every movement not yet gone again (default: those whose roads stay open and keep their room "
                 "keep their times)");
+  cmd->add_option("--delay-within", o->delay_within_min,
+                  "minutes: a convoy not yet gone that no longer fits at its times keeps its roads and leaves later "
+                  "when it then arrives at most so much later (default: it is planned again)");
+  cmd->add_option("--reuse-slack", o->reuse_slack_min,
+                  "minutes: the planner sends more convoys on each path it finds while they arrive at most so much "
+                  "later than a new search would (default: one time step; larger is faster, a little less tight)");
   cmd->add_option("--max-snap-m", o->max_snap_m, "furthest a scenario point may be from a road (default 1000)");
   cmd->add_option("--max-expanded-nodes", o->max_expanded_nodes,
                   "largest time-expanded network the bound builds (default 100000; `corridor plan` builds 300000)");

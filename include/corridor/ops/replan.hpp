@@ -68,6 +68,15 @@ struct ReplanOptions {
   // Movements not yet gone whose paths stay open and keep their room keep
   // their paths and times; false: every one of them is planned again.
   bool keep_unaffected = true;
+  // With keep_unaffected: one that no longer fits at its times (a road
+  // closed, or its room taken by convoys running late) keeps its roads and
+  // leaves later when it then arrives at most this much later, scheduled on
+  // the room left (the change "delayed"); -1: it is planned again with the
+  // rest. Fewer changes for the parties to sign, and far fewer searches.
+  Ms delay_within = -1;
+  // The planner's path reuse for the rest (plan::CcrpOptions::reuse_slack;
+  // -1: one time step).
+  Ms reuse_slack = -1;
   // Largest time-expanded network the bound of the re-planned problem
   // builds (as `corridor plan --max-expanded-nodes`); a third of the
   // planner's default, since a re-plan is wanted in seconds: beyond it the

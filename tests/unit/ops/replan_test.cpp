@@ -69,7 +69,7 @@ struct Case {
 };
 
 std::unique_ptr<Case> replan_case(const AsciiMap& m, const json& doc, double at_s, const json& events,
-                                  const std::vector<ConvoyReport>& reports = {}) {
+                                  const std::vector<ConvoyReport>& reports = {}, const ReplanOptions& options = {}) {
   auto c = std::make_unique<Case>();
   testing::TempDir dir;
   c->g = graph::build(osm::read_osm(m.write_pbf(dir / "m.osm.pbf"), osm::Profile::defaults()));
@@ -83,7 +83,7 @@ std::unique_ptr<Case> replan_case(const AsciiMap& m, const json& doc, double at_
   c->merged = merge_events(doc, events, at).document;
   c->merged_s = scenario::parse_scenario(c->merged.dump(), "merged");
   c->in = std::make_unique<plan::Instance>(c->g, *c->index, c->merged_s, 1000);
-  c->result = replan(*c->in, c->old, c->in->after_start(at), reports);
+  c->result = replan(*c->in, c->old, c->in->after_start(at), reports, options);
   c->report = check::check_plan(c->g, c->merged_s, plan::to_json(*c->in, c->result.plan));
   return c;
 }
@@ -151,6 +151,57 @@ TEST(Replan, ANewHazardAheadOfAConvoyDivertsItFromWhereItIs) {
   EXPECT_GT(now->nodes.size(), c->old.movements[0].nodes.size());
   EXPECT_EQ(c->result.plan.people_evacuated(), 10);
   expect_history_kept(*c, 30'000);
+}
+
+// 30 vehicles leave o at 0, 1 and 2 min (10 a step); at 30 s the roads at
+// c are reported closed from 40 s to 5 min. Going round by e and f costs
+// a minute; waiting at b for c to open costs the later two movements
+// three and four. Within --delay-within they keep their roads and wait.
+TEST(Replan, ConvoysNotYetGoneKeepTheirRoadsAndWaitWithinDelayWithin) {
+  const auto m = two_ways();
+  const auto doc = scenario(origin_and_destination(m, 300));
+  const json events = {
+      {"type", "FeatureCollection"},
+      {"features", {hazard(m, "shelled", "c", "2022-03-05T09:00:40+01:00", "2022-03-05T09:05:00+01:00")}}};
+  ReplanOptions wait;
+  wait.delay_within = 10 * 60'000;
+  const auto c = replan_case(m, doc, 30, events, {}, wait);
+  ASSERT_TRUE(c->report.valid()) << violations(c->report);
+  ASSERT_EQ(c->old.movements.size(), 3u);
+  EXPECT_EQ(c->result.plan.people_evacuated(), 300);
+  plan::Ms previous = 0;
+  for (const auto* id : {"m2", "m3"}) {
+    const auto* change = c->change(id);
+    ASSERT_NE(change, nullptr) << id;
+    EXPECT_EQ(change->change, "delayed") << id << ": " << change->text;
+    EXPECT_TRUE(testing::has(change->text, "waits on its roads")) << change->text;
+    const auto& old = *std::find_if(c->old.movements.begin(), c->old.movements.end(),
+                                    [&](const plan::Movement& x) { return x.id == id; });
+    const auto* now = c->movement(id);
+    ASSERT_NE(now, nullptr) << id;
+    EXPECT_EQ(now->nodes, old.nodes) << id;
+    EXPECT_EQ(now->departure(), old.departure()) << id;
+    // Into b-c when it opens at 5 min, one step each (10 vehicles a step).
+    EXPECT_GE(now->times[2], 300'000) << id;
+    EXPECT_GT(now->times[2], previous) << id;
+    previous = now->times[2];
+  }
+  expect_history_kept(*c, 30'000);
+
+  // Planned again (the default), or allowed less than the wait: round by e and f.
+  ReplanOptions little;
+  little.delay_within = 60'000;
+  for (const auto& options : {ReplanOptions{}, little}) {
+    const auto again = replan_case(m, doc, 30, events, {}, options);
+    ASSERT_TRUE(again->report.valid()) << violations(again->report);
+    EXPECT_EQ(again->result.plan.people_evacuated(), 300);
+    for (const auto* id : {"m2", "m3"}) {
+      const auto* change = again->change(id);
+      ASSERT_NE(change, nullptr) << id;
+      EXPECT_EQ(change->change, "rerouted") << id << ": " << change->text;
+      EXPECT_LT(again->movement(id)->arrival(), c->movement(id)->arrival()) << id;
+    }
+  }
 }
 
 TEST(Replan, AConvoyAlreadyPastTheHazardIsUntouched) {
@@ -240,6 +291,13 @@ TEST(Replan, PropertyHistoryKeptAndValidOnRandomEvents) {
     const auto c = replan_case(m, scenario(features), at_s, events);
     EXPECT_TRUE(c->report.valid()) << violations(c->report);
     expect_history_kept(*c, static_cast<plan::Ms>(at_s * 1000));
+    // Waiting on their roads, as the simulation re-plans: valid too.
+    ReplanOptions wait;
+    wait.delay_within = 30 * 60'000;
+    wait.reuse_slack = 15 * 60'000;
+    const auto w = replan_case(m, scenario(features), at_s, events, {}, wait);
+    EXPECT_TRUE(w->report.valid()) << violations(w->report);
+    expect_history_kept(*w, static_cast<plan::Ms>(at_s * 1000));
 
     const auto same =
         replan_case(m, scenario(features), at_s, {{"type", "FeatureCollection"}, {"features", json::array()}});
