@@ -49,8 +49,12 @@ Prepared::Prepared(const plan::Instance& in_, const plan::PlanResult& plan_, con
   const auto& s = in.scenario();
   hazard_areas = resolve_areas(s, model.hazards.areas);
 
-  // The ceasefires' windows, and which arcs each ceasefire holds.
-  std::unordered_map<ArcId, std::vector<std::uint32_t>> ceasefire_of;  // arc -> windows
+  // The ceasefires' windows, and which arcs each ceasefire holds: per arc
+  // the windows that hold it, as a list (most arcs none; flat arrays, as a
+  // re-planning run prepares every new plan).
+  constexpr std::uint32_t k_none = ~std::uint32_t{0};
+  std::vector<std::uint32_t> ceasefire_of(g.arc_count(), k_none);  // arc -> index into held_by
+  std::vector<std::vector<std::uint32_t>> held_by;                 // distinct lists of windows
   for (const auto& cf : s.ceasefires) {
     const auto first_window = static_cast<std::uint32_t>(windows.size());
     for (std::size_t w = 0; w < cf.windows.size(); ++w) {
@@ -58,16 +62,32 @@ Prepared::Prepared(const plan::Instance& in_, const plan::PlanResult& plan_, con
     }
     for (const auto& c : in.overlay().closures()) {
       if (c.kind != scenario::ClosureKind::ceasefire || c.id != cf.id) continue;
+      std::unordered_map<std::uint32_t, std::uint32_t> extended;  // list before -> list with this ceasefire's windows
       for (const auto a : c.arcs) {
-        auto& list = ceasefire_of[a];
-        for (auto w = first_window; w < windows.size(); ++w) list.push_back(w);
+        const auto before = ceasefire_of[a];
+        auto [it, fresh] = extended.emplace(before, static_cast<std::uint32_t>(held_by.size()));
+        if (fresh) {
+          auto list = before == k_none ? std::vector<std::uint32_t>{} : held_by[before];
+          for (auto w = first_window; w < windows.size(); ++w) list.push_back(w);
+          held_by.push_back(std::move(list));
+        }
+        ceasefire_of[a] = it->second;
       }
     }
   }
   plan_window_people.assign(windows.size(), 0);
 
-  std::unordered_map<ArcId, std::uint32_t> plan_arc_of;
+  std::vector<std::uint32_t> plan_arc_of(g.arc_count(), k_none);
   std::map<std::string, std::uint32_t> corridor_of;
+  std::size_t segments = 0;
+  for (const auto& m : plan.movements) segments += m.nodes.empty() ? 0 : m.nodes.size() - 1;
+  arc.reserve(segments);
+  plan_arc.reserve(segments);
+  duration.reserve(segments);
+  checkpoint.reserve(segments);
+  entry.reserve(segments);
+  window.reserve(segments);
+  first.reserve(plan.movements.size() + 1);
   first.push_back(0);
   window_first.push_back(0);
   for (const auto& m : plan.movements) {
@@ -87,16 +107,18 @@ Prepared::Prepared(const plan::Instance& in_, const plan::PlanResult& plan_, con
                                                         std::to_string(g.node_id[m.nodes[i + 1]]) +
                                                         " are not joined by a road of the map");
       }
-      const auto [pa, fresh] = plan_arc_of.emplace(a, static_cast<std::uint32_t>(plan_arcs.size()));
-      if (fresh) plan_arcs.push_back(a);
+      if (plan_arc_of[a] == k_none) {
+        plan_arc_of[a] = static_cast<std::uint32_t>(plan_arcs.size());
+        plan_arcs.push_back(a);
+      }
       arc.push_back(a);
-      plan_arc.push_back(pa->second);
+      plan_arc.push_back(plan_arc_of[a]);
       checkpoint.push_back(in.checkpoint_at(m.nodes[i]));
       duration.push_back(g.time_ms[a]);
       entry.push_back(m.times[i]);
       std::int32_t used = -1;
-      if (const auto cf = ceasefire_of.find(a); cf != ceasefire_of.end()) {
-        for (const auto w : cf->second) {
+      if (const auto cf = ceasefire_of[a]; cf != k_none) {
+        for (const auto w : held_by[cf]) {
           if (windows[w].from <= m.times[i] && m.times[i] < windows[w].until) used = static_cast<std::int32_t>(w);
         }
         if (used >= 0 && std::find(window_list.begin() + static_cast<std::ptrdiff_t>(list_start), window_list.end(),
