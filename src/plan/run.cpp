@@ -25,6 +25,30 @@ std::optional<Method> parse_method(std::string_view text) noexcept {
 
 namespace {
 
+// Where a movement of the plan makes a turn the map forbids, or drives a
+// chain of ways a restriction forbids, in words; empty when none does.
+std::string forbidden_turn(const graph::RoadGraph& g, const PlanResult& plan) {
+  if (!g.has_turn_restrictions()) return {};
+  std::vector<ArcId> arcs;
+  for (const auto& m : plan.movements) {
+    arcs.clear();
+    for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) arcs.push_back(g.find_arc(m.nodes[i], m.nodes[i + 1]));
+    for (std::size_t i = 0; i + 1 < arcs.size(); ++i) {
+      if (g.turn_forbidden(arcs[i], arcs[i + 1])) {
+        return "turns at node " + std::to_string(g.node_id[m.nodes[i + 1]]) + " where a restriction forbids it";
+      }
+    }
+    for (std::size_t c = 0; c + 1 < g.turn_chain_first.size(); ++c) {
+      const auto* first = g.turn_chain_arc.data() + g.turn_chain_first[c];
+      const auto* last = g.turn_chain_arc.data() + g.turn_chain_first[c + 1];
+      if (first != last && std::search(arcs.begin(), arcs.end(), first, last) != arcs.end()) {
+        return "drives a chain of ways a restriction forbids, from node " + std::to_string(g.node_id[g.tail[*first]]);
+      }
+    }
+  }
+  return {};
+}
+
 // The heuristic plan and the strongest bounds proven for the instance.
 PlanResult heuristic(const Instance& in, const RunOptions& options) {
   CcrpOptions ccrp;
@@ -119,9 +143,18 @@ PlanResult run_plan(const Instance& in, const RunOptions& options) {
     auto exact = solve_optimal(in, limits);
     // The exact model enters roads on whole steps only (a restriction of
     // the plan model); on maps whose roads take fractions of a step the
-    // heuristic's plan can be better, and then it is the one returned.
-    if (std::pair(-exact.people_evacuated(), exact.egress()) <=
-        std::pair(-result.people_evacuated(), result.egress())) {
+    // heuristic's plan can be better, and then it is the one returned. Nor
+    // does it know turn restrictions: an optimum that makes a forbidden
+    // turn is no plan (corridor check refuses it), and the heuristic's,
+    // which honours them, is returned.
+    const auto turn = forbidden_turn(in.graph(), exact);
+    if (!turn.empty()) {
+      if (options.note) {
+        options.note("the optimum of the time-expanded network, which knows no turn restrictions, " + turn +
+                     "; the heuristic's plan, which makes no forbidden turn, is kept");
+      }
+    } else if (std::pair(-exact.people_evacuated(), exact.egress()) <=
+               std::pair(-result.people_evacuated(), result.egress())) {
       result = std::move(exact);
     } else if (options.note) {
       options.note("the optimum among plans that enter every road on a whole step gets " +

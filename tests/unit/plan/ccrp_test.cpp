@@ -145,6 +145,22 @@ TEST(Ccrp, ConvoysMakeNoForbiddenTurn) {
   ASSERT_NE(turn, report.violations.end()) << violations(report);
   EXPECT_EQ(turn->path, "movements[0].path[0..2]");
   EXPECT_NE(turn->message.find("turns at node " + std::to_string(AsciiMap::osm_id('b'))), std::string::npos);
+
+  // The optimal method's network knows no turns: its optimum turns left
+  // at b, so the heuristic's plan round the block is the one returned.
+  const auto optimum = solve_optimal(*p->in);
+  EXPECT_FALSE(check::check_plan(p->g, p->s, to_json(*p->in, optimum)).valid());
+  RunOptions exact;
+  exact.method = Method::optimal;
+  std::string notes;
+  exact.note = [&](const std::string& line) { notes += line + "\n"; };
+  const auto kept = run_plan(*p->in, exact);
+  EXPECT_EQ(kept.people_evacuated(), 20);
+  const auto kept_doc = to_json(*p->in, kept);
+  EXPECT_TRUE(check::check_plan(p->g, p->s, kept_doc).valid());
+  for (const auto& mv : kept_doc["movements"]) EXPECT_EQ(mv["path"].get<std::vector<std::int64_t>>(), round);
+  EXPECT_TRUE(testing::has(notes, "knows no turn restrictions, turns at node " + std::to_string(AsciiMap::osm_id('b'))))
+      << notes;
 }
 
 // The one conversion between instants and planner milliseconds: open
