@@ -153,11 +153,9 @@ class Usage {
     times.back() = t;
     return times;
   }
-  void take(const Movement& m, std::size_t k, ArcId a) {
-    const auto step = m.times[k] / in_.step();
-    ledger_.take_arc(a, step, m.vehicles);
-    if (const int cp = in_.checkpoint_at(m.nodes[k]); cp >= 0) ledger_.take_checkpoint(cp, step, m.vehicles);
-  }
+  void take(const Movement& m, std::size_t k, ArcId a) { ledger_.take(m, k, a); }
+  // The ledger, for the planner to go on from.
+  plan::CapacityLedger release() && { return std::move(ledger_); }
 
  private:
   const plan::Instance& in_;
@@ -394,7 +392,9 @@ class Replanner {
     plan::CcrpOptions ccrp;
     ccrp.stop = options_.stop;
     ccrp.reuse_slack = options_.reuse_slack;
-    auto rest = plan::plan_ccrp_residual(*residual_, r, ccrp);
+    // usage_ has counted exactly r.taken (on in_, whose roads and
+    // checkpoints the residual instance shares): the planner goes on from it.
+    auto rest = plan::plan_ccrp_residual(*residual_, r, std::move(usage_).release(), ccrp);
 
     auto& out = result_.plan;
     out.method = "ccrp";

@@ -4,15 +4,19 @@
 // pages of 64 steps allocated at their first use.
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
+#include "corridor/plan/ccrp.hpp"
 #include "corridor/plan/instance.hpp"
 
 namespace corridor::plan {
 
 // A count per (id, step), zero until added to: per id in use a table of
 // pages, each 64 consecutive steps. Reading is three array lookups, no
-// hashing: the searches read it for every arc a convoy may enter.
+// hashing: the searches read it for every arc a convoy may enter. Counts
+// are stored in 32 bits, saturating (no capacity per step comes near):
+// a re-plan on Mannheim's exercise builds tables of 1.2 million counts.
 class StepCounts {
  public:
   explicit StepCounts(std::uint32_t ids) : slot_(ids, k_none) {}
@@ -26,7 +30,7 @@ class StepCounts {
     if (p >= pages.size() || pages[p] == k_none) return 0;
     return counts_[(std::size_t{pages[p]} << k_page_bits) | static_cast<std::size_t>(step & k_page_mask)];
   }
-  // Steps before the start (none are planned) count nothing.
+  // Steps before the start (none are planned) count nothing; n >= 0.
   void add(std::uint32_t id, std::int64_t step, std::int64_t n) {
     if (step < 0) return;
     if (slot_[id] == k_none) {
@@ -40,7 +44,8 @@ class StepCounts {
       pages[p] = static_cast<std::uint32_t>(counts_.size() >> k_page_bits);
       counts_.resize(counts_.size() + (std::size_t{1} << k_page_bits), 0);
     }
-    counts_[(std::size_t{pages[p]} << k_page_bits) | static_cast<std::size_t>(step & k_page_mask)] += n;
+    auto& c = counts_[(std::size_t{pages[p]} << k_page_bits) | static_cast<std::size_t>(step & k_page_mask)];
+    c = static_cast<std::int32_t>(std::min<std::int64_t>(c + n, std::numeric_limits<std::int32_t>::max()));
   }
 
  private:
@@ -49,7 +54,7 @@ class StepCounts {
   static constexpr std::int64_t k_page_mask = (std::int64_t{1} << k_page_bits) - 1;
   std::vector<std::uint32_t> slot_;                // per id: its page table, or k_none
   std::vector<std::vector<std::uint32_t>> pages_;  // per id in use: page per 64 steps, or k_none
-  std::vector<std::int64_t> counts_;               // the pages
+  std::vector<std::int32_t> counts_;               // the pages
 };
 
 class CapacityLedger {
@@ -81,6 +86,19 @@ class CapacityLedger {
   }
   void take_checkpoint(int checkpoint, std::int64_t step, std::int64_t vehicles) {
     checkpoint_used_.add(static_cast<std::uint32_t>(checkpoint), step, vehicles);
+  }
+  // m's vehicles on its segment k (arc a, entered at m.times[k]) and at
+  // the checkpoint at its tail.
+  void take(const Movement& m, std::size_t k, ArcId a) {
+    const auto step = m.times[k] / in_.step();
+    take_arc(a, step, m.vehicles);
+    if (const int cp = in_.checkpoint_at(m.nodes[k]); cp >= 0) take_checkpoint(cp, step, m.vehicles);
+  }
+  // Every segment of m (a pair of nodes not joined on the map counts none).
+  void take(const Movement& m) {
+    for (std::size_t k = 0; k + 1 < m.nodes.size(); ++k) {
+      if (const ArcId a = in_.graph().find_arc(m.nodes[k], m.nodes[k + 1]); a != graph::k_invalid) take(m, k, a);
+    }
   }
 
  private:
@@ -130,5 +148,11 @@ inline void trace_path(const graph::RoadGraph& g, const std::vector<ArcId>& pare
   std::reverse(arcs.begin(), arcs.end());
   std::reverse(enter.begin(), enter.end());
 }
+
+// plan_ccrp_residual with the capacity residual.taken uses already counted
+// in `used` (built on an instance with in's roads and checkpoints): what a
+// re-planner that counted it itself hands on, instead of counting it again.
+ResidualPlan plan_ccrp_residual(const Instance& in, const Residual& residual, CapacityLedger used,
+                                const CcrpOptions& options);
 
 }  // namespace corridor::plan

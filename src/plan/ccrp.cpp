@@ -21,13 +21,13 @@ struct Path {
 
 class Planner {
  public:
-  Planner(const Instance& in, const CcrpOptions& options)
+  Planner(const Instance& in, const CcrpOptions& options, CapacityLedger ledger)
       : in_(in),
         g_(in.graph()),
         turns_(in.turns()),
         sg_(turns_ ? turns_->graph() : g_),
         options_(options),
-        ledger_(in),
+        ledger_(std::move(ledger)),
         heap_(sg_.node_count()) {
     const auto n = g_.node_count();
     // Labels per node of the graph searched: the split graph with turn
@@ -57,20 +57,6 @@ class Planner {
     checkpoint_.assign(n, -1);
     for (NodeId v = 0; v < n; ++v) checkpoint_[v] = in.checkpoint_at(v);
     compute_potentials();
-  }
-
-  // Takes the capacity of movements decided before (they are not planned
-  // again and not part of the result).
-  void take(const std::vector<Movement>& movements) {
-    const Ms step = in_.step();
-    for (const auto& m : movements) {
-      for (std::size_t i = 0; i + 1 < m.nodes.size(); ++i) {
-        const ArcId a = g_.find_arc(m.nodes[i], m.nodes[i + 1]);
-        if (a == graph::k_invalid) continue;
-        ledger_.take_arc(a, m.times[i] / step, m.vehicles);
-        if (const int cp = checkpoint_[m.nodes[i]]; cp >= 0) ledger_.take_checkpoint(cp, m.times[i] / step, m.vehicles);
-      }
-    }
   }
 
   // Routes one convoy on to the earliest destination with room for its
@@ -421,9 +407,15 @@ class Planner {
 }  // namespace
 
 ResidualPlan plan_ccrp_residual(const Instance& in, const Residual& residual, const CcrpOptions& options) {
+  CapacityLedger used(in);
+  for (const auto& m : residual.taken) used.take(m);
+  return plan_ccrp_residual(in, residual, std::move(used), options);
+}
+
+ResidualPlan plan_ccrp_residual(const Instance& in, const Residual& residual, CapacityLedger used,
+                                const CcrpOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  Planner planner(in, options);
-  planner.take(residual.taken);
+  Planner planner(in, options, std::move(used));
   ResidualPlan out;
   for (const auto& c : residual.convoys) out.convoys.push_back(planner.route(c));
   out.plan = planner.run();
@@ -435,7 +427,7 @@ ResidualPlan plan_ccrp_residual(const Instance& in, const Residual& residual, co
 
 PlanResult plan_ccrp(const Instance& in, const CcrpOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  Planner planner(in, options);
+  Planner planner(in, options, CapacityLedger(in));
   auto result = planner.run();
   name_movements(result);
   result.searches = planner.searches();
