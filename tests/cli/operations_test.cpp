@@ -15,8 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "corridor/agree/jws.hpp"
 #include "corridor/crypto/crypto.hpp"
+#include "corridor/geo/time.hpp"
 #include "corridor/ledger/ledger.hpp"
+#include "corridor/monitor/convoy_report.hpp"
 #include "test_support.hpp"
 
 namespace corridor::testing {
@@ -73,6 +76,23 @@ class CliOperations : public ::testing::Test {
     std::vector<std::string> args{"report", "--db", p("ledger.db"), "--map", p("map.graph")};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_corridor(args);
+  }
+  // A position report signed in this process, as `corridor report --key
+  // ... -o name` writes it (ReportsAreCheckedOnArrival runs the command):
+  // 80 of them are written per run of the test below.
+  static void write_position_report(const std::string& key_file, const std::string& movement, std::int64_t node,
+                                    const std::string& time, const std::string& name) {
+    const auto key = agree::read_secret_key(p(key_file));
+    monitor::ConvoyReportDoc r;
+    r.status = monitor::ConvoyStatus::position;
+    r.time = geo::parse_rfc3339(time).value().utc;
+    r.movement = movement;
+    r.reported_by = key.party;
+    r.node = node;
+    r.id = key.party + "-" + movement + "-position-" + geo::format_utc(r.time);
+    auto doc = agree::make_signed(monitor::convoy_report_document(r));
+    agree::add_signature(doc, key);
+    agree::write_signed(doc, p(name));
   }
   static TempDir* dir_;
 };
@@ -141,8 +161,7 @@ TEST_F(CliOperations, AcknowledgedReportsSurviveSigkill) {
       const auto name = "kill-" + std::to_string(round) + "-" + std::to_string(k) + ".json";
       char time[64];
       std::snprintf(time, sizeof time, "2022-03-05T09:%02d:%02d+01:00", 10 + round, 6 * k);
-      run({"report", "--key", p(k % 2 ? "A.key" : "B.key"), "--movement", movement, "--status", "position", "--time",
-           time, "--node", std::to_string(node), "-o", p(name)});
+      write_position_report(k % 2 ? "A.key" : "B.key", movement, node, time, name);
       args.push_back(p(name));
     }
     const auto out = run_then_kill(args, std::chrono::milliseconds(delay_ms(rng) * slower));
