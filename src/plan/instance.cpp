@@ -169,7 +169,7 @@ Ms PickupSite::present_by(std::int64_t count) const noexcept {
 
 std::int64_t PickupSite::there_at(Ms t) const noexcept {
   std::int64_t n = earliest <= t ? gathered : 0;
-  for (const auto& [at, people] : arrivals) n += at <= t ? people : 0;
+  for (const auto& [at, walkers] : arrivals) n += at <= t ? walkers : 0;
   return n;
 }
 

@@ -143,7 +143,7 @@ class Walker {
     return left;
   }
 
-  std::int64_t room(ArcId a, std::int64_t k, double step_s) {
+  std::int64_t room(ArcId a, std::int64_t k, std::int64_t step_s) {
     const std::int64_t cap = StepRate(g_.capacity_vph[a], step_s).at(k);
     return std::max<std::int64_t>(0, cap - used_.at(a, k));
   }

@@ -96,8 +96,8 @@ std::optional<graph::Snap> snap_point(const graph::RoadGraph& g, const graph::Sp
   return std::nullopt;
 }
 
-std::optional<graph::SegmentSnap> snap_segment(const graph::RoadGraph& g, const graph::SpatialIndex& index,
-                                               geo::LonLat p, double max_m, std::string* why) {
+std::optional<graph::SegmentSnap> snap_segment(const graph::SpatialIndex& index, geo::LonLat p, double max_m,
+                                               std::string* why) {
   if (auto hit = index.nearest_segment(p, max_m)) return hit;
   if (why != nullptr) {
     *why = "no road within " + metres(max_m) + " m";
@@ -132,7 +132,7 @@ Overlay::Overlay(const graph::RoadGraph& g, const graph::SpatialIndex& index, co
     PointSnap p{role, i, f.id, f.index, graph::k_invalid, 0};
     std::string why;
     if (role == Role::checkpoint) {
-      if (const auto hit = snap_segment(g, index, where, max_snap_m, &why)) {
+      if (const auto hit = snap_segment(index, where, max_snap_m, &why)) {
         p.node = hit->nearer_node(g);
         p.distance_m = hit->distance_m;
       }

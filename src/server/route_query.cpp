@@ -234,7 +234,7 @@ std::optional<scenario::Closures> Routes::closures(const std::string& scenario, 
 
 graph::SegmentSnap Routes::snap(geo::LonLat p, std::size_t i) const {
   std::string why;
-  const auto s = scenario::snap_segment(g_, index_, p, max_snap_m_, &why);
+  const auto s = scenario::snap_segment(index_, p, max_snap_m_, &why);
   if (!s) {
     throw ApiError(ErrorKind::no_segment,
                    "Could not find a matching segment for coordinate " + std::to_string(i) + " (" + why + ")");

@@ -140,7 +140,7 @@ TEST_P(TurnRestrictionsOnExtract, RoutesMakeNoTurnTheRawRelationsForbid) {
 
 INSTANTIATE_TEST_SUITE_P(RealExtracts, TurnRestrictionsOnExtract,
                          ::testing::Values("heidelberg-ors-test.osm.pbf", "milan-small.osm.pbf"),
-                         [](const auto& info) { return info.param.substr(0, info.param.find('-')); });
+                         [](const auto& extract) { return extract.param.substr(0, extract.param.find('-')); });
 
 }  // namespace
 }  // namespace corridor

@@ -94,10 +94,9 @@ void write_geojson(const std::string& path, const nlohmann::json& route_out, con
   if (!out) throw IoError(path + ": cannot write");
 }
 
-graph::SegmentSnap snap(const graph::RoadGraph& g, const graph::SpatialIndex& index, const std::string& option,
-                        geo::LonLat p, double max_snap_m) {
+graph::SegmentSnap snap(const graph::SpatialIndex& index, const std::string& option, geo::LonLat p, double max_snap_m) {
   std::string why;
-  if (auto s = scenario::snap_segment(g, index, p, max_snap_m, &why)) return *s;
+  if (auto s = scenario::snap_segment(index, p, max_snap_m, &why)) return *s;
   throw InputError(option, why + " (--max-snap-m)");
 }
 
@@ -253,8 +252,8 @@ int run_route(const RouteOptions& o) {
   if (!(o.max_snap_m > 0)) throw InputError("--max-snap-m", "must be positive, got " + std::to_string(o.max_snap_m));
   const auto g = graph::read_graph(o.map);
   const graph::SpatialIndex index(g);
-  const auto s = snap(g, index, "--from", from, o.max_snap_m);
-  const auto t = snap(g, index, "--to", to, o.max_snap_m);
+  const auto s = snap(index, "--from", from, o.max_snap_m);
+  const auto t = snap(index, "--to", to, o.max_snap_m);
 
   nlohmann::json out;
   std::optional<scenario::Scenario> sc;

@@ -49,8 +49,8 @@ std::optional<graph::Snap> snap_point(const graph::RoadGraph& g, const graph::Sp
 
 // The nearest point of the nearest road segment within max_m, or nullopt
 // and the reason in *why, worded as snap_point's.
-std::optional<graph::SegmentSnap> snap_segment(const graph::RoadGraph& g, const graph::SpatialIndex& index,
-                                               geo::LonLat p, double max_m, std::string* why = nullptr);
+std::optional<graph::SegmentSnap> snap_segment(const graph::SpatialIndex& index, geo::LonLat p, double max_m,
+                                               std::string* why = nullptr);
 
 enum class ClosureKind : std::uint8_t { hazard, ceasefire, area, checkpoint };
 [[nodiscard]] std::string_view to_string(ClosureKind kind) noexcept;

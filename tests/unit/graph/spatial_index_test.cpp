@@ -98,7 +98,9 @@ TEST(SpatialIndex, NearestSegmentEqualsBruteForce) {
         EXPECT_FALSE(got) << p.lon << "," << p.lat << " within " << max_m;
         continue;
       }
-      if (want < max_m * 0.999 - 0.01) ASSERT_TRUE(got) << p.lon << "," << p.lat << " within " << max_m;
+      if (want < max_m * 0.999 - 0.01) {
+        ASSERT_TRUE(got) << p.lon << "," << p.lat << " within " << max_m;
+      }
       if (!got) continue;
       // The index measures the great circle, the brute force a projection.
       const double tolerance = 0.01 + want * 1e-4;

@@ -31,7 +31,9 @@ void expect_same(const graph::RoadGraph& g, const Route& cch, const Route& want,
   for (const auto a : cch.arcs) {
     ASSERT_NE(a, graph::k_invalid);
     ASSERT_EQ(g.tail[a], at) << s << " -> " << t;
-    if (closed != nullptr) ASSERT_FALSE(closed->contains(a)) << "closed arc " << a;
+    if (closed != nullptr) {
+      ASSERT_FALSE(closed->contains(a)) << "closed arc " << a;
+    }
     sum += g.time_ms[a];
     at = g.head[a];
   }
@@ -103,12 +105,18 @@ TEST(Cch, SnappedEndsAgreeWithEveryPairOfEnds) {
       EXPECT_EQ(g.tail[got.arcs.front()], got.source);
       for (std::size_t k = 0; k < got.arcs.size(); ++k) {
         ASSERT_FALSE(closed.contains(got.arcs[k]));
-        if (k > 0) ASSERT_EQ(g.tail[got.arcs[k]], g.head[got.arcs[k - 1]]);
+        if (k > 0) {
+          ASSERT_EQ(g.tail[got.arcs[k]], g.head[got.arcs[k - 1]]);
+        }
       }
       // Inside a segment (not on a node), the route starts or ends on it.
       auto inside = [](const graph::SegmentSnap& s) { return s.fraction > 0 && s.fraction < 1; };
-      if (inside(*from)) EXPECT_TRUE(got.arcs.front() == from->arc || got.arcs.front() == from->reverse);
-      if (inside(*to)) EXPECT_TRUE(got.arcs.back() == to->arc || got.arcs.back() == to->reverse);
+      if (inside(*from)) {
+        EXPECT_TRUE(got.arcs.front() == from->arc || got.arcs.front() == from->reverse);
+      }
+      if (inside(*to)) {
+        EXPECT_TRUE(got.arcs.back() == to->arc || got.arcs.back() == to->reverse);
+      }
     }
   }
 }
@@ -284,7 +292,7 @@ INSTANTIATE_TEST_SUITE_P(RealExtracts, CchExtract,
                                            "liechtenstein-2013-08-03.osm.pbf", "malta-2016-11.osm.pbf",
                                            "heidelberg-ors-test.osm.pbf", "rhein-neckar-rnv-2016-12.osm.pbf",
                                            "milan-small.osm.pbf"),
-                         [](const auto& info) { return info.param.substr(0, info.param.find('-')); });
+                         [](const auto& extract) { return extract.param.substr(0, extract.param.find('-')); });
 
 }  // namespace
 }  // namespace corridor::route

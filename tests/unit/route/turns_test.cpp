@@ -97,11 +97,15 @@ std::optional<std::uint64_t> reference(const graph::RoadGraph& g, NodeId s, Node
 void expect_drivable(const graph::RoadGraph& g, const Route& r, const ArcSet* closed) {
   for (std::size_t k = 0; k < r.arcs.size(); ++k) {
     ASSERT_LT(r.arcs[k], g.arc_count());
-    if (closed != nullptr) EXPECT_FALSE(closed->contains(r.arcs[k]));
+    if (closed != nullptr) {
+      EXPECT_FALSE(closed->contains(r.arcs[k]));
+    }
     if (k == 0) continue;
     ASSERT_EQ(g.tail[r.arcs[k]], g.head[r.arcs[k - 1]]);
     EXPECT_FALSE(g.turn_forbidden(r.arcs[k - 1], r.arcs[k])) << "turn " << r.arcs[k - 1] << " -> " << r.arcs[k];
-    if (k > 1) EXPECT_FALSE(chain_forbidden(g, r.arcs[k - 2], r.arcs[k - 1], r.arcs[k]));
+    if (k > 1) {
+      EXPECT_FALSE(chain_forbidden(g, r.arcs[k - 2], r.arcs[k - 1], r.arcs[k]));
+    }
   }
 }
 
@@ -113,7 +117,9 @@ void expect_consistent(const graph::RoadGraph& g, const TurnSplit& split) {
   for (NodeId x = 0; x + 1 < s.first_out.size(); ++x) {
     for (auto a = s.first_out[x]; a < s.first_out[x + 1]; ++a) {
       ASSERT_EQ(s.tail[a], x);
-      if (a > s.first_out[x]) EXPECT_LT(s.head[a - 1], s.head[a]) << "arcs sorted by head";
+      if (a > s.first_out[x]) {
+        EXPECT_LT(s.head[a - 1], s.head[a]) << "arcs sorted by head";
+      }
       const auto r = split.road_arc(a);
       EXPECT_EQ(g.tail[r], split.road_node(x));
       EXPECT_EQ(g.head[r], split.road_node(s.head[a]));
