@@ -8,6 +8,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace corridor::route {
 
@@ -152,6 +153,7 @@ void CchMetric::customize(const ArcSet* closed) {
   backward_.resize(m);
   forward_via_.assign(m, graph::k_invalid);
   backward_via_.assign(m, graph::k_invalid);
+  isolated_.assign(t_.node_count(), 0);  // the arcs at a node with no open arc come out infinite
   for (std::uint32_t e = 0; e < m; ++e) {
     forward_[e] = original(t_.forward_arc_[e], closed);
     backward_[e] = original(t_.backward_arc_[e], closed);
@@ -185,10 +187,9 @@ void CchMetric::customize(const ArcSet* closed) {
 // Upward arc e = y -> z from its original arcs and every lower triangle
 // x < y < z: the ranks x in both y's and z's downward lists (a merge of
 // the two ascending lists), with the witnesses. Needs the arcs below y to
-// be final and the downward lists built. Ranks x with skip[x] != 0 (none
-// when skip is empty) are known to have no open arc: left out.
-CchMetric::Recomputed CchMetric::recompute(std::uint32_t y, std::uint32_t e, const ArcSet* closed,
-                                           const std::vector<std::uint8_t>& skip) const {
+// be final and the downward lists built. Isolated ranks x have no open
+// arc: left out.
+CchMetric::Recomputed CchMetric::recompute(std::uint32_t y, std::uint32_t e, const ArcSet* closed) const {
   const auto z = t_.up_head_[e];
   Recomputed r{original(t_.forward_arc_[e], closed), original(t_.backward_arc_[e], closed), graph::k_invalid,
                graph::k_invalid};
@@ -213,7 +214,7 @@ CchMetric::Recomputed CchMetric::recompute(std::uint32_t y, std::uint32_t e, con
     const bool from_y = i_end - i <= j_end - j;
     for (auto k = from_y ? i : j; k != (from_y ? i_end : j_end); ++k) {
       const auto x = tails[k];
-      if (!skip.empty() && skip[x] != 0) continue;
+      if (isolated_[x] != 0) continue;
       const auto* end = heads + t_.first_[x + 1];
       const auto* xy = from_y ? heads + t_.down_arc_[k] : std::lower_bound(heads + t_.first_[x], end, y);
       if (xy == end || *xy != y) continue;
@@ -226,7 +227,7 @@ CchMetric::Recomputed CchMetric::recompute(std::uint32_t y, std::uint32_t e, con
   // the two lists' entries.
   while (i != i_end && j != j_end) {
     const auto a = tails[i], b = tails[j];
-    if (a == b && (skip.empty() || skip[a] == 0)) relax(a, heads + t_.down_arc_[i], heads + t_.down_arc_[j]);
+    if (a == b && isolated_[a] == 0) relax(a, heads + t_.down_arc_[i], heads + t_.down_arc_[j]);
     i += a <= b ? 1 : 0;  // no branch to mispredict: the lists interleave at random
     j += b <= a ? 1 : 0;
   }
@@ -251,6 +252,18 @@ void CchMetric::update(const ArcSet* closed, const std::vector<ArcId>& changed) 
     heap.emplace_back(lo, e);
     std::push_heap(heap.begin(), heap.end(), std::greater<>());
   };
+  // The arcs at nodes a closing left isolated kept what they were worth
+  // before. They are made infinite, what they counted as: then the arcs
+  // that reopen below find every weight as the old state had it.
+  for (std::uint32_t r = 0; r < t_.node_count(); ++r) {
+    if (std::exchange(isolated_[r], 0) == 0) continue;
+    const auto reset = [&](std::uint32_t e) {
+      forward_[e] = backward_[e] = k_inf;
+      forward_via_[e] = backward_via_[e] = graph::k_invalid;
+    };
+    for (auto e = t_.first_[r]; e < t_.first_[r + 1]; ++e) reset(e);
+    for (auto i = t_.down_first_[r]; i < t_.down_first_[r + 1]; ++i) reset(t_.down_arc_[i]);
+  }
   for (const auto a : changed) {
     const auto u = t_.rank_[g_.tail[a]], v = t_.rank_[g_.head[a]];
     if (u != v) push(std::min(u, v), t_.find(std::min(u, v), std::max(u, v)));
@@ -261,7 +274,7 @@ void CchMetric::update(const ArcSet* closed, const std::vector<ArcId>& changed) 
     heap.pop_back();
     queued[e] = false;
     const auto z = t_.up_head_[e];
-    const auto now = recompute(y, e, closed, {});
+    const auto now = recompute(y, e, closed);
     forward_via_[e] = now.forward_via;
     backward_via_[e] = now.backward_via;
     const auto forward = now.forward, backward = now.backward;
@@ -303,69 +316,70 @@ void for_each_rank(const std::vector<std::uint64_t>& bits, Visit&& visit) {
     for (auto b = bits[word]; b != 0; b &= b - 1) visit(static_cast<std::uint32_t>(word * 64 + std::countr_zero(b)));
   }
 }
+
+// What CchMetric::close marks while it works, all zero between calls.
+struct CloseScratch {
+  std::vector<std::uint8_t> changed;           // per upward arc: its weight changed
+  std::vector<std::uint64_t> changed_heads;    // per rank x: bit h % 64 for each changed upward arc x -> h
+  std::vector<std::uint64_t> ends, ancestors;  // a bit per rank
+  // Grows, with zeros, to a graph of n ranks and m upward arcs.
+  void size_for(std::uint32_t n, std::uint32_t m) {
+    if (changed.size() < m) changed.resize(m, 0);
+    if (changed_heads.size() < n) changed_heads.resize(n, 0);
+    if (ends.size() < (n + 63) / 64) {
+      ends.resize((n + 63) / 64, 0);
+      ancestors.resize((n + 63) / 64, 0);
+    }
+  }
+};
 }  // namespace
+
+bool CchMetric::has_open_arc(NodeId v, const ArcSet& closed) const noexcept {
+  for (auto a = g_.first_out[v]; a < g_.first_out[v + 1]; ++a) {
+    if (!closed.contains(a)) return true;
+  }
+  for (auto i = g_.in_first[v]; i < g_.in_first[v + 1]; ++i) {
+    if (!closed.contains(g_.in_arc[i])) return true;
+  }
+  return false;
+}
 
 // Closing arcs only raises weights, so an upward arc changes only when
 // what its value came from (its witness: the original arc or one lower
 // triangle) changed; the others keep their value and are never looked at.
-// A node left with no open arc (most nodes inside a hazard) makes every
-// upward arc at it infinite without a look at its triangles. And an arc
-// y -> z depends only on arcs inside y's subtree of the elimination tree,
-// so only the arcs of the closed arcs' ends and their ancestors can change:
-// those are looked at, in rank order. On Milan's benchmark box (9,195 arcs
-// closed) 28,380 upward arcs change: 27,206 at the 6,444 nodes left with no open
-// arc, and 1,174 at 769 other ancestors, recomputed.
+// A node left with no open arc (most nodes inside a hazard) is marked
+// isolated: its arcs count as infinite from then on, nothing written to
+// them. And an arc y -> z depends only on arcs inside y's subtree of the
+// elimination tree, so only the arcs of the closed arcs' ends and their
+// ancestors can change: those are looked at, in rank order. On Milan's
+// benchmark box (9,195 arcs closed) 6,444 nodes are left with no open arc,
+// and 1,174 upward arcs at 769 other ancestors are recomputed.
 void CchMetric::close(const ArcSet& closed, const std::vector<ArcId>& changed) {
   t_.build_down_lists();
   const auto n = t_.node_count();
-  enum : std::uint8_t { k_kept, k_changed, k_final };  // per upward arc
-  std::vector<std::uint8_t> state(t_.arc_count(), k_kept);
-  std::vector<std::uint8_t> isolated(n, 0);  // per rank: no open arc left (the triangles below skip it)
+  // Scratch, all zero between calls: reset below where it was set. Kept
+  // per thread, it costs a new hazard no allocation.
+  thread_local CloseScratch s;
+  s.size_for(n, t_.arc_count());
   // Per rank x, bit h % 64 set when its upward arc x -> h changed: most
   // witnesses through x are then seen unchanged without a search (with 32
   // bits, twice as many were searched on Milan's box).
-  std::vector<std::uint64_t> changed_heads(n, 0);
   const auto bit = [](std::uint32_t r) { return std::uint64_t{1} << (r % 64); };
-  std::vector<std::uint64_t> ancestor((n + 63) / 64, 0);  // per rank, a bit
-  // Upward arc e = y -> z: infinite both ways (its witnesses are never read
-  // again: nothing reads an infinite arc's).
-  const auto make_infinite = [&](std::uint32_t y, std::uint32_t e, std::uint32_t z) {
-    if (state[e] == k_final) return;
-    state[e] = forward_[e] < k_inf || backward_[e] < k_inf ? k_changed : k_final;
-    if (state[e] == k_changed) changed_heads[y] |= bit(z);
-    forward_[e] = backward_[e] = k_inf;
-  };
-  const auto open_arc_at = [&](NodeId v) {
-    for (auto a = g_.first_out[v]; a < g_.first_out[v + 1]; ++a) {
-      if (!closed.contains(a)) return true;
-    }
-    for (auto i = g_.in_first[v]; i < g_.in_first[v + 1]; ++i) {
-      if (!closed.contains(g_.in_arc[i])) return true;
-    }
-    return false;
-  };
-  // The changed arcs' ends and their ancestors, as bits per rank: then
-  // taken in rank order, near each other in the metric's arrays.
-  std::vector<std::uint64_t> ends((n + 63) / 64, 0);
   const auto mark = [](std::vector<std::uint64_t>& bits, std::uint32_t r) {
     const bool was = (bits[r / 64] >> (r % 64) & 1u) != 0;
     bits[r / 64] |= std::uint64_t{1} << (r % 64);
     return was;
   };
+  // The changed arcs' ends and their ancestors, as bits per rank: then
+  // taken in rank order, near each other in the metric's arrays.
   for (const auto a : changed) {
     const auto u = t_.rank_[g_.tail[a]], v = t_.rank_[g_.head[a]];
-    mark(ends, u);
-    mark(ends, v);
-    for (auto r = std::min(u, v); r != graph::k_invalid && !mark(ancestor, r);) r = t_.parent_[r];
+    mark(s.ends, u);
+    mark(s.ends, v);
+    for (auto r = std::min(u, v); r != graph::k_invalid && !mark(s.ancestors, r);) r = t_.parent_[r];
   }
-  for_each_rank(ends, [&](std::uint32_t r) {
-    if (open_arc_at(t_.order_[r])) return;
-    isolated[r] = 1;
-    for (auto e = t_.first_[r]; e < t_.first_[r + 1]; ++e) make_infinite(r, e, t_.up_head_[e]);
-    // x -> r from an isolated x (lower, so already taken) is done.
-    for (auto i = t_.down_first_[r]; i < t_.down_first_[r + 1]; ++i) {
-      if (const auto x = t_.down_tail_[i]; isolated[x] == 0) make_infinite(x, t_.down_arc_[i], r);
-    }
+  for_each_rank(s.ends, [&](std::uint32_t r) {
+    if (isolated_[r] == 0 && !has_open_arc(t_.order_[r], closed)) isolated_[r] = 1;
   });
   // Whether the witness of e = y -> z in one direction (original arc or
   // the triangle through `via`) changed.
@@ -373,32 +387,39 @@ void CchMetric::close(const ArcSet& closed, const std::vector<ArcId>& changed) {
                                    std::uint32_t weight) {
     if (weight >= k_inf) return false;
     if (via == graph::k_invalid) return closed.contains(original_arc);
-    if (isolated[via] != 0) return true;  // a finite weight came through it
+    if (isolated_[via] != 0) return true;  // a finite weight came through it
     const auto z = t_.up_head_[e];
-    return ((changed_heads[via] & bit(y)) != 0 && state[t_.find(via, y)] == k_changed) ||
-           ((changed_heads[via] & bit(z)) != 0 && state[t_.find(via, z)] == k_changed);
+    return ((s.changed_heads[via] & bit(y)) != 0 && s.changed[t_.find(via, y)] != 0) ||
+           ((s.changed_heads[via] & bit(z)) != 0 && s.changed[t_.find(via, z)] != 0);
   };
-  for_each_rank(ancestor, [&](std::uint32_t y) {
-    if (isolated[y] != 0) return;
+  for_each_rank(s.ancestors, [&](std::uint32_t y) {
+    if (isolated_[y] != 0) return;
     for (auto e = t_.first_[y]; e < t_.first_[y + 1]; ++e) {
-      if (state[e] != k_kept) continue;
+      if (isolated_[t_.up_head_[e]] != 0) continue;
       if (!witness_changed(y, e, forward_via_[e], t_.forward_arc_[e], forward_[e]) &&
           !witness_changed(y, e, backward_via_[e], t_.backward_arc_[e], backward_[e]))
         continue;
-      const auto now = recompute(y, e, &closed, isolated);
+      const auto now = recompute(y, e, &closed);
       forward_via_[e] = now.forward_via;
       backward_via_[e] = now.backward_via;
       if (now.forward == forward_[e] && now.backward == backward_[e]) continue;
       forward_[e] = now.forward;
       backward_[e] = now.backward;
-      state[e] = k_changed;
-      changed_heads[y] |= bit(t_.up_head_[e]);
+      s.changed[e] = 1;
+      s.changed_heads[y] |= bit(t_.up_head_[e]);
     }
   });
+  for_each_rank(s.ancestors, [&](std::uint32_t y) {
+    if (std::exchange(s.changed_heads[y], 0) == 0) return;
+    std::fill(s.changed.begin() + t_.first_[y], s.changed.begin() + t_.first_[y + 1], 0);
+  });
+  std::fill(s.ends.begin(), s.ends.end(), 0);
+  std::fill(s.ancestors.begin(), s.ancestors.end(), 0);
 }
 
 std::size_t CchMetric::memory_bytes() const noexcept {
-  return sizeof(std::uint32_t) * (forward_.size() + backward_.size() + forward_via_.size() + backward_via_.size());
+  return sizeof(std::uint32_t) * (forward_.size() + backward_.size() + forward_via_.size() + backward_via_.size()) +
+         isolated_.size();
 }
 
 CchQuery::CchQuery(const CchTopology& topology)
@@ -456,13 +477,15 @@ Route CchQuery::run(const CchMetric& m, std::span<const Endpoint> sources, std::
         pred[ranks[i]] = graph::k_invalid;
       }
     }
+    // An isolated node (CchMetric::isolated_) is reached by no arc and
+    // leaves by none: only as an end itself.
     up_paths(t_.parent_, ranks, walk_, [&](std::uint32_t x) {
       ++route.settled;
       const auto d = dist[x];
-      if (d >= inf) return;
+      if (d >= inf || m.isolated_[x] != 0) return;
       for (auto e = t_.first_[x]; e < t_.first_[x + 1]; ++e) {
         const auto y = t_.up_head_[e];
-        if (const auto c = d + weight[e]; c < dist[y]) {
+        if (const auto c = d + weight[e]; c < dist[y] && m.isolated_[y] == 0) {
           dist[y] = c;
           pred[y] = e;
         }

@@ -88,8 +88,8 @@ class CchMetric {
   // (the partial customisation of Buchhold, Sanders and Wagner); a full
   // customisation when more than 1 % of the arcs reopened. When arcs only
   // close (a new hazard), only the arcs whose value came from a closed arc
-  // are recomputed, and those at a node left with no open arc are set to
-  // infinity without a look at their triangles.
+  // are recomputed, and a node left with no open arc is marked isolated
+  // without a look at its arcs.
   void update(const ArcSet* closed, const std::vector<ArcId>& changed);
 
   [[nodiscard]] const CchTopology& topology() const noexcept { return t_; }
@@ -102,12 +102,18 @@ class CchMetric {
     std::uint32_t forward, backward, forward_via, backward_via;
   };
   [[nodiscard]] std::uint32_t original(ArcId a, const ArcSet* closed) const noexcept;
-  [[nodiscard]] Recomputed recompute(std::uint32_t y, std::uint32_t e, const ArcSet* closed,
-                                     const std::vector<std::uint8_t>& skip) const;
+  [[nodiscard]] Recomputed recompute(std::uint32_t y, std::uint32_t e, const ArcSet* closed) const;
+  [[nodiscard]] bool has_open_arc(NodeId v, const ArcSet& closed) const noexcept;
   void close(const ArcSet& closed, const std::vector<ArcId>& changed);
   const CchTopology& t_;
   const graph::RoadGraph& g_;
   std::vector<std::uint32_t> forward_, backward_;  // per upward arc: low -> high, high -> low
+  // Per rank, 1 when a closing left the node with no open arc: every upward
+  // arc at it (up or down) counts as infinite whatever is stored, so a new
+  // hazard writes one byte per node inside it instead of its arcs. Queries
+  // and triangles pass such nodes by; a reopening makes their arcs
+  // infinite for real first.
+  std::vector<std::uint8_t> isolated_;
   // The middle rank of the lower triangle each weight comes from, or
   // k_invalid when it is the original arc's.
   std::vector<std::uint32_t> forward_via_, backward_via_;
