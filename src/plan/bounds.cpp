@@ -3,6 +3,7 @@
 #include "corridor/route/one_to_all.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <map>
 
@@ -143,11 +144,68 @@ std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size
     what.push_back({Origin::checkpoint, static_cast<std::uint32_t>(c)});
   }
   constexpr std::int64_t k_infinite = std::int64_t{1} << 40;
+  const auto used = [&](ArcId a) {
+    return !in.always_closed().contains(a) && from_origins[g.tail[a]] < k_never && to_dest[g.head[a]] < k_never;
+  };
+  // A node that only passes traffic on between its two neighbours (most
+  // are the shape points of OSM ways) joins the arcs through it: each chain
+  // of them is one arc of its least capacity, a network a few times
+  // smaller with as many times fewer push-relabel levels. The cut is the
+  // same: LEMON's minCut is the one closest to the sink, which in a chain
+  // holds the last of its least arcs, so that arc is the chain's element.
+  std::vector<bool> kept(g.node_count(), false);  // ends of arcs to the source or sink, checkpoints
+  for (const auto& o : in.origins) kept[o.node] = true;
+  for (const auto& d : in.destinations) kept[d.node] = true;
+  for (const auto& c : in.checkpoints) kept[c.node] = true;
+  const auto passes_on = [&](NodeId v) {
+    if (kept[v]) return false;
+    std::array<NodeId, 2> next_to{graph::k_invalid, graph::k_invalid};
+    std::array<std::array<int, 2>, 2> arcs{};  // [neighbour][in, out]
+    const auto note = [&](ArcId a, NodeId other, int way) {
+      if (other == v || cut_weight(in.arc_rate(a)) <= 0) return false;
+      for (std::size_t k = 0; k < 2; ++k) {
+        if (next_to[k] == graph::k_invalid) next_to[k] = other;
+        if (next_to[k] == other) return ++arcs[k][static_cast<std::size_t>(way)] == 1;
+      }
+      return false;
+    };
+    for (auto a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
+      if (used(a) && !note(a, g.head[a], 1)) return false;
+    }
+    for (auto i = g.in_first[v]; i < g.in_first[v + 1]; ++i) {
+      if (const auto a = g.in_arc[i]; used(a) && !note(a, g.tail[a], 0)) return false;
+    }
+    return next_to[1] != graph::k_invalid;
+  };
+  std::vector<bool> passing(g.node_count(), false);
+  for (NodeId v = 0; v < g.node_count(); ++v) passing[v] = passes_on(v);
   for (ArcId a = 0; a < g.arc_count(); ++a) {
-    if (in.always_closed().contains(a) || from_origins[g.tail[a]] >= k_never || to_dest[g.head[a]] >= k_never) continue;
-    const auto arc = net.addArc(out_node[g.tail[a]], in_node[g.head[a]]);
-    cap[arc] = cut_weight(in.arc_rate(a));
-    what.push_back({Origin::arc, a});
+    if (!used(a) || passing[g.tail[a]]) continue;
+    // The chain's element (any of its arcs is a cut): of its least arcs,
+    // the one the fastest way through reaches a destination latest by, and
+    // of those the first, nearest the origins, whose remaining time to a
+    // destination is the longest.
+    const auto latest = [&](ArcId b) { return from_origins[g.tail[b]] + g.time_ms[b] + to_dest[g.head[b]]; };
+    ArcId least = a;
+    auto weight = cut_weight(in.arc_rate(a));
+    NodeId from = g.tail[a], at = g.head[a];
+    while (passing[at]) {
+      ArcId on = graph::k_invalid;
+      for (auto b = g.first_out[at]; b < g.first_out[at + 1]; ++b) {
+        if (used(b) && g.head[b] != from) on = b;
+      }
+      if (on == graph::k_invalid) break;  // a dead end this way
+      if (const auto w = cut_weight(in.arc_rate(on)); w < weight || (w == weight && latest(on) > latest(least))) {
+        weight = w;
+        least = on;
+      }
+      from = at;
+      at = g.head[on];
+    }
+    if (passing[at] || at == g.tail[a]) continue;  // a dead end or a loop: no flow gets through
+    const auto arc = net.addArc(out_node[g.tail[a]], in_node[at]);
+    cap[arc] = weight;
+    what.push_back({Origin::arc, least});
   }
   const auto source = net.addNode();
   const auto sink = net.addNode();

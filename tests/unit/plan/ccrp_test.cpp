@@ -495,6 +495,30 @@ TEST(CutBounds, PartlyFilledVehiclesAreCountedLast) {
   EXPECT_LE(p->plan.people_evacuated(), 270);
 }
 
+TEST(CutBounds, ANarrowStretchInsideAChainOfRoadsBinds) {
+  // a-b and d-e 10 vehicles a minute, the service road b-c-d between them
+  // 5 (300 veh/h); b, c and d only pass traffic on, so the minimum cut
+  // joins a-e into one arc of its least capacity and names b-c-d's first
+  // segment: 50 vehicles take 10 steps through it.
+  AsciiMap m("a--b--c--d--e", 100);
+  m.way("ab", k_road);
+  m.way("bcd", {{"highway", "service"}, {"maxspeed", "36"}});
+  m.way("de", k_road);
+  const auto p = plan_for(
+      m, scenario_text(
+             {point_feature(m.where('a'), R"({"kind": "origin", "id": "o", "people": 50, "persons_per_vehicle": 1})"),
+              point_feature(m.where('e'),
+                            R"({"kind": "destination", "id": "d", "capacity": 1000, "controlled_by": "A"})")}));
+  ASSERT_TRUE(p->report.valid()) << violations(p->report);
+  EXPECT_EQ(p->plan.people_evacuated(), 50);
+  ASSERT_TRUE(p->plan.bounds.lower_bound_egress);
+  EXPECT_LE(*p->plan.bounds.lower_bound_egress, p->plan.egress());
+  // Through the wide roads alone 50 vehicles would need 5 steps; the
+  // narrow stretch takes 10: the last enters it in step 9 at the earliest.
+  EXPECT_GE(to_seconds(*p->plan.bounds.lower_bound_egress), 9 * 60.0);
+  EXPECT_NEAR(to_seconds(*p->plan.bounds.lower_bound_egress), to_seconds(p->plan.egress()), 60.0);
+}
+
 TEST(CutBounds, PeopleAlreadyAtADestinationAreOut) {
   AsciiMap m("a-----b", 100);
   m.way("ab", k_road);
