@@ -150,9 +150,9 @@ std::vector<Element> minimum_cut(const Instance& in, const std::vector<std::size
   // A node that only passes traffic on between its two neighbours (most
   // are the shape points of OSM ways) joins the arcs through it: each chain
   // of them is one arc of its least capacity, a network a few times
-  // smaller with as many times fewer push-relabel levels. The cut is the
-  // same: LEMON's minCut is the one closest to the sink, which in a chain
-  // holds the last of its least arcs, so that arc is the chain's element.
+  // smaller with as many times fewer push-relabel levels. A minimum cut of
+  // it has the capacity of one of the whole graph, and a chain in it is cut
+  // at one of its least arcs: which one is named is chosen below.
   std::vector<bool> kept(g.node_count(), false);  // ends of arcs to the source or sink, checkpoints
   for (const auto& o : in.origins) kept[o.node] = true;
   for (const auto& d : in.destinations) kept[d.node] = true;
